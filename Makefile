@@ -1,0 +1,40 @@
+# Every target CI and the README use. `make test` sets up and runs the tests on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+BENCHMARKS ?= ../shared/benchmarks
+
+.PHONY: venv system-deps test demo eval bench lint clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+# Debian packages the tests need (a real redis-server for the distributed-crawl tests).
+system-deps:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  echo "installing redis-server (Debian package)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null \
+	  || echo "warning: could not install redis-server; Redis tests will fail"; }
+
+test: venv system-deps
+	$(BIN)/python -m pytest -q
+
+demo: venv
+	bin/demo
+
+eval: venv
+	$(BIN)/scrapy evaluate $(wildcard $(BENCHMARKS)/*/) --items output/eval-items.jsonl
+
+bench: venv
+	$(BIN)/python -m bench
+
+lint: venv
+	$(BIN)/ruff check crawler pipelines demo tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

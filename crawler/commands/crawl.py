@@ -1,0 +1,54 @@
+"""``scrapy crawl`` with a one-line error for bad arguments and an exit status cron can use."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, NoReturn
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
+
+from crawler.outcome import run_failure
+from crawler.spiders.arguments import SpiderArgumentError
+
+if TYPE_CHECKING:
+    import argparse
+
+
+class Command(ScrapyCrawl):
+    """Scrapy's crawl command; bad spider arguments and failed runs give a non-zero exit."""
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Check the spider's arguments before Scrapy starts logging: errors stay one line."""
+        super().process_options(args, opts)
+        if len(args) != 1:
+            raise UsageError("give exactly one spider name, e.g. 'scrapy crawl news'")
+        assert self.settings is not None
+        try:
+            spidercls = get_spider_loader(self.settings).load(args[0])
+        except KeyError:
+            self._fail(f"error: no spider named {args[0]!r}")
+        check = getattr(spidercls, "check_arguments", None)
+        if check is not None:
+            try:
+                check(dict(opts.spargs))
+            except SpiderArgumentError as exc:
+                self._fail(f"error: {exc}")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        if self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
+            return
+        failure = run_failure(crawler.stats.get_stats() if crawler.stats else {})
+        if failure:
+            print(f"crawl failed: {failure}", file=sys.stderr)
+            self.exitcode = 1
+
+    def _fail(self, message: str) -> NoReturn:
+        print(message, file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,23 @@
+"""Why a page does not become an exported article: the vocabulary of dropped items."""
+
+from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+
+
+class NotAnArticle(DropItem):
+    """A listing, section, tag, author, search or home page: followed, never exported."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"listing page: {url}", log_level="DEBUG")
+        self.reason = "listing page"
+
+
+class Rejected(DropItem):
+    """A page the pipelines refuse; written to the rejects file with its URL and reason."""
+
+    def __init__(self, reason: str, url: str, **details: object) -> None:
+        super().__init__(f"rejected ({reason}): {url}", log_level="INFO")
+        self.reason = reason
+        self.url = url
+        self.details = details

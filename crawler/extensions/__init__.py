@@ -1,0 +1,1 @@
+"""Extensions: run-level concerns (rejects file, run outcome) wired through signals."""

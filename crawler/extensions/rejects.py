@@ -1,0 +1,96 @@
+"""The rejects file: every page the pipelines refused, with its URL and reason, beside the feed."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.drops import NotAnArticle
+
+logger = logging.getLogger(__name__)
+
+
+def rejects_path_for(feed_uri: str) -> Path | None:
+    """``out.jsonl`` -> ``out.rejects.jsonl``; None for feeds that are not local files."""
+    if "://" in feed_uri and not feed_uri.startswith("file://"):
+        return None
+    path = Path(feed_uri.removeprefix("file://"))
+    return path.with_name(path.name.split(".")[0] + ".rejects.jsonl")
+
+
+class RejectsFile:
+    """Writes one JSON line per rejected page: url, reason, details, time."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.path = self._path(crawler)
+        self._file: IO[str] | None = None
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.close, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RejectsFile:
+        if not crawler.settings.getbool("NEWS_REJECTS_ENABLED"):
+            raise NotConfigured
+        return cls(crawler)
+
+    def _path(self, crawler: Crawler) -> Path:
+        explicit = crawler.settings.get("NEWS_REJECTS_FILE")
+        if explicit:
+            return Path(explicit)
+        feeds = crawler.settings.getdict("FEEDS")
+        for uri in feeds:
+            path = rejects_path_for(str(uri))
+            if path is not None:
+                return Path(str(path) % _uri_params(crawler))
+        return Path("output") / "rejects.jsonl"
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
+        if isinstance(exception, NotAnArticle):
+            return
+        record = {
+            "url": getattr(exception, "url", None) or _get(item, "url"),
+            "reason": getattr(exception, "reason", None) or str(exception),
+            **getattr(exception, "details", {}),
+            "at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        }
+        self.write(record)
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Append one record; also used by components that reject before the pipelines."""
+        if self._file is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = self.path.open("a", encoding="utf-8")
+        self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self._file.flush()
+        self.crawler.stats.inc_value("rejects/written")
+
+    def close(self, spider: Any) -> None:
+        if self._file is not None:
+            self._file.close()
+            logger.info("rejects written to %s", self.path)
+
+
+def _get(item: Any, key: str) -> Any:
+    try:
+        return item.get(key)
+    except AttributeError:
+        return None
+
+
+def _uri_params(crawler: Crawler) -> dict[str, str]:
+    """The same %(name)s / %(time)s values Scrapy fills into feed URIs."""
+    spider = crawler.spider
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat().replace(":", "-")
+    return {
+        "name": getattr(spider, "name", "crawl"),
+        "run_start": getattr(spider, "run_start", now),
+        "time": now,
+    }

@@ -1,0 +1,69 @@
+"""Items: the raw page the spider hands over, and the article the pipelines export."""
+
+from __future__ import annotations
+
+import scrapy
+
+
+class PageItem(scrapy.Item):
+    """A fetched HTML page, decoded, before anything has read it.
+
+    The spider only finds pages; the extraction pipeline turns a PageItem into an
+    ArticleItem or drops it as a listing page or a reject.
+    """
+
+    url = scrapy.Field()
+    html = scrapy.Field()  # decoded text of the response
+    encoding = scrapy.Field()
+    status = scrapy.Field()
+    site = scrapy.Field()  # origin the page belongs to, e.g. "https://news.example.com"
+    fetched_at = scrapy.Field()  # ISO 8601 UTC
+    headers = scrapy.Field()  # the few response headers the pipelines use (lower-case names)
+    hints = scrapy.Field()  # per-site hints (language, timezone, selectors to prune)
+
+
+ARTICLE_FIELDS = (
+    "url",
+    "canonical_url",
+    "title",
+    "authors",
+    "published",
+    "modified",
+    "language",
+    "site_name",
+    "section",
+    "tags",
+    "description",
+    "text",
+    "image",
+    "word_count",
+    "fetched_at",
+    "fingerprint",
+    "source",
+    "editor",
+    "is_update",
+)
+
+
+class ArticleItem(scrapy.Item):
+    """One clean article, the exported record (see schema/article.schema.json)."""
+
+    url = scrapy.Field()
+    canonical_url = scrapy.Field()
+    title = scrapy.Field()
+    authors = scrapy.Field()
+    published = scrapy.Field()
+    modified = scrapy.Field()
+    language = scrapy.Field()
+    site_name = scrapy.Field()
+    section = scrapy.Field()
+    tags = scrapy.Field()
+    description = scrapy.Field()
+    text = scrapy.Field()
+    image = scrapy.Field()
+    word_count = scrapy.Field()
+    fetched_at = scrapy.Field()
+    fingerprint = scrapy.Field()
+    source = scrapy.Field()
+    editor = scrapy.Field()
+    is_update = scrapy.Field()

@@ -1,0 +1,28 @@
+"""Whether a finished run failed, read from its stats: cron needs a non-zero exit for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Finish reasons that mean the run did not do its job.
+FAILED_FINISH_REASONS = {
+    "shutdown": "stopped by a signal before it finished",
+    "closespider_errorcount": "closed after too many errors",
+    "memusage_exceeded": "closed at the memory limit",
+    "cancelled": "cancelled",
+}
+
+
+def run_failure(stats: dict[str, Any]) -> str | None:
+    """A one-line reason the run failed, or None when it succeeded."""
+    reason = stats.get("finish_reason")
+    if reason in FAILED_FINISH_REASONS:
+        return FAILED_FINISH_REASONS[reason]
+    if stats.get("run/startup_error"):
+        return str(stats["run/startup_error"])
+    if not stats.get("response_received_count"):
+        return "no page was fetched"
+    failed_sites = stats.get("run/failed_sites")
+    if failed_sites:
+        return f"every request failed for: {failed_sites}"
+    return None

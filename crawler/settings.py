@@ -1,0 +1,142 @@
+"""Settings of the news crawler: every default in one place.
+
+Scrapy's own settings come first, then the project's ``NEWS_*`` settings, each with a
+comment saying what it does. Any of them can be overridden with ``-s NAME=VALUE``.
+"""
+
+BOT_NAME = "newscrawler"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# --- Politeness -------------------------------------------------------------------------
+USER_AGENT = "newscrawler/0.1 (+https://github.com/newscrawler/newscrawler; news archiving bot)"
+ROBOTSTXT_OBEY = True
+ROBOTSTXT_PARSER = "scrapy.robotstxt.ProtegoRobotParser"
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 10.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+COOKIES_ENABLED = False
+
+# --- Safety and limits --------------------------------------------------------------------
+TELNETCONSOLE_ENABLED = False
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+DOWNLOAD_HANDLERS = {
+    # Only http and https: a page must never make the crawler read local files or other schemes.
+    "file": None,
+    "s3": None,
+    "ftp": None,
+    "data": None,
+}
+
+# --- Crawl order and breadth -----------------------------------------------------------------
+DEPTH_PRIORITY = 0
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+
+# --- Components ---------------------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractionPipeline": 100,
+    "pipelines.clean.CleaningPipeline": 200,
+    "pipelines.dedupe.DedupePipeline": 300,
+    "pipelines.validate.ValidationPipeline": 400,
+}
+EXTENSIONS = {
+    "crawler.extensions.rejects.RejectsFile": 10,
+}
+
+# --- Export -----------------------------------------------------------------------------------------
+FEED_EXPORT_ENCODING = "utf-8"
+# The default feed, used when the command line names none (-o/-O): one file per run, named
+# by the run's start time (UTC).
+NEWS_DEFAULT_FEED = "output/%(name)s/%(run_start)s.jsonl"
+ADDONS = {"crawler.addons.DefaultFeed": 0}
+LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
+REMOTE_CONTROL_ENABLED = False
+# Rejected pages (URL, reason) go to a JSON Lines file beside the feed.
+NEWS_REJECTS_ENABLED = True
+
+# --- Spider -------------------------------------------------------------------------------------
+# Pages fetched per site (host) at most; -a max_pages=N overrides it for one run.
+NEWS_MAX_PAGES_PER_SITE = 2000
+# URL path suffixes never requested: media and documents are not pages.
+NEWS_SKIP_EXTENSIONS = [
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "svg",
+    "bmp",
+    "ico",
+    "tif",
+    "tiff",
+    "avif",
+    "mp3",
+    "mp4",
+    "m4a",
+    "wav",
+    "ogg",
+    "webm",
+    "avi",
+    "mov",
+    "mkv",
+    "flv",
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "zip",
+    "rar",
+    "7z",
+    "gz",
+    "tar",
+    "tgz",
+    "bz2",
+    "exe",
+    "dmg",
+    "apk",
+    "css",
+    "js",
+    "json",
+    "woff",
+    "woff2",
+    "ttf",
+    "eot",
+]
+
+# --- Extraction ---------------------------------------------------------------------------------
+# Worker processes that read pages off the reactor thread (0 = one per CPU core).
+NEWS_EXTRACT_WORKERS = 0
+# Seconds one page may take in a worker before it is rejected with "extraction timeout".
+NEWS_EXTRACT_TIMEOUT = 20.0
+# Pages whose decoded HTML is longer than this many characters are rejected as "too large".
+NEWS_EXTRACT_MAX_CHARS = 5_000_000
+# Minimum body length for an article: shorter bodies are rejected as "no usable body".
+NEWS_MIN_TEXT_CHARS = 80
+
+# --- Cleaning -----------------------------------------------------------------------------------
+# Site-template learning: a block seen on this share of a site's pages is template.
+NEWS_TEMPLATE_ENABLED = True
+NEWS_TEMPLATE_MIN_PAGES = 4
+NEWS_TEMPLATE_SHARE = 0.5
+# Hold a site's first article pages until this many of its pages were seen (or the timeout).
+NEWS_TEMPLATE_HOLD_PAGES = 6
+NEWS_TEMPLATE_HOLD_SECONDS = 10.0
+# Blocks remembered per site (least frequent evicted first).
+NEWS_TEMPLATE_MAX_BLOCKS = 5000
+# Where learned templates persist between runs ("" = not persisted).
+NEWS_TEMPLATE_STORE = "state/templates.json"
+
+LOG_LEVEL = "INFO"

@@ -1,0 +1,1 @@
+"""Spiders: how to find pages. Reading them is the pipelines' job."""

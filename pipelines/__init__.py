@@ -1,0 +1,1 @@
+"""Item pipelines: extract -> clean -> dedupe -> validate, one stage a module."""

@@ -1,0 +1,111 @@
+"""Cleaning stage: chrome the page-level extractor missed, learned from the site's template."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from crawler.drops import Rejected
+from crawler.items import ArticleItem
+from crawler.signals import page_read
+from pipelines.cleaning.normalise import normalise_text, normalise_value
+from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
+from pipelines.extraction.text import text_fingerprint, word_count
+
+logger = logging.getLogger(__name__)
+
+
+class CleaningPipeline:
+    """Removes site-template lines from article text and normalises every field.
+
+    A site's first article pages are held until enough of its pages were seen to know its
+    template (or a few seconds pass), so early pages are cleaned as well as later ones.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.enabled = settings.getbool("NEWS_TEMPLATE_ENABLED")
+        self.templates = SiteTemplates(
+            TemplatePolicy(
+                min_pages=settings.getint("NEWS_TEMPLATE_MIN_PAGES"),
+                share=settings.getfloat("NEWS_TEMPLATE_SHARE"),
+                max_blocks=settings.getint("NEWS_TEMPLATE_MAX_BLOCKS"),
+            )
+        )
+        self.hold_pages = settings.getint("NEWS_TEMPLATE_HOLD_PAGES")
+        self.hold_seconds = settings.getfloat("NEWS_TEMPLATE_HOLD_SECONDS")
+        store = settings.get("NEWS_TEMPLATE_STORE")
+        self.store = Path(store) if store else None
+        self.min_text_chars = settings.getint("NEWS_MIN_TEXT_CHARS")
+        self._waiting: dict[str, list[asyncio.Future[None]]] = {}
+        crawler.signals.connect(self.page_read, signal=page_read)
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CleaningPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        if self.enabled and self.store is not None:
+            self.templates.load(self.store)
+
+    def close_spider(self) -> None:
+        self._release_all()
+        if self.enabled and self.store is not None:
+            self.templates.save(self.store)
+
+    def page_read(self, site: str, reading: Any) -> None:
+        if not self.enabled or not reading.blocks:
+            return
+        self.templates.observe(site, reading.blocks)
+        if self.templates.pages(site) >= self.hold_pages:
+            self._release(site)
+
+    def spider_idle(self) -> None:
+        self._release_all()
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        site = getattr(item, "_site", "")
+        if self.enabled and self.templates.pages(site) < self.hold_pages:
+            await self._hold(site)
+        lines = item.get("text", "").split("\n")
+        if self.enabled:
+            lines, removed = self.templates.strip(site, lines)
+            if removed:
+                self.stats.inc_value("cleaning/template_lines", removed)
+        text = normalise_text("\n".join(lines))
+        for key, value in list(item.items()):
+            if key != "text":
+                item[key] = normalise_value(value)
+        if len(text) < self.min_text_chars:
+            raise Rejected("no usable body after cleaning", item.get("url"))
+        item["text"] = text
+        item["word_count"] = word_count(text)
+        item["fingerprint"] = text_fingerprint(text)
+        return item
+
+    async def _hold(self, site: str) -> None:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        self._waiting.setdefault(site, []).append(future)
+        loop.call_later(self.hold_seconds, self._release, site)
+        self.stats.inc_value("cleaning/held_for_template")
+        await future
+
+    def _release(self, site: str) -> None:
+        for future in self._waiting.pop(site, []):
+            if not future.done():
+                future.set_result(None)
+
+    def _release_all(self) -> None:
+        for site in list(self._waiting):
+            self._release(site)

@@ -1,0 +1,1 @@
+"""How to clean a page: chrome rules as data, and the functions that apply them."""

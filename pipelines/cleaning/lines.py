@@ -1,0 +1,122 @@
+"""Line-level cleaning of extracted text: chrome lines out, metadata lines into fields."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.cleaning.rules import (
+    CHROME_LINES,
+    FIELD_LINES,
+    INFO_LINE,
+    TAIL_HEADINGS,
+)
+from pipelines.extraction.metadata import split_names
+
+# Metadata lines are only trusted this many lines from either end of the body.
+EDGE_LINES = 4
+_INLINE_SOURCE = re.compile(r"(?:来源|稿源|source)\s*[:：]\s*([^\s|｜]{2,30})", re.I)
+_INLINE_AUTHOR = re.compile(
+    r"(?:作者|记者|文|编辑)\s*[:：/]\s*([\u4e00-\u9fff·]{2,4}(?:[\s、,，][\u4e00-\u9fff·]{2,4}){0,3})"
+)
+_INLINE_EDITOR = re.compile(
+    r"[【\[（(]\s*(?:责任编辑|责编|编辑)\s*[:：]\s*([^】\]）)]{1,20})[】\]）)]\s*$"
+)
+
+
+@dataclass
+class CleanedText:
+    """Body lines after cleaning, with the metadata found in them and why lines went."""
+
+    lines: list[str]
+    authors: list[str] = field(default_factory=list)
+    source: str | None = None
+    editor: str | None = None
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def drop(self, reason: str) -> None:
+        self.removed[reason] = self.removed.get(reason, 0) + 1
+
+
+def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
+    """Apply the shared chrome rules to the body's lines, in order: tail cut, fields, chrome."""
+    out = CleanedText(lines=[])
+    kept = _cut_tail(lines, out)
+    n = len(kept)
+    for i, line in enumerate(kept):
+        text = line.strip()
+        if not text:
+            continue
+        if title and i < EDGE_LINES and _same(text, title):
+            out.drop("title repeated in body")
+            continue
+        near_edge = i < EDGE_LINES or i >= n - EDGE_LINES
+        if near_edge and _take_field(text, out):
+            continue
+        if i < EDGE_LINES and INFO_LINE.match(text) and len(text) < 120 and _is_info(text):
+            _take_inline(text, out)
+            out.drop("info line")
+            continue
+        rule = next((r for r in CHROME_LINES if r.pattern.match(text)), None)
+        if rule:
+            out.drop(rule.reason)
+            continue
+        editor = _INLINE_EDITOR.search(text)
+        if editor and len(text) > len(editor.group(0)) + 10:
+            out.editor = out.editor or editor.group(1).strip()
+            text = text[: editor.start()].rstrip()
+        out.lines.append(text)
+    return out
+
+
+def _cut_tail(lines: list[str], out: CleanedText) -> list[str]:
+    """Cut at a heading that starts a list of other stories or comments, past the first third."""
+    total = sum(len(line) for line in lines) or 1
+    seen = 0
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if seen > total * 0.3 and len(text) <= 60:
+            rule = next((r for r in TAIL_HEADINGS if r.pattern.match(text)), None)
+            if rule:
+                out.drop(rule.reason)
+                return lines[:i]
+        seen += len(line)
+    return lines
+
+
+def _take_field(text: str, out: CleanedText) -> bool:
+    for rule in FIELD_LINES:
+        match = rule.pattern.match(text)
+        if not match:
+            continue
+        value = match.group("v").strip()
+        if rule.field == "authors":
+            out.authors.extend(split_names(value))
+        elif rule.field == "source":
+            out.source = out.source or value
+        elif rule.field == "editor":
+            out.editor = out.editor or value
+        out.drop(rule.reason)
+        return True
+    return False
+
+
+def _is_info(text: str) -> bool:
+    """A dateline with little else: date, time, source, author, views — not a sentence."""
+    rest = INFO_LINE.sub(lambda m: m.group(0), text)
+    sentence_marks = len(re.findall(r"[。！？!?]", rest))
+    return sentence_marks == 0
+
+
+def _take_inline(text: str, out: CleanedText) -> None:
+    source = _INLINE_SOURCE.search(text)
+    if source:
+        out.source = out.source or source.group(1)
+    author = _INLINE_AUTHOR.search(text)
+    if author:
+        out.authors.extend(split_names(author.group(1)))
+
+
+def _same(a: str, b: str) -> bool:
+    squash = re.compile(r"\s+")
+    return squash.sub("", a) == squash.sub("", b)

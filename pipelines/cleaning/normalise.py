@@ -1,0 +1,32 @@
+"""Text that every JSON reader splits into the same lines: no controls, no odd separators."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# U+2028/U+2029/U+0085 and vertical tab/form feed are line breaks to some readers: make them \n.
+_BREAKS = re.compile("[\u2028\u2029\u0085\x0b\x0c\r]")
+# C0/C1 controls other than \n and \t, plus lone surrogates and non-characters.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
+_INLINE_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+
+
+def normalise_text(text: str) -> str:
+    """Valid, printable text with one paragraph per line and no blank lines."""
+    text = _BREAKS.sub("\n", text)
+    text = _CONTROLS.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def normalise_value(value: object) -> object:
+    """normalise_text for one-line metadata, applied inside strings, lists and dicts."""
+    if isinstance(value, str):
+        return normalise_text(value).replace("\n", " ")
+    if isinstance(value, list):
+        return [normalise_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: normalise_value(v) for k, v in value.items()}
+    return value

@@ -1,0 +1,206 @@
+"""Chrome that portals share, as data: each rule with a one-line reason.
+
+The functions in ``dom.py`` and ``lines.py`` apply these; nothing here is specific to one site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LineRule:
+    """A whole text line that is chrome, not article text."""
+
+    pattern: re.Pattern[str]
+    reason: str
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """A line that is metadata: its capture group becomes ``field``, the line leaves the text."""
+
+    pattern: re.Pattern[str]
+    field: str
+    reason: str
+
+
+def _line(regex: str, reason: str) -> LineRule:
+    return LineRule(re.compile(regex, re.I), reason)
+
+
+def _field(regex: str, field: str, reason: str) -> FieldRule:
+    return FieldRule(re.compile(regex, re.I), field, reason)
+
+
+# Class/id tokens of containers that hold chrome. Matched as whole tokens of the class or id
+# split on - _ and spaces, so "share" hits "post-share-bar" but not "shareholder".
+CHROME_TOKENS: dict[str, str] = {
+    "share": "share bars list social networks, not text",
+    "sharing": "share bars list social networks, not text",
+    "social": "social follow/share widgets",
+    "sns": "social network buttons on Asian portals",
+    "bdshare": "Baidu share widget",
+    "related": "related-stories lists belong to other articles",
+    "recommend": "recommendation lists belong to other articles",
+    "recommended": "recommendation lists belong to other articles",
+    "breadcrumb": "breadcrumb trail is navigation",
+    "breadcrumbs": "breadcrumb trail is navigation",
+    "crumb": "breadcrumb trail is navigation",
+    "copyright": "copyright notices are site chrome",
+    "comment": "reader comments are never part of the article body",
+    "comments": "reader comments are never part of the article body",
+    "disqus": "reader comments are never part of the article body",
+    "newsletter": "newsletter sign-up boxes",
+    "subscribe": "subscription prompts",
+    "signup": "sign-up prompts",
+    "cookie": "cookie banners",
+    "cookies": "cookie banners",
+    "consent": "cookie consent banners",
+    "gdpr": "cookie consent banners",
+    "advert": "advertisements",
+    "advertisement": "advertisements",
+    "ad": "advertisements",
+    "ads": "advertisements",
+    "adsbygoogle": "advertisements",
+    "sponsor": "sponsored content",
+    "sponsored": "sponsored content",
+    "promo": "promotions",
+    "popular": "most-popular lists belong to other articles",
+    "trending": "trending lists belong to other articles",
+    "hot": "hot-news rankings belong to other articles",
+    "rank": "rankings belong to other articles",
+    "ranking": "rankings belong to other articles",
+    "sidebar": "sidebars hold site chrome",
+    "aside": "asides hold site chrome",
+    "footer": "footers are site chrome",
+    "nav": "navigation",
+    "navbar": "navigation",
+    "menu": "navigation",
+    "pagination": "pagination links",
+    "pager": "pagination links",
+    "prevnext": "previous/next article links",
+    "toolbar": "tool bars",
+    "tags": "tag lists become metadata, not text",
+    "byline": "bylines become metadata",
+    "editor": "editor lines become metadata",
+    "caption": "image captions and credits are not body text",
+    "credit": "image credits are not body text",
+    "figcaption": "image captions and credits are not body text",
+    "print": "print/email buttons",
+    "login": "login prompts",
+    "modal": "pop-ups",
+    "popup": "pop-ups",
+}
+
+# Elements that never hold article text.
+CHROME_TAGS: dict[str, str] = {
+    "nav": "navigation",
+    "footer": "footer",
+    "aside": "asides hold related links and ads",
+    "form": "forms are search boxes and sign-ups",
+    "button": "buttons are controls",
+    "figcaption": "captions and credits are not body text",
+    "iframe": "embedded widgets",
+    "noscript": "fallback markup duplicates other content",
+}
+
+# A heading line that starts a trailing list of other stories: it and what follows is cut.
+TAIL_HEADINGS: list[LineRule] = [
+    _line(
+        r"^[【\[]?\s*(相关阅读|相关新闻|相关文章|相关报道|延伸阅读|推荐阅读|猜你喜欢|最新文章|最新资讯|热点排行|热门文章|热门推荐|精彩推荐|更多新闻|今日推荐|图片新闻|排行榜)\s*[】\]]?\s*[:：]?$",
+        "a list of other stories follows",
+    ),
+    _line(
+        r"^(related (stories|articles|coverage|content|news)|read more|more (stories|from|on)|most (popular|read|viewed)|you (may|might) also like|recommended( for you)?|trending( now)?|latest (news|stories|articles)|top stories|editor'?s picks)\b.{0,40}$",
+        "a list of other stories follows",
+    ),
+    _line(
+        r"^(\d+\s+)?comments?\s*(\(\d+\))?$|^(leave|post|add) a (comment|reply)|^join the (conversation|discussion)",
+        "reader comments follow",
+    ),
+    _line(
+        r"^(网友评论|评论\s*[(（]?\d*[)）]?|发表评论|我要评论|全部评论|热门评论|最新评论)\s*[:：]?$",
+        "reader comments follow",
+    ),
+]
+
+# Whole lines of chrome, removed wherever they stand.
+CHROME_LINES: list[LineRule] = [
+    _line(r"^(分享到|分享至|分享)\s*[:：]?.{0,60}$", "share bar"),
+    _line(
+        r"^.{0,20}(微信|新浪微博|微博|QQ空间|QQ好友|豆瓣|朋友圈)(\s*[|/、]?\s*(微信|新浪微博|微博|QQ空间|QQ好友|豆瓣|朋友圈|复制链接)){1,}.{0,10}$",
+        "share bar",
+    ),
+    _line(r"^(share|share this|share on|share via)\b.{0,60}$", "share bar"),
+    _line(
+        r"^(facebook|twitter|x|linkedin|whatsapp|email|reddit|pinterest|copy link)(\s*[|/·,]?\s*(facebook|twitter|x|linkedin|whatsapp|email|reddit|pinterest|copy link|print)){1,}$",
+        "share bar",
+    ),
+    _line(r"^follow us\b.{0,80}$", "social follow prompt"),
+    _line(r"^(sign up|subscribe)\b.{0,120}$", "newsletter or subscription prompt"),
+    _line(r"^.{0,40}\bnewsletter\b.{0,80}$", "newsletter prompt"),
+    _line(
+        r"^(advertisement|advertising|sponsored( content)?|广告|推广)\s*$", "advertisement label"
+    ),
+    _line(
+        r"^.{0,80}\b(we use cookies|uses cookies|cookie (policy|settings)|accept (all )?cookies)\b.{0,200}$",
+        "cookie banner",
+    ),
+    _line(
+        r"^(read more|continue reading|read the full story|click here)\b.{0,40}$", "read-more link"
+    ),
+    _line(r"^(当前位置|您的位置|你的位置|所在位置)\s*[:：].{0,120}$", "breadcrumb"),
+    _line(r"^.{0,10}(首页|主页)\s*[>›»/].{0,80}$", "breadcrumb"),
+    _line(
+        r"^(上一篇|下一篇|上一页|下一页|previous( article| story)?|next( article| story)?)\s*[:：].{0,100}$",
+        "previous/next links",
+    ),
+    _line(r"^(copyright|©|\(c\)|版权所有|版权声明).{0,200}$", "copyright line"),
+    _line(r"^.{0,80}(ICP备|ICP证|公网安备|网安备)\s*\d.{0,80}$", "ICP licence line"),
+    _line(r"^.{0,40}all rights reserved.{0,80}$", "copyright line"),
+    _line(r"^(photo|image|picture|credit|图片来源|图片|摄影|图)\s*[:：/].{0,80}$", "image credit"),
+    _line(r"^.{0,60}\((photo|image|picture)\s*(credit|by)?\s*[:：]?.{0,60}\)\s*$", "image credit"),
+    _line(
+        r"^.{0,60}(getty images|reuters|associated press|afp|shutterstock|视觉中国|新华社记者\s*\S+\s*摄)\s*$",
+        "image credit",
+    ),
+    _line(r"^\d+\s*(comments?|条评论|评论)\s*$", "comment count"),
+    _line(r"^(扫一扫|扫码|长按识别|关注我们|关注公众号|点击关注).{0,60}$", "follow prompt"),
+    _line(
+        r"^(打印|关闭窗口|收藏|字号)\s*[:：]?\s*(大|中|小)?(\s*[|/]\s*\S{1,4}){0,6}$", "page tools"
+    ),
+    _line(r"^[（(]\s*完\s*[)）]$", "end-of-article mark"),
+    _line(r"^(分享好友|切换频道)(\s+\S{1,8}){0,6}$", "mobile header"),
+]
+
+# Metadata lines: the capture group ``v`` is the value of ``field``.
+FIELD_LINES: list[FieldRule] = [
+    _field(
+        r"^[【\[（(]?\s*(?:责任编辑|责编|编辑|主编|审核|校对|值班编辑)\s*[:：]\s*(?P<v>[^】\]）)]{1,30}?)\s*[】\]）)]?$",
+        "editor",
+        "editor line",
+    ),
+    _field(r"^(?:来源|稿源|出处|source)\s*[:：]\s*(?P<v>.{1,40}?)\s*$", "source", "source line"),
+    _field(
+        r"^(?:文|文字|撰文|作者|记者|采写|文图)\s*[/:：|｜]\s*(?P<v>[^\d:：]{2,40})$",
+        "authors",
+        "byline",
+    ),
+    _field(
+        r"^(?:本报记者|本报讯)?\s*[（(]?\s*记者\s+(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,3})(?:\s+通讯员\s+[\u4e00-\u9fff·\s]{2,20})?\s*[)）]?$",
+        "authors",
+        "byline",
+    ),
+    _field(
+        r"^by\s+(?P<v>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}){0,4})\s*(?:[|,·-].{0,60})?$",
+        "authors",
+        "byline",
+    ),
+]
+
+# Lines of text that carry publication info (date, source, author) above the body.
+INFO_LINE = re.compile(
+    r"^.{0,30}(20\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(\s*\d{1,2}[:：]\d{2}(:\d{2})?)?.{0,80}$"
+)

@@ -1,0 +1,105 @@
+"""Site-template learning: a text block that recurs on many pages of a site is template.
+
+Counts are kept per site and bounded; they persist in a JSON file so that the next cron run
+of the same site starts with what this run learned.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.extraction.text import block_key
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TemplatePolicy:
+    """When a block counts as template: seen on ``share`` of a site's pages, ``min_pages`` at least."""
+
+    min_pages: int = 4
+    share: float = 0.5
+    long_line_share: float = 0.8
+    long_line_chars: int = 150
+    max_blocks: int = 5000
+
+
+class SiteTemplates:
+    """Per-site counts of page blocks: on how many pages each block key was seen."""
+
+    def __init__(self, policy: TemplatePolicy) -> None:
+        self.policy = policy
+        self._blocks: dict[str, Counter[str]] = {}
+        self._pages: Counter[str] = Counter()
+
+    def pages(self, site: str) -> int:
+        return self._pages[site]
+
+    def observe(self, site: str, keys: list[str]) -> None:
+        """Count one page of ``site`` with these block keys."""
+        counts = self._blocks.setdefault(site, Counter())
+        counts.update(set(keys))
+        self._pages[site] += 1
+        if len(counts) > self.policy.max_blocks:
+            self._shrink(counts)
+
+    def _shrink(self, counts: Counter[str]) -> None:
+        """Forget the rarest half: template blocks are the frequent ones."""
+        keep = counts.most_common(self.policy.max_blocks // 2)
+        counts.clear()
+        counts.update(dict(keep))
+
+    def is_template(self, site: str, line: str) -> bool:
+        pages = self._pages[site]
+        if pages < self.policy.min_pages:
+            return False
+        seen = self._blocks.get(site, Counter()).get(block_key(line), 0)
+        share = (
+            self.policy.long_line_share
+            if len(line) >= self.policy.long_line_chars
+            else self.policy.share
+        )
+        return seen >= 3 and seen >= share * pages
+
+    def strip(self, site: str, lines: list[str]) -> tuple[list[str], int]:
+        """The lines that are not template, and how many were removed."""
+        kept = [line for line in lines if not self.is_template(site, line)]
+        return kept, len(lines) - len(kept)
+
+    # --- persistence ---------------------------------------------------------------------
+
+    def load(self, path: Path) -> None:
+        if not path.exists():
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            logger.warning("ignoring unreadable template store %s: %s", path, exc)
+            return
+        for site, entry in data.get("sites", {}).items():
+            self._pages[site] = int(entry.get("pages", 0))
+            self._blocks[site] = Counter({k: int(v) for k, v in entry.get("blocks", {}).items()})
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a crash mid-save leaves the previous file intact."""
+        data = {
+            "version": 1,
+            "sites": {
+                site: {
+                    "pages": self._pages[site],
+                    "blocks": dict(counts.most_common(self.policy.max_blocks)),
+                }
+                for site, counts in self._blocks.items()
+            },
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, path)

@@ -1,0 +1,102 @@
+"""Extraction stage: a fetched page becomes an ArticleItem, a listing page, or a reject."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+
+from crawler.drops import NotAnArticle, Rejected
+from crawler.items import ARTICLE_FIELDS, ArticleItem, PageItem
+from crawler.signals import page_read
+from pipelines.extraction import PageReading, ReadOptions
+from pipelines.workerpool import ReaderPool
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExtractionSettings:
+    workers: int
+    timeout: float
+    max_chars: int
+    min_text_chars: int
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> ExtractionSettings:
+        return cls(
+            workers=settings.getint("NEWS_EXTRACT_WORKERS"),
+            timeout=settings.getfloat("NEWS_EXTRACT_TIMEOUT"),
+            max_chars=settings.getint("NEWS_EXTRACT_MAX_CHARS"),
+            min_text_chars=settings.getint("NEWS_MIN_TEXT_CHARS"),
+        )
+
+
+class ExtractionPipeline:
+    """Reads each PageItem in the worker pool (trafilatura + our metadata and DOM cleaning)."""
+
+    def __init__(self, crawler: Crawler, config: ExtractionSettings) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.config = config
+        self.pool: ReaderPool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        return cls(crawler, ExtractionSettings.from_settings(crawler.settings))
+
+    def open_spider(self) -> None:
+        self.pool = ReaderPool(self.config.workers, self.config.timeout)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    async def process_item(self, item: Any) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        url = item["url"]
+        html = item.get("html")
+        if not html:
+            self._count("rejected")
+            raise Rejected(
+                "not html", url, content_type=item.get("headers", {}).get("content-type")
+            )
+        if len(html) > self.config.max_chars:
+            self._count("rejected")
+            raise Rejected("too large", url, characters=len(html))
+        assert self.pool is not None
+        reading = await self.pool.read(html, url, self._options(item))
+        self.crawler.signals.send_catch_log(page_read, site=item["site"], reading=reading)
+        self._count(reading.kind)
+        if reading.kind == "listing":
+            raise NotAnArticle(url)
+        if reading.kind == "reject":
+            raise Rejected(reading.reason or "unreadable", url)
+        return self._article(item, reading)
+
+    def _options(self, item: PageItem) -> ReadOptions:
+        hints = item.get("hints") or {}
+        return ReadOptions(
+            language_hint=hints.get("language"),
+            timezone_hint=hints.get("timezone"),
+            prune_xpaths=tuple(hints.get("prune_xpaths") or ()),
+            min_text_chars=self.config.min_text_chars,
+            max_chars=self.config.max_chars,
+        )
+
+    def _article(self, item: PageItem, reading: PageReading) -> ArticleItem:
+        article = ArticleItem({k: v for k, v in reading.fields.items() if k in ARTICLE_FIELDS})
+        article["url"] = item["url"]
+        article["fetched_at"] = item["fetched_at"]
+        article._site = item["site"]
+        article._blocks = reading.blocks
+        for reason, count in reading.removed.items():
+            self.stats.inc_value(f"cleaning/removed/{reason}", count)
+        return article
+
+    def _count(self, kind: str) -> None:
+        self.stats.inc_value(f"extraction/{kind}")

@@ -1,0 +1,150 @@
+"""Article or listing? Decided from the page's own evidence, each signal a few points.
+
+Signals: og:type, JSON-LD types, the URL's shape, a dominant text block, and a publish date.
+A listing page (home, section, tag, author, search, pagination) is only followed, never
+exported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+_DATE_PATH = re.compile(
+    r"/(19|20)\d\d[/-]?(0[1-9]|1[0-2])([/-]?[0-3]\d)?(/|$)|/(19|20)\d{6}(/|$|\D)|(19|20)\d\d-\d\d/\d\d"
+)
+_ID_LEAF = re.compile(r"(\d{4,}|[0-9a-f]{10,})(\.s?html?|\.php|\.aspx?)?$", re.I)
+_ARTICLE_LEAF = re.compile(r"\.(s?html?|php|aspx?)$", re.I)
+_LISTING_SEGMENTS = {
+    "tag",
+    "tags",
+    "topic",
+    "topics",
+    "author",
+    "authors",
+    "category",
+    "categories",
+    "section",
+    "sections",
+    "search",
+    "page",
+    "list",
+    "lists",
+    "index",
+    "archive",
+    "archives",
+    "channel",
+    "column",
+    "columns",
+    "feed",
+    "rss",
+    "latest",
+    "home",
+    "node",
+    "login",
+    "about",
+    "contact",
+    "people",
+    "profile",
+    "user",
+    "users",
+    "subject",
+    "special",
+    "zt",
+    "zhuanti",
+    "lanmu",
+}
+_LISTING_QUERY = re.compile(r"(^|&)(page|p|pg|paged|start|offset|q|query|s|keyword|tag|cat)=", re.I)
+
+
+@dataclass
+class Verdict:
+    """The decision and the points that led to it (kept for evaluation and debugging)."""
+
+    is_article: bool
+    score: int
+    signals: list[str] = field(default_factory=list)
+
+
+def url_shape(url: str) -> tuple[int, list[str]]:
+    """Points from the URL alone: dated or id-like leaves up, home and tag/author paths down."""
+    parts = urlsplit(url)
+    path = parts.path or "/"
+    segments = [s for s in path.split("/") if s]
+    points, signals = 0, []
+    if not segments:
+        return -3, ["url:home"]
+    leaf = segments[-1].lower()
+    stem = re.sub(r"\.\w+$", "", leaf)
+    if stem in {"index", "default", "home", "list"} or any(
+        s.lower() in _LISTING_SEGMENTS for s in segments
+    ):
+        points -= 2
+        signals.append("url:listing-segment")
+    if parts.query and _LISTING_QUERY.search(parts.query):
+        points -= 2
+        signals.append("url:listing-query")
+    if _DATE_PATH.search(path):
+        points += 1
+        signals.append("url:date")
+    if _ID_LEAF.search(stem) or (_ID_LEAF.search(leaf) and _ARTICLE_LEAF.search(leaf)):
+        points += 1
+        signals.append("url:id")
+    if stem.count("-") >= 3 or stem.count("_") >= 3:
+        points += 1
+        signals.append("url:slug")
+    if (
+        len(segments) == 1
+        and not _ARTICLE_LEAF.search(leaf)
+        and points <= 0
+        and stem.count("-") < 3
+    ):
+        points -= 1
+        signals.append("url:section-like")
+    return points, signals
+
+
+def classify(
+    url: str,
+    og_type: str | None,
+    ld_types: set[str],
+    body_words: int,
+    dominant_words: int,
+    has_date: bool,
+    teaser_links: int,
+) -> Verdict:
+    """Weigh the evidence; an article needs a body and positive points."""
+    from pipelines.extraction.metadata import ARTICLE_TYPES, LISTING_TYPES
+
+    points, signals = url_shape(url)
+    if og_type:
+        if og_type.lower() == "article":
+            points += 3
+            signals.append("og:article")
+        elif og_type.lower() in {"website", "profile", "object"}:
+            points -= 1
+            signals.append("og:" + og_type.lower())
+    if ld_types & ARTICLE_TYPES:
+        points += 3
+        signals.append("ld:article")
+    elif ld_types & LISTING_TYPES:
+        points -= 1
+        signals.append("ld:listing")
+    if dominant_words >= 150:
+        points += 2
+        signals.append("text:dominant-block")
+    elif dominant_words >= 60:
+        points += 1
+        signals.append("text:block")
+    else:
+        points -= 2
+        signals.append("text:no-block")
+    if has_date:
+        points += 1
+        signals.append("date")
+    if teaser_links >= 12 and dominant_words < 150:
+        points -= 2
+        signals.append("links:many-teasers")
+    is_article = points >= 2 and body_words >= 30
+    return Verdict(is_article, points, signals)

@@ -1,0 +1,311 @@
+"""``read_page``: one parse of the page, then metadata, chrome pruning, body, decision."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+
+from pipelines.cleaning.dom import prune_chrome
+from pipelines.cleaning.lines import clean_lines
+from pipelines.extraction import metadata as md
+from pipelines.extraction.classify import classify
+from pipelines.extraction.mainblock import best_block, render_lines
+from pipelines.extraction.text import block_key, text_fingerprint, word_count
+
+# A page's lines hashed for site-template learning, at most this many.
+MAX_PAGE_BLOCKS = 400
+# trafilatura's text is "the whole page" when it holds this share of the page's visible text
+# while the densest block holds much less of it (calibrated on the Chinese benchmark set).
+WHOLE_PAGE_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the caller knows about the page's site; passed explicitly, never global."""
+
+    language_hint: str | None = None
+    timezone_hint: str | None = None
+    prune_xpaths: tuple[str, ...] = ()
+    min_text_chars: int = 80
+    max_chars: int = 5_000_000
+
+
+@dataclass
+class PageReading:
+    """Everything read off one page. ``kind`` is article, listing or reject."""
+
+    url: str
+    kind: str
+    reason: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+    blocks: list[str] = field(default_factory=list)
+    signals: list[str] = field(default_factory=list)
+    removed: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class PageTooLarge(ValueError):
+    """The page is over the size limit: reading it would stall a worker."""
+
+
+def parse_html(html: str, max_chars: int) -> HtmlElement:
+    """Parse decoded HTML once; the tree is shared by every later step."""
+    if len(html) > max_chars:
+        raise PageTooLarge(f"too large: {len(html)} characters")
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+    return lxml.html.document_fromstring(html, parser=parser)
+
+
+def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageReading:
+    """Read one decoded page into an article (fields + clean text) or a listing/reject."""
+    options = options or ReadOptions()
+    try:
+        tree = parse_html(html, options.max_chars)
+    except PageTooLarge as exc:
+        return PageReading(url, "reject", str(exc))
+    except (lxml.etree.ParserError, ValueError) as exc:
+        return PageReading(url, "reject", f"unparseable html: {exc}")
+    if _depth_exceeded(tree):
+        return PageReading(url, "reject", "too deeply nested")
+    reading = PageReading(url, "listing")
+    meta = md.meta_values(tree)
+    ld_objects = md.json_ld_objects(tree)
+    ld = md.ld_article(ld_objects)
+    body = tree.find("body")
+    page_lines = render_lines(body) if body is not None else []
+    reading.blocks = _page_blocks(page_lines)
+    site_names = _site_names(meta, ld, url)
+    title = md.clean_title(
+        _title_text(tree),
+        [
+            md._ld_text((ld or {}).get("headline")) or "",
+            md.first_meta(meta, "og:title") or "",
+            *md.headings(tree),
+        ],
+        site_names,
+    )
+    teaser_links = _teaser_links(tree, url)
+    markup_authors = md.byline_names(tree)
+    removed = prune_chrome(tree, list(options.prune_xpaths))
+    lines, block_words = _body_lines(tree, url, page_lines)
+    cleaned = clean_lines(lines, title)
+    removed.update(cleaned.removed)
+    reading.removed = dict(removed)
+    text = "\n".join(cleaned.lines)
+    language = (
+        options.language_hint
+        or md.declared_language(tree, meta, ld)
+        or md.detect_language(text or " ".join(page_lines[:50]))
+    )
+    fields = _fields(tree, url, meta, ld, title, text, language, site_names, options)
+    fields["authors"] = md.unique(fields["authors"] + cleaned.authors or markup_authors)
+    fields["source"] = cleaned.source or fields.get("source")
+    fields["editor"] = cleaned.editor
+    reading.fields = fields
+    verdict = classify(
+        url,
+        md.first_meta(meta, "og:type"),
+        set().union(*(md.ld_types(o) for o in ld_objects)) if ld_objects else set(),
+        fields["word_count"],
+        block_words,
+        bool(fields["published"]),
+        teaser_links,
+    )
+    reading.signals = verdict.signals
+    if len(text) < options.min_text_chars:
+        reading.kind = "listing" if not verdict.is_article else "reject"
+        reading.reason = "no usable body"
+        return reading
+    reading.kind = "article" if verdict.is_article else "listing"
+    return reading
+
+
+def _depth_exceeded(tree: HtmlElement, limit: int = 250) -> bool:
+    """lxml silently truncates past 255 levels; such a page cannot be read faithfully."""
+    deepest = max((sum(1 for _ in el.iterancestors()) for el in tree.iter()), default=0)
+    return deepest >= limit
+
+
+def _title_text(tree: HtmlElement) -> str | None:
+    title = tree.find(".//title")
+    return title.text_content() if title is not None else None
+
+
+def _site_names(meta: dict[str, list[str]], ld: dict | None, url: str) -> list[str]:
+    names = [
+        md.first_meta(meta, "og:site_name", "application-name", "apple-mobile-web-app-title") or "",
+        md._ld_text((ld or {}).get("publisher") or {}) or "",
+    ]
+    host = urlsplit(url).hostname or ""
+    names.append(host.removeprefix("www."))
+    return [n for n in names if n]
+
+
+def _page_blocks(lines: list[str]) -> list[str]:
+    keys = []
+    for line in lines:
+        if len(line) >= 4:
+            keys.append(block_key(line))
+        if len(keys) >= MAX_PAGE_BLOCKS:
+            break
+    return keys
+
+
+def _teaser_links(tree: HtmlElement, url: str) -> int:
+    """Same-site links whose anchor text reads like a headline: many of them mean a listing."""
+    host = urlsplit(url).netloc
+    count = 0
+    for a in tree.iter("a"):
+        href = a.get("href") or ""
+        text = re.sub(r"\s+", " ", a.text_content()).strip()
+        if len(text) < 8:
+            continue
+        target = urlsplit(md.absolute(href, url) or "")
+        if target.netloc == host and target.path not in ("", "/"):
+            count += 1
+    return count
+
+
+def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[list[str], int]:
+    """trafilatura's body, or the densest block when trafilatura has nothing or the whole page."""
+    block = best_block(tree)
+    block_lines = render_lines(block.element) if block is not None else []
+    dominant = block.own_chars if block is not None else 0
+    try:
+        doc = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
+    except Exception:  # noqa: BLE001 - trafilatura raises anything on odd markup; fall back
+        doc = None
+    text = (doc.text if doc is not None else "") or ""
+    lines = [line for line in text.split("\n") if line.strip()]
+    page_chars = sum(len(line) for line in page_lines) or 1
+    traf_chars = sum(len(line) for line in lines)
+    whole_page = traf_chars > WHOLE_PAGE_SHARE * page_chars and dominant < 0.5 * traf_chars
+    if not lines or (whole_page and dominant > 200):
+        return block_lines, _dominant_words(block)
+    return lines, _dominant_words(block)
+
+
+def _dominant_words(block: Any) -> int:
+    if block is None:
+        return 0
+    # own_chars counts characters; for Latin text about 6 characters make a word.
+    text = block.element.text_content()
+    return (
+        word_count(text)
+        if block.own_chars > 0.5 * len(re.sub(r"\s+", "", text))
+        else int(block.own_chars / 6)
+    )
+
+
+def _fields(
+    tree: HtmlElement,
+    url: str,
+    meta: dict[str, list[str]],
+    ld: dict | None,
+    title: str | None,
+    text: str,
+    language: str | None,
+    site_names: list[str],
+    options: ReadOptions,
+) -> dict[str, Any]:
+    ld = ld or {}
+    tz = md.timezone_for(language, options.timezone_hint)
+    published = (
+        md.parse_iso(md._ld_text(ld.get("datePublished")), tz)
+        or md.parse_iso(
+            md.first_meta(
+                meta,
+                "article:published_time",
+                "og:published_time",
+                "pubdate",
+                "publishdate",
+                "publish_date",
+                "datepublished",
+                "date",
+                "dc.date",
+                "dc.date.issued",
+                "sailthru.date",
+                "parsely-pub-date",
+                "publishtime",
+                "firstpublishedtime",
+            ),
+            tz,
+        )
+        or next((d for d in (md.parse_iso(t, tz) for t in md.time_elements(tree)) if d), None)
+        or _date_from_lines(tree, tz)
+    )
+    modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
+        md.first_meta(
+            meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"
+        ),
+        tz,
+    )
+    authors = md.ld_names(ld.get("author")) if ld.get("author") else []
+    if not authors:
+        meta_author = md.first_meta(
+            meta, "author", "article:author", "dc.creator", "byl", "sailthru.author"
+        )
+        if meta_author and not meta_author.startswith("http"):
+            authors = md.split_names(meta_author)
+    canonical = tree.xpath('//link[@rel="canonical"]/@href')
+    section = md._ld_text(ld.get("articleSection")) or md.first_meta(
+        meta, "article:section", "section"
+    )
+    keywords = ld.get("keywords")
+    tags = meta.get("article:tag", []) or (
+        keywords
+        if isinstance(keywords, list)
+        else [
+            k
+            for k in re.split(
+                r"[,，;；]", keywords or md.first_meta(meta, "keywords", "news_keywords") or ""
+            )
+        ]
+    )
+    image = md._ld_text(ld.get("image")) or md.first_meta(
+        meta, "og:image", "twitter:image", "og:image:url"
+    )
+    return {
+        "url": url,
+        "canonical_url": md.absolute(canonical[0], url)
+        if canonical
+        else md.absolute(md.first_meta(meta, "og:url"), url) or url,
+        "title": title,
+        "authors": authors,
+        "published": published,
+        "modified": modified,
+        "language": language,
+        "site_name": site_names[0] if site_names else None,
+        "section": section,
+        "tags": md.unique(t.strip() for t in tags if isinstance(t, str) and t.strip())[:30],
+        "description": md._ld_text(ld.get("description"))
+        or md.first_meta(meta, "description", "og:description", "twitter:description"),
+        "text": text,
+        "image": md.absolute(image, url),
+        "word_count": word_count(text),
+        "fingerprint": text_fingerprint(text),
+        "source": None,
+    }
+
+
+def _date_from_lines(tree: HtmlElement, tz: Any) -> str | None:
+    """A dateline near the headline: the first short line holding a date."""
+    body = tree.find("body")
+    if body is None:
+        return None
+    for line in render_lines(body)[:80]:
+        if len(line) <= 120:
+            found = md.date_in_text(line, tz)
+            if found:
+                return found
+    return None

@@ -1,0 +1,51 @@
+"""Text measures shared by extraction and cleaning: CJK-aware word counts and normal forms."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# CJK ideographs, kana and hangul count as one word each; Latin words and digits stay whole.
+CJK_CHAR = (
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff"
+    r"\U00020000-\U0002ebef]"
+)
+_TOKEN = re.compile(
+    rf"{CJK_CHAR}|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+"
+)
+_CJK = re.compile(CJK_CHAR)
+_SPACE = re.compile(r"\s+")
+
+
+def tokens(text: str) -> list[str]:
+    """Tokens as the benchmark counts them: each CJK character, each other word run."""
+    return _TOKEN.findall(text)
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``, CJK characters counting one each."""
+    return len(tokens(text))
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of non-space characters that are CJK (0 for empty text)."""
+    chars = _SPACE.sub("", text)
+    return len(_CJK.findall(chars)) / len(chars) if chars else 0.0
+
+
+def normalise_line(text: str) -> str:
+    """Whitespace collapsed, NFKC: the form two copies of one block share."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def block_key(text: str) -> str:
+    """Short stable hash of a block's text, used to recognise template blocks across pages."""
+    squashed = _SPACE.sub("", unicodedata.normalize("NFKC", text)).lower()
+    return hashlib.blake2b(squashed.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def text_fingerprint(text: str) -> str:
+    """Hash of the normalised text: equal for texts that differ only in spacing or width."""
+    squashed = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()
+    return hashlib.sha1(squashed.encode("utf-8")).hexdigest()

@@ -1,0 +1,45 @@
+"""Validation stage: only items that match the published JSON Schema reach the feed."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from scrapy.crawler import Crawler
+
+from crawler.drops import Rejected
+from crawler.items import ArticleItem
+
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "article.schema.json"
+
+
+@cache
+def article_validator() -> Draft202012Validator:
+    """The schema validator, built once."""
+    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+
+
+class ValidationPipeline:
+    """Rejects an article that does not match schema/article.schema.json, naming the field."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.validator = article_validator()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        error = next(iter(self.validator.iter_errors(dict(item))), None)
+        if error is not None:
+            field = ".".join(str(p) for p in error.path) or "item"
+            self.stats.inc_value("validation/rejected")
+            raise Rejected(f"invalid {field}: {error.message[:200]}", item.get("url"))
+        self.stats.inc_value("validation/ok")
+        return item

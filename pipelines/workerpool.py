@@ -1,0 +1,64 @@
+"""Worker processes that read pages off the reactor thread, each page under a time limit.
+
+Built on pebble's ProcessPool: a page that overruns its time limit has its worker killed and
+replaced, so one pathological page never stalls the crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+from pipelines.extraction import PageReading, ReadOptions, read_page
+
+logger = logging.getLogger(__name__)
+
+# A worker is replaced after this many pages, which also resets trafilatura's caches.
+TASKS_PER_WORKER = 500
+
+
+def _warm_up() -> None:
+    """Import and exercise the reader once so the first real page pays no start-up cost."""
+    read_page("<html><body><p>warm up</p></body></html>", "http://localhost/")
+
+
+def pool_size(configured: int) -> int:
+    return configured if configured > 0 else max(1, os.cpu_count() or 1)
+
+
+class ReaderPool:
+    """Reads pages in worker processes; ``read`` is awaitable from the reactor thread."""
+
+    def __init__(self, workers: int, timeout: float) -> None:
+        self.workers = pool_size(workers)
+        self.timeout = timeout
+        self._pool = ProcessPool(
+            max_workers=self.workers,
+            max_tasks=TASKS_PER_WORKER,
+            initializer=_warm_up,
+            context=multiprocessing.get_context("spawn"),
+        )
+
+    async def read(self, html: str, url: str, options: ReadOptions) -> PageReading:
+        """The page's reading, or a reject reading on timeout or a crashed worker."""
+        future = self._pool.schedule(read_page, args=(html, url, options), timeout=self.timeout)
+        try:
+            return await asyncio.wrap_future(future)
+        except FutureTimeout:
+            return PageReading(url, "reject", "extraction timeout")
+        except ProcessExpired as exc:
+            logger.warning("extraction worker died on %s: %s", url, exc)
+            return PageReading(url, "reject", f"extraction worker died: {exc}")
+
+    def close(self) -> None:
+        self._pool.stop()
+        self._pool.join(timeout=10)
+
+    def __getstate__(self) -> Any:  # pragma: no cover - the pool never crosses processes
+        raise TypeError("ReaderPool cannot be pickled")
