@@ -51,6 +51,8 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.rejects.RejectsFile": 10,
+    "crawler.extensions.statekeeper.StateKeeper": 20,
+    "crawler.extensions.runsummary.RunSummary": 30,
 }
 
 # --- Export -----------------------------------------------------------------------------------------
@@ -138,5 +140,33 @@ NEWS_TEMPLATE_HOLD_SECONDS = 10.0
 NEWS_TEMPLATE_MAX_BLOCKS = 5000
 # Where learned templates persist between runs ("" = not persisted).
 NEWS_TEMPLATE_STORE = "state/templates.json"
+
+# --- Scheduled runs: discovery, incremental state, deduplication, atomic output ---------------
+# Sitemaps listed in robots.txt (Sitemap: lines) are read for every site.
+NEWS_DISCOVER_ROBOTS_SITEMAPS = True
+# Feeds a start page announces with <link rel="alternate" type="application/rss+xml"> are read.
+NEWS_DISCOVER_FEEDS = True
+# Sitemaps, sitemap-index children and feeds read per site at most (bounds index recursion).
+NEWS_MAX_DOCUMENTS_PER_SITE = 200
+# The incremental state store: delivered articles (canonical URL, fingerprint, first/last
+# seen, ETag, Last-Modified) and the delivery records of each run's files.
+NEWS_STATE_ENABLED = True
+NEWS_STATE_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
+NEWS_STATE_PATH = "state/news.sqlite"
+# Near-duplicate text: SimHash over 3-token shingles; texts within this many of 64 bits are
+# one story (Manku et al. 2007 use 3 for web pages; must stay below 4, the index's bands).
+NEWS_NEAR_DUPLICATES_ENABLED = True
+NEWS_NEAR_DUPLICATE_BITS = 3
+# SimHashes kept in memory (this run's and the most recent runs' articles).
+NEWS_NEAR_DUPLICATE_MEMORY = 200_000
+# Local feed files are written as <file>.part and renamed into place when the run ends
+# ("" is a plain path, "file" a file:// URI).
+FEED_STORAGES = {
+    "": "crawler.feedstorage.AtomicFileFeedStorage",
+    "file": "crawler.feedstorage.AtomicFileFeedStorage",
+}
+# A JSON summary of the run (per site: pages, articles, updates, duplicates, rejects, errors,
+# duration) beside the feed, <run>.summary.json.
+NEWS_RUN_SUMMARY_ENABLED = True
 
 LOG_LEVEL = "INFO"
