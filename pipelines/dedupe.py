@@ -37,6 +37,13 @@ class DedupeSettings:
         )
 
 
+def remembered(error: Rejected, state: ArticleState) -> Rejected:
+    """A duplicate's own URL is remembered too (when the run delivers), so the next runs do
+    not fetch it again; the state store reads ``state`` off the exception."""
+    error.state = state
+    return error
+
+
 class DedupePipeline:
     """Drops duplicates and unchanged articles; marks changed ones ``is_update``."""
 
@@ -66,20 +73,22 @@ class DedupePipeline:
         url = item["url"]
         key = url_key(item.get("canonical_url") or url)
         aliases = tuple({url_key(url)} - {key})
-        self._drop_if_seen_in_run(item, key, aliases)
+        value = simhash(item["text"])
+        state = self._state(item, key, aliases, value)
+        self._drop_if_seen_in_run(item, key, aliases, state)
         known = self._known(key, aliases)
         if known is not None and known.fingerprint == item["fingerprint"]:
             self.stats.inc_value("incremental/unchanged")
             raise Unchanged(url)
-        value = simhash(item["text"])
         own = frozenset({key, *aliases, *([known.canonical_key] if known else [])})
         if self.config.near_enabled:
             match = self.index.nearest(value, exclude=own)
             if match is not None:
                 self.stats.inc_value("dedup/near_duplicates")
-                raise Rejected(
+                error = Rejected(
                     "near duplicate", url, duplicate_of=match.url, distance=match.distance
                 )
+                raise remembered(error, state)
             self.index.add(value, key, url)
         item["is_update"] = known is not None
         if known is not None:
@@ -87,16 +96,18 @@ class DedupePipeline:
         for k in (key, *aliases):
             self._by_key[k] = url
         self._by_fingerprint[item["fingerprint"]] = url
-        item._state = self._state(item, key, aliases, value)
+        item._state = state
         return item
 
-    def _drop_if_seen_in_run(self, item: ArticleItem, key: str, aliases: tuple[str, ...]) -> None:
+    def _drop_if_seen_in_run(
+        self, item: ArticleItem, key: str, aliases: tuple[str, ...], state: ArticleState
+    ) -> None:
         original = next(
             (self._by_key[k] for k in (key, *aliases) if k in self._by_key), None
         ) or self._by_fingerprint.get(item.get("fingerprint", ""))
         if original is not None:
             self.stats.inc_value("dedup/dropped")
-            raise Rejected("duplicate", item["url"], duplicate_of=original)
+            raise remembered(Rejected("duplicate", item["url"], duplicate_of=original), state)
 
     def _known(self, key: str, aliases: tuple[str, ...]) -> KnownArticle | None:
         if self.store is None:

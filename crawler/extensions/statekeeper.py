@@ -41,6 +41,7 @@ class StateKeeper:
         self.atomic = feeds_are_atomic(crawler.settings)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
@@ -60,6 +61,13 @@ class StateKeeper:
     def item_scraped(self, item: Any, spider: Any) -> None:
         store = store_for(self.crawler)
         article = getattr(item, "_state", None)
+        if store is not None and article is not None:
+            store.add_pending(self._run_id(), article)
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
+        """A duplicate's URL is remembered with the run's delivery, like an article's."""
+        store = store_for(self.crawler)
+        article = getattr(exception, "state", None)
         if store is not None and article is not None:
             store.add_pending(self._run_id(), article)
 

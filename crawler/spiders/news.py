@@ -9,8 +9,10 @@ URLs a previous run delivered are not requested again (see ``crawler.incremental
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -46,11 +48,7 @@ class NewsSpider(scrapy.Spider):
         args = parse_arguments(kwargs)
         super().__init__()
         self._args = args
-        self.started_at = datetime.now(UTC)
-        # Names this run's files (feed, rejects, summary): UTC, sortable, safe in file names.
-        self.run_start = self.started_at.strftime("%Y%m%dT%H%M%SZ")
-        # Identifies the run in the state store (two runs may start within one second).
-        self.run_id = f"{self.run_start}-{os.getpid()}"
+        self._set_start(datetime.now(UTC))
         self.since: datetime | None = args.since
         self.sites: list[Site] = []
         self._pages: dict[str, int] = {}
@@ -76,7 +74,26 @@ class NewsSpider(scrapy.Spider):
         spider.robots_sitemaps = settings.getbool("NEWS_DISCOVER_ROBOTS_SITEMAPS")
         spider.discover_feeds = settings.getbool("NEWS_DISCOVER_FEEDS")
         spider.max_documents = settings.getint("NEWS_MAX_DOCUMENTS_PER_SITE")
+        spider._name_run_apart(settings.get("NEWS_DEFAULT_FEED"))
         return spider
+
+    def _name_run_apart(self, feed_template: str | None) -> None:
+        """Move the run's start on until no earlier run's file has this run's name."""
+        for _ in range(20):
+            if not feed_template:
+                return
+            path = Path(feed_template % {"name": self.name, "run_start": self.run_start})
+            if not any(p.exists() for p in (path, path.with_name(path.name + ".part"))):
+                return
+            time.sleep(0.25)
+            self._set_start(datetime.now(UTC))
+
+    def _set_start(self, started_at: datetime) -> None:
+        self.started_at = started_at
+        # Names this run's files (feed, rejects, summary): UTC, sortable, safe in file names.
+        self.run_start = started_at.strftime("%Y%m%dT%H%M%SZ")
+        # Identifies the run in the state store (two runs may start within one second).
+        self.run_id = f"{self.run_start}-{os.getpid()}"
 
     async def start(self) -> AsyncIterator[Any]:
         store = store_for(self.crawler)
