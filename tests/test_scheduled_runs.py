@@ -63,9 +63,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 def delivered(tmp: Path) -> list[Path]:
     """The run files a consumer of output/ would read."""
     return sorted(
-        p
-        for p in (tmp / "output").glob("*.jsonl")
-        if not p.name.endswith(".rejects.jsonl")
+        p for p in (tmp / "output").glob("*.jsonl") if not p.name.endswith(".rejects.jsonl")
     )
 
 
@@ -133,8 +131,12 @@ def test_incremental_runs_discovery_and_dedupe(scenario: Any) -> None:
     urls = Counter(item["url"] for item in items)
     assert all(count == 1 for count in urls.values()), urls
     alpha_paths = {s.path for s in alpha.stories.values()}
-    got_alpha = {item["url"].removeprefix(a.base) for item in items if item["url"].startswith(a.base)}
-    got_beta = {item["url"].removeprefix(b.base) for item in items if item["url"].startswith(b.base)}
+    got_alpha = {
+        item["url"].removeprefix(a.base) for item in items if item["url"].startswith(a.base)
+    }
+    got_beta = {
+        item["url"].removeprefix(b.base) for item in items if item["url"].startswith(b.base)
+    }
     assert len(items) == 15
     # The syndicated copy of alpha's story 1 is emitted once, on one of the two sites.
     syndicated = {alpha.stories[1].path} ^ {beta.stories[104].path}
@@ -147,8 +149,14 @@ def test_incremental_runs_discovery_and_dedupe(scenario: Any) -> None:
     assert all(item["is_update"] is False for item in items)
     # Feed, Atom, sitemap index with a gzipped child, news sitemap: all followed.
     requested = [path for path, _, _ in a.log]
-    for document in ("/robots.txt", "/sitemap_index.xml", "/sitemaps/articles.xml.gz",
-                     "/sitemaps/news.xml", "/feed.xml", "/atom.xml"):
+    for document in (
+        "/robots.txt",
+        "/sitemap_index.xml",
+        "/sitemaps/articles.xml.gz",
+        "/sitemaps/news.xml",
+        "/feed.xml",
+        "/atom.xml",
+    ):
         assert document in requested, document
     # Tracking-parameter and mobile variants of story 6 are one request, one item.
     assert a.article_requests().count(alpha.stories[6].path) == 1
@@ -211,8 +219,10 @@ def test_kill_9_at_any_point_delivers_each_article_exactly_once(tmp_path: Path) 
         ]
         extensions = {**project_settings.EXTENSIONS, "killpoints.KillAtItem": 50}
         killers = (
-            "-s", f"EXTENSIONS={json.dumps(extensions)}",
-            "-s", 'FEED_STORAGES={"": "killpoints.KillingFeedStorage"}',
+            "-s",
+            f"EXTENSIONS={json.dumps(extensions)}",
+            "-s",
+            'FEED_STORAGES={"": "killpoints.KillingFeedStorage"}',
         )
         next_id = 100
         logs = []
@@ -249,7 +259,7 @@ def test_overlapping_cron_calls(tmp_path: Path) -> None:
     with PortalServer(portal, "127.0.0.4") as server:
         sites = tmp_path / "sites.toml"
         sites.write_text(f'[sites.delta]\nstart_urls = ["{server.base}/"]\n')
-        slow = [*settings(tmp_path), "-s", "DOWNLOAD_DELAY=1.5"]
+        slow = [*settings(tmp_path), "-s", "DOWNLOAD_DELAY=0.5"]
         first = subprocess.Popen(
             [*cron, str(sites), *slow], cwd="/", env=env, stderr=subprocess.PIPE, text=True
         )
@@ -277,4 +287,3 @@ def test_overlapping_cron_calls(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "'colour'" in result.stderr
     assert len(list((tmp_path / "logs").glob("crawl-*.log"))) == 2
-
