@@ -147,7 +147,7 @@ class ZhMobile(Template):
             (a.title, teaser(a.paragraphs[0], TEASER_LEN), site.href(a))
             for a in site.latest(7, exclude=art)
         ]
-        outside = list(OUTSIDE_TEASERS[art.id % 2 :: 2])
+        outside = list(OUTSIDE_TEASERS[(art.id + 1) % 2 :: 2])
         return own[:3] + outside[:1] + own[3:] + outside[1:]
 
     def _teaser_list(self, items: list[tuple[str, str, str]]) -> str:
