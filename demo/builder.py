@@ -151,7 +151,9 @@ def _chunks(items: list[Article], size: int) -> list[tuple[Article, ...]]:
     return [tuple(items[i : i + size]) for i in range(0, len(items), size)] or [()]
 
 
-def _paged(kind: str, key: str, heading: str, items: list[Article], size: int, path_of: Any) -> list[Listing]:
+def _paged(
+    kind: str, key: str, heading: str, items: list[Article], size: int, path_of: Any
+) -> list[Listing]:
     chunks = _chunks(items, size)
     paths = tuple(path_of(n) for n in range(1, len(chunks) + 1))
     return [
@@ -167,7 +169,9 @@ def listings(site: Site, per_page: int) -> list[Listing]:
     out = _paged("latest", "", "", arts, per_page * 3, t.latest_path)
     for s in site.sections():
         items = [a for a in arts if a.section == s]
-        out += _paged("section", s, t.sections[s], items, per_page, lambda n, s=s: t.section_path(s, n))
+        out += _paged(
+            "section", s, t.sections[s], items, per_page, lambda n, s=s: t.section_path(s, n)
+        )
     tags = dict.fromkeys(tag for a in arts for tag in a.tags)
     for tag in tags:
         items = [a for a in arts if tag in a.tags]

@@ -53,7 +53,9 @@ def scrapy_command() -> list[str]:
 def run_crawl(urls: list[str], extra: list[str], timeout: float) -> tuple[int, str]:
     """Run the crawl, echoing its log live; return (exit code, log text)."""
     cmd = [*scrapy_command(), "crawl", "news", "-a", "start_urls=" + ",".join(urls), *extra]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     lines: list[str] = []
     deadline = time.monotonic() + timeout
     assert proc.stdout is not None
@@ -73,7 +75,9 @@ def newest_feed(since: float) -> Path | None:
     return max(feeds, key=lambda p: p.stat().st_mtime, default=None)
 
 
-def summary(stats: dict[str, float], items: list[dict[str, Any]], expected: int, seconds: float) -> str:
+def summary(
+    stats: dict[str, float], items: list[dict[str, Any]], expected: int, seconds: float
+) -> str:
     """Short human summary of a demo crawl."""
     pages = stats.get("downloader/response_count", 0)
     not_articles = stats.get("item_dropped_reasons_count/NotAnArticle", 0)
@@ -89,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bin/demo", description=__doc__.split("\n\n")[0])
     parser.add_argument("--templates", default=",".join(n for n, _ in DEMO_PORTALS))
     parser.add_argument("--timeout", type=float, default=600)
-    parser.add_argument("scrapy_args", nargs="*", help="extra arguments for scrapy crawl (after --)")
+    parser.add_argument(
+        "scrapy_args", nargs="*", help="extra arguments for scrapy crawl (after --)"
+    )
     args = parser.parse_args(argv)
     specs = [(n, s) for n, s in DEMO_PORTALS if n in args.templates.split(",")]
     started = time.time()

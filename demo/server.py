@@ -34,7 +34,9 @@ DEMO_PORTALS: tuple[tuple[str, int], ...] = (
 )
 """(template, seed) of the portals `python -m demo.server` and `bin/demo` serve."""
 
-NOT_FOUND = b"<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>"
+NOT_FOUND = (
+    b"<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>"
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,15 @@ class _Handler(BaseHTTPRequestHandler):
         portal = owner.portal_at(self.server.netloc)
         page = portal.lookup(self.path) if portal else None
         body, ctype, status = (*page, 200) if page else (NOT_FOUND, "text/html", 404)
-        owner._record(RequestRecord(self.server.netloc, self.command, self.path, status, self.headers.get("User-Agent", "")))
+        owner._record(
+            RequestRecord(
+                self.server.netloc,
+                self.command,
+                self.path,
+                status,
+                self.headers.get("User-Agent", ""),
+            )
+        )
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -129,11 +139,18 @@ class PortalServer:
     def __enter__(self) -> PortalServer:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def _spawn(self, srv: _PortalHTTPServer) -> None:
-        thread = threading.Thread(target=srv.serve_forever, name=f"portal-{srv.netloc}", daemon=True)
+        thread = threading.Thread(
+            target=srv.serve_forever, name=f"portal-{srv.netloc}", daemon=True
+        )
         thread.start()
         self._threads.append(thread)
 
@@ -218,16 +235,24 @@ class PortalServer:
         return iter(self.portals)
 
 
-def serve_demo(server: PortalServer, specs: Iterable[tuple[str, int]] = DEMO_PORTALS) -> list[Portal]:
+def serve_demo(
+    server: PortalServer, specs: Iterable[tuple[str, int]] = DEMO_PORTALS
+) -> list[Portal]:
     """Mount the demo portals on successive loopback hosts."""
     return [server.serve(name, seed=seed) for name, seed in specs]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Serve the demo portals until SIGINT/SIGTERM."""
-    parser = argparse.ArgumentParser(prog="python -m demo.server", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m demo.server", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--out-urls", type=Path, help="write the start URLs here, one a line")
-    parser.add_argument("--templates", default=",".join(n for n, _ in DEMO_PORTALS), help="comma-separated template names")
+    parser.add_argument(
+        "--templates",
+        default=",".join(n for n, _ in DEMO_PORTALS),
+        help="comma-separated template names",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     wanted = args.templates.split(",")
@@ -247,7 +272,12 @@ def main(argv: list[str] | None = None) -> int:
             tmp.write_text("\n".join(urls) + "\n", encoding="utf-8")
             tmp.replace(args.out_urls)
         for portal in portals:
-            logger.info("serving %s (%s, %d articles)", portal.start_url, portal.template.name, len(portal.truth.articles))
+            logger.info(
+                "serving %s (%s, %d articles)",
+                portal.start_url,
+                portal.template.name,
+                len(portal.truth.articles),
+            )
         stop.wait()
     logger.info("stopped; %d requests served", len(server.request_log))
     return 0

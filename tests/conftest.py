@@ -46,14 +46,26 @@ class Backbone:
         return [p.start_url for p in self.portals]
 
 
-@pytest.fixture(scope="session")
-def backbone_server() -> Iterator[tuple[PortalServer, list[Portal], Portal]]:
-    """zh_mobile on 127.0.0.1 and en_modern on 127.0.0.2, both linking a decoy on 127.0.0.9."""
+PAIRS = (("zh_mobile", "en_modern"), ("zh_classic", "en_herald"))
+"""Each backbone run crawls one zh and one en portal on two hosts; two runs cover all templates."""
+
+
+@pytest.fixture(scope="session", params=PAIRS, ids="+".join)
+def backbone_server(
+    request: pytest.FixtureRequest,
+) -> Iterator[tuple[PortalServer, list[Portal], Portal]]:
+    """zh portal on 127.0.0.1 and en portal on 127.0.0.2, both linking a decoy on 127.0.0.9."""
+    zh_name, en_name = request.param
     with PortalServer() as server:
-        decoy = server.serve("en_herald", host="127.0.0.9", seed=5)
-        partners = [("Partner news", decoy.article_url(decoy.articles[0].id)), ("Partner home", decoy.start_url)]
-        zh = server.serve("zh_mobile", host="127.0.0.1", seed=0, partner_links=partners)
-        en = server.serve("en_modern", host="127.0.0.2", seed=0, partner_links=partners)
+        decoy = server.serve(
+            "en_modern" if en_name == "en_herald" else "en_herald", host="127.0.0.9", seed=5
+        )
+        partners = [
+            ("Partner news", decoy.article_url(decoy.articles[0].id)),
+            ("Partner home", decoy.start_url),
+        ]
+        zh = server.serve(zh_name, host="127.0.0.1", seed=0, partner_links=partners)
+        en = server.serve(en_name, host="127.0.0.2", seed=0, partner_links=partners)
         yield server, [zh, en], decoy
 
 

@@ -80,10 +80,22 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def crawl_command(
-    start_urls: Iterable[str], out: Path, rejects: Path, extra_args: Iterable[str], settings: Mapping[str, Any]
+    start_urls: Iterable[str],
+    out: Path,
+    rejects: Path,
+    extra_args: Iterable[str],
+    settings: Mapping[str, Any],
 ) -> list[str]:
     """argv of the crawl: this interpreter's scrapy, feed and rejects in `out`'s folder."""
-    cmd = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "start_urls=" + ",".join(start_urls)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "news",
+        "-a",
+        "start_urls=" + ",".join(start_urls),
+    ]
     cmd += ["-O", f"{out}:jsonlines", "-s", f"NEWS_REJECTS_FILE={rejects}"]
     for key, value in {**FAST_SETTINGS, **settings}.items():
         cmd += ["-s", f"{key}={value}"]
@@ -107,7 +119,9 @@ def run_crawl(
     cmd = crawl_command(start_urls, out, rejects, extra_args, settings or {})
     started = datetime.now()
     try:
-        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(
+            cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+        )
     except subprocess.TimeoutExpired as exc:
         err = exc.stderr.decode() if isinstance(exc.stderr, bytes) else (exc.stderr or "")
         raise CrawlTimeout(f"crawl exceeded {timeout}s; log tail:\n{err[-3000:]}") from exc

@@ -81,7 +81,9 @@ def test_portal_has_every_kind_of_page(name: str) -> None:
 
 def test_article_url_shapes_differ_per_template() -> None:
     shapes = {
-        name: re.sub(r"\d+", "N", urlsplit(next(iter(build_portal(name, "http://h").truth.articles))).path)
+        name: re.sub(
+            r"\d+", "N", urlsplit(next(iter(build_portal(name, "http://h").truth.articles))).path
+        )
         for name in TEMPLATE_NAMES
     }
     assert len(set(shapes.values())) == len(shapes), shapes
@@ -99,7 +101,9 @@ def test_chrome_never_occurs_in_article_text(name: str) -> None:
 
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
 def test_outside_links_point_elsewhere(name: str) -> None:
-    portal = build_portal(name, "http://127.0.0.1:9", partner_links=[("p", "https://www.example-partner.com/x")])
+    portal = build_portal(
+        name, "http://127.0.0.1:9", partner_links=[("p", "https://www.example-partner.com/x")]
+    )
     hosts = {urlsplit(u).netloc for u in portal.truth.external_links}
     assert "127.0.0.1:9" not in hosts
     assert len(hosts) >= 3
@@ -107,7 +111,10 @@ def test_outside_links_point_elsewhere(name: str) -> None:
 
 
 def test_builder_is_deterministic() -> None:
-    a, b = build_portal("en_modern", "http://h", seed=3), build_portal("en_modern", "http://h", seed=3)
+    a, b = (
+        build_portal("en_modern", "http://h", seed=3),
+        build_portal("en_modern", "http://h", seed=3),
+    )
     assert a.pages == b.pages
 
 
@@ -123,7 +130,10 @@ def test_served_pages_decode_with_declared_charset(portal_server: PortalServer, 
         assert squash(art.paragraphs[-1]) in squash(text.replace("&#x27;", "'"))
     if name == "zh_mobile":
         assert ctype == "text/html"  # charset only in the page's meta tag
-        assert re.search(rb"<meta (charset=\"gbk\"|http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\")", body)
+        assert re.search(
+            rb"<meta (charset=\"gbk\"|http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\")",
+            body,
+        )
         assert encoding in {"gbk", "gb18030"}
 
 
@@ -136,7 +146,11 @@ def test_robots_disallows_an_existing_linked_path(portal_server: PortalServer, n
     for url in portal.truth.disallowed:
         assert any(urlsplit(url).path.startswith(rule) for rule in rules), url
         assert fetch(url)[0] == 200
-    linked = [u for u in portal.truth.disallowed if any(urlsplit(u).path.encode() in page for page, _ in portal.pages.values())]
+    linked = [
+        u
+        for u in portal.truth.disallowed
+        if any(urlsplit(u).path.encode() in page for page, _ in portal.pages.values())
+    ]
     assert linked, "robots-blocked pages must be linked so a crawler meets them"
 
 
@@ -186,7 +200,9 @@ def test_content_swap_and_edits_while_running(portal_server: PortalServer) -> No
     url = portal.article_url(first.id)
     portal.edit_article(first.id, title=first.title + " (updated)", modified="2025-03-01T08:00")
     assert b"(updated)" in fetch(portal.url(portal.template.article_path(portal.articles[0])))[2]
-    newcomer = load_corpus("en")[-1].replace(id=999, published="2025-03-02T09:00", title="Brand new story")
+    newcomer = load_corpus("en")[-1].replace(
+        id=999, published="2025-03-02T09:00", title="Brand new story"
+    )
     portal.add_article(newcomer)
     assert fetch(portal.article_url(999))[0] == 200
     assert b"Brand new story" in fetch(portal.start_url)[2]
@@ -209,7 +225,9 @@ def test_server_stops_and_frees_port() -> None:
 
 def test_demo_server_module_writes_urls_and_serves(tmp_path: Path) -> None:
     urls_file = tmp_path / "urls.txt"
-    proc = subprocess.Popen([sys.executable, "-m", "demo.server", "--out-urls", str(urls_file)], cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "demo.server", "--out-urls", str(urls_file)], cwd=ROOT
+    )
     try:
         deadline = time.monotonic() + 30
         while not urls_file.exists() and time.monotonic() < deadline:
@@ -232,4 +250,8 @@ def test_parse_stats_reads_scrapy_dump() -> None:
         "INFO: Dumping Scrapy stats:\n{'downloader/response_count': 12,\n 'elapsed_time_seconds': 1.5,\n"
         " 'finish_time': datetime.datetime(2025, 1, 1, 0, 0),\n 'item_scraped_count': 3}\nINFO: Spider closed"
     )
-    assert parse_stats(log) == {"downloader/response_count": 12, "elapsed_time_seconds": 1.5, "item_scraped_count": 3}
+    assert parse_stats(log) == {
+        "downloader/response_count": 12,
+        "elapsed_time_seconds": 1.5,
+        "item_scraped_count": 3,
+    }

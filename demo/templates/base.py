@@ -173,4 +173,3 @@ class Template(ABC):
     def encode(self, page: str) -> bytes:
         """Serialize a page in the template's charset (unencodable chars as references)."""
         return page.encode(self.encoding, errors="xmlcharrefreplace")
-

@@ -80,7 +80,9 @@ class EnHerald(Template):
         )
 
     def _masthead(self, site: Site) -> str:
-        nav = " | ".join(f'<a href="{self.section_path(s)}">{esc(n)}</a>' for s, n in self.sections.items())
+        nav = " | ".join(
+            f'<a href="{self.section_path(s)}">{esc(n)}</a>' for s, n in self.sections.items()
+        )
         today = when(site.articles[0]) if site.articles else None
         date = f"{today:%A, %B} {today.day}, {today.year}" if today else ""
         return (
@@ -136,7 +138,7 @@ class EnHerald(Template):
         out = []
         for i, line in enumerate(art.body):
             if line.startswith(SUBHEADING_PREFIX):
-                out.append(f"<p><b>{esc(line[len(SUBHEADING_PREFIX):])}</b></p>")
+                out.append(f"<p><b>{esc(line[len(SUBHEADING_PREFIX) :])}</b></p>")
             else:
                 out.append(f"<p>{esc(line)}</p>")
             if i == 0 and art.image:
@@ -145,7 +147,9 @@ class EnHerald(Template):
                     f'<tr><td class="cutline">{esc(art.image.caption)} ({esc(art.image.credit or "Herald file photo")})</td></tr></table>'
                 )
             if i == 2:
-                out.append(f'<div class="adblock"><small>{CONTINUES}</small><br><iframe src="https://ads.example-adnetwork.com/frame/468x60" width="468" height="60"></iframe></div>')
+                out.append(
+                    f'<div class="adblock"><small>{CONTINUES}</small><br><iframe src="https://ads.example-adnetwork.com/frame/468x60" width="468" height="60"></iframe></div>'
+                )
         return "\n".join(out)
 
     # -- pages ------------------------------------------------------------------------
@@ -159,8 +163,12 @@ class EnHerald(Template):
         prevnext = " | ".join(
             x
             for x in (
-                f'<a href="{site.href(older)}">&laquo; Previous: {esc(older.title)}</a>' if older else "",
-                f'<a href="{site.href(newer)}">Next: {esc(newer.title)} &raquo;</a>' if newer else "",
+                f'<a href="{site.href(older)}">&laquo; Previous: {esc(older.title)}</a>'
+                if older
+                else "",
+                f'<a href="{site.href(newer)}">Next: {esc(newer.title)} &raquo;</a>'
+                if newer
+                else "",
             )
             if x
         )
@@ -187,9 +195,11 @@ class EnHerald(Template):
         )
 
     def render_listing(self, site: Site, listing: Listing) -> str:
-        heading = {"latest": "Latest Headlines", "tag": f"Topics: {listing.heading}", "author": f"Stories by {listing.heading}"}.get(
-            listing.kind, listing.heading
-        )
+        heading = {
+            "latest": "Latest Headlines",
+            "tag": f"Topics: {listing.heading}",
+            "author": f"Stories by {listing.heading}",
+        }.get(listing.kind, listing.heading)
         rows = "".join(
             f'<tr><td class="lst"><a href="{site.href(a)}"><b>{esc(a.title)}</b></a><br>'
             f'<font size="2">{esc(a.paragraphs[0][:110])}...</font><br><font size="1" color="#666666">{when(a):%m/%d/%Y}</font></td></tr>\n'
@@ -199,7 +209,10 @@ class EnHerald(Template):
         if listing.page < listing.total_pages:
             pager = f'<a href="{listing.page_paths[listing.page]}">Next page &raquo;</a>'
         if listing.page > 1:
-            pager = f'<a href="{listing.page_paths[listing.page - 2]}">&laquo; Previous page</a> ' + pager
+            pager = (
+                f'<a href="{listing.page_paths[listing.page - 2]}">&laquo; Previous page</a> '
+                + pager
+            )
         return (
             self._head(heading)
             + self._masthead(site)
@@ -230,13 +243,20 @@ class EnHerald(Template):
     def extra_pages(self, site: Site) -> dict[str, tuple[str, str]]:
         pages = {
             "/contact.html": (
-                self._head("Contact Us") + self._masthead(site)
-                + '<tr><td colspan="2">Newsroom: (555) 010-2000. Email news@herald.example.</td></tr>\n' + self._footer(site),
+                self._head("Contact Us")
+                + self._masthead(site)
+                + '<tr><td colspan="2">Newsroom: (555) 010-2000. Email news@herald.example.</td></tr>\n'
+                + self._footer(site),
                 "other",
             )
         }
         for art in site.articles:
-            page = self._head(art.title) + f"<h2>{esc(art.title)}</h2>\n" + self._body(art) + "\n</body></html>\n"
+            page = (
+                self._head(art.title)
+                + f"<h2>{esc(art.title)}</h2>\n"
+                + self._body(art)
+                + "\n</body></html>\n"
+            )
             pages[f"/print/{12000 + art.id}"] = (page, "disallowed")
         return pages
 
@@ -246,7 +266,10 @@ class EnHerald(Template):
     def media(self, site: Site) -> dict[str, tuple[bytes, str]]:
         files: dict[str, tuple[bytes, str]] = {
             "/img/herald-logo.gif": (assets.GIF_1PX, "image/gif"),
-            "/archive/annual-report-2024.pdf": (assets.pdf("The Example Herald annual report 2024"), "application/pdf"),
+            "/archive/annual-report-2024.pdf": (
+                assets.pdf("The Example Herald annual report 2024"),
+                "application/pdf",
+            ),
         }
         for a in site.articles:
             if a.image:
@@ -257,6 +280,16 @@ class EnHerald(Template):
         older, newer = site.neighbours(art)
         titles = [a.title for a in (*site.pick(art, 5, "popular"), older, newer) if a]
         return (
-            self.byline(art), CONTINUES, NEWSLETTER, POPULAR, SHARE, "ADVERTISEMENT", "Tags:",
-            "Previous:", "Next:", "All rights reserved", "Partly cloudy", *titles,
+            self.byline(art),
+            CONTINUES,
+            NEWSLETTER,
+            POPULAR,
+            SHARE,
+            "ADVERTISEMENT",
+            "Tags:",
+            "Previous:",
+            "Next:",
+            "All rights reserved",
+            "Partly cloudy",
+            *titles,
         )

@@ -20,7 +20,14 @@ OFFSET = "-05:00"
 COOKIE = "We use cookies to improve your experience and to show you personalised ads."
 NEWSLETTER = "Sign up for The Morning Briefing"
 FOLLOW = "Follow us"
-COMMENTERS = ("riverrat77", "J. Alvarez", "concerned_parent", "Marge from Eastside", "tkline", "BobK")
+COMMENTERS = (
+    "riverrat77",
+    "J. Alvarez",
+    "concerned_parent",
+    "Marge from Eastside",
+    "tkline",
+    "BobK",
+)
 COMMENTS = (
     "Finally some good news for this town.",
     "I have lived here 40 years and have never seen anything like this.",
@@ -88,7 +95,8 @@ class EnModern(Template):
 
     def _header(self) -> str:
         nav = "".join(
-            f'<li><a href="{self.section_path(s)}">{esc(n)}</a></li>' for s, n in self.sections.items()
+            f'<li><a href="{self.section_path(s)}">{esc(n)}</a></li>'
+            for s, n in self.sections.items()
         )
         return (
             '<header class="site-header"><a class="site-header__logo" href="/">The Daily Example</a>\n'
@@ -100,7 +108,9 @@ class EnModern(Template):
         )
 
     def _footer(self, site: Site) -> str:
-        partners = "".join(f'<li><a href="{esc(u)}">{esc(lbl)}</a></li>' for lbl, u in site.partner_links)
+        partners = "".join(
+            f'<li><a href="{esc(u)}">{esc(lbl)}</a></li>' for lbl, u in site.partner_links
+        )
         return (
             '<footer class="site-footer">\n'
             f'<div class="follow-us"><h3>{FOLLOW}</h3>'
@@ -121,21 +131,32 @@ class EnModern(Template):
             "datePublished": self.published_iso(art.published),
             "dateModified": self.published_iso(art.modified or art.published),
             "author": [
-                {"@type": "Person", "name": n, "url": site.url(self.author_path(n))} for n in art.authors
+                {"@type": "Person", "name": n, "url": site.url(self.author_path(n))}
+                for n in art.authors
             ],
-            "publisher": {"@type": "Organization", "name": SITE, "logo": {"@type": "ImageObject", "url": site.url("/assets/logo.png")}},
+            "publisher": {
+                "@type": "Organization",
+                "name": SITE,
+                "logo": {"@type": "ImageObject", "url": site.url("/assets/logo.png")},
+            },
             "articleSection": self.sections[art.section],
             "keywords": list(art.tags),
             "mainEntityOfPage": site.url(self.article_path(art)),
         }
         if art.image:
             data["image"] = [site.url(art.image.path)]
-        return f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>\n'
+        return (
+            f'<script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>\n'
+        )
 
     def _meta(self, site: Site, art: Article) -> str:
         desc = art.paragraphs[0][:160]
         tags = "".join(f'<meta property="article:tag" content="{esc(t)}">\n' for t in art.tags)
-        image = f'<meta property="og:image" content="{site.url(art.image.path)}">\n' if art.image else ""
+        image = (
+            f'<meta property="og:image" content="{site.url(art.image.path)}">\n'
+            if art.image
+            else ""
+        )
         return (
             f'<meta name="description" content="{esc(desc)}">\n'
             '<meta property="og:type" content="article">\n'
@@ -159,7 +180,7 @@ class EnModern(Template):
         rel = self.inline_related(site, art)
         for i, line in enumerate(art.body):
             if line.startswith(SUBHEADING_PREFIX):
-                out.append(f"<h2>{esc(line[len(SUBHEADING_PREFIX):])}</h2>")
+                out.append(f"<h2>{esc(line[len(SUBHEADING_PREFIX) :])}</h2>")
             else:
                 out.append(f"<p>{esc(line)}</p>")
             if i in (1, 5):
@@ -209,9 +230,13 @@ class EnModern(Template):
 
     # -- pages ------------------------------------------------------------------------
     def render_article(self, site: Site, art: Article) -> str:
-        authors = " and ".join(
-            f'<a rel="author" href="{self.author_path(n)}">{esc(n)}</a>' for n in art.authors
-        ) if len(art.authors) < 3 else byline_names(art.authors)
+        authors = (
+            " and ".join(
+                f'<a rel="author" href="{self.author_path(n)}">{esc(n)}</a>' for n in art.authors
+            )
+            if len(art.authors) < 3
+            else byline_names(art.authors)
+        )
         d = when(art)
         stamp = f"{d:%B} {d.day}, {d.year} at {d:%I:%M %p} EST".replace(" 0", " ")
         tags = "".join(f'<li><a href="{self.tag_path(t)}">{esc(t)}</a></li>' for t in art.tags)
@@ -247,14 +272,20 @@ class EnModern(Template):
         )
 
     def render_listing(self, site: Site, listing: Listing) -> str:
-        heading = {"latest": "Latest news", "tag": f"Topic: {listing.heading}"}.get(listing.kind, listing.heading)
+        heading = {"latest": "Latest news", "tag": f"Topic: {listing.heading}"}.get(
+            listing.kind, listing.heading
+        )
         pager = ""
         if listing.page < listing.total_pages:
             pager += f'<a class="pager__next" rel="next" href="{listing.page_paths[listing.page]}">Older stories</a>'
         if listing.page > 1:
             pager += f'<a class="pager__prev" rel="prev" href="{listing.page_paths[listing.page - 2]}">Newer stories</a>'
         return (
-            self._head(site, heading if listing.page == 1 else f"{heading} – Page {listing.page}", listing.path)
+            self._head(
+                site,
+                heading if listing.page == 1 else f"{heading} – Page {listing.page}",
+                listing.path,
+            )
             + self._header()
             + f'<main id="main-content"><h1 class="section-title">{esc(heading)}</h1>\n<div class="river">\n'
             + self._cards(site, listing.items, False)
@@ -278,12 +309,36 @@ class EnModern(Template):
 
     def extra_pages(self, site: Site) -> dict[str, tuple[str, str]]:
         def simple(title: str, path: str, inner: str) -> str:
-            return self._head(site, title, path) + self._header() + f"<main>{inner}</main>\n" + self._footer(site)
+            return (
+                self._head(site, title, path)
+                + self._header()
+                + f"<main>{inner}</main>\n"
+                + self._footer(site)
+            )
 
         return {
-            "/about/": (simple("About us", "/about/", "<h1>About us</h1><p>The Daily Example has covered the Riverton area since 1921.</p>"), "other"),
-            "/privacy/": (simple("Privacy Policy", "/privacy/", "<h1>Privacy Policy</h1><p>This policy explains what we collect.</p>"), "other"),
-            "/account/login/": (simple("Sign in", "/account/login/", '<form method="post"><input name="email"></form>'), "disallowed"),
+            "/about/": (
+                simple(
+                    "About us",
+                    "/about/",
+                    "<h1>About us</h1><p>The Daily Example has covered the Riverton area since 1921.</p>",
+                ),
+                "other",
+            ),
+            "/privacy/": (
+                simple(
+                    "Privacy Policy",
+                    "/privacy/",
+                    "<h1>Privacy Policy</h1><p>This policy explains what we collect.</p>",
+                ),
+                "other",
+            ),
+            "/account/login/": (
+                simple(
+                    "Sign in", "/account/login/", '<form method="post"><input name="email"></form>'
+                ),
+                "disallowed",
+            ),
             "/search": (simple("Search", "/search", "<h1>Search results</h1>"), "disallowed"),
         }
 
@@ -296,7 +351,10 @@ class EnModern(Template):
     def media(self, site: Site) -> dict[str, tuple[bytes, str]]:
         files: dict[str, tuple[bytes, str]] = {
             "/assets/logo.png": (assets.png(8, 2), "image/png"),
-            "/media/media-kit-2025.pdf": (assets.pdf("The Daily Example media kit 2025"), "application/pdf"),
+            "/media/media-kit-2025.pdf": (
+                assets.pdf("The Daily Example media kit 2025"),
+                "application/pdf",
+            ),
         }
         for a in site.articles:
             if a.image:
@@ -304,10 +362,22 @@ class EnModern(Template):
         return files
 
     def article_chrome(self, site: Site, art: Article) -> tuple[str, ...]:
-        teasers = [x for a in site.pick(art, 3, "readmore") for x in (a.title, a.paragraphs[0][:120])]
+        teasers = [
+            x for a in site.pick(art, 3, "readmore") for x in (a.title, a.paragraphs[0][:120])
+        ]
         remarks = [x for pair in self.comments(site, art) for x in pair]
         return (
-            COOKIE, "Accept all", "Advertisement", "Read more:", self.inline_related(site, art).title,
-            NEWSLETTER, "Sign up", FOLLOW, "All rights reserved", "Comments (", "Subscribe",
-            *teasers, *remarks,
+            COOKIE,
+            "Accept all",
+            "Advertisement",
+            "Read more:",
+            self.inline_related(site, art).title,
+            NEWSLETTER,
+            "Sign up",
+            FOLLOW,
+            "All rights reserved",
+            "Comments (",
+            "Subscribe",
+            *teasers,
+            *remarks,
         )

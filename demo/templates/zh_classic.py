@@ -15,7 +15,13 @@ from demo.model import SUBHEADING_PREFIX, Article
 from demo.templates.base import Listing, Site, Template, esc, stable_number, when
 
 SITE = "江南新闻网"
-DIRS = {"local": "society", "economy": "finance", "tech": "tech", "sports": "sports", "culture": "culture"}
+DIRS = {
+    "local": "society",
+    "economy": "finance",
+    "tech": "tech",
+    "sports": "sports",
+    "culture": "culture",
+}
 NODES = {"local": 12, "economy": 13, "tech": 14, "sports": 15, "culture": 16}
 EDITORS = ("王二", "李晓楠", "陈默", "周婷婷")
 SHARE = "分享到: 微信 新浪微博 QQ空间"
@@ -77,7 +83,7 @@ class ZhClassic(Template):
         lines = []
         for line in art.body:
             if line.startswith(SUBHEADING_PREFIX):
-                lines.append(f"<strong>{esc(line[len(SUBHEADING_PREFIX):])}</strong>")
+                lines.append(f"<strong>{esc(line[len(SUBHEADING_PREFIX) :])}</strong>")
             else:
                 lines.append(INDENT + esc(line))
         style = self.reporter_style(art)
@@ -85,7 +91,9 @@ class ZhClassic(Template):
             lines.insert(0, INDENT + esc(self.reporter_line(art)))
             lines.append(INDENT + "(完)")
         elif style == 1:
-            lines[0] = INDENT + f"本报讯（记者 {esc('、'.join(art.authors))}）" + lines[0][len(INDENT):]
+            lines[0] = (
+                INDENT + f"本报讯（记者 {esc('、'.join(art.authors))}）" + lines[0][len(INDENT) :]
+            )
             lines[-1] += "(完)"
         if art.image:
             lines.insert(
@@ -181,7 +189,10 @@ class ZhClassic(Template):
             '<a href="https://sns.qzone.qq.com/cgi-bin/qzshare/cgi_qzshare_onekey">QQ空间</a></div>\n'
         )
         return (
-            self._head(f"{art.title} - {SITE}", f'<meta name="keywords" content="{esc(" ".join(art.tags))}" />\n')
+            self._head(
+                f"{art.title} - {SITE}",
+                f'<meta name="keywords" content="{esc(" ".join(art.tags))}" />\n',
+            )
             + self._top()
             + '<div class="w1000 clearfix">\n<div class="fl" id="mod_1" style="width:680px">\n'
             + crumbs
@@ -199,9 +210,11 @@ class ZhClassic(Template):
         )
 
     def render_listing(self, site: Site, listing: Listing) -> str:
-        heading = {"latest": "滚动新闻", "tag": f"标签：{listing.heading}", "author": f"作者：{listing.heading}"}.get(
-            listing.kind, listing.heading
-        )
+        heading = {
+            "latest": "滚动新闻",
+            "tag": f"标签：{listing.heading}",
+            "author": f"作者：{listing.heading}",
+        }.get(listing.kind, listing.heading)
         lis = "".join(
             f'<li><span class="date">{when(a):%Y-%m-%d %H:%M}</span><a href="{site.href(a)}" target="_blank">{esc(a.title)}</a></li>\n'
             for a in listing.items
@@ -238,7 +251,9 @@ class ZhClassic(Template):
         )
         blocks = "".join(
             f'<div class="mod_3 fl" style="width:330px"><h3><a href="{self.section_path(s)}">{self.sections[s]}</a>'
-            '<span class="more"><a href="' + self.section_path(s) + '">更多</a></span></h3><ul>'
+            '<span class="more"><a href="'
+            + self.section_path(s)
+            + '">更多</a></span></h3><ul>'
             + "".join(
                 f'<li><a href="{site.href(a)}">{esc(a.title)}</a></li>'
                 for a in [x for x in site.articles if x.section == s][:4]
@@ -247,7 +262,10 @@ class ZhClassic(Template):
             for s in site.sections()
         )
         return (
-            self._head(f"{SITE}_江南地区重点新闻网站", '<meta name="description" content="江南新闻网是江南地区重点新闻网站。" />\n')
+            self._head(
+                f"{SITE}_江南地区重点新闻网站",
+                '<meta name="description" content="江南新闻网是江南地区重点新闻网站。" />\n',
+            )
             + self._top()
             + '<div class="w1000 clearfix"><div class="fl" style="width:680px">\n'
             + headline
@@ -264,10 +282,16 @@ class ZhClassic(Template):
 
         return {
             "/about/index.htm": (
-                simple("关于我们", '<div class="w1000">江南新闻网创办于2003年，是经批准的省级重点新闻网站。</div>\n'),
+                simple(
+                    "关于我们",
+                    '<div class="w1000">江南新闻网创办于2003年，是经批准的省级重点新闻网站。</div>\n',
+                ),
                 "other",
             ),
-            "/cgi-bin/search.cgi": (simple("搜索结果", '<div class="w1000">请输入关键词</div>\n'), "disallowed"),
+            "/cgi-bin/search.cgi": (
+                simple("搜索结果", '<div class="w1000">请输入关键词</div>\n'),
+                "disallowed",
+            ),
         }
 
     def robots_txt(self, site: Site) -> str:
@@ -287,8 +311,25 @@ class ZhClassic(Template):
         older, newer = site.neighbours(art)
         titles = [a.title for a in (*site.pick(art, 4, "related"), *site.pick(art, 6, "rank"))]
         titles += [a.title for a in (older, newer) if a]
-        lines = ["本报讯", "(完)", "记者 " + art.authors[0]] if self.reporter_style(art) != 2 else []
+        lines = (
+            ["本报讯", "(完)", "记者 " + art.authors[0]] if self.reporter_style(art) != 2 else []
+        )
         return (
-            "当前位置", "来源：", "字体：", SHARE, "新浪微博", "QQ空间", self.editor(art), "责任编辑",
-            "相关新闻", "上一篇", "下一篇", "热点排行", ICP, "版权所有", "友情链接", *lines, *titles,
+            "当前位置",
+            "来源：",
+            "字体：",
+            SHARE,
+            "新浪微博",
+            "QQ空间",
+            self.editor(art),
+            "责任编辑",
+            "相关新闻",
+            "上一篇",
+            "下一篇",
+            "热点排行",
+            ICP,
+            "版权所有",
+            "友情链接",
+            *lines,
+            *titles,
         )

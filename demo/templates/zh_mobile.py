@@ -83,7 +83,7 @@ class ZhMobile(Template):
             else '<meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
         )
         return (
-            f'<!DOCTYPE html>\n<html>\n<head>\n{charset}\n'
+            f"<!DOCTYPE html>\n<html>\n<head>\n{charset}\n"
             '<meta name="viewport" content="width=device-width,initial-scale=1.0,'
             'maximum-scale=1.0,user-scalable=no">\n'
             f"<title>{esc(title)}</title>\n{extra}"
@@ -119,7 +119,7 @@ class ZhMobile(Template):
             '<a href="/about.html">关于我们</a> | <a href="/download/zxzx.apk">下载APP</a> | '
             '<a href="/member/login.html">登录</a></p>\n'
             f'<p class="friend">{friends}</p>\n<p class="copy">{FOOTER}</p>\n</div>\n'
-            '<script>var _hmt=_hmt||[];</script>\n</body>\n</html>\n'
+            "<script>var _hmt=_hmt||[];</script>\n</body>\n</html>\n"
         )
 
     def _body(self, art: Article) -> str:
@@ -131,7 +131,7 @@ class ZhMobile(Template):
             )
         for line in art.body:
             if line.startswith(SUBHEADING_PREFIX):
-                parts.append(f"<p><strong>{esc(line[len(SUBHEADING_PREFIX):])}</strong></p>")
+                parts.append(f"<p><strong>{esc(line[len(SUBHEADING_PREFIX) :])}</strong></p>")
             else:
                 parts.append(f"<p>{esc(line)}</p>")
         parts.append(f"<p>{esc(self.byline(art))}</p>")
@@ -196,11 +196,12 @@ class ZhMobile(Template):
         return f'<div class="pages">{" ".join(links)} <span>{listing.page}/{listing.total_pages}</span></div>\n'
 
     def render_listing(self, site: Site, listing: Listing) -> str:
-        title = listing.heading if listing.page == 1 else f"{listing.heading}_第{listing.page}页"
+        heading = listing.heading or "最新"
+        title = heading if listing.page == 1 else f"{heading}_第{listing.page}页"
         return (
             self._head(f"{title}_{self.site_name}", True)
             + self._top()
-            + f'<div class="chan-hd"><h2>{esc(listing.heading)}</h2></div>\n'
+            + f'<div class="chan-hd"><h2>{esc(heading)}</h2></div>\n'
             + f'<ul class="news-list">\n{self._list_items(site, listing.items)}</ul>\n'
             + self._pager(listing)
             + self._foot(site)
@@ -224,7 +225,11 @@ class ZhMobile(Template):
             for s in site.sections()
         )
         return (
-            self._head(f"{self.site_name}_手机版", True, '<meta name="keywords" content="最新资讯,新闻,热点">\n')
+            self._head(
+                f"{self.site_name}_手机版",
+                True,
+                '<meta name="keywords" content="最新资讯,新闻,热点">\n',
+            )
             + self._top()
             + f'<div class="slider">{slides}</div>\n'
             + f'<ul class="news-list">\n{self._list_items(site, site.latest(10))}</ul>\n'
@@ -234,7 +239,9 @@ class ZhMobile(Template):
         )
 
     def _simple(self, site: Site, title: str, inner: str) -> str:
-        return self._head(f"{title}_{self.site_name}", True) + self._top() + inner + self._foot(site)
+        return (
+            self._head(f"{title}_{self.site_name}", True) + self._top() + inner + self._foot(site)
+        )
 
     def extra_pages(self, site: Site) -> dict[str, tuple[str, str]]:
         cats = "".join(
@@ -242,15 +249,26 @@ class ZhMobile(Template):
             for s in site.sections()
         )
         return {
-            "/c/": (self._simple(site, "最新资讯分类", f'<ul class="cate-list">{cats}</ul>\n'), "listing"),
+            "/c/": (
+                self._simple(site, "最新资讯分类", f'<ul class="cate-list">{cats}</ul>\n'),
+                "listing",
+            ),
             "/about.html": (
-                self._simple(site, "关于我们", '<div class="about"><p>最新资讯是一家综合资讯平台。</p>'
-                             "<p>联系邮箱:service@zuixinzixun-example.com</p></div>\n"),
+                self._simple(
+                    site,
+                    "关于我们",
+                    '<div class="about"><p>最新资讯是一家综合资讯平台。</p>'
+                    "<p>联系邮箱:service@zuixinzixun-example.com</p></div>\n",
+                ),
                 "other",
             ),
             "/member/login.html": (
-                self._simple(site, "会员登录", '<form action="/member/login.php" method="post">'
-                             '<input name="u"><input name="p" type="password"><button>登录</button></form>\n'),
+                self._simple(
+                    site,
+                    "会员登录",
+                    '<form action="/member/login.php" method="post">'
+                    '<input name="u"><input name="p" type="password"><button>登录</button></form>\n',
+                ),
                 "disallowed",
             ),
         }
@@ -261,7 +279,10 @@ class ZhMobile(Template):
     def media(self, site: Site) -> dict[str, tuple[bytes, str]]:
         files: dict[str, tuple[bytes, str]] = {
             "/static/img/default.png": (assets.png(), "image/png"),
-            "/download/zxzx.apk": (b"PK\x03\x04" + b"\x00" * 60, "application/vnd.android.package-archive"),
+            "/download/zxzx.apk": (
+                b"PK\x03\x04" + b"\x00" * 60,
+                "application/vnd.android.package-archive",
+            ),
         }
         for a in site.articles:
             if a.image:
@@ -270,4 +291,11 @@ class ZhMobile(Template):
 
     def article_chrome(self, site: Site, art: Article) -> tuple[str, ...]:
         teased = [s for t, snip, _ in self.teasers(site, art) for s in (t, snip)]
-        return (*HEADER_WORDS, "最新文章", self.byline(art), "返回顶部", "沪ICP备2023001234号", *teased)
+        return (
+            *HEADER_WORDS,
+            "最新文章",
+            self.byline(art),
+            "返回顶部",
+            "沪ICP备2023001234号",
+            *teased,
+        )

@@ -44,14 +44,44 @@ class Case:
 
 
 CASES = (
-    Case("seed_wujiang_police", "zh_mobile", 1, "the seed page: mobile header, 文/ byline, 最新文章 teasers, gb2312 meta only"),
-    Case("zh_mobile_pocket_parks", "zh_mobile", 5, "subheadings as <strong> paragraphs, lead image, <meta charset=gbk>"),
+    Case(
+        "seed_wujiang_police",
+        "zh_mobile",
+        1,
+        "the seed page: mobile header, 文/ byline, 最新文章 teasers, gb2312 meta only",
+    ),
+    Case(
+        "zh_mobile_pocket_parks",
+        "zh_mobile",
+        5,
+        "subheadings as <strong> paragraphs, lead image, <meta charset=gbk>",
+    ),
     Case("zh_mobile_ev_subsidy", "zh_mobile", 8, "plain story, gbk meta"),
-    Case("zh_classic_livestream", "zh_classic", 9, "<br> body, own 记者/通讯员 line and (完) line, image"),
-    Case("zh_classic_sodium_battery", "zh_classic", 13, "<br> body, 本报讯（记者…） glued to first paragraph, (完) glued to last, subheadings"),
-    Case("en_modern_ai_tutoring", "en_modern", 11, "JSON-LD, two authors, subheadings, ads and inline Read more"),
+    Case(
+        "zh_classic_livestream",
+        "zh_classic",
+        9,
+        "<br> body, own 记者/通讯员 line and (完) line, image",
+    ),
+    Case(
+        "zh_classic_sodium_battery",
+        "zh_classic",
+        13,
+        "<br> body, 本报讯（记者…） glued to first paragraph, (完) glued to last, subheadings",
+    ),
+    Case(
+        "en_modern_ai_tutoring",
+        "en_modern",
+        11,
+        "JSON-LD, two authors, subheadings, ads and inline Read more",
+    ),
     Case("en_modern_downtown_rents", "en_modern", 8, "JSON-LD, two authors, comments, no image"),
-    Case("en_herald_river_exhibit", "en_herald", 21, "table layout, subheadings in <b>, text-only date line, cp1252"),
+    Case(
+        "en_herald_river_exhibit",
+        "en_herald",
+        21,
+        "table layout, subheadings in <b>, text-only date line, cp1252",
+    ),
     Case("en_herald_snowstorm", "en_herald", 4, "ALL-CAPS staff-writer byline, <time datetime>"),
 )
 
@@ -64,8 +94,16 @@ def must_contain(art: Article) -> list[str]:
     """Body snippets that a clean text must include (start, middle, end, a subheading)."""
     paras = art.paragraphs
     size = 14 if art.language == "zh" else 40
-    picks = [_snippet(paras[0], 0, size), _snippet(paras[len(paras) // 2], 0, size), paras[-1][-size:].strip()]
-    picks += [line.removeprefix(SUBHEADING_PREFIX) for line in art.body if line.startswith(SUBHEADING_PREFIX)][:1]
+    picks = [
+        _snippet(paras[0], 0, size),
+        _snippet(paras[len(paras) // 2], 0, size),
+        paras[-1][-size:].strip(),
+    ]
+    picks += [
+        line.removeprefix(SUBHEADING_PREFIX)
+        for line in art.body
+        if line.startswith(SUBHEADING_PREFIX)
+    ][:1]
     return list(dict.fromkeys(picks))
 
 
@@ -116,7 +154,11 @@ def main(argv: list[str] | None = None) -> int:
         folder = HERE / case.folder
         page, exp_file = folder / "page.html", folder / "expected.json"
         if args.check:
-            same = page.exists() and page.read_bytes() == body and exp_file.read_text(encoding="utf-8") == exp
+            same = (
+                page.exists()
+                and page.read_bytes() == body
+                and exp_file.read_text(encoding="utf-8") == exp
+            )
             if not same:
                 drift.append(case.folder)
             continue
