@@ -56,6 +56,8 @@ _LISTING_SEGMENTS = {
     "lanmu",
 }
 _LISTING_QUERY = re.compile(r"(^|&)(page|p|pg|paged|start|offset|q|query|s|keyword|tag|cat)=", re.I)
+# A query naming one document ("?idx=8576", "?id=123&page=1") points at an article.
+_ID_QUERY = re.compile(r"(^|&)(id|idx|aid|articleid|article_id|newsid|news_id|docid|doc_id|contentid|sn|no|story|storyid|nid|tid)=\w*\d{3,}", re.I)
 
 
 @dataclass
@@ -82,7 +84,10 @@ def url_shape(url: str) -> tuple[int, list[str]]:
     ):
         points -= 2
         signals.append("url:listing-segment")
-    if parts.query and _LISTING_QUERY.search(parts.query):
+    if parts.query and _ID_QUERY.search(parts.query):
+        points += 1
+        signals.append("url:id-query")
+    elif parts.query and _LISTING_QUERY.search(parts.query):
         points -= 2
         signals.append("url:listing-query")
     if _DATE_PATH.search(path):
@@ -131,19 +136,20 @@ def classify(
     elif ld_types & LISTING_TYPES:
         points -= 1
         signals.append("ld:listing")
-    if dominant_words >= 150:
+    body = max(body_words, dominant_words)
+    if body >= 150:
         points += 2
-        signals.append("text:dominant-block")
-    elif dominant_words >= 60:
+        signals.append("text:long")
+    elif body >= 60:
         points += 1
-        signals.append("text:block")
+        signals.append("text:medium")
     else:
         points -= 2
-        signals.append("text:no-block")
+        signals.append("text:short")
     if has_date:
         points += 1
         signals.append("date")
-    if teaser_links >= 12 and dominant_words < 150:
+    if teaser_links >= 12 and dominant_words < 60:
         points -= 2
         signals.append("links:many-teasers")
     is_article = points >= 2 and body_words >= 30
