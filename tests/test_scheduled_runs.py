@@ -287,3 +287,20 @@ def test_overlapping_cron_calls(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "'colour'" in result.stderr
     assert len(list((tmp_path / "logs").glob("crawl-*.log"))) == 2
+
+
+def test_a_site_whose_every_request_failed_fails_the_run(tmp_path: Path) -> None:
+    portal = Portal("Epsilon News")
+    portal.add_plain(1, OLD)
+    with PortalServer(portal, "127.0.0.5") as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(
+            f'[sites.up]\nstart_urls = ["{server.base}/"]\n\n'
+            '[sites.down]\nstart_urls = ["http://127.0.0.6:9/"]\n'
+        )
+        result = crawl(tmp_path, sites, "-s", "RETRY_TIMES=0")
+    assert result.returncode == 1
+    assert "every request failed for: down" in result.stderr
+    items, summary, _ = newest_run(tmp_path)
+    assert len(items) == 1
+    assert summary["sites"]["down"]["errors"] >= 1 and summary["failure"]
