@@ -103,12 +103,13 @@ def build_alpha() -> Portal:
 
 
 def build_beta(alpha: Portal) -> Portal:
-    """3 own stories and a syndicated copy of alpha's story 1 (same text, own URL and title)."""
+    """3 own stories and a syndicated copy of alpha's story 1 (own URL and title, one line
+    added: a near duplicate, not an exact one)."""
     beta = Portal("Beta Daily")
     for ident in (101, 102, 103):
         beta.add_plain(ident, OLD)
     copy = beta.add_plain(104, OLD)
-    copy.body = list(alpha.stories[1].body)
+    copy.body = [*alpha.stories[1].body, "This story first appeared in the Alpha Herald."]
     return beta
 
 
@@ -145,6 +146,7 @@ def test_incremental_runs_discovery_and_dedupe(scenario: Any) -> None:
     assert got_alpha | got_beta >= (alpha_paths | {"/news/2024/05/101.html"}) - syndicated
     duplicate = [r for r in rejects if r["reason"] in ("duplicate", "near duplicate")]
     assert len(duplicate) == 1 and duplicate[0]["duplicate_of"], rejects
+    assert duplicate[0]["reason"] == "near duplicate"
     assert sum(s["duplicates"] for s in summary["sites"].values()) == 1
     assert all(item["is_update"] is False for item in items)
     # Feed, Atom, sitemap index with a gzipped child, news sitemap: all followed.

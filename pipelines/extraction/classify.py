@@ -57,7 +57,10 @@ _LISTING_SEGMENTS = {
 }
 _LISTING_QUERY = re.compile(r"(^|&)(page|p|pg|paged|start|offset|q|query|s|keyword|tag|cat)=", re.I)
 # A query naming one document ("?idx=8576", "?id=123&page=1") points at an article.
-_ID_QUERY = re.compile(r"(^|&)(id|idx|aid|articleid|article_id|newsid|news_id|docid|doc_id|contentid|sn|no|story|storyid|nid|tid)=\w*\d{3,}", re.I)
+_ID_QUERY = re.compile(
+    r"(^|&)(id|idx|aid|articleid|article_id|newsid|news_id|docid|doc_id|contentid|sn|no|story|storyid|nid|tid)=\w*\d{3,}",
+    re.I,
+)
 
 
 @dataclass

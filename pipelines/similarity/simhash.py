@@ -4,9 +4,10 @@ Two texts that share most of their 3-token shingles get hashes within a few bits
 other (Charikar 2002; Manku et al. 2007 use 64 bits and distance <= 3 for web pages).
 Tokens are words, CJK characters counting one each, so Chinese text shingles by characters.
 
-The index splits the hash into 4 bands of 16 bits: two hashes within 3 bits agree exactly
-on at least one band (pigeonhole), so a lookup only compares the few entries sharing a band.
-Memory is bounded: past ``capacity`` entries the least recently added is evicted.
+The index splits the hash into ``k + 1`` bands: two hashes within ``k`` bits agree exactly on
+at least one band (pigeonhole), so a lookup only compares the entries sharing a band
+(about ``n * (k + 1) / 2**(64 / (k + 1))`` of ``n``). Memory is bounded: past ``capacity``
+entries the least recently added is evicted.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from pipelines.extraction.text import normalise_line, tokens
 
 BITS = 64
 SHINGLE = 3
-BANDS = 4
-BAND_BITS = BITS // BANDS
 _MASK = (1 << BITS) - 1
 
 
@@ -67,21 +66,22 @@ class Match:
 class SimHashIndex:
     """Bounded set of (simhash, key, url) answering "is anything within k bits of this?"."""
 
-    def __init__(self, capacity: int, max_distance: int = 3) -> None:
-        if max_distance >= BANDS:
-            raise ValueError(f"max_distance must be below {BANDS} for {BANDS} bands")
+    def __init__(self, capacity: int, max_distance: int = 6) -> None:
+        if not 0 <= max_distance <= 15:
+            raise ValueError("max_distance must be within 0..15")
         self.capacity = capacity
         self.max_distance = max_distance
+        bands = max_distance + 1
+        edges = [round(i * BITS / bands) for i in range(bands + 1)]
+        self._spans = [(lo, (1 << (hi - lo)) - 1) for lo, hi in zip(edges, edges[1:], strict=False)]
         self._entries: OrderedDict[str, tuple[int, str]] = OrderedDict()
-        self._bands: list[dict[int, set[str]]] = [{} for _ in range(BANDS)]
+        self._bands: list[dict[int, set[str]]] = [{} for _ in self._spans]
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    @staticmethod
-    def _band_values(value: int) -> list[int]:
-        mask = (1 << BAND_BITS) - 1
-        return [(value >> (i * BAND_BITS)) & mask for i in range(BANDS)]
+    def _band_values(self, value: int) -> list[int]:
+        return [(value >> shift) & mask for shift, mask in self._spans]
 
     def add(self, value: int, key: str, url: str) -> None:
         """Index ``key``'s text hash (replacing an older hash of the same key)."""
