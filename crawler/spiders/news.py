@@ -17,6 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
@@ -309,6 +311,10 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure: Any) -> None:
         """Count a request that failed after retries; the run summary reports it per site."""
         request = failure.request
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # robots.txt or a policy said no: not a failure of the site.
+            self.crawler.stats.inc_value("spider/request_ignored")
+            return
         site_name = request.cb_kwargs.get("site_name")
         self.crawler.stats.inc_value("spider/request_failed")
         if site_name and not request.url.endswith("/robots.txt"):
