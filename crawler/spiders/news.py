@@ -18,9 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.canonical import clean_url, url_key
 from crawler.discovery import DiscoveryError, Entry, feed_links, parse_feed, parse_sitemap
