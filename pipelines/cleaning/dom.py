@@ -83,3 +83,37 @@ def _drop(el: HtmlElement) -> None:
 
 def _text(el: HtmlElement) -> str:
     return re.sub(r"\s+", "", el.text_content() or "")
+
+
+# Tags a table cell holds when the table lays out a page rather than tabulating data.
+_LAYOUT_CHILDREN = {"table", "div", "p", "ul", "ol", "h1", "h2", "h3", "form", "iframe"}
+# A cell with this much text is prose, not a datum.
+LAYOUT_CELL_CHARS = 200
+
+
+def flatten_layout_tables(tree: HtmlElement) -> int:
+    """Turn layout tables into divs so extractors judge their cells as blocks, not data rows.
+
+    Old portals lay whole pages out in nested tables; extractors then keep the table whole,
+    navigation cells included, rendered as ``| cell | cell |`` rows. A table is layout when a
+    cell holds block elements or a paragraph's worth of text; data tables are left alone.
+    """
+    layout = {t for t in tree.iter("table") if _is_layout(t)}
+    if not layout:
+        return 0
+    parts = list(tree.iter("tbody", "thead", "tfoot", "tr", "td", "th"))
+    for el in parts:
+        if next(el.iterancestors("table"), None) in layout:
+            el.tag = "div"
+    for table in layout:
+        table.tag = "div"
+    return len(layout)
+
+
+def _is_layout(table: HtmlElement) -> bool:
+    for cell in table.iterdescendants("td", "th"):
+        if any(isinstance(c.tag, str) and c.tag in _LAYOUT_CHILDREN for c in cell):
+            return True
+        if len(_text(cell)) >= LAYOUT_CELL_CHARS:
+            return True
+    return False

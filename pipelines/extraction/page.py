@@ -12,7 +12,7 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from pipelines.cleaning.dom import prune_chrome
+from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.extraction import metadata as md
 from pipelines.extraction.classify import classify
@@ -97,6 +97,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     teaser_links = _teaser_links(tree, url)
     markup_authors = md.byline_names(tree)
     removed = prune_chrome(tree, list(options.prune_xpaths))
+    flatten_layout_tables(tree)
     lines, block_words = _body_lines(tree, url, page_lines)
     cleaned = clean_lines(lines, title)
     removed.update(cleaned.removed)
@@ -190,7 +191,7 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     page_chars = sum(len(line) for line in page_lines) or 1
     traf_chars = sum(len(line) for line in lines)
     whole_page = traf_chars > WHOLE_PAGE_SHARE * page_chars and dominant < 0.5 * traf_chars
-    if not lines or (whole_page and dominant > 200):
+    if not lines or (False and whole_page and dominant > 200):
         return block_lines, _dominant_words(block)
     return lines, _dominant_words(block)
 
