@@ -89,6 +89,8 @@ def _text(el: HtmlElement) -> str:
 _LAYOUT_CHILDREN = {"table", "div", "p", "ul", "ol", "h1", "h2", "h3", "form", "iframe"}
 # A cell with this much text is prose, not a datum.
 LAYOUT_CELL_CHARS = 200
+# A table whose text is mostly links is a navigation grid, not data.
+LAYOUT_LINK_SHARE = 0.5
 
 
 def flatten_layout_tables(tree: HtmlElement) -> int:
@@ -111,6 +113,10 @@ def flatten_layout_tables(tree: HtmlElement) -> int:
 
 
 def _is_layout(table: HtmlElement) -> bool:
+    text = len(_text(table))
+    links = sum(len(_text(a)) for a in table.iter("a"))
+    if text and links >= LAYOUT_LINK_SHARE * text:
+        return True
     for cell in table.iterdescendants("td", "th"):
         if any(isinstance(c.tag, str) and c.tag in _LAYOUT_CHILDREN for c in cell):
             return True

@@ -51,7 +51,7 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
             out.drop("title repeated in body")
             continue
         near_edge = i < EDGE_LINES or i >= n - EDGE_LINES
-        if near_edge and _take_field(text, out):
+        if _take_field(text, out, near_edge):
             continue
         if i < EDGE_LINES and INFO_LINE.match(text) and len(text) < 120 and _is_info(text):
             _take_inline(text, out)
@@ -84,8 +84,11 @@ def _cut_tail(lines: list[str], out: CleanedText) -> list[str]:
     return lines
 
 
-def _take_field(text: str, out: CleanedText) -> bool:
+def _take_field(text: str, out: CleanedText, near_edge: bool) -> bool:
+    """Take a metadata line; bylines only near the body's edges, where they stand."""
     for rule in FIELD_LINES:
+        if rule.field == "authors" and not near_edge:
+            continue
         match = rule.pattern.match(text)
         if not match:
             continue

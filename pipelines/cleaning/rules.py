@@ -121,6 +121,10 @@ TAIL_HEADINGS: list[LineRule] = [
         "reader comments follow",
     ),
     _line(
+        r"^.{0,12}(版权与免责声明|免责声明|版权声明|反侵权公告|侵权声明)\s*[:：]?$",
+        "copyright and disclaimer notices close the article",
+    ),
+    _line(
         r"^(网友评论|评论\s*[(（]?\d*[)）]?|发表评论|我要评论|全部评论|热门评论|最新评论)\s*[:：]?$",
         "reader comments follow",
     ),
@@ -182,14 +186,14 @@ FIELD_LINES: list[FieldRule] = [
         "editor",
         "editor line",
     ),
-    _field(r"^(?:来源|稿源|出处|source)\s*[:：]\s*(?P<v>.{1,40}?)\s*$", "source", "source line"),
+    _field(r"^(?:文章来源|新闻来源|来源|稿源|出处|source)\s*[:：]\s*(?P<v>.{1,40}?)\s*$", "source", "source line"),
     _field(
         r"^(?:文|文字|撰文|作者|记者|采写|文图)\s*[/:：|｜]\s*(?P<v>[^\d:：]{2,40})$",
         "authors",
         "byline",
     ),
     _field(
-        r"^(?:本报记者|本报讯)?\s*[（(]?\s*记者\s+(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,3})(?:\s+通讯员\s+[\u4e00-\u9fff·\s]{2,20})?\s*[)）]?$",
+        r"^(?:本报讯|\S{0,12}?)\s*[（(]?\s*记者\s*(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,3})(?:\s+通讯员\s+[\u4e00-\u9fff·\s]{2,20})?\s*[)）]?$",
         "authors",
         "byline",
     ),
