@@ -10,11 +10,16 @@ from pipelines.cleaning.rules import (
     FIELD_LINES,
     INFO_LINE,
     TAIL_HEADINGS,
+    TEASER_HEADINGS,
 )
 from pipelines.extraction.metadata import split_names
 
 # Metadata lines are only trusted this many lines from either end of the body.
 EDGE_LINES = 4
+# Lines after a teaser heading that read like headlines (no sentence end, short) go with it.
+TEASER_MAX_LINES = 8
+TEASER_LINE_CHARS = 160
+_SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)）]?$")
 _INLINE_SOURCE = re.compile(r"(?:来源|稿源|source)\s*[:：]\s*([^\s|｜]{2,30})", re.I)
 _INLINE_AUTHOR = re.compile(
     r"(?:作者|记者|文|编辑)\s*[:：/]\s*([\u4e00-\u9fff·]{2,4}(?:[\s、,，][\u4e00-\u9fff·]{2,4}){0,3})"
@@ -41,7 +46,7 @@ class CleanedText:
 def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
     """Apply the shared chrome rules to the body's lines, in order: tail cut, fields, chrome."""
     out = CleanedText(lines=[])
-    kept = _cut_tail(lines, out)
+    kept = _drop_teasers(_cut_tail(lines, out), out)
     n = len(kept)
     for i, line in enumerate(kept):
         text = line.strip()
@@ -82,6 +87,25 @@ def _cut_tail(lines: list[str], out: CleanedText) -> list[str]:
                 return lines[:i]
         seen += len(line)
     return lines
+
+
+def _drop_teasers(lines: list[str], out: CleanedText) -> list[str]:
+    """Drop a teaser heading and the headline-like lines that follow it."""
+    kept: list[str] = []
+    skip = 0
+    for line in lines:
+        text = line.strip()
+        if skip and len(text) <= TEASER_LINE_CHARS and not _SENTENCE_END.search(text):
+            skip -= 1
+            out.drop("teaser link")
+            continue
+        skip = 0
+        if len(text) <= 40 and any(r.pattern.match(text) for r in TEASER_HEADINGS):
+            skip = TEASER_MAX_LINES
+            out.drop("teaser links to other stories")
+            continue
+        kept.append(line)
+    return kept
 
 
 def _take_field(text: str, out: CleanedText, near_edge: bool) -> bool:

@@ -113,6 +113,12 @@ TAIL_HEADINGS: list[LineRule] = [
         "a list of other stories follows",
     ),
     _line(
+        r"^(você (também )?pode gostar|veja também|leia também|te puede interesar|lee también|"
+        r"lesen sie auch|das könnte sie auch interessieren|vous aimerez aussi|à lire aussi|"
+        r"potrebbe interessarti|あわせて読みたい|関連記事|관련\s?기사)\b.{0,20}$",
+        "a list of other stories follows (other languages)",
+    ),
+    _line(
         r"^(related (stories|articles|coverage|content|news)|read more|more (stories|from|on)|most (popular|read|viewed)|you (may|might) also like|recommended( for you)?|trending( now)?|latest (news|stories|articles)|top stories|editor'?s picks)\b.{0,40}$",
         "a list of other stories follows",
     ),
@@ -130,6 +136,16 @@ TAIL_HEADINGS: list[LineRule] = [
     ),
 ]
 
+# A heading that introduces a few teaser links inside the body: it and the headline-like lines
+# right after it go, the article goes on after them.
+TEASER_HEADINGS: list[LineRule] = [
+    _line(
+        r"^(don'?t miss|see also|also read|more on this( story)?|related|recommended|"
+        r"you may also like|more from \S+( \S+)?|相关链接|相关阅读|延伸阅读|推荐阅读)\s*[:：]?$",
+        "teaser links to other stories",
+    ),
+]
+
 # Whole lines of chrome, removed wherever they stand.
 CHROME_LINES: list[LineRule] = [
     _line(r"^(分享到|分享至|分享)\s*[:：]?.{0,60}$", "share bar"),
@@ -143,6 +159,16 @@ CHROME_LINES: list[LineRule] = [
         "share bar",
     ),
     _line(r"^follow us\b.{0,80}$", "social follow prompt"),
+    _line(r"^.{0,80}\bshare (it|this)( story| article)? with\b.{0,60}$", "share prompt"),
+    _line(
+        r"^(?=.{0,220}$)(?=.*\bnewsletters?\b)(?=.*\b(sign up|subscribe|inbox)\b).*$",
+        "newsletter prompt",
+    ),
+    _line(
+        r"^(read more|see more|more|related|also read|also on \S+|watch|recommended)\s*[:：]\s*\S.{0,140}$",
+        "inline teaser link to another story",
+    ),
+    _line(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", "a bare timestamp is not prose"),
     _line(r"^(sign up|subscribe)\b.{0,120}$", "newsletter or subscription prompt"),
     _line(r"^.{0,40}\bnewsletter\b.{0,80}$", "newsletter prompt"),
     _line(
