@@ -44,6 +44,7 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
                 reason = CHROME_TOKENS[sorted(hits)[0]]
         if reason and len(_text(el)) <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
+    doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body))
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
     for el, reason in doomed:
@@ -51,6 +52,25 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
             _drop(el)
             removed[reason] += 1
     return removed
+
+
+TEASER_LINK_REASON = "a paragraph that is one link is a teaser for another story"
+# Paragraphs at least this long whose text is (almost) all link text are teasers.
+TEASER_MIN_CHARS = 20
+TEASER_LINK_SHARE = 0.9
+
+
+def _link_only_paragraphs(body: HtmlElement) -> list[HtmlElement]:
+    """Paragraphs and list items whose whole text is a link: headlines of other stories."""
+    found = []
+    for el in body.iter("p", "li"):
+        text = len(_text(el))
+        if text < TEASER_MIN_CHARS:
+            continue
+        links = sum(len(_text(a)) for a in el.iter("a"))
+        if links >= TEASER_LINK_SHARE * text:
+            found.append(el)
+    return found
 
 
 def _protected(tree: HtmlElement) -> set[HtmlElement]:
