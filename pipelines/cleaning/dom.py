@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -19,10 +20,17 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 MAX_SHARE_REMOVED = 0.35
 
 
-def element_tokens(el: HtmlElement) -> set[str]:
+def element_tokens(el: HtmlElement) -> frozenset[str]:
     """Lower-case tokens of an element's class and id."""
-    raw = f"{el.get('class', '')} {el.get('id', '')}"
-    return {t.lower() for t in _TOKEN_SPLIT.split(raw) if t}
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return frozenset()
+    return _tokens(f"{cls or ''} {ident or ''}")
+
+
+@lru_cache(maxsize=4096)
+def _tokens(raw: str) -> frozenset[str]:
+    return frozenset(t.lower() for t in _TOKEN_SPLIT.split(raw) if t)
 
 
 def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Counter[str]:
@@ -47,8 +55,9 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body))
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
+    doomed_set = {el for el, _ in doomed}
     for el, reason in doomed:
-        if el.getparent() is not None and not _has_doomed_ancestor(el, doomed):
+        if el.getparent() is not None and not any(a in doomed_set for a in el.iterancestors()):
             _drop(el)
             removed[reason] += 1
     return removed
@@ -91,18 +100,13 @@ def _protected(tree: HtmlElement) -> set[HtmlElement]:
     return keep
 
 
-def _has_doomed_ancestor(el: HtmlElement, doomed: list[tuple[HtmlElement, str]]) -> bool:
-    ancestors = set(el.iterancestors())
-    return any(other in ancestors for other, _ in doomed)
-
-
 def _drop(el: HtmlElement) -> None:
     """Remove an element but keep its tail text, which belongs to the parent."""
     el.drop_tree()
 
 
 def _text(el: HtmlElement) -> str:
-    return re.sub(r"\s+", "", el.text_content() or "")
+    return "".join((el.text_content() or "").split())
 
 
 # Tags a table cell holds when the table lays out a page rather than tabulating data.

@@ -133,8 +133,12 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
 
 def _depth_exceeded(tree: HtmlElement, limit: int = 250) -> bool:
     """lxml silently truncates past 255 levels; such a page cannot be read faithfully."""
-    deepest = max((sum(1 for _ in el.iterancestors()) for el in tree.iter()), default=0)
-    return deepest >= limit
+    depth = 0
+    for event, _ in lxml.etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth >= limit:
+            return True
+    return False
 
 
 def _title_text(tree: HtmlElement) -> str | None:
@@ -167,13 +171,18 @@ def _teaser_links(tree: HtmlElement, url: str) -> int:
     host = urlsplit(url).netloc
     count = 0
     for a in tree.iter("a"):
-        href = a.get("href") or ""
-        text = re.sub(r"\s+", " ", a.text_content()).strip()
-        if len(text) < 8:
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        target = urlsplit(md.absolute(href, url) or "")
-        if target.netloc == host and target.path not in ("", "/"):
-            count += 1
+        if len(a.text_content().strip()) < 8:
+            continue
+        if "//" in href[:8] or href.startswith("//"):
+            target = urlsplit(href if not href.startswith("//") else "http:" + href)
+            if target.netloc != host or target.path in ("", "/"):
+                continue
+        elif href in ("/", ""):
+            continue
+        count += 1
     return count
 
 
