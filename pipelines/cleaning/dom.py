@@ -53,6 +53,7 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
         if reason and len(_text(el)) <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
     doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body))
+    doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body))
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
     doomed_set = {el for el, _ in doomed}
@@ -79,6 +80,32 @@ def _link_only_paragraphs(body: HtmlElement) -> list[HtmlElement]:
         links = sum(len(_text(a)) for a in el.iter("a"))
         if links >= TEASER_LINK_SHARE * text:
             found.append(el)
+    return found
+
+
+TEASER_LIST_REASON = "a list of headline links with a teaser sentence each is other stories"
+# A list is a teaser list when at least this many items, and this share of them, open with a
+# headline-length link.
+TEASER_LIST_ITEMS = 3
+TEASER_LIST_SHARE = 0.8
+TEASER_HEADLINE_CHARS = 15
+
+
+def _teaser_lists(body: HtmlElement) -> list[HtmlElement]:
+    """Lists whose items each lead with a headline link: other stories and their teasers."""
+    found = []
+    for lst in body.iter("ul", "ol"):
+        items = [li for li in lst if li.tag == "li"]
+        if len(items) < TEASER_LIST_ITEMS:
+            continue
+        headed = 0
+        for li in items:
+            link = next((a for a in li.iter("a") if _text(a)), None)
+            headline = _text(link) if link is not None else ""
+            if len(headline) >= TEASER_HEADLINE_CHARS and _text(li).startswith(headline):
+                headed += 1
+        if headed >= TEASER_LIST_SHARE * len(items):
+            found.append(lst)
     return found
 
 

@@ -119,7 +119,7 @@ TAIL_HEADINGS: list[LineRule] = [
         "a list of other stories follows (other languages)",
     ),
     _line(
-        r"^(related (stories|articles|coverage|content|news)|read more|more (stories|from|on)|most (popular|read|viewed)|you (may|might) also like|recommended( for you)?|trending( now)?|latest (news|stories|articles)|top stories|editor'?s picks)\b.{0,40}$",
+        r"^(related (stories|articles|coverage|content|news)|read more|more (stories|from|on)|most (popular|read|viewed)|you (may|might) also like|recommended( for you)?|trending( now)?|(our )?latest (news|stories|articles)|top stories|editor'?s picks)\b.{0,40}$",
         "a list of other stories follows",
     ),
     _line(
@@ -141,7 +141,7 @@ TAIL_HEADINGS: list[LineRule] = [
 TEASER_HEADINGS: list[LineRule] = [
     _line(
         r"^(don'?t miss|see also|also read|more on this( story)?|related|recommended|"
-        r"you may also like|more from \S+( \S+)?|相关链接|相关阅读|延伸阅读|推荐阅读)\s*[:：]?$",
+        r"you may also like|more from \S+( \S+)?|tags|topics|标签|相关链接|相关阅读|延伸阅读|推荐阅读)\s*[:：]?$",
         "teaser links to other stories",
     ),
 ]
@@ -159,6 +159,8 @@ CHROME_LINES: list[LineRule] = [
         "share bar",
     ),
     _line(r"^follow us\b.{0,80}$", "social follow prompt"),
+    _line(r"^(tags?|topics|filed under|标签|关键词)\s*[:：].{0,200}$", "tag lists are metadata"),
+    _line(r"^(tell us what you think|what do you think)\b.{0,40}$", "comment prompt"),
     _line(r"^.{0,80}\bshare (it|this)( story| article)? with\b.{0,60}$", "share prompt"),
     _line(
         r"^(?=.{0,220}$)(?=.*\bnewsletters?\b)(?=.*\b(sign up|subscribe|inbox)\b).*$",
