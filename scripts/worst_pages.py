@@ -78,12 +78,20 @@ def main() -> None:
             rows.sort(key=lambda r: r[0].f1 - base[r[1].id].f1)
         else:
             rows.sort(key=lambda r: r[0].f1)
-        chosen = [r for r in rows if any(r[1].id.startswith(i) for i in args.id)] if args.id else rows[: args.n]
+        chosen = (
+            [r for r in rows if any(r[1].id.startswith(i) for i in args.id)]
+            if args.id
+            else rows[: args.n]
+        )
         for score, page, item in chosen:
             print(
                 f"\n-- {page.id[:16]} P {score.precision:.2f} R {score.recall:.2f} "
                 f"kind={item.get('kind')} {page.url or ''}"
-                + (f" plain P {base[page.id].precision:.2f} R {base[page.id].recall:.2f}" if plain else "")
+                + (
+                    f" plain P {base[page.id].precision:.2f} R {base[page.id].recall:.2f}"
+                    if plain
+                    else ""
+                )
             )
             text = item.get("text") or ""
             for line in _foreign_lines(text, page.body, page.chinese)[:12]:

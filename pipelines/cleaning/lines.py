@@ -22,7 +22,8 @@ TEASER_LINE_CHARS = 160
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)）]?$")
 _INLINE_SOURCE = re.compile(r"(?:来源|稿源|source)\s*[:：]\s*([^\s|｜]{2,30})", re.I)
 _INLINE_AUTHOR = re.compile(
-    r"(?:作者|记者|文|编辑)\s*[:：/]\s*([\u4e00-\u9fff·]{2,4}(?:[\s、,，][\u4e00-\u9fff·]{2,4}){0,3})"
+    r"(?:作者|记者|文|编辑)\s*[:：/]\s*"
+    r"([\u4e00-\u9fff·]{2,4}(?:[\s、,，][\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff·]|\s*[:：])){0,3})"
 )
 _INLINE_EDITOR = re.compile(
     r"[【\[（(]\s*(?:责任编辑|责编|编辑)\s*[:：]\s*([^】\]）)]{1,20})[】\]）)]\s*$"

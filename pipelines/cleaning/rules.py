@@ -170,7 +170,10 @@ CHROME_LINES: list[LineRule] = [
         r"^(read more|see more|more|related|also read|also on \S+|watch|recommended)\s*[:：]\s*\S.{0,140}$",
         "inline teaser link to another story",
     ),
-    _line(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:?\d\d)?$", "a bare timestamp is not prose"),
+    _line(
+        r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:?\d\d)?$",
+        "a bare timestamp is not prose",
+    ),
     _line(r"^(sign up|subscribe)\b.{0,120}$", "newsletter or subscription prompt"),
     _line(r"^.{0,40}\bnewsletter\b.{0,80}$", "newsletter prompt"),
     _line(
@@ -214,7 +217,11 @@ FIELD_LINES: list[FieldRule] = [
         "editor",
         "editor line",
     ),
-    _field(r"^(?:文章来源|新闻来源|来源|稿源|出处|source)\s*[:：]\s*(?P<v>.{1,40}?)\s*$", "source", "source line"),
+    _field(
+        r"^(?:文章来源|新闻来源|来源|稿源|出处|source)\s*[:：]\s*(?P<v>.{1,40}?)\s*$",
+        "source",
+        "source line",
+    ),
     _field(
         r"^(?:文|文字|撰文|作者|记者|采写|文图)\s*[/:：|｜]\s*(?P<v>[^\d:：]{2,40})$",
         "authors",
