@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from pipelines.cleaning.rules import (
     CHROME_LINES,
+    END_MARK,
     FIELD_LINES,
+    LEAD_BYLINE,
     INFO_LINE,
     TAIL_HEADINGS,
     TEASER_HEADINGS,
@@ -67,6 +69,11 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
         if rule:
             out.drop(rule.reason)
             continue
+        if not out.lines:
+            text = _strip_lead_byline(text, out)
+        if i >= n - EDGE_LINES and END_MARK.search(text):
+            text = END_MARK.sub("", text)
+            out.drop("end-of-article mark")
         editor = _INLINE_EDITOR.search(text)
         if editor and len(text) > len(editor.group(0)) + 10:
             out.editor = out.editor or editor.group(1).strip()
@@ -107,6 +114,17 @@ def _drop_teasers(lines: list[str], out: CleanedText) -> list[str]:
             continue
         kept.append(line)
     return kept
+
+
+def _strip_lead_byline(text: str, out: CleanedText) -> str:
+    """Take "本报讯（记者 X 通讯员 Y）" off the first paragraph; the reporters become authors."""
+    match = LEAD_BYLINE.match(text)
+    if not match or len(text) - match.end() < 10:
+        return text
+    reporters = re.split(r"\s*通讯员\s*", match.group("v"))[0]  # correspondents are not authors
+    out.authors.extend(n for n in split_names(reporters) if n)
+    out.drop("byline")
+    return text[match.end() :]
 
 
 def _take_field(text: str, out: CleanedText, near_edge: bool) -> bool:

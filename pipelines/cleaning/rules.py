@@ -243,3 +243,12 @@ FIELD_LINES: list[FieldRule] = [
 INFO_LINE = re.compile(
     r"^.{0,30}(20\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(\s*\d{1,2}[:：]\d{2}(:\d{2})?)?.{0,80}$"
 )
+
+# A dateline and reporter in brackets opening the first paragraph: "本报讯（记者 方晓宁）…",
+# "新华社北京1月5日电（记者 王晨）…". It leaves the text; the reporters become authors.
+LEAD_BYLINE = re.compile(
+    r"^(?:本报讯|本报[\u4e00-\u9fff]{1,6}电|[\u4e00-\u9fff]{2,10}(?:社|网|报)"
+    r"[\u4e00-\u9fff\d]{0,12}[讯电])\s*[（(]\s*(?:本报)?记者\s*(?P<v>[^（()）]{2,40}?)\s*[)）]\s*"
+)
+# The end mark "(完)" closing the last paragraph: not text.
+END_MARK = re.compile(r"\s*[（(]\s*完\s*[)）]\s*$")
