@@ -9,8 +9,8 @@ from pipelines.cleaning.rules import (
     CHROME_LINES,
     END_MARK,
     FIELD_LINES,
-    LEAD_BYLINE,
     INFO_LINE,
+    LEAD_BYLINE,
     TAIL_HEADINGS,
     TEASER_HEADINGS,
 )
