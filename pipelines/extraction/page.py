@@ -186,10 +186,20 @@ def _headline_anchors(tree: HtmlElement, url: str) -> set[str]:
         text = re.sub(r"\s+", " ", a.text_content()).strip()
         if len(text) < 8:
             continue
-        target = urlsplit(md.absolute(a.get("href") or "", url) or "")
-        if target.netloc == host and target.path not in ("", "/"):
+        if _same_site_path(a.get("href") or "", url, host):
             found.add(text)
     return found
+
+
+def _same_site_path(href: str, url: str, host: str) -> bool:
+    """A link to a page of this host other than its home; urljoin only when it can matter."""
+    href = href.strip()
+    if not href or href.startswith(("#", "?")):
+        return False
+    if ":" not in href.split("/", 1)[0] and not href.startswith("//"):
+        return href != "/"  # relative: this host; "/" is the home page
+    target = urlsplit(md.absolute(href, url) or "")
+    return target.netloc == host and target.path not in ("", "/")
 
 
 def _headline_lines(lines: list[str], anchors: set[str]) -> tuple[int, float]:
