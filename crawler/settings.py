@@ -155,7 +155,9 @@ NEWS_DISCOVER_FEEDS = True
 NEWS_MAX_DOCUMENTS_PER_SITE = 200
 # The incremental state store: delivered articles (canonical URL, fingerprint, first/last
 # seen, ETag, Last-Modified) and the delivery records of each run's files.
-NEWS_STATE_ENABLED = True
+# "auto": on for scheduled runs (no -o/-O: per-run files under output/), off for a one-off
+# crawl into a named feed; True/False force it.
+NEWS_STATE_ENABLED = "auto"
 NEWS_STATE_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
 NEWS_STATE_PATH = "state/news.sqlite"
 # Near-duplicate text: SimHash over 3-token shingles; texts within this many of 64 bits are

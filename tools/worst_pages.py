@@ -1,6 +1,6 @@
 """Where the reader loses precision and recall: the worst pages of a ``scrapy evaluate`` run.
 
-    .venv/bin/python scripts/worst_pages.py output/eval-items.jsonl ../shared/benchmarks/*/ \
+    .venv/bin/python tools/worst_pages.py output/eval-items.jsonl ../shared/benchmarks/*/ \
         [--n 15] [--id PAGE_ID] [--half even|odd]
 
 For each of the N worst pages (by F1) it prints the lines we kept that are not in the truth
