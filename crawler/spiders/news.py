@@ -11,9 +11,10 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from crawler.distributed.connection import redis_url
 from crawler.items import PageItem
 from crawler.sites import Site, origin_of, sites_from_start_urls
-from crawler.spiders.arguments import parse_arguments
+from crawler.spiders.arguments import SpiderArgumentError, parse_arguments
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Response headers the pipelines may use.
@@ -26,12 +27,13 @@ class NewsSpider(scrapy.Spider):
     name = "news"
 
     @classmethod
-    def check_arguments(cls, args: dict[str, Any]) -> None:
+    def check_arguments(cls, args: dict[str, Any], settings: Any = None) -> None:
         """Raise SpiderArgumentError for bad ``-a`` arguments (used before the crawl starts)."""
-        parse_arguments(args)
+        distributed = settings is not None and redis_url(settings) is not None
+        parse_arguments(args, require_start_urls=not distributed)
 
     def __init__(self, **kwargs: Any) -> None:
-        args = parse_arguments(kwargs)
+        args = parse_arguments(kwargs, require_start_urls=False)
         super().__init__()
         self._args = args
         # Names this run's files (feed, rejects, summary): UTC, sortable, safe in file names.
@@ -44,6 +46,10 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        # Distributed crawl: the sites and the frontier live in Redis (crawler/distributed/).
+        spider.distributed = redis_url(settings) is not None
+        if not spider._args.start_urls and not spider.distributed:
+            raise SpiderArgumentError("no start URL: pass -a start_urls=URL[,URL...]")
         max_pages = spider._args.max_pages or settings.getint("NEWS_MAX_PAGES_PER_SITE")
         spider.sites = sites_from_start_urls(list(spider._args.start_urls), max_pages)
         spider.link_extractor = LinkExtractor(
@@ -56,7 +62,8 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for site in self.sites:
             for url in site.start_urls:
-                request = self._request(site, url, dont_filter=True)
+                # Shared frontier: seeds go through the seen set, so N workers fetch them once.
+                request = self._request(site, url, dont_filter=not self.distributed)
                 if request is not None:
                     yield request
 
@@ -82,7 +89,11 @@ class NewsSpider(scrapy.Spider):
         )
 
     def parse(self, response: Response, site_name: str) -> Iterator[Any]:
-        site = next(s for s in self.sites if s.name == site_name)
+        site = next((s for s in self.sites if s.name == site_name), None)
+        if site is None:
+            self.crawler.stats.inc_value("spider/unknown_site")
+            self.logger.error("no site %r for %s", site_name, response.url)
+            return
         yield self._page_item(response, site)
         if isinstance(response, TextResponse) and self._is_html(response):
             yield from self._follow(response, site)

@@ -1,0 +1,108 @@
+"""Lua scripts run inside Redis: each step of a request's life is one atomic script.
+
+A request is always in exactly one place: the queue, a lease, or done. Times come from the
+Redis clock (``TIME``), so workers on machines with skewed clocks agree on lease deadlines.
+"""
+
+# Queue a request unless its fingerprint was seen (and within the site's page budget); in the
+# same step, hand back the lease of the request it replaces (a redirect or a retry), so a crash
+# can never leave the work both queued and leased, nor neither.
+# KEYS: queue, dupefilter, leases, lease_data, pages counter
+# ARGV: payload, score, fingerprint ("" = don't filter), lease to release ("" = none), budget
+# Returns 1 queued, 0 seen before, 2 over the site's page budget.
+PUSH = """
+local result = 1
+if ARGV[3] ~= '' then
+  if redis.call('SADD', KEYS[2], ARGV[3]) == 0 then
+    result = 0
+  elseif tonumber(ARGV[5]) > 0 and redis.call('INCR', KEYS[5]) > tonumber(ARGV[5]) then
+    result = 2
+  end
+end
+if result == 1 then
+  redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+end
+if ARGV[4] ~= '' then
+  redis.call('ZREM', KEYS[3], ARGV[4])
+  redis.call('HDEL', KEYS[4], ARGV[4])
+end
+return result
+"""
+
+# Take the best request and lease it to a worker until now + lease ms.
+# KEYS: queue, leases, lease_data, lease_seq   ARGV: lease ms, worker id
+# Returns {lease id, payload} or nil when the queue is empty.
+POP = """
+local top = redis.call('ZPOPMIN', KEYS[1])
+if #top == 0 then return nil end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local id = ARGV[2] .. ':' .. redis.call('INCR', KEYS[4])
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), id)
+redis.call('HSET', KEYS[3], id, top[2] .. ' ' .. top[1])
+return {id, top[1]}
+"""
+
+# Extend the leases a live worker still holds. KEYS: leases   ARGV: lease ms, ids...
+# Returns the ids that are gone (expired and taken back): their work is no longer ours.
+RENEW = """
+local t = redis.call('TIME')
+local deadline = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+local lost = {}
+for i = 2, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    redis.call('ZADD', KEYS[1], deadline, ARGV[i])
+  else
+    table.insert(lost, ARGV[i])
+  end
+end
+return lost
+"""
+
+# The leased request is done: forget it. KEYS: leases, lease_data   ARGV: id
+# Returns 1, or 0 when the lease had already expired (someone else may redo the work).
+ACK = """
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('HDEL', KEYS[2], ARGV[1])
+return removed
+"""
+
+# Put expired leases (their worker died or stalled) back in the queue; a request that has
+# expired more than max attempts times goes to the dead hash instead of looping for ever.
+# KEYS: queue, leases, lease_data, dead   ARGV: max attempts, batch size
+# Returns {requeued, dead}.
+REAP = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ids = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+local requeued, dead = 0, 0
+for _, id in ipairs(ids) do
+  local entry = redis.call('HGET', KEYS[3], id)
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
+  if entry then
+    local space = string.find(entry, ' ', 1, true)
+    local score = string.sub(entry, 1, space - 1)
+    local request = cjson.decode(string.sub(entry, space + 1))
+    request['attempts'] = (tonumber(request['attempts']) or 0) + 1
+    if request['attempts'] > tonumber(ARGV[1]) then
+      redis.call('HSET', KEYS[4], id, cjson.encode(request))
+      dead = dead + 1
+    else
+      redis.call('ZADD', KEYS[1], score, cjson.encode(request))
+      requeued = requeued + 1
+    end
+  end
+end
+return {requeued, dead}
+"""
+
+# Shared per-host politeness: at most one request per interval across all workers.
+# KEYS: rate key of the host   ARGV: interval ms, worker id
+# Returns 0 when the caller may go now, else the ms to wait before asking again.
+RATE = """
+if redis.call('SET', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[1]) then return 0 end
+local left = redis.call('PTTL', KEYS[1])
+if left < 1 then return 1 end
+return left
+"""
