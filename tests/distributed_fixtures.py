@@ -113,7 +113,7 @@ def redis_server(directory: Path) -> Iterator[RedisServer]:
 
 # --- a generated portal ------------------------------------------------------------------------
 
-WORDS = (
+_PROSE = (
     "city council budget river harbour school teachers hospital nurses rail line station bridge "
     "election minister parliament vote reform tax energy price wind solar farm coast storm "
     "flood police court judge trial museum library festival concert theatre film market "
@@ -122,7 +122,8 @@ WORDS = (
     "rent tenants bus tram cyclists road safety report survey figures data growth quarter "
     "company shares investors bank loan rates inflation wages pensions health clinic doctors "
     "vaccine season team coach league match goal final champions record crowd stadium"
-).split()
+)
+WORDS = _PROSE.split()
 
 
 def article_text(number: int) -> list[str]:
@@ -192,7 +193,7 @@ class Portal:
             }
         )
         content = (
-            f'<article><h1>Story number {number} of the generated portal</h1>'
+            f"<article><h1>Story number {number} of the generated portal</h1>"
             f'<time datetime="2024-05-{1 + number % 28:02d}T08:00:00Z">May 2024</time>'
             f"{body}</article>"
             f'<script type="application/ld+json">{ld}</script>'

@@ -1,0 +1,137 @@
+"""Several workers share one crawl through a real Redis: every article exactly once, even when
+a worker is SIGKILLed or Redis restarts mid-crawl (issue: scale out with scrapy-redis)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.distributed_fixtures import (
+    ROOT,
+    Portal,
+    RedisServer,
+    exported_urls,
+    portal_server,
+    redis_server,
+    scrapy_env,
+    seed,
+    start_worker,
+    wait_all,
+    wait_for_lines,
+)
+
+CRAWL_TIMEOUT = 150
+
+
+@pytest.fixture(scope="module")
+def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def portal() -> Iterator[tuple[Portal, str]]:
+    portal = Portal(articles=300)
+    with portal_server(portal) as base:
+        yield portal, base
+
+
+def expected_urls(portal: Portal, base: str) -> set[str]:
+    return {base.rstrip("/") + portal.article_path(n) for n in range(portal.articles)}
+
+
+def seeded(redis: RedisServer, base: str) -> None:
+    result = seed(redis.url, base)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "seeded 1 new start requests" in result.stderr
+
+
+def assert_every_article_once(workdir: Path, portal: Portal, base: str) -> Counter[str]:
+    counts = Counter(exported_urls(workdir))
+    assert set(counts) == expected_urls(portal, base), (
+        f"missing {len(expected_urls(portal, base) - set(counts))}, "
+        f"unexpected {sorted(set(counts) - expected_urls(portal, base))[:5]}"
+    )
+    twice = {url: n for url, n in counts.items() if n > 1}
+    assert not twice, f"exported more than once: {twice}"
+    return counts
+
+
+def summary(workdir: Path) -> dict:
+    return json.loads((workdir / "crawl-summary.json").read_text(encoding="utf-8"))
+
+
+def test_three_workers_export_every_article_exactly_once(
+    redis: RedisServer, portal: tuple[Portal, str], tmp_path: Path
+) -> None:
+    pages, base = portal
+    seeded(redis, base)
+    workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(3)]
+    assert wait_all(workers, CRAWL_TIMEOUT) == [0, 0, 0]
+    counts = assert_every_article_once(tmp_path, pages, base)
+    per_file = {p.name: len(p.read_text().splitlines()) for p in tmp_path.glob("w?.jsonl")}
+    assert len(per_file) == 3 and all(per_file.values()), per_file  # the work was shared
+    merged = summary(tmp_path)
+    assert merged["workers"] == 3
+    assert merged["articles"] == sum(counts.values()) == 300
+    # Same-host rule: the outside partner link in every page's nav was never requested.
+    assert merged["stats"].get("spider/offsite_links_skipped", 0) > 0
+    client = redis.client()
+    assert client.zcard("news:requests") == 0 and client.zcard("news:leases") == 0
+    # Queue entries are JSON: nothing pickled was ever stored.
+    assert json.loads(client.hget("news:sites", base.split("//")[1].rstrip("/")))
+
+
+def test_worker_killed_mid_crawl_loses_nothing(
+    redis: RedisServer, portal: tuple[Portal, str], tmp_path: Path
+) -> None:
+    pages, base = portal
+    seeded(redis, base)
+    workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(3)]
+    wait_for_lines(tmp_path, 60, timeout=90)
+    victim = workers[1]
+    victim.send_signal(signal.SIGKILL)
+    assert victim.wait(timeout=10) == -signal.SIGKILL
+    assert wait_all([workers[0], workers[2]], CRAWL_TIMEOUT) == [0, 0]
+    assert_every_article_once(tmp_path, pages, base)
+    assert (tmp_path / "w1.jsonl").read_text().strip(), "the killed worker had exported nothing"
+    merged = summary(tmp_path)
+    # The killed worker's leases expired and were taken back by the survivors.
+    assert merged["stats"].get("redis/lease_requeued", 0) >= 1, merged["stats"]
+
+
+def test_redis_restart_mid_crawl_loses_nothing(
+    redis: RedisServer, portal: tuple[Portal, str], tmp_path: Path
+) -> None:
+    pages, base = portal
+    seeded(redis, base)
+    workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(2)]
+    wait_for_lines(tmp_path, 60, timeout=90)
+    redis.restart(down_seconds=1.5)
+    assert wait_all(workers, CRAWL_TIMEOUT) == [0, 0]
+    assert_every_article_once(tmp_path, pages, base)
+    merged = summary(tmp_path)
+    assert merged["stats"].get("redis/outages", 0) >= 1, merged["stats"]
+
+
+def test_seed_validates_before_touching_redis(redis: RedisServer) -> None:
+    bad = seed(redis.url, "ftp://example.invalid/")
+    assert bad.returncode == 2
+    assert "not an http(s) URL" in bad.stderr and "Traceback" not in bad.stderr
+    no_redis = subprocess.run(
+        [sys.executable, "-m", "scrapy", "seed", "-a", "start_urls=http://127.0.0.1:1/"],
+        cwd=ROOT,
+        env=scrapy_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert no_redis.returncode == 2
+    assert "needs NEWS_REDIS_URL" in no_redis.stderr
