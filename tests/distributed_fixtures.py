@@ -137,7 +137,7 @@ def article_text(number: int) -> list[str]:
 
 
 @dataclass
-class Portal:
+class GeneratedPortal:
     """300 articles under 30 sections; ``requests`` logs (time, path) of every request."""
 
     articles: int = 300
@@ -213,7 +213,7 @@ def _html(title: str, og_type: str, content: str) -> str:
 
 
 @contextmanager
-def portal_server(portal: Portal) -> Iterator[str]:
+def serve_portal(portal: GeneratedPortal) -> Iterator[str]:
     """Serve ``portal`` on 127.0.0.1:<free port>; yields the base URL."""
 
     class Handler(BaseHTTPRequestHandler):

@@ -15,13 +15,13 @@ import pytest
 
 from tests.distributed_fixtures import (
     ROOT,
-    Portal,
+    GeneratedPortal,
     RedisServer,
     exported_urls,
-    portal_server,
     redis_server,
     scrapy_env,
     seed,
+    serve_portal,
     start_worker,
     wait_all,
     wait_for_lines,
@@ -37,13 +37,13 @@ def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
 
 
 @pytest.fixture(scope="module")
-def portal() -> Iterator[tuple[Portal, str]]:
-    portal = Portal(articles=300)
-    with portal_server(portal) as base:
+def portal() -> Iterator[tuple[GeneratedPortal, str]]:
+    portal = GeneratedPortal(articles=300)
+    with serve_portal(portal) as base:
         yield portal, base
 
 
-def expected_urls(portal: Portal, base: str) -> set[str]:
+def expected_urls(portal: GeneratedPortal, base: str) -> set[str]:
     return {base.rstrip("/") + portal.article_path(n) for n in range(portal.articles)}
 
 
@@ -53,7 +53,7 @@ def seeded(redis: RedisServer, base: str) -> None:
     assert "seeded 1 new start requests" in result.stderr
 
 
-def assert_every_article_once(workdir: Path, portal: Portal, base: str) -> Counter[str]:
+def assert_every_article_once(workdir: Path, portal: GeneratedPortal, base: str) -> Counter[str]:
     counts = Counter(exported_urls(workdir))
     assert set(counts) == expected_urls(portal, base), (
         f"missing {len(expected_urls(portal, base) - set(counts))}, "
@@ -69,7 +69,7 @@ def summary(workdir: Path) -> dict:
 
 
 def test_three_workers_export_every_article_exactly_once(
-    redis: RedisServer, portal: tuple[Portal, str], tmp_path: Path
+    redis: RedisServer, portal: tuple[GeneratedPortal, str], tmp_path: Path
 ) -> None:
     pages, base = portal
     seeded(redis, base)
@@ -90,7 +90,7 @@ def test_three_workers_export_every_article_exactly_once(
 
 
 def test_worker_killed_mid_crawl_loses_nothing(
-    redis: RedisServer, portal: tuple[Portal, str], tmp_path: Path
+    redis: RedisServer, portal: tuple[GeneratedPortal, str], tmp_path: Path
 ) -> None:
     pages, base = portal
     seeded(redis, base)
@@ -108,7 +108,7 @@ def test_worker_killed_mid_crawl_loses_nothing(
 
 
 def test_redis_restart_mid_crawl_loses_nothing(
-    redis: RedisServer, portal: tuple[Portal, str], tmp_path: Path
+    redis: RedisServer, portal: tuple[GeneratedPortal, str], tmp_path: Path
 ) -> None:
     pages, base = portal
     seeded(redis, base)
