@@ -53,6 +53,9 @@ class Command(CrawlCommand):
         self.settings.set("NEWS_REDIS_SEED_ONLY", True, priority="cmdline")
         self.settings.set("NEWS_DEFAULT_FEED", "", priority="cmdline")
         self.settings.set("FEEDS", {}, priority="cmdline")
+        # Nothing is fetched, so nothing to read, and no run for the state store to record.
+        self.settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+        self.settings.set("NEWS_STATE_ENABLED", False, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None and self.crawler_process
