@@ -136,7 +136,8 @@ def test_shared_rate_limit_spaces_requests_to_a_host(server: RedisServer) -> Non
             granted.append(time.monotonic())
         time.sleep(0.005)
     gaps = [b - a for a, b in zip(granted, granted[1:], strict=False)]
-    assert 4 <= len(granted) <= 6 and min(gaps) >= 0.19, gaps
+    # Never two grants within the interval (a loaded machine only makes the gaps longer).
+    assert 2 <= len(granted) <= 6 and min(gaps) >= 0.19, gaps
 
 
 def test_wrong_password_fails_at_once_and_url_switch(server: RedisServer, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ What changes from ``scrapy_redis.scheduler.Scheduler`` and why:
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
@@ -59,8 +60,6 @@ class LeasedQueue(RedisQueueBase):
     """The shared priority queue; ``pop`` leases the request instead of deleting it."""
 
     def __init__(self, frontier: Frontier, spider: Spider, lease_ms: int, worker: str) -> None:
-        import json
-
         super().__init__(frontier.server, spider, frontier.keys.queue, serializer=json)
         self.frontier = frontier
         self.lease_ms = lease_ms

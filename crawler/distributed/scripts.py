@@ -37,7 +37,8 @@ local top = redis.call('ZPOPMIN', KEYS[1])
 if #top == 0 then return nil end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local id = ARGV[2] .. ':' .. redis.call('INCR', KEYS[4])
+-- The Redis time in the id keeps ids unique even if a crash without fsync rewinds the counter.
+local id = ARGV[2] .. ':' .. redis.call('INCR', KEYS[4]) .. ':' .. now
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), id)
 redis.call('HSET', KEYS[3], id, top[2] .. ' ' .. top[1])
 return {id, top[1]}
