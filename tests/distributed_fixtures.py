@@ -284,7 +284,11 @@ def seed(url: str, start_url: str, *extra: str) -> subprocess.CompletedProcess[s
 
 
 def start_worker(
-    url: str, workdir: Path, name: str, settings: dict[str, str] | None = None
+    url: str,
+    workdir: Path,
+    name: str,
+    settings: dict[str, str] | None = None,
+    spider_args: tuple[str, ...] = (),
 ) -> subprocess.Popen[bytes]:
     merged = {
         **FAST,
@@ -296,7 +300,7 @@ def start_worker(
     }
     return subprocess.Popen(
         [sys.executable, "-m", "scrapy", "crawl", "news", "-o", str(workdir / f"{name}.jsonl"),
-         *settings_args(merged)],
+         *spider_args, *settings_args(merged)],
         cwd=ROOT, env=scrapy_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 
