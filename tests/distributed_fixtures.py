@@ -138,10 +138,15 @@ def article_text(number: int) -> list[str]:
 
 @dataclass
 class GeneratedPortal:
-    """300 articles under 30 sections; ``requests`` logs (time, path) of every request."""
+    """300 articles under 30 sections; ``requests`` logs (time, path) of every request.
+
+    Every ``duplicate_every``-th article is also linked, from the next section, under a second
+    URL (``?ref=dup``) that serves the same page (same text, same rel=canonical).
+    """
 
     articles: int = 300
     per_section: int = 10
+    duplicate_every: int = 0
     requests: list[tuple[float, str]] = field(default_factory=list)
 
     def article_path(self, number: int) -> str:
@@ -150,7 +155,13 @@ class GeneratedPortal:
     def sections(self) -> int:
         return (self.articles + self.per_section - 1) // self.per_section
 
+    def duplicates(self) -> list[int]:
+        if not self.duplicate_every:
+            return []
+        return list(range(7, self.articles, self.duplicate_every))
+
     def page(self, path: str) -> str | None:
+        path = path.split("?", 1)[0]
         if path == "/robots.txt":
             return "User-agent: *\nAllow: /\n"
         if path == "/":
@@ -178,6 +189,11 @@ class GeneratedPortal:
             f'<li><a href="{self.article_path(n)}">Story {n}</a></li>'
             for n in range(first, min(first + self.per_section, self.articles))
         )
+        links += "".join(
+            f'<li><a href="{self.article_path(n)}?ref=dup">Also: story {n}</a></li>'
+            for n in self.duplicates()
+            if n // self.per_section == section - 1
+        )
         more = f'<a href="/section/{(section + 1) % self.sections()}">Next section</a>'
         return _html(f"Section {section}", "website", f"<ul>{links}</ul>{more}")
 
@@ -198,13 +214,16 @@ class GeneratedPortal:
             f"{body}</article>"
             f'<script type="application/ld+json">{ld}</script>'
         )
-        return _html(f"Story number {number} of the generated portal", "article", content)
+        canonical = f'<link rel="canonical" href="{self.article_path(number)}">'
+        return _html(
+            f"Story number {number} of the generated portal", "article", content, canonical
+        )
 
 
-def _html(title: str, og_type: str, content: str) -> str:
+def _html(title: str, og_type: str, content: str, head: str = "") -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{title}</title><meta property='og:type' content='{og_type}'></head><body>"
+        f"<title>{title}</title><meta property='og:type' content='{og_type}'>{head}</head><body>"
         "<nav><a href='/'>Home</a> <a href='/section/0'>Latest</a> "
         "<a href='https://outside.invalid/'>Partner site</a></nav>"
         f"<main>{content}</main><footer>Generated portal, all rights reserved.</footer>"
@@ -321,14 +340,16 @@ def wait_all(processes: list[subprocess.Popen[bytes]], timeout: float) -> list[i
 
 
 def exported_urls(workdir: Path) -> list[str]:
-    """URLs of every complete JSON line in the workers' files (a torn last line is skipped)."""
+    """Canonical URLs (else URLs) of every complete JSON line in the workers' files; a torn
+    last line of a killed worker is skipped: it is not a delivered article."""
     urls = []
     for path in sorted(workdir.glob("*.jsonl")):
         if ".rejects." in path.name:
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
-                urls.append(json.loads(line)["url"])
+                record = json.loads(line)
+                urls.append(record.get("canonical_url") or record["url"])
             except (ValueError, KeyError):
                 continue
     return urls

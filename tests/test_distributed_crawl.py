@@ -38,7 +38,7 @@ def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
 
 @pytest.fixture(scope="module")
 def portal() -> Iterator[tuple[GeneratedPortal, str]]:
-    portal = GeneratedPortal(articles=300)
+    portal = GeneratedPortal(articles=300, duplicate_every=30)
     with serve_portal(portal) as base:
         yield portal, base
 
@@ -81,6 +81,10 @@ def test_three_workers_export_every_article_exactly_once(
     merged = summary(tmp_path)
     assert merged["workers"] == 3
     assert merged["articles"] == sum(counts.values()) == 300
+    # Ten articles are also linked under a second URL, which was crawled too: one export each.
+    dup_paths = {pages.article_path(n) + "?ref=dup" for n in pages.duplicates()}
+    assert dup_paths <= {path for _, path in pages.requests}
+    assert merged["stats"].get("rejects/written", 0) >= len(dup_paths)
     # Same-host rule: the outside partner link in every page's nav was never requested.
     assert merged["stats"].get("spider/offsite_links_skipped", 0) > 0
     client = redis.client()

@@ -146,3 +146,34 @@ def test_wrong_password_fails_at_once_and_url_switch(server: RedisServer, tmp_pa
     assert time.monotonic() - started < 5
     assert redis_url(Settings({"NEWS_REDIS_URL": ""})) is None
     assert redis_url(Settings({"NEWS_REDIS_URL": server.url})) == server.url
+
+
+def test_an_article_is_claimed_once_per_crawl_and_a_dead_claim_is_taken_over(
+    frontier: Frontier,
+) -> None:
+    for n in range(3):
+        frontier.push(json.dumps({"url": f"http://s/{n}"}), 0, f"fp{n}")
+    a, b, c = (frontier.pop(lease_ms=10_000, worker=f"w{n}") for n in range(3))
+    assert a and b and c
+    key = [frontier.keys.claim("url", "story-1")]
+    assert frontier.claim(a.id, "http://s/a", key, 10_000) == ""
+    assert frontier.claim(b.id, "http://s/b", key, 10_000) == "http://s/a"  # a is writing it
+    assert frontier.ack(a.id)
+    assert frontier.claim(b.id, "http://s/b", key, 10_000) == "http://s/a"  # a delivered it
+    # c claims another story, then its worker dies before writing: the claim is not final.
+    other = [frontier.keys.claim("text", "f00d")]
+    assert frontier.claim(c.id, "http://s/c", other, 1) == ""
+    time.sleep(0.02)
+    assert frontier.reap(max_attempts=3) == (1, 0)
+    d = frontier.pop(lease_ms=10_000, worker="w3")
+    assert d is not None
+    assert frontier.claim(d.id, "http://s/c", other, 10_000) == ""  # taken over, written once
+    assert frontier.claim(c.id, "http://s/c", other, 10_000) == "lost"  # the stale lease
+
+
+def test_a_garbage_entry_whose_lease_expires_is_parked_not_looped_on(frontier: Frontier) -> None:
+    frontier.push("\x80not json", 0, "fp")
+    assert frontier.pop(lease_ms=1, worker="w") is not None
+    time.sleep(0.01)
+    assert frontier.reap(max_attempts=3) == (0, 1)
+    assert frontier.reap(max_attempts=3) == (0, 0)

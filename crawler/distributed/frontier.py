@@ -41,6 +41,7 @@ class Frontier:
         self._renew = server.register_script(scripts.RENEW)
         self._ack = server.register_script(scripts.ACK)
         self._reap = server.register_script(scripts.REAP)
+        self._claim = server.register_script(scripts.CLAIM)
 
     def push(
         self,
@@ -78,16 +79,24 @@ class Frontier:
 
     def ack(self, lease_id: str) -> bool:
         """Done with the leased request; False if the lease had expired before."""
-        keys = [self.keys.leases, self.keys.lease_data]
+        keys = [self.keys.leases, self.keys.lease_data, self.keys.lease_claims(lease_id)]
         return bool(self.guard.call("release a lease", lambda: self._ack(keys, [lease_id])))
+
+    def claim(self, lease_id: str, url: str, claims: list[str], lease_ms: int) -> str:
+        """ "" when the leased page may write its article (claims taken, lease extended);
+        "lost" when the lease expired; else the URL that already has the article."""
+        keys = [self.keys.leases, self.keys.lease_claims(lease_id), *claims]
+        result = self.guard.call(
+            "claim an article", lambda: self._claim(keys, [lease_id, url, lease_ms])
+        )
+        return _text(result)
 
     def reap(self, max_attempts: int, batch: int = 500) -> tuple[int, int]:
         """Expired leases back to the queue: (requeued, given up)."""
         k = self.keys
         keys = [k.queue, k.leases, k.lease_data, k.dead]
-        requeued, dead = self.guard.call(
-            "take back expired leases", lambda: self._reap(keys, [max_attempts, batch])
-        )
+        args = [max_attempts, batch, k.lease_claims()]
+        requeued, dead = self.guard.call("take back expired leases", lambda: self._reap(keys, args))
         return int(requeued), int(dead)
 
     def status(self) -> FrontierStatus:

@@ -51,6 +51,15 @@ class CrawlKeys:
         """Hash: worker id -> JSON summary of that worker's last run."""
         return f"{self.prefix}:workers"
 
+    def lease_claims(self, lease_id: str = "") -> str:
+        """Set of the claim keys a lease holds (prefix of those sets when no id is given)."""
+        return f"{self.prefix}:lease-claims:{lease_id}"
+
+    def claim(self, kind: str, value: str) -> str:
+        """Who delivers the article with this canonical URL / text fingerprint: "<lease> <url>"
+        while its page is in progress, "done <url>" once delivered."""
+        return f"{self.prefix}:claim:{kind}:{value}"
+
     def pages(self, site: str) -> str:
         """Counter of pages queued for ``site`` (the shared page budget)."""
         return f"{self.prefix}:pages:{site}"
@@ -73,4 +82,9 @@ class CrawlKeys:
 
     def patterns(self) -> list[str]:
         """SCAN patterns of the per-site and per-host keys."""
-        return [f"{self.prefix}:pages:*", f"{self.prefix}:rate:*"]
+        return [
+            f"{self.prefix}:pages:*",
+            f"{self.prefix}:rate:*",
+            f"{self.prefix}:claim:*",
+            f"{self.prefix}:lease-claims:*",
+        ]

@@ -15,6 +15,7 @@ What changes from ``scrapy_redis.scheduler.Scheduler`` and why:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -248,22 +249,26 @@ class LeasingScheduler(Scheduler):
         except RedisUnavailable as exc:
             self._give_up(exc)
 
-    def confirm(self, url: str) -> bool:
-        """True unless the lease of the page at ``url`` was taken back (expired): a fence
-        checked just before an item is written, so an expired page is written only once."""
+    def claim(self, url: str, canonical: str, fingerprint: str) -> str:
+        """Checked just before an article is written: "" to write it, "lost" when the page's
+        lease expired (another worker has the page now), else the URL of the page that
+        already delivers the same article (same canonical URL or text) in this crawl."""
         lease_id = self.leases.lease_for_url(url)
-        if lease_id is None or self.broken:
-            return lease_id is None
-        if self.leases.is_lost(lease_id):
-            return False
+        if lease_id is None:
+            return ""
+        if self.broken or self.leases.is_lost(lease_id):
+            return "lost"
+        claims = [self.keys.claim("url", _digest(canonical))]
+        if fingerprint:
+            claims.append(self.keys.claim("text", fingerprint))
         try:
-            lost = self.frontier.renew([lease_id], self.lease_ms)
+            verdict = self.frontier.claim(lease_id, url, claims, self.lease_ms)
         except RedisUnavailable as exc:
             self._give_up(exc)
-            return False
-        if lost:
+            return "lost"
+        if verdict == "lost":
             self.leases.mark_lost(lease_id)
-        return not lost
+        return verdict
 
     def _item_finished(self, response: Any = None, **kwargs: Any) -> None:
         lease_id = lease_of(response)
@@ -347,6 +352,10 @@ class LeasingScheduler(Scheduler):
     def _count(self, key: str, count: int = 1) -> None:
         if self.stats is not None:
             self.stats.inc_value(key, count)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def lease_of(response: Any) -> str | None:

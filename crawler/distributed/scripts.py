@@ -60,17 +60,54 @@ end
 return lost
 """
 
-# The leased request is done: forget it. KEYS: leases, lease_data   ARGV: id
+# The leased request is done: forget it, and its article claims become final ("done").
+# KEYS: leases, lease_data, the lease's claim list   ARGV: id
 # Returns 1, or 0 when the lease had already expired (someone else may redo the work).
 ACK = """
 local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
+for _, claim in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  local v = redis.call('GET', claim)
+  if v and string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
+    redis.call('SET', claim, 'done ' .. string.sub(v, #ARGV[1] + 2))
+  end
+end
+redis.call('DEL', KEYS[3])
 return removed
+"""
+
+# Before a leased page's article is written: is the lease still ours (the fence), and did
+# another page already deliver this article (same canonical URL or same text) in this crawl?
+# A claim belongs to a lease until the lease is acked ("done"); a claim whose lease expired
+# (its worker died before writing) is taken over, so a crash never makes an article a
+# "duplicate" of a copy that was never written.
+# KEYS: leases, this lease's claim list, claim keys...   ARGV: lease id, url, lease ms
+# Returns "" (write it), "lost" (lease expired: don't), or the URL that has the article.
+CLAIM = """
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 'lost' end
+for i = 3, #KEYS do
+  local v = redis.call('GET', KEYS[i])
+  if v then
+    local space = string.find(v, ' ', 1, true)
+    local owner = string.sub(v, 1, space - 1)
+    if owner ~= ARGV[1] and (owner == 'done' or redis.call('ZSCORE', KEYS[1], owner)) then
+      return string.sub(v, space + 1)
+    end
+  end
+end
+local t = redis.call('TIME')
+local deadline = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[3])
+redis.call('ZADD', KEYS[1], 'XX', deadline, ARGV[1])
+for i = 3, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[1] .. ' ' .. ARGV[2])
+  redis.call('SADD', KEYS[2], KEYS[i])
+end
+return ''
 """
 
 # Put expired leases (their worker died or stalled) back in the queue; a request that has
 # expired more than max attempts times goes to the dead hash instead of looping for ever.
-# KEYS: queue, leases, lease_data, dead   ARGV: max attempts, batch size
+# KEYS: queue, leases, lease_data, dead   ARGV: max attempts, batch size, claim-list prefix
 # Returns {requeued, dead}.
 REAP = """
 local t = redis.call('TIME')
@@ -81,10 +118,16 @@ for _, id in ipairs(ids) do
   local entry = redis.call('HGET', KEYS[3], id)
   redis.call('ZREM', KEYS[2], id)
   redis.call('HDEL', KEYS[3], id)
+  redis.call('DEL', ARGV[3] .. id)
   if entry then
     local space = string.find(entry, ' ', 1, true)
     local score = string.sub(entry, 1, space - 1)
-    local request = cjson.decode(string.sub(entry, space + 1))
+    local payload = string.sub(entry, space + 1)
+    local ok, request = pcall(cjson.decode, payload)
+    if not ok or type(request) ~= 'table' then
+      redis.call('HSET', KEYS[4], id, payload)  -- not JSON: park it, never loop on it
+      dead = dead + 1
+    else
     request['attempts'] = (tonumber(request['attempts']) or 0) + 1
     if request['attempts'] > tonumber(ARGV[1]) then
       redis.call('HSET', KEYS[4], id, cjson.encode(request))
@@ -92,6 +135,7 @@ for _, id in ipairs(ids) do
     else
       redis.call('ZADD', KEYS[1], score, cjson.encode(request))
       requeued = requeued + 1
+    end
     end
   end
 end
