@@ -25,7 +25,12 @@ REDIS_COMPONENTS = {
         "crawler.distributed.middlewares.LeaseFailureMiddleware": 1,
         "crawler.distributed.middlewares.SharedRateLimit": 990,
     },
-    "ITEM_PIPELINES": {"pipelines.lease.LeaseFencePipeline": 1000},
+    # The per-worker in-run dedupe is replaced by crawl-wide claims (LeaseFencePipeline): it
+    # would remember a page whose write was then fenced, and drop that page's re-crawl.
+    "ITEM_PIPELINES": {
+        "pipelines.dedupe.DedupePipeline": None,
+        "pipelines.lease.LeaseFencePipeline": 1000,
+    },
     "EXTENSIONS": {"crawler.distributed.summary.CrawlSummary": 20},
 }
 UNBUFFERED_FILES = "crawler.distributed.feedstorage.UnbufferedFileFeedStorage"

@@ -84,7 +84,7 @@ def test_three_workers_export_every_article_exactly_once(
     # Ten articles are also linked under a second URL, which was crawled too: one export each.
     dup_paths = {pages.article_path(n) + "?ref=dup" for n in pages.duplicates()}
     assert dup_paths <= {path for _, path in pages.requests}
-    assert merged["stats"].get("rejects/written", 0) >= len(dup_paths)
+    assert merged["stats"].get("dedup/dropped_across_workers", 0) >= len(dup_paths)
     # Same-host rule: the outside partner link in every page's nav was never requested.
     assert merged["stats"].get("spider/offsite_links_skipped", 0) > 0
     client = redis.client()
