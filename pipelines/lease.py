@@ -39,7 +39,12 @@ class LeaseFencePipeline:
         if claim is None or not isinstance(item, ArticleItem):
             return item
         url = item["url"]
-        verdict = claim(url, item.get("canonical_url") or url, item.get("fingerprint") or "")
+        verdict = claim(
+            url,
+            item.get("fetched_at") or "",
+            item.get("canonical_url") or url,
+            item.get("fingerprint") or "",
+        )
         if not verdict:
             return item
         stats = self.crawler.stats

@@ -27,7 +27,9 @@ def squash(text: str) -> str:
 @pytest.fixture(params=CASES, ids=[p.name for p in CASES])
 def case(request: pytest.FixtureRequest) -> tuple[dict, dict]:
     expected = json.loads((request.param / "expected.json").read_text(encoding="utf-8"))
-    _, html = html_to_unicode(expected.get("content_type", "text/html"), (request.param / "page.html").read_bytes())
+    _, html = html_to_unicode(
+        expected.get("content_type", "text/html"), (request.param / "page.html").read_bytes()
+    )
     reading = read_page(html, expected["url"])
     assert reading.kind == "article", (reading.kind, reading.reason, reading.signals)
     fields = dict(reading.fields, text=normalise_text(reading.fields["text"]))

@@ -25,7 +25,7 @@ class LeaseBook:
     def __init__(self, on_done: Callable[[str], None]) -> None:
         self.on_done = on_done
         self.held: dict[str, HeldLease] = {}
-        self._by_url: dict[str, str] = {}
+        self._by_item: dict[tuple[str, str], str] = {}
 
     def __contains__(self, lease_id: object) -> bool:
         return lease_id in self.held
@@ -35,14 +35,17 @@ class LeaseBook:
 
     def take(self, lease_id: str, url: str) -> None:
         self.held[lease_id] = HeldLease(url)
-        self._by_url[url] = lease_id
 
-    def item_started(self, lease_id: str, url: str | None) -> None:
+    def item_started(self, lease_id: str, item_key: tuple[str, str] | None) -> None:
+        """An item of the leased page entered the pipelines; ``item_key`` (url, fetch time)
+        finds the lease again at the fence, since the pipelines replace the item object.
+        (By URL alone, a page this worker leased twice, once before its lease expired and
+        once after, would be fenced with the wrong lease.)"""
         held = self.held.get(lease_id)
         if held is not None:
             held.pending_items += 1
-            if url:
-                self._by_url[url] = lease_id
+            if item_key:
+                self._by_item[item_key] = lease_id
 
     def item_finished(self, lease_id: str) -> None:
         held = self.held.get(lease_id)
@@ -68,8 +71,8 @@ class LeaseBook:
         if held is not None:
             held.lost = True
 
-    def lease_for_url(self, url: str) -> str | None:
-        return self._by_url.get(url)
+    def lease_for_item(self, item_key: tuple[str, str]) -> str | None:
+        return self._by_item.get(item_key)
 
     def is_lost(self, lease_id: str) -> bool:
         held = self.held.get(lease_id)
@@ -78,9 +81,9 @@ class LeaseBook:
     def forget(self, lease_id: str) -> None:
         held = self.held.pop(lease_id, None)
         if held is not None:
-            for url, owner in list(self._by_url.items()):
+            for key, owner in list(self._by_item.items()):
                 if owner == lease_id:
-                    del self._by_url[url]
+                    del self._by_item[key]
 
     def ids(self) -> list[str]:
         return [lease_id for lease_id, held in self.held.items() if not held.lost]

@@ -57,7 +57,7 @@ class LeaseOutputMiddleware:
         try:
             for output in result:
                 if not isinstance(output, Request):
-                    book.item_started(lease_id, _url(output))
+                    book.item_started(lease_id, item_key(output))
                 yield output
         finally:
             book.output_finished(lease_id)
@@ -73,7 +73,7 @@ class LeaseOutputMiddleware:
         try:
             async for output in result:
                 if not isinstance(output, Request):
-                    book.item_started(lease_id, _url(output))
+                    book.item_started(lease_id, item_key(output))
                 yield output
         finally:
             book.output_finished(lease_id)
@@ -158,9 +158,10 @@ def _sleep(seconds: float) -> Any:
     return task.deferLater(reactor, seconds, lambda: None)
 
 
-def _url(item: Any) -> str | None:
+def item_key(item: Any) -> tuple[str, str] | None:
+    """(url, fetched_at) of an item: kept from the page item to the exported article."""
     try:
-        value = item.get("url")
+        url, fetched = item.get("url"), item.get("fetched_at")
     except AttributeError:
         return None
-    return value if isinstance(value, str) else None
+    return (url, fetched) if isinstance(url, str) and isinstance(fetched, str) else None

@@ -249,12 +249,14 @@ class LeasingScheduler(Scheduler):
         except RedisUnavailable as exc:
             self._give_up(exc)
 
-    def claim(self, url: str, canonical: str, fingerprint: str) -> str:
+    def claim(self, url: str, fetched_at: str, canonical: str, fingerprint: str) -> str:
         """Checked just before an article is written: "" to write it, "lost" when the page's
         lease expired (another worker has the page now), else the URL of the page that
         already delivers the same article (same canonical URL or text) in this crawl."""
-        lease_id = self.leases.lease_for_url(url)
+        lease_id = self.leases.lease_for_item((url, fetched_at))
         if lease_id is None:
+            self._count("redis/unfenced_items")
+            logger.warning("no lease known for the article of %s", url)
             return ""
         if self.broken or self.leases.is_lost(lease_id):
             return "lost"
