@@ -6,10 +6,21 @@ from scrapy.settings import Settings
 
 
 class DefaultFeed:
-    """Export to ``NEWS_DEFAULT_FEED`` when the command line names no feed (-o/-O)."""
+    """Per-run output unless the command line names a feed.
+
+    With no ``-o``/``-O`` the run exports to ``NEWS_DEFAULT_FEED`` (one file per run under
+    output/) and, with ``NEWS_STATE_ENABLED = "auto"``, runs incrementally: that is the
+    scheduled (cron) mode. A feed named on the command line is a one-off full crawl, as
+    Scrapy users expect from ``-O out.jsonl``; ``-s NEWS_STATE_ENABLED=True`` makes it
+    incremental too.
+    """
 
     def update_settings(self, settings: Settings) -> None:
-        if settings.getdict("FEEDS"):
+        named_feed = bool(settings.getdict("FEEDS"))
+        if str(settings.get("NEWS_STATE_ENABLED")).lower() == "auto":
+            priority = settings.getpriority("NEWS_STATE_ENABLED") or 0
+            settings.set("NEWS_STATE_ENABLED", not named_feed, priority=priority)
+        if named_feed:
             return
         uri = settings.get("NEWS_DEFAULT_FEED")
         if uri:
@@ -53,11 +64,24 @@ class RedisMode:
         settings.set("SCHEDULER_PERSIST", True, priority="addon")
         storages = {**settings.getdict("FEED_STORAGES"), "": UNBUFFERED_FILES}
         storages["file"] = UNBUFFERED_FILES
-        settings.set("FEED_STORAGES", storages, priority="addon")
+        # Line by line into the final file (not <file>.part renamed at the end): a killed
+        # worker's acked pages must already be delivered.
+        settings.set(
+            "FEED_STORAGES", storages, priority=max(20, _priority(settings, "FEED_STORAGES"))
+        )
         feed = settings.get("NEWS_REDIS_FEED", "").replace("{worker}", worker_id(settings))
         feed_priority = settings.getpriority("NEWS_DEFAULT_FEED") or 0
         if feed and feed_priority <= 20:  # not given on the command line: name it per worker
             settings.set("NEWS_DEFAULT_FEED", feed, priority=feed_priority)
+        # The incremental store is per machine (SQLite) until it has a Redis backend: workers
+        # would each skip what only they had seen. Off unless asked for on the command line.
+        state_priority = settings.getpriority("NEWS_STATE_ENABLED") or 0
+        if state_priority <= 20:
+            settings.set("NEWS_STATE_ENABLED", False, priority=state_priority)
         for name, components in REDIS_COMPONENTS.items():
             merged = {**settings.getdict(name), **components}
             settings.set(name, merged, priority=settings.getpriority(name) or 0)
+
+
+def _priority(settings: Settings, name: str) -> int:
+    return settings.getpriority(name) or 0
