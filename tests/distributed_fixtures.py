@@ -339,11 +339,11 @@ def wait_all(processes: list[subprocess.Popen[bytes]], timeout: float) -> list[i
     return codes
 
 
-def exported_urls(workdir: Path) -> list[str]:
+def exported_urls(workdir: Path, pattern: str = "*.jsonl") -> list[str]:
     """Canonical URLs (else URLs) of every complete JSON line in the workers' files; a torn
     last line of a killed worker is skipped: it is not a delivered article."""
     urls = []
-    for path in sorted(workdir.glob("*.jsonl")):
+    for path in sorted(workdir.glob(pattern)):
         if ".rejects." in path.name:
             continue
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -100,12 +100,15 @@ def test_worker_killed_mid_crawl_loses_nothing(
     seeded(redis, base)
     workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(3)]
     wait_for_lines(tmp_path, 30, timeout=90)
-    victim = workers[1]
+    # Kill the busiest worker: mid-crawl, with pages in hand.
+    lines = [len(exported_urls(tmp_path, f"w{i}.jsonl")) for i in range(3)]
+    index = lines.index(max(lines))
+    victim = workers[index]
     victim.send_signal(signal.SIGKILL)
     assert victim.wait(timeout=10) == -signal.SIGKILL
-    assert wait_all([workers[0], workers[2]], CRAWL_TIMEOUT) == [0, 0]
+    survivors = [w for i, w in enumerate(workers) if i != index]
+    assert wait_all(survivors, CRAWL_TIMEOUT) == [0, 0]
     assert_every_article_once(tmp_path, pages, base)
-    assert (tmp_path / "w1.jsonl").read_text().strip(), "the killed worker had exported nothing"
     stats = summary(tmp_path)["stats"]
     # The killed worker's leases expired and were taken back by the survivors.
     assert stats.get("redis/lease_requeued", 0) >= 1, stats
