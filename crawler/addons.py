@@ -37,14 +37,17 @@ REDIS_COMPONENTS = {
         "crawler.distributed.middlewares.SharedRateLimit": 990,
     },
     # The per-worker in-run dedupe is replaced by crawl-wide claims (LeaseFencePipeline): it
-    # would remember a page whose write was then fenced, and drop that page's re-crawl.
+    # would remember a page whose write was then fenced, and drop that page's re-crawl. The
+    # incremental checks and the near-duplicate index run against Redis (SharedDedupePipeline).
     "ITEM_PIPELINES": {
         "pipelines.dedupe.DedupePipeline": None,
+        "pipelines.shared_dedupe.SharedDedupePipeline": 300,
         "pipelines.lease.LeaseFencePipeline": 1000,
     },
     "EXTENSIONS": {"crawler.distributed.summary.CrawlSummary": 20},
 }
 UNBUFFERED_FILES = "crawler.distributed.feedstorage.UnbufferedFileFeedStorage"
+REDIS_STATE_BACKEND = "crawler.state.redis.RedisStateStore"
 
 
 class RedisMode:
@@ -73,11 +76,12 @@ class RedisMode:
         feed_priority = settings.getpriority("NEWS_DEFAULT_FEED") or 0
         if feed and feed_priority <= 20:  # not given on the command line: name it per worker
             settings.set("NEWS_DEFAULT_FEED", feed, priority=feed_priority)
-        # The incremental store is per machine (SQLite) until it has a Redis backend: workers
-        # would each skip what only they had seen. Off unless asked for on the command line.
-        state_priority = settings.getpriority("NEWS_STATE_ENABLED") or 0
-        if state_priority <= 20:
-            settings.set("NEWS_STATE_ENABLED", False, priority=state_priority)
+        # The incremental state is shared by all workers in Redis (a per-machine SQLite store
+        # would make each worker skip only what it had seen), unless the command line names
+        # a backend. NEWS_STATE_ENABLED keeps its meaning ("auto": on without -o/-O).
+        backend_priority = _priority(settings, "NEWS_STATE_BACKEND")
+        if backend_priority <= 20:
+            settings.set("NEWS_STATE_BACKEND", REDIS_STATE_BACKEND, priority=backend_priority)
         for name, components in REDIS_COMPONENTS.items():
             merged = {**settings.getdict(name), **components}
             settings.set(name, merged, priority=settings.getpriority(name) or 0)

@@ -68,6 +68,32 @@ class CrawlKeys:
         """Short-lived key whose life is the pause before ``origin``'s next request."""
         return f"{self.prefix}:rate:{origin}"
 
+    # --- incremental state (survives `scrapy seed --reset`: it is what the next runs skip) ---
+
+    def article(self, key: str) -> str:
+        """Hash: a delivered article by the url_key of its canonical URL (fingerprint, simhash,
+        first/last seen, ETag, Last-Modified)."""
+        return f"{self.prefix}:state:article:{key}"
+
+    def alias(self, key: str) -> str:
+        """String: another url_key that reaches an article -> that article's key."""
+        return f"{self.prefix}:state:alias:{key}"
+
+    @property
+    def recent(self) -> str:
+        """Sorted set: article key -> last seen (epoch seconds)."""
+        return f"{self.prefix}:state:recent"
+
+    @property
+    def runs(self) -> str:
+        """Hash: "<worker>:<run id>" -> JSON run record (started, status, finished)."""
+        return f"{self.prefix}:state:runs"
+
+    def simhash_index(self, persistent: bool) -> str:
+        """Prefix of the shared near-duplicate index: kept across runs with the state store,
+        else per crawl (deleted by ``--reset``)."""
+        return f"{self.prefix}:state:simhash" if persistent else f"{self.prefix}:simhash"
+
     def fixed(self) -> list[str]:
         return [
             self.queue,
@@ -87,4 +113,5 @@ class CrawlKeys:
             f"{self.prefix}:rate:*",
             f"{self.prefix}:claim:*",
             f"{self.prefix}:lease-claims:*",
+            f"{self.prefix}:simhash:*",
         ]

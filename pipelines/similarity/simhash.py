@@ -54,6 +54,13 @@ def hamming(a: int, b: int) -> int:
     return (a ^ b).bit_count()
 
 
+def band_spans(max_distance: int) -> list[tuple[int, int]]:
+    """(shift, mask) of the ``max_distance + 1`` bands a 64-bit hash is split into."""
+    bands = max_distance + 1
+    edges = [round(i * BITS / bands) for i in range(bands + 1)]
+    return [(lo, (1 << (hi - lo)) - 1) for lo, hi in zip(edges, edges[1:], strict=False)]
+
+
 @dataclass(frozen=True)
 class Match:
     """An indexed text near the queried one."""
@@ -71,9 +78,7 @@ class SimHashIndex:
             raise ValueError("max_distance must be within 0..15")
         self.capacity = capacity
         self.max_distance = max_distance
-        bands = max_distance + 1
-        edges = [round(i * BITS / bands) for i in range(bands + 1)]
-        self._spans = [(lo, (1 << (hi - lo)) - 1) for lo, hi in zip(edges, edges[1:], strict=False)]
+        self._spans = band_spans(max_distance)
         self._entries: OrderedDict[str, tuple[int, str]] = OrderedDict()
         self._bands: list[dict[int, set[str]]] = [{} for _ in self._spans]
 

@@ -1,0 +1,105 @@
+"""Deduplication stage of a distributed crawl: the state and the near-duplicate index in Redis.
+
+Like ``DedupePipeline`` (unchanged articles dropped, changed ones ``is_update``, near
+duplicates rejected with ``duplicate_of``), but nothing is kept in the worker's memory:
+
+- exact duplicates (same URL identity or same text) are left to the crawl-wide claims of
+  ``LeaseFencePipeline``; a per-worker memory would drop the re-crawl of a page whose write
+  was fenced;
+- the near-duplicate index is ``SharedSimHashIndex`` in Redis, so the same story on two
+  sites crawled by different workers is emitted once. With the state store on it is kept
+  across runs (``<prefix>:state:simhash``), else it lasts one crawl (``<prefix>:simhash``).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.canonical import url_key
+from crawler.distributed.connection import Guard, RedisUnavailable, RetryPolicy, connect, redis_url
+from crawler.distributed.keys import CrawlKeys
+from crawler.drops import Rejected, Unchanged
+from crawler.items import ArticleItem
+from crawler.state import StateStoreError, store_for
+from pipelines.dedupe import DedupePipeline, DedupeSettings, remembered
+from pipelines.similarity import simhash
+from pipelines.similarity.shared import SharedSimHashIndex
+
+logger = logging.getLogger(__name__)
+
+
+class SharedDedupePipeline(DedupePipeline):
+    """Unchanged / update / near duplicate, decided against what every worker delivered."""
+
+    def __init__(self, crawler: Crawler, config: DedupeSettings) -> None:
+        super().__init__(crawler, config)
+        self.shared: SharedSimHashIndex | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SharedDedupePipeline:
+        if not redis_url(crawler.settings):
+            raise NotConfigured("SharedDedupePipeline is for Redis mode")
+        return cls(crawler, DedupeSettings.from_settings(crawler.settings))
+
+    def open_spider(self) -> None:
+        self.store = store_for(self.crawler)
+        if not self.config.near_enabled:
+            return
+        settings = self.crawler.settings
+        url = redis_url(settings)
+        assert url is not None
+        keys = CrawlKeys(settings.get("NEWS_REDIS_PREFIX"))
+        self.shared = SharedSimHashIndex(
+            connect(url, settings),
+            keys.simhash_index(persistent=self.store is not None),
+            Guard(RetryPolicy.from_settings(settings), self.stats),
+            self.config.capacity,
+            self.config.max_distance,
+        )
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticleItem):
+            return item
+        try:
+            return self._process(item)
+        except (RedisUnavailable, StateStoreError) as exc:
+            self._give_up(exc)
+            raise Rejected("redis unavailable, page left to another worker", item["url"]) from exc
+
+    def _process(self, item: ArticleItem) -> ArticleItem:
+        url = item["url"]
+        key = url_key(item.get("canonical_url") or url)
+        aliases = tuple({url_key(url)} - {key})
+        value = simhash(item["text"])
+        state = self._state(item, key, aliases, value)
+        known = self._known(key, aliases)
+        if known is not None and known.fingerprint == item["fingerprint"]:
+            self.stats.inc_value("incremental/unchanged")
+            raise Unchanged(url)
+        if self.shared is not None:
+            own = frozenset({key, *aliases, *([known.canonical_key] if known else [])})
+            match = self.shared.check_and_add(value, key, url, exclude=own)
+            if match is not None:
+                self.stats.inc_value("dedup/near_duplicates")
+                error = Rejected(
+                    "near duplicate", url, duplicate_of=match.url, distance=match.distance
+                )
+                raise remembered(error, state)
+        item["is_update"] = known is not None
+        if known is not None:
+            self.stats.inc_value("incremental/updates")
+        item._state = state
+        return item
+
+    def _give_up(self, exc: Exception) -> None:
+        """Redis is gone for good: the worker stops releasing leases, so others redo its pages."""
+        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
+        give_up = getattr(scheduler, "_give_up", None)
+        if give_up is not None:
+            give_up(exc)
+        else:
+            logger.error("%s", exc)

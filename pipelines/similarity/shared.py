@@ -1,0 +1,132 @@
+"""The near-duplicate index of a distributed crawl, shared by all workers in Redis.
+
+The same bands as ``SimHashIndex``: one Redis set per (band, band value), whose members are
+``<16 hex digits>\\t<key>\\t<url>``. Lookup and insertion are one Lua script, so of two
+workers that meet the same syndicated story at the same moment, the second one to run the
+script sees the first one's entry: the story is emitted once.
+
+Bounded: an ``entries`` sorted set keeps insertion order; past ``capacity`` entries the
+oldest are removed from their band sets (``where`` remembers which).
+"""
+
+from __future__ import annotations
+
+import redis
+
+from crawler.distributed.connection import Guard
+from pipelines.similarity.simhash import Match, band_spans
+
+# KEYS: band sets (ARGV[4] of them), entries zset, where hash
+# ARGV: member, max distance, capacity, band count, own keys...
+# Returns {url, distance, key} of the closest entry within max distance (not one of the own
+# keys), else {} after adding the member.
+CHECK_AND_ADD = """
+local function parse(m)
+  local t1 = string.find(m, '\\t', 1, true)
+  local t2 = string.find(m, '\\t', t1 + 1, true)
+  return tonumber(string.sub(m, 1, 8), 16), tonumber(string.sub(m, 9, 16), 16),
+         string.sub(m, t1 + 1, t2 - 1), string.sub(m, t2 + 1)
+end
+local function popcount(x)
+  local n = 0
+  while x ~= 0 do
+    x = bit.band(x, x - 1)
+    n = n + 1
+  end
+  return n
+end
+local hi, lo = parse(ARGV[1])
+local limit = tonumber(ARGV[2])
+local bands = tonumber(ARGV[4])
+local own = {}
+for i = 5, #ARGV do own[ARGV[i]] = true end
+local best, best_key, best_url = limit + 1, nil, nil
+local checked = {}
+for i = 1, bands do
+  for _, m in ipairs(redis.call('SMEMBERS', KEYS[i])) do
+    if not checked[m] then
+      checked[m] = true
+      local h, l, key, url = parse(m)
+      if not own[key] then
+        local d = popcount(bit.bxor(hi, h)) + popcount(bit.bxor(lo, l))
+        if d < best then best, best_key, best_url = d, key, url end
+      end
+    end
+  end
+end
+if best <= limit then return {best_url, best, best_key} end
+local entries, where = KEYS[bands + 1], KEYS[bands + 2]
+local t = redis.call('TIME')
+local places = {}
+for i = 1, bands do
+  redis.call('SADD', KEYS[i], ARGV[1])
+  places[i] = KEYS[i]
+end
+redis.call('ZADD', entries, tonumber(t[1]) + tonumber(t[2]) / 1e6, ARGV[1])
+redis.call('HSET', where, ARGV[1], table.concat(places, ' '))
+local excess = redis.call('ZCARD', entries) - tonumber(ARGV[3])
+if excess > 0 then
+  local popped = redis.call('ZPOPMIN', entries, math.min(excess, 100))
+  for i = 1, #popped, 2 do
+    local old = popped[i]
+    local keys = redis.call('HGET', where, old)
+    if keys then
+      for band in string.gmatch(keys, '%S+') do redis.call('SREM', band, old) end
+    end
+    redis.call('HDEL', where, old)
+  end
+end
+return {}
+"""
+
+
+class SharedSimHashIndex:
+    """``SimHashIndex`` in Redis: ``check_and_add`` finds a near text or adds this one."""
+
+    def __init__(
+        self, server: redis.Redis, prefix: str, guard: Guard, capacity: int, max_distance: int
+    ) -> None:
+        if not 0 <= max_distance <= 15:
+            raise ValueError("max_distance must be within 0..15")
+        self.server = server
+        self.prefix = prefix
+        self.guard = guard
+        self.capacity = capacity
+        self.max_distance = max_distance
+        self._spans = band_spans(max_distance)
+        self._script = server.register_script(CHECK_AND_ADD)
+
+    def __len__(self) -> int:
+        return int(self.guard.call("count the index", lambda: self.server.zcard(self.entries)))
+
+    @property
+    def entries(self) -> str:
+        return f"{self.prefix}:entries"
+
+    @property
+    def where(self) -> str:
+        return f"{self.prefix}:where"
+
+    def band_keys(self, value: int) -> list[str]:
+        return [
+            f"{self.prefix}:band:{i}:{(value >> shift) & mask:x}"
+            for i, (shift, mask) in enumerate(self._spans)
+        ]
+
+    def check_and_add(
+        self, value: int, key: str, url: str, exclude: frozenset[str] = frozenset()
+    ) -> Match | None:
+        """The closest indexed text within ``max_distance`` bits (not one of ``exclude``);
+        when there is none, ``value`` is indexed under ``key`` in the same atomic step."""
+        if "\t" in key or "\t" in url:
+            key, url = key.replace("\t", " "), url.replace("\t", " ")
+        member = f"{value:016x}\t{key}\t{url}"
+        keys = [*self.band_keys(value), self.entries, self.where]
+        args = [member, self.max_distance, self.capacity, len(self._spans), *exclude, key]
+        found = self.guard.call("check near duplicates", lambda: self._script(keys, args))
+        if not found:
+            return None
+        match_url, distance, match_key = (
+            v.decode("utf-8") if isinstance(v, bytes) else v for v in found
+        )
+        return Match(str(match_key), str(match_url), int(distance))
