@@ -16,12 +16,13 @@ from demo.templates.en_modern import EnModern
 from demo.templates.zh_classic import ZhClassic
 from demo.templates.zh_mobile import ZhMobile
 from demo.templates.zh_people import ZhPeople
+from demo.templates.zh_portal_163 import ZhPortal163
 
 TEMPLATES: dict[str, type[Template]] = {
     t.name: t for t in (ZhMobile, ZhClassic, EnModern, EnHerald)
 }
 
-HELD_OUT_TEMPLATES: dict[str, type[Template]] = {t.name: t for t in (ZhPeople,)}
+HELD_OUT_TEMPLATES: dict[str, type[Template]] = {t.name: t for t in (ZhPeople, ZhPortal163)}
 """Generalisation test portals: never used to tune extraction, not served by the demo."""
 
 
