@@ -13,6 +13,7 @@ from __future__ import annotations
 from demo.templates.base import Listing, Site, Template
 from demo.templates.en_herald import EnHerald
 from demo.templates.en_modern import EnModern
+from demo.templates.en_wire import EnWire
 from demo.templates.zh_classic import ZhClassic
 from demo.templates.zh_mobile import ZhMobile
 from demo.templates.zh_people import ZhPeople
@@ -22,7 +23,7 @@ TEMPLATES: dict[str, type[Template]] = {
     t.name: t for t in (ZhMobile, ZhClassic, EnModern, EnHerald)
 }
 
-HELD_OUT_TEMPLATES: dict[str, type[Template]] = {t.name: t for t in (ZhPeople, ZhPortal163)}
+HELD_OUT_TEMPLATES: dict[str, type[Template]] = {t.name: t for t in (ZhPeople, ZhPortal163, EnWire)}
 """Generalisation test portals: never used to tune extraction, not served by the demo."""
 
 

@@ -96,7 +96,7 @@ class ZhPeople(Template):
     # -- page parts -------------------------------------------------------------------
     def _head(self, title: str, extra: str = "") -> str:
         return (
-            '<!DOCTYPE html>\n<html>\n<head>\n'
+            "<!DOCTYPE html>\n<html>\n<head>\n"
             '<meta http-equiv="content-type" content="text/html;charset=UTF-8"/>\n'
             '<meta http-equiv="Content-Language" content="utf-8" />\n'
             '<meta content="all" name="robots" />\n'
@@ -122,7 +122,7 @@ class ZhPeople(Template):
             '<a href="/bbs/login.html">登录</a></div></div></div>\n'
             '<div class="header w1200"><a href="/" class="logo"><img src="/img/2020wbc/imgs/logo.png" alt="人民网"></a>'
             '<form action="http://search.people-example.cn/search" target="_blank"><input name="keyword">'
-            '<button>搜索</button></form></div>\n'
+            "<button>搜索</button></form></div>\n"
             f'<div class="nav w1200"><a href="/">首页</a>|{chans}|'
             '<a href="http://tv.people-example.cn/" target="_blank">视频</a></div>\n'
         )
@@ -138,7 +138,7 @@ class ZhPeople(Template):
             "<p>人民日报社概况 | 人民网版权所有，未经书面授权禁止使用</p>\n"
             "<p>Copyright &copy; 1997-2025 by www.people-example.cn. all rights reserved</p>\n"
             f'<p><a href="https://beian.miit.gov.cn/" target="_blank">{ICP}</a>　'
-            '京公网安备11000002000008号　互联网新闻信息服务许可证10120170001</p>\n'
+            "京公网安备11000002000008号　互联网新闻信息服务许可证10120170001</p>\n"
             f"<p>{REPORT}　举报邮箱：jubao@people-example.cn</p>\n</div>\n"
             '<script src="http://tongji.people-example.cn/js/t.js"></script>\n</body>\n</html>\n'
         )
@@ -300,7 +300,9 @@ class ZhPeople(Template):
         return {
             "/about/index.html": (
                 self._simple(
-                    site, "关于人民网", '<div class="w1200"><p>人民网创办于1997年1月1日。</p></div>\n'
+                    site,
+                    "关于人民网",
+                    '<div class="w1200"><p>人民网创办于1997年1月1日。</p></div>\n',
                 ),
                 "other",
             ),

@@ -20,7 +20,13 @@ from demo.templates.base import Listing, Site, Template, esc, stable_number, tea
 
 SITE = "网易新闻"
 HOME = "https://www.163-example.com/"
-DIRS = {"local": "domestic", "economy": "money", "tech": "tech", "sports": "sports", "culture": "ent"}
+DIRS = {
+    "local": "domestic",
+    "economy": "money",
+    "tech": "tech",
+    "sports": "sports",
+    "culture": "ent",
+}
 CHANNEL = {
     "local": "0001899O",
     "economy": "00259DLP",
@@ -87,7 +93,11 @@ class ZhPortal163(Template):
         return f"/{DIRS[section]}/" if page == 1 else f"/{DIRS[section]}/index_{page:02d}.html"
 
     def latest_path(self, page: int = 1) -> str:
-        return "/special/0001220O/news_roll.html" if page == 1 else f"/special/0001220O/news_roll_{page:02d}.html"
+        return (
+            "/special/0001220O/news_roll.html"
+            if page == 1
+            else f"/special/0001220O/news_roll_{page:02d}.html"
+        )
 
     def tag_path(self, tag: str) -> str:
         h = tag.encode("utf-16-be").hex()
@@ -126,8 +136,8 @@ class ZhPortal163(Template):
     # -- page parts -------------------------------------------------------------------
     def _head(self, title: str, extra: str = "") -> str:
         return (
-            "<!DOCTYPE HTML>\n<!--[if IE 6 ]> <html id=\"ne_wrap\" class=\"ne_ua_ie6 ne_ua_ielte8\"> <![endif]-->\n"
-            "<!--[if (gte IE 9)|!(IE)]><!--> <html id=\"ne_wrap\"> <!--<![endif]-->\n<head>\n"
+            '<!DOCTYPE HTML>\n<!--[if IE 6 ]> <html id="ne_wrap" class="ne_ua_ie6 ne_ua_ielte8"> <![endif]-->\n'
+            '<!--[if (gte IE 9)|!(IE)]><!--> <html id="ne_wrap"> <!--<![endif]-->\n<head>\n'
             "<!-- 163.com article template v2025 | ne_article_default -->\n"
             '<meta charset="gb18030">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
