@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from demo.templates.base import Listing, Site, Template
 from demo.templates.en_herald import EnHerald
+from demo.templates.en_local import EnLocal
 from demo.templates.en_modern import EnModern
 from demo.templates.en_wire import EnWire
 from demo.templates.zh_classic import ZhClassic
@@ -23,7 +24,9 @@ TEMPLATES: dict[str, type[Template]] = {
     t.name: t for t in (ZhMobile, ZhClassic, EnModern, EnHerald)
 }
 
-HELD_OUT_TEMPLATES: dict[str, type[Template]] = {t.name: t for t in (ZhPeople, ZhPortal163, EnWire)}
+HELD_OUT_TEMPLATES: dict[str, type[Template]] = {
+    t.name: t for t in (ZhPeople, ZhPortal163, EnWire, EnLocal)
+}
 """Generalisation test portals: never used to tune extraction, not served by the demo."""
 
 
