@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.drops import NotAnArticle
+from crawler.signals import request_rejected
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ class RejectsFile:
         self.path = self._path(crawler)
         self._file: IO[str] | None = None
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.request_rejected, signal=request_rejected)
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     @classmethod
@@ -59,9 +61,13 @@ class RejectsFile:
             "url": getattr(exception, "url", None) or _get(item, "url"),
             "reason": getattr(exception, "reason", None) or str(exception),
             **getattr(exception, "details", {}),
-            "at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "at": _now(),
         }
         self.write(record)
+
+    def request_rejected(self, url: str, reason: str, details: dict[str, Any]) -> None:
+        """A request that ended without a page (failed download, refused, robots.txt)."""
+        self.write({"url": url, "reason": reason, **details, "at": _now()})
 
     def write(self, record: dict[str, Any]) -> None:
         """Append one record; also used by components that reject before the pipelines."""
@@ -76,6 +82,10 @@ class RejectsFile:
         if self._file is not None:
             self._file.close()
             logger.info("rejects written to %s", self.path)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _get(item: Any, key: str) -> Any:

@@ -10,8 +10,13 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from w3lib.encoding import http_content_type_encoding
 
+from crawler.decoding import decode_html
+from crawler.failures import failure_reason
 from crawler.items import PageItem
+from crawler.signals import request_rejected
 from crawler.sites import Site, origin_of, sites_from_start_urls
 from crawler.spiders.arguments import parse_arguments
 
@@ -83,8 +88,13 @@ class NewsSpider(scrapy.Spider):
 
     def parse(self, response: Response, site_name: str) -> Iterator[Any]:
         site = next(s for s in self.sites if s.name == site_name)
-        yield self._page_item(response, site)
-        if isinstance(response, TextResponse) and self._is_html(response):
+        item = self._page_item(response, site)
+        yield item
+        if (
+            not item.get("reject")
+            and isinstance(response, TextResponse)
+            and self._is_html(response)
+        ):
             yield from self._follow(response, site)
 
     def _follow(self, response: TextResponse, site: Site) -> Iterator[scrapy.Request]:
@@ -102,16 +112,13 @@ class NewsSpider(scrapy.Spider):
         ctype = response.headers.get(b"Content-Type", b"").lower()
         return not ctype or any(t in ctype for t in HTML_TYPES)
 
-    def _page_item(self, response: Response, site: Site) -> PageItem:
-        html = (
-            response.text
-            if isinstance(response, TextResponse) and self._is_html(response)
-            else None
-        )
-        return PageItem(
+    def _page_item(self, response: Response, site: Site, reject: str | None = None) -> PageItem:
+        """One PageItem per response that reached the spider: the unit of page accounting."""
+        self.crawler.stats.inc_value("pages/fetched")
+        item = PageItem(
             url=response.url,
-            html=html,
-            encoding=getattr(response, "encoding", None),
+            html=None,
+            encoding=None,
             status=response.status,
             site=site.name,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -122,12 +129,53 @@ class NewsSpider(scrapy.Spider):
             },
             hints=site.hints(),
         )
+        if reject is not None:
+            item["reject"] = reject
+        elif self._is_html(response):
+            self._decode(response, item)
+        return item
 
-    def failed(self, failure: Any) -> None:
-        """Count a request that failed after retries; the run summary reports it per site."""
+    def _decode(self, response: Response, item: PageItem) -> None:
+        """Fill the item's html and encoding, or its reject reason (see crawler.decoding)."""
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        decoded = decode_html(response.body, http_content_type_encoding(ctype))
+        if decoded.reject is not None:
+            item["reject"] = decoded.reject
+            item["reject_details"] = {"detail": decoded.detail} if decoded.detail else {}
+            return
+        item["html"] = decoded.text
+        item["encoding"] = decoded.encoding
+        self.crawler.stats.inc_value(f"decoding/{decoded.how}")
+
+    def failed(self, failure: Any) -> Iterator[PageItem]:
+        """A response with an error status becomes a rejected page; other failures a reject."""
         request = failure.request
-        site = self.site_for(request.url)
-        self.crawler.stats.inc_value("spider/request_failed")
+        site = self.site_for(request.url) or self._site_named(request.cb_kwargs.get("site_name"))
+        if failure.check(HttpError) and site is not None:
+            response = failure.value.response
+            yield self._page_item(response, site, reject=f"http {response.status}")
+            return
+        reason = failure_reason(failure.value)
+        stats = self.crawler.stats
+        stats.inc_value("spider/request_failed")
+        stats.inc_value("requests/failed")
+        stats.inc_value(f"requests/failed/{reason}")
         if site is not None:
-            self.crawler.stats.inc_value(f"spider/request_failed/{site.name}")
-        self.logger.warning("request failed: %s (%s)", request.url, failure.getErrorMessage())
+            stats.inc_value(f"spider/request_failed/{site.name}")
+        self.logger.warning("request failed: %s (%s)", request.url, reason)
+        self.crawler.signals.send_catch_log(
+            request_rejected,
+            url=request.url,
+            reason=reason,
+            details={
+                "error": failure.getErrorMessage()[:300],
+                **(
+                    {"redirected_from": request.meta["redirect_urls"][0]}
+                    if request.meta.get("redirect_urls")
+                    else {}
+                ),
+            },
+        )
+
+    def _site_named(self, name: str | None) -> Site | None:
+        return next((s for s in self.sites if s.name == name), None)
