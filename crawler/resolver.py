@@ -13,9 +13,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from twisted.internet.defer import Deferred
-
 from scrapy.resolver import CachingThreadedResolver
+from twisted.internet.defer import Deferred
 
 from crawler.addresspolicy import AddressRefused, forbidden_reason, named_origins
 

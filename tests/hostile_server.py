@@ -6,6 +6,7 @@ statuses, resets, slow drips, truncated bodies. Every request is logged with its
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -73,10 +74,8 @@ class Handler(BaseHTTPRequestHandler):
         if route is None:
             self.send_body(b"not found", status=404, ctype="text/plain")
             return
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             route(self)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
     def send_body(
         self,
