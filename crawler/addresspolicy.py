@@ -30,8 +30,21 @@ class PolicyRefused(IgnoreRequest):
         self.detail = detail
 
 
-class AddressRefused(PolicyRefused):
-    """Raised by the DNS resolver: the host resolved to a forbidden address."""
+def policy_refusal(exc: BaseException | None, url: str) -> PolicyRefused | None:
+    """Why ``exc`` (a failed request for ``url``) is a refusal of the policy, if it is one.
+
+    The resolver's refusals reach the downloader as an anonymous "DNS lookup failed"; the
+    resolver remembers the refused hosts, so the reason is found again here.
+    """
+    if isinstance(exc, PolicyRefused):
+        return exc
+    from crawler.resolver import resolver_refusal
+
+    host = urlsplit(url).hostname or ""
+    detail = resolver_refusal(host) if "DNS lookup failed" in str(exc) else None
+    if detail is None:
+        return None
+    return PolicyRefused(detail[0], url, detail[1])
 
 
 def forbidden_reason(address: IPAddress) -> str | None:

@@ -14,7 +14,7 @@ from scrapy.exceptions import (
 )
 from twisted.internet import error as tx_error
 
-from crawler.addresspolicy import PolicyRefused
+from crawler.addresspolicy import policy_refusal
 
 # (exception types, reason): the first match names the failure.
 _BY_TYPE: list[tuple[tuple[type[BaseException], ...], str]] = [
@@ -32,15 +32,17 @@ _BY_TYPE: list[tuple[tuple[type[BaseException], ...], str]] = [
 # IgnoreRequest messages Scrapy's own middlewares use, and the reason they stand for.
 _BY_MESSAGE = [
     ("larger than download max size", "too large"),
+    ("exceeded download_maxsize", "too large"),
     ("max redirections reached", "too many redirects"),
     ("forbidden by robots.txt", "robots.txt disallowed"),
 ]
 
 
-def failure_reason(exc: BaseException) -> str:
+def failure_reason(exc: BaseException, url: str) -> str:
     """The reason a request failed, e.g. "refused: loopback address" or "download timeout"."""
-    if isinstance(exc, PolicyRefused):
-        return f"refused: {exc.reason}"
+    refused = policy_refusal(exc, url)
+    if refused is not None:
+        return f"refused: {refused.reason}"
     message = str(exc).lower()
     if isinstance(exc, (IgnoreRequest, DownloadCancelledError)):
         for needle, reason in _BY_MESSAGE:

@@ -14,11 +14,25 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scrapy.resolver import CachingThreadedResolver
+from scrapy.utils.datatypes import LocalCache
 from twisted.internet.defer import Deferred
+from twisted.internet.error import DNSLookupError
 
-from crawler.addresspolicy import AddressRefused, forbidden_reason, named_origins
+from crawler.addresspolicy import forbidden_reason, named_origins
 
 logger = logging.getLogger(__name__)
+
+
+class AddressRefused(DNSLookupError):
+    """The host resolved to a forbidden address (a DNSLookupError, so Twisted stays quiet)."""
+
+
+def resolver_refusal(host: str) -> tuple[str, str] | None:
+    """(reason, detail) when the installed resolver refused ``host``, else None."""
+    from twisted.internet import reactor
+
+    refused = getattr(getattr(reactor, "resolver", None), "refused", None)
+    return refused.get(host.lower()) if refused is not None else None
 
 
 class PolicyResolver(CachingThreadedResolver):
@@ -29,11 +43,14 @@ class PolicyResolver(CachingThreadedResolver):
     """
 
     process: Any = None
+    # host -> (reason, detail) of recent refusals, for the middleware and the rejects file.
+    refused: LocalCache[str, tuple[str, str]]
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> PolicyResolver:
         resolver = super().from_crawler(crawler, reactor)
         resolver.process = crawler
+        resolver.refused = LocalCache(10_000)
         return resolver
 
     def named_hosts(self) -> set[str]:
@@ -53,5 +70,8 @@ class PolicyResolver(CachingThreadedResolver):
     def _check(self, address: str, name: str) -> str:
         reason = forbidden_reason(ipaddress.ip_address(address))
         if reason is not None:
-            raise AddressRefused(reason, name, f"{name} resolves to {address}")
+            detail = f"{name} resolves to {address}"
+            self.refused[name.lower()] = (reason, detail)
+            logger.info("refused (%s): %s", reason, detail)
+            raise AddressRefused(detail)
         return address

@@ -49,7 +49,7 @@ def deep_nesting(levels: int = 300) -> str:
 
 def many_paragraphs(count: int = 100_000) -> str:
     body = "".join(
-        f"<p>Paragraph {i} of a page that never ends, short words.</p>" for i in range(count)
+        f"<p>Item {i} text.</p>" for i in range(count)
     )
     return f"<html><head><title>Many</title></head><body><article>{body}</article></body></html>"
 

@@ -39,7 +39,7 @@ class ScriptedServer:
         class BoundHandler(Handler):
             owner = server
 
-        self.httpd = ThreadingHTTPServer((self.host, 0), BoundHandler)
+        self.httpd = QuietServer((self.host, 0), BoundHandler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -58,6 +58,13 @@ class ScriptedServer:
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class QuietServer(ThreadingHTTPServer):
+    """Clients that hang up early (the crawler cutting a download) are not errors here."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -8,8 +8,14 @@ from typing import Any
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from twisted.internet.error import DNSLookupError
 
-from crawler.addresspolicy import AddressRefused, PolicyRefused, check_url, named_origins
+from crawler.addresspolicy import (
+    PolicyRefused,
+    check_url,
+    named_origins,
+    policy_refusal,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -38,10 +44,15 @@ class AddressPolicyMiddleware:
         except PolicyRefused as refused:
             self._count(refused)
             raise
+        # A retry of a request the resolver refused: refuse it without asking again.
+        refused = policy_refusal(DNSLookupError("DNS lookup failed"), request.url)
+        if refused is not None:
+            self._count(refused)
+            raise refused
 
     def process_exception(self, request: Request, exception: Exception) -> Any:
-        refused = exception if isinstance(exception, AddressRefused) else exception.__cause__
-        if isinstance(refused, AddressRefused):
+        refused = policy_refusal(exception, request.url)
+        if refused is not None and refused is not exception:
             self._count(refused)
             raise refused
         return None

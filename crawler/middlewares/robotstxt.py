@@ -14,10 +14,13 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.http import Request, Response
+from scrapy.http.request import NO_CALLBACK
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
-from crawler.addresspolicy import PolicyRefused
+from crawler.addresspolicy import policy_refusal
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +33,29 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.max_bytes = crawler.settings.getint("NEWS_ROBOTSTXT_MAX_BYTES")
+
+    async def robot_parser(self, request: Request) -> Any:
+        """Scrapy's, minus the traceback it logs when robots.txt cannot be fetched."""
+        netloc = urlparse_cached(request).netloc
+        if netloc not in self._parsers:
+            self._parsers[netloc] = Deferred()
+            url = urlparse_cached(request)
+            robots_request = Request(
+                f"{url.scheme}://{netloc}/robots.txt",
+                priority=self.DOWNLOAD_PRIORITY,
+                meta={"dont_obey_robotstxt": True},
+                callback=NO_CALLBACK,
+            )
+            try:
+                response = await self.crawler.engine.download_async(robots_request)
+                await self._parse_robots(response, netloc, request)
+            except Exception as exc:  # noqa: BLE001 - any failure means "unreachable"
+                self._robots_error(exc, netloc)
+            self._stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         body = response.body
@@ -45,7 +71,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         await super()._parse_robots(response.replace(body=body), netloc, request)
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        if isinstance(exc, PolicyRefused):
+        if policy_refusal(exc, f"http://{netloc}/") is not None:
             # The page itself is refused by the same policy; nothing to decide here.
             super()._robots_error(exc, netloc)
             return

@@ -155,7 +155,7 @@ class NewsSpider(scrapy.Spider):
             response = failure.value.response
             yield self._page_item(response, site, reject=f"http {response.status}")
             return
-        reason = failure_reason(failure.value)
+        reason = failure_reason(failure.value, request.url)
         stats = self.crawler.stats
         stats.inc_value("spider/request_failed")
         stats.inc_value("requests/failed")
