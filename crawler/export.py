@@ -36,3 +36,11 @@ class LineJsonLinesExporter(JsonLinesItemExporter):
         data = json_line(self.encoder.encode(dict(self.get_serialized_fields(item))))
         self.file.write(data.encode(self.encoding or "utf-8"))
         self.file.flush()
+        logger.debug("feed line written: %s", _url(item))
+
+
+def _url(item: Any) -> str:
+    try:
+        return str(item.get("url"))
+    except AttributeError:
+        return "?"

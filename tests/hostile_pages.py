@@ -48,9 +48,7 @@ def deep_nesting(levels: int = 300) -> str:
 
 
 def many_paragraphs(count: int = 100_000) -> str:
-    body = "".join(
-        f"<p>Item {i} text.</p>" for i in range(count)
-    )
+    body = "".join(f"<p>Item {i} text.</p>" for i in range(count))
     return f"<html><head><title>Many</title></head><body><article>{body}</article></body></html>"
 
 

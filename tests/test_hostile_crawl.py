@@ -27,11 +27,36 @@ from tests.hostile_server import Handler, ScriptedServer
 
 # Texts of the encoding pages: (language, encoding label, title, paragraph).
 CJK = {
-    "gbk": ("zh", "gbk", "北京市政府发布新的交通规划", "北京市政府今天发布了新的城市交通规划，地铁线路将在未来五年内大幅增加。"),
-    "gb18030": ("zh", "gb18030", "广州举办国际美食节𠮷", "广州国际美食节今天开幕，来自世界各地的厨师带来了特色菜肴，吸引大量市民。𠮷"),
-    "big5": ("zh-TW", "big5", "臺北市宣布調整公車票價", "臺北市政府今日宣布，明年起將調整公車票價，並增加夜間班次以方便市民通勤。"),
-    "shift_jis": ("ja", "shift_jis", "東京都が新しい条例を発表", "東京都は本日、新しい環境条例を発表しました。来年から施行される予定です。"),
-    "euc-kr": ("ko", "euc-kr", "서울시 새로운 교통 정책 발표", "서울시는 오늘 새로운 교통 정책을 발표했습니다. 버스 노선이 크게 개편됩니다."),
+    "gbk": (
+        "zh",
+        "gbk",
+        "北京市政府发布新的交通规划",
+        "北京市政府今天发布了新的城市交通规划，地铁线路将在未来五年内大幅增加。",
+    ),
+    "gb18030": (
+        "zh",
+        "gb18030",
+        "广州举办国际美食节𠮷",
+        "广州国际美食节今天开幕，来自世界各地的厨师带来了特色菜肴，吸引大量市民。𠮷",
+    ),
+    "big5": (
+        "zh-TW",
+        "big5",
+        "臺北市宣布調整公車票價",
+        "臺北市政府今日宣布，明年起將調整公車票價，並增加夜間班次以方便市民通勤。",
+    ),
+    "shift_jis": (
+        "ja",
+        "shift_jis",
+        "東京都が新しい条例を発表",
+        "東京都は本日、新しい環境条例を発表しました。来年から施行される予定です。",
+    ),
+    "euc-kr": (
+        "ko",
+        "euc-kr",
+        "서울시 새로운 교통 정책 발표",
+        "서울시는 오늘 새로운 교통 정책을 발표했습니다. 버스 노선이 크게 개편됩니다.",
+    ),
 }
 ENCODING_MODES = ("header", "meta", "none")
 WRONG_HEADERS = {"gbk-as-utf8": "utf-8", "gbk-as-latin1": "iso-8859-1"}
@@ -50,12 +75,16 @@ SETTINGS = {
 def encoding_page(name: str, mode: str, tag: str) -> tuple[bytes, str]:
     lang, label, title, sentence = CJK[name]
     paragraphs = [f"{sentence}（{tag}，第{i}段）" for i in range(5)]
-    page = article_html(title, paragraphs, meta_charset=label if mode == "meta" else None, lang=lang)
+    page = article_html(
+        title, paragraphs, meta_charset=label if mode == "meta" else None, lang=lang
+    )
     ctype = f"text/html; charset={label}" if mode == "header" else "text/html"
     return page.encode(label), ctype
 
 
-def send(body: bytes | str, status: int = 200, ctype: str = "text/html; charset=utf-8", **headers: str):  # noqa: ANN201
+def send(
+    body: bytes | str, status: int = 200, ctype: str = "text/html; charset=utf-8", **headers: str
+):  # noqa: ANN201
     data = body.encode() if isinstance(body, str) else body
     return lambda h: h.send_body(data, status, ctype, headers)
 
@@ -106,7 +135,9 @@ def controls_page() -> str:
         f"Line one\u2028line two\u2029line three\x0b and a bell\x07 and a NUL-free text {i}. {'words ' * 20}"
         for i in range(5)
     ]
-    return article_html(title, paragraphs, head_extra=f'<script type="application/ld+json">{ld}</script>')
+    return article_html(
+        title, paragraphs, head_extra=f'<script type="application/ld+json">{ld}</script>'
+    )
 
 
 def unclosed_page() -> str:
@@ -127,15 +158,25 @@ class Portal:
 
     def __init__(self) -> None:
         self.site = ScriptedServer("127.0.0.1")
-        self.secret = ScriptedServer("127.0.0.2", routes={"/secret": send(article_html("SECRET internal page"))})
-        self.other_port = ScriptedServer("127.0.0.1", routes={"/secret": send(article_html("SECRET other port"))})
+        self.secret = ScriptedServer(
+            "127.0.0.2", routes={"/secret": send(article_html("SECRET internal page"))}
+        )
+        self.other_port = ScriptedServer(
+            "127.0.0.1", routes={"/secret": send(article_html("SECRET other port"))}
+        )
         self.robots = {
-            "5xx": ScriptedServer("127.0.0.1", routes={"/robots.txt": send("down", 503, "text/plain")}),
-            "4xx": ScriptedServer("127.0.0.1", routes={"/robots.txt": send("gone", 404, "text/plain")}),
+            "5xx": ScriptedServer(
+                "127.0.0.1", routes={"/robots.txt": send("down", 503, "text/plain")}
+            ),
+            "4xx": ScriptedServer(
+                "127.0.0.1", routes={"/robots.txt": send("gone", 404, "text/plain")}
+            ),
             "timeout": ScriptedServer("127.0.0.1", routes={"/robots.txt": hang}),
             "huge": ScriptedServer("127.0.0.1"),
         }
-        huge = "User-agent: *\nDisallow: /private\n" + "# filler line of a huge robots file\n" * 20000
+        huge = (
+            "User-agent: *\nDisallow: /private\n" + "# filler line of a huge robots file\n" * 20000
+        )
         self.robots["huge"].routes["/robots.txt"] = send(huge, ctype="text/plain")
         for name, server in self.robots.items():
             server.routes["/"] = send(listing_html(["/robots-article"]))
@@ -160,8 +201,13 @@ class Portal:
             "/n404": send("missing", 404),
             "/g410": send("gone", 410),
             "/e500": send("broken", 500),
-            "/e503-once": once_then(send("busy", 503), send(article_html("Recovered after one 503"))),
-            "/r429": once_then(send("slow down", 429, **{"Retry-After": "2"}), send(article_html("Served after Retry-After"))),
+            "/e503-once": once_then(
+                send("busy", 503), send(article_html("Recovered after one 503"))
+            ),
+            "/r429": once_then(
+                send("slow down", 429, **{"Retry-After": "2"}),
+                send(article_html("Served after Retry-After")),
+            ),
             "/r429-long": send("come back tomorrow", 429, **{"Retry-After": "3600"}),
             "/reset": lambda h: h.reset(),
             "/hang": hang,
@@ -172,8 +218,13 @@ class Portal:
             # bad markup and bodies
             "/bomb": send(gzip_bomb(), ctype="text/html", **{"Content-Encoding": "gzip"}),
             "/empty": send(b""),
-            "/pdf": send(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n" * 50, ctype="text/html"),
-            "/jpeg": send(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 40, ctype="text/html"),
+            "/pdf": send(
+                b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n" * 50,
+                ctype="text/html",
+            ),
+            "/jpeg": send(
+                b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 40, ctype="text/html"
+            ),
             UNCLOSED: send(unclosed_page()),
             "/controls": send(controls_page()),
             # pathological pages for the worker pool
@@ -195,7 +246,11 @@ class Portal:
         return routes
 
     def links(self) -> list[str]:
-        paths = [p for p in self.site.routes if p not in ("/", "/robots.txt") and not p.startswith("/chain/")]
+        paths = [
+            p
+            for p in self.site.routes
+            if p not in ("/", "/robots.txt") and not p.startswith("/chain/")
+        ]
         return [
             *paths,
             "/chain/0",
@@ -324,7 +379,9 @@ def test_pathological_pages_are_rejected_and_the_crawl_goes_on(
 
 @pytest.mark.parametrize("mode", ENCODING_MODES)
 @pytest.mark.parametrize("name", list(CJK))
-def test_cjk_encodings_decode_right(portal: Portal, crawl: CrawlResult, name: str, mode: str) -> None:
+def test_cjk_encodings_decode_right(
+    portal: Portal, crawl: CrawlResult, name: str, mode: str
+) -> None:
     item = exported(crawl).get(url(portal, f"/enc/{name}-{mode}"))
     assert item is not None, crawl.reasons().get(url(portal, f"/enc/{name}-{mode}"))
     _, _, title, sentence = CJK[name]

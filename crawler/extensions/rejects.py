@@ -13,6 +13,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.drops import NotAnArticle
+from crawler.export import json_line
 from crawler.signals import request_rejected
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ class RejectsFile:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.path = self._path(crawler)
-        self._file: IO[str] | None = None
+        self._file: IO[bytes] | None = None
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.request_rejected, signal=request_rejected)
         crawler.signals.connect(self.close, signal=signals.spider_closed)
@@ -70,12 +71,12 @@ class RejectsFile:
         self.write({"url": url, "reason": reason, **details, "at": _now()})
 
     def write(self, record: dict[str, Any]) -> None:
-        """Append one record; also used by components that reject before the pipelines."""
+        """Append one record as one unbuffered write: a killed crawl leaves whole lines only."""
         if self._file is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
-        self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-        self._file.flush()
+            self._file = self.path.open("ab", buffering=0)
+        line = json_line(json.dumps(record, ensure_ascii=False, default=str))
+        self._file.write(line.encode("utf-8"))
         self.crawler.stats.inc_value("rejects/written")
 
     def close(self, spider: Any) -> None:
