@@ -187,7 +187,7 @@ class Portal:
         self.site.routes["/"] = send(listing_html(self.links()))
 
     def routes(self) -> dict[str, Any]:
-        s, secret, other = self.site, self.secret, self.other_port
+        secret, other = self.secret, self.other_port
         routes: dict[str, Any] = {
             "/robots.txt": send("User-agent: *\nDisallow: /private\n", ctype="text/plain"),
             "/private": send(article_html("Private page robots forbids")),
