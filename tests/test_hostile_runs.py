@@ -203,3 +203,11 @@ def test_resolver_refuses_a_name_that_resolves_to_loopback(
         "refused: loopback address"
     )
     assert result.stats["requests/failed/refused: loopback address"] == 1
+
+
+def test_page_budget_per_site_stops_the_crawl(portal: ScriptedServer, tmp_path: Path) -> None:
+    result = run_crawl(tmp_path, [portal.base + "/"], {}, "-a", "max_pages=25", timeout=180)
+    assert result.returncode == 0, result.log[-2000:]
+    assert result.stats["pages/fetched"] <= 25
+    assert result.stats["spider/max_pages_reached"] > 0
+    assert result.stats["pages/unaccounted"] == 0
