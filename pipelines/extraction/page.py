@@ -94,8 +94,12 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         ],
         site_names,
     )
-    teaser_links = _teaser_links(tree, url)
-    markup_authors = md.byline_names(tree)
+    anchors = _headline_anchors(tree, url)
+    teaser_links = len(anchors)
+    dated = _visible_date_candidates(tree, page_lines, title)
+    markup_authors = md.byline_names(tree) or md.dateline_authors(
+        _after_headline(page_lines, title)
+    )
     removed = prune_chrome(tree, list(options.prune_xpaths))
     lines, block_words = _body_lines(tree, url, page_lines)
     cleaned = clean_lines(lines, title)
@@ -107,7 +111,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         or md.declared_language(tree, meta, ld)
         or md.detect_language(text or " ".join(page_lines[:50]))
     )
-    fields = _fields(tree, url, meta, ld, title, text, language, site_names, options)
+    fields = _fields(tree, url, meta, ld, title, text, language, site_names, options, dated)
     fields["authors"] = md.unique(fields["authors"] + cleaned.authors or markup_authors)
     fields["source"] = cleaned.source or fields.get("source")
     fields["editor"] = cleaned.editor
@@ -120,6 +124,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         block_words,
         bool(fields["published"]),
         teaser_links,
+        *_headline_lines(cleaned.lines, anchors),
     )
     reading.signals = verdict.signals
     if len(text) < options.min_text_chars:
@@ -161,19 +166,39 @@ def _page_blocks(lines: list[str]) -> list[str]:
     return keys
 
 
-def _teaser_links(tree: HtmlElement, url: str) -> int:
-    """Same-site links whose anchor text reads like a headline: many of them mean a listing."""
+def _headline_anchors(tree: HtmlElement, url: str) -> set[str]:
+    """Anchor texts of same-site links that read like headlines (8+ characters)."""
     host = urlsplit(url).netloc
-    count = 0
+    found: set[str] = set()
     for a in tree.iter("a"):
-        href = a.get("href") or ""
         text = re.sub(r"\s+", " ", a.text_content()).strip()
         if len(text) < 8:
             continue
-        target = urlsplit(md.absolute(href, url) or "")
+        target = urlsplit(md.absolute(a.get("href") or "", url) or "")
         if target.netloc == host and target.path not in ("", "/"):
+            found.add(text)
+    return found
+
+
+def _headline_lines(lines: list[str], anchors: set[str]) -> tuple[int, float]:
+    """Body lines that begin with another page's headline or are cut-short teasers, and their
+    share of the body's characters: the mark of a teaser list."""
+    count, chars = 0, 0
+    for line in lines:
+        cell = line.lstrip("|-*•· ")
+        if len(cell) > 240:
+            continue  # a paragraph, not a teaser
+        if _TRUNCATED.search(cell) or any(
+            cell.startswith(a) for a in anchors if len(a) <= len(cell)
+        ):
             count += 1
-    return count
+            chars += len(cell)
+    total = sum(len(line) for line in lines) or 1
+    return count, chars / total
+
+
+# A teaser's first sentence cut short: "... one of college hockey's ..." / "国家税务…".
+_TRUNCATED = re.compile(r"(\.\.\.|…|⋯)\s*(\S{0,12}\s*)?\|?\s*$")
 
 
 def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[list[str], int]:
@@ -217,6 +242,7 @@ def _fields(
     language: str | None,
     site_names: list[str],
     options: ReadOptions,
+    dated: list[str],
 ) -> dict[str, Any]:
     ld = ld or {}
     tz = md.timezone_for(language, options.timezone_hint)
@@ -241,8 +267,7 @@ def _fields(
             ),
             tz,
         )
-        or next((d for d in (md.parse_iso(t, tz) for t in md.time_elements(tree)) if d), None)
-        or _date_from_lines(tree, tz)
+        or _first_date(dated, tz)
     )
     modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
         md.first_meta(
@@ -298,14 +323,47 @@ def _fields(
     }
 
 
-def _date_from_lines(tree: HtmlElement, tz: Any) -> str | None:
-    """A dateline near the headline: the first short line holding a date."""
-    body = tree.find("body")
-    if body is None:
+def _visible_date_candidates(
+    tree: HtmlElement, page_lines: list[str], title: str | None
+) -> list[str]:
+    """Visible date sources, most trustworthy first: what follows the headline, then the rest.
+
+    A masthead often prints today's date above the headline on every page; the article's own
+    date is the first one after its headline.
+    """
+    head = _headline_element(tree, title)
+    after_head: list[str] = []
+    if head is not None:
+        after_head += [
+            t.get("datetime") or t.text_content()
+            for t in head.xpath("following::time[position()<=2]")
+        ]
+    after_head += [line for line in _after_headline(page_lines, title, 14) if len(line) <= 160]
+    anywhere = md.time_elements(tree) + [line for line in page_lines[:80] if len(line) <= 160]
+    return after_head + anywhere
+
+
+def _after_headline(page_lines: list[str], title: str | None, count: int = 6) -> list[str]:
+    start = next((i for i, line in enumerate(page_lines) if title and title in line), None)
+    return page_lines[start + 1 : start + 1 + count] if start is not None else []
+
+
+def _headline_element(tree: HtmlElement, title: str | None) -> HtmlElement | None:
+    if not title:
         return None
-    for line in render_lines(body)[:80]:
-        if len(line) <= 120:
-            found = md.date_in_text(line, tz)
-            if found:
-                return found
+    for el in tree.iter("h1", "h2", "h3"):
+        if title in re.sub(r"\s+", " ", el.text_content()):
+            return el
+    return None
+
+
+def _first_date(candidates: list[str], tz: Any) -> str | None:
+    for text in candidates:
+        found = (
+            md.parse_iso(text, tz)
+            if re.match(r"^\s*\d{4}-\d\d-\d\d", text)
+            else md.date_in_text(text, tz)
+        )
+        if found:
+            return found
     return None
