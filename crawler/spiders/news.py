@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -157,12 +158,17 @@ class NewsSpider(scrapy.Spider):
             return
         reason = failure_reason(failure.value, request.url)
         stats = self.crawler.stats
-        stats.inc_value("spider/request_failed")
         stats.inc_value("requests/failed")
         stats.inc_value(f"requests/failed/{reason}")
-        if site is not None:
-            stats.inc_value(f"spider/request_failed/{site.name}")
-        self.logger.warning("request failed: %s (%s)", request.url, reason)
+        if failure.check(IgnoreRequest):
+            # robots.txt or a policy said no: listed in the rejects, not a failure of the site.
+            stats.inc_value("spider/request_ignored")
+            self.logger.info("request refused: %s (%s)", request.url, reason)
+        else:
+            stats.inc_value("spider/request_failed")
+            if site is not None:
+                stats.inc_value(f"spider/request_failed/{site.name}")
+            self.logger.warning("request failed: %s (%s)", request.url, reason)
         self.crawler.signals.send_catch_log(
             request_rejected,
             url=request.url,

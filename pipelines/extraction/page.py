@@ -181,20 +181,31 @@ def _headline_anchors(tree: HtmlElement, url: str) -> set[str]:
 
 
 def _headline_lines(lines: list[str], anchors: set[str]) -> tuple[int, float]:
-    """Body lines that begin with another page's headline or are cut-short teasers, and their
-    share of the body's characters: the mark of a teaser list."""
-    count, chars = 0, 0
+    """Teaser-list evidence: how many body lines begin with another page's headline (or are
+    cut-short teasers), and the share of the body's characters in those lines and the two
+    short lines after each (the teaser sentence, its author or date)."""
+    count, chars, follow = 0, 0, 0
     for line in lines:
         cell = line.lstrip("|-*•· ")
-        if len(cell) > 240:
-            continue  # a paragraph, not a teaser
-        if _TRUNCATED.search(cell) or any(
-            cell.startswith(a) for a in anchors if len(a) <= len(cell)
-        ):
+        if len(cell) <= 240 and (_TRUNCATED.search(cell) or _starts_with_anchor(cell, anchors)):
             count += 1
             chars += len(cell)
+            follow = 2
+        elif follow and len(cell) <= 240:
+            chars += len(cell)
+            follow -= 1
+        else:
+            follow = 0
     total = sum(len(line) for line in lines) or 1
     return count, chars / total
+
+
+def _starts_with_anchor(line: str, anchors: set[str]) -> bool:
+    """The line begins with a link's text, or is the start of a link wrapping title + teaser."""
+    return any(
+        line.startswith(a) if len(a) <= len(line) else len(line) >= 8 and a.startswith(line)
+        for a in anchors
+    )
 
 
 # A teaser's first sentence cut short: "... one of college hockey's ..." / "国家税务…".
