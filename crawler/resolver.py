@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import sys
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,8 +30,7 @@ class AddressRefused(DNSLookupError):
 
 def resolver_refusal(host: str) -> tuple[str, str] | None:
     """(reason, detail) when the installed resolver refused ``host``, else None."""
-    from twisted.internet import reactor
-
+    reactor = sys.modules.get("twisted.internet.reactor")  # never install one by importing
     refused = getattr(getattr(reactor, "resolver", None), "refused", None)
     return refused.get(host.lower()) if refused is not None else None
 
