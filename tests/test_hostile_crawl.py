@@ -512,7 +512,8 @@ def _strings(value: Any) -> Iterator[str]:
 def test_every_fetched_page_is_accounted_for(crawl: CrawlResult) -> None:
     stats = crawl.stats
     fetched = stats["pages/fetched"]
-    outcomes = sum(stats.get(f"pages/{k}", 0) for k in ("article", "listing", "rejected"))
+    kinds = ("article", "listing", "rejected", "unchanged")
+    outcomes = sum(stats.get(f"pages/{k}", 0) for k in kinds)
     assert fetched == outcomes
     assert stats["pages/unaccounted"] == 0
     assert stats.get("pages/article", 0) == len(crawl.items)

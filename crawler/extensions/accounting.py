@@ -1,8 +1,8 @@
 """Page accounting: every fetched page ends as exactly one article, listing page or reject.
 
 ``pages/fetched`` (counted by the spider, one PageItem per response that reached it, error
-statuses included) must equal ``pages/article + pages/listing + pages/rejected`` at the end
-of a finished run. Requests that ended without a page are ``requests/failed``; they, like
+statuses included) must equal ``pages/article + pages/listing + pages/rejected +
+pages/unchanged`` (unchanged: delivered by an earlier run) at the end of a finished run. Requests that ended without a page are ``requests/failed``; they, like
 rejected pages, are listed in the rejects file. The run's last log lines show the sums.
 """
 
@@ -15,7 +15,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.drops import NotAnArticle
+from crawler.drops import NotAnArticle, Unchanged
 from crawler.items import ArticleItem, PageItem
 from crawler.signals import request_rejected
 
@@ -45,7 +45,12 @@ class PageAccounting:
             self.stats.inc_value("pages/article")
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
-        kind = "listing" if isinstance(exception, NotAnArticle) else "rejected"
+        if isinstance(exception, NotAnArticle):
+            kind = "listing"
+        elif isinstance(exception, Unchanged):
+            kind = "unchanged"  # delivered by an earlier run, not exported again
+        else:
+            kind = "rejected"
         self.stats.inc_value(f"pages/{kind}")
 
     def item_error(self, item: Any, failure: Any) -> None:
@@ -77,16 +82,18 @@ class PageAccounting:
     def spider_closed(self, spider: Any, reason: str) -> None:
         get = self.stats.get_value
         fetched = get("pages/fetched", 0)
-        outcomes = {k: get(f"pages/{k}", 0) for k in ("article", "listing", "rejected")}
+        kinds = ("article", "listing", "rejected", "unchanged")
+        outcomes = {k: get(f"pages/{k}", 0) for k in kinds}
         missing = fetched - sum(outcomes.values())
         self.stats.set_value("pages/unaccounted", missing)
         logger.info(
-            "pages: %d fetched = %d articles + %d listing pages + %d rejected%s; "
+            "pages: %d fetched = %d articles + %d listing pages + %d rejected + %d unchanged%s; "
             "%d requests failed without a page",
             fetched,
             outcomes["article"],
             outcomes["listing"],
             outcomes["rejected"],
+            outcomes["unchanged"],
             f" (+{missing} unaccounted: run {reason})" if missing else "",
             get("requests/failed", 0),
         )

@@ -433,7 +433,7 @@ def byline_names(tree: HtmlElement) -> list[str]:
     found: list[str] = []
     candidates = tree.xpath('//*[@rel="author" or @itemprop="author"]')
     candidates += [
-        el for el in tree.iter() if isinstance(el.tag, str) and element_tokens(el) & BYLINE_TOKENS
+        el for el in tree.xpath("//*[@class or @id]") if element_tokens(el) & BYLINE_TOKENS
     ]
     for el in candidates:
         text = _squash(el.text_content())
