@@ -20,6 +20,9 @@ FAST = {
     "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
     "NEWS_TEMPLATE_STORE": "",
     "NEWS_TEMPLATE_ENABLED": "False",
+    # Fixture pages share sentences on purpose; near-duplicate detection is tested elsewhere.
+    "NEWS_NEAR_DUPLICATES_ENABLED": "False",
+    "NEWS_STATE_ENABLED": "False",
     "NEWS_EXTRACT_WORKERS": "2",
     "LOG_LEVEL": "INFO",
 }

@@ -80,14 +80,21 @@ def start(tmp: Path, portal: ScriptedServer, **settings: str) -> subprocess.Pope
 
 def wait_for_first_line(feed: Path, process: subprocess.Popen[str], limit: float = 120) -> None:
     deadline = time.monotonic() + limit
+    part = feed.with_name(feed.name + ".part")
     while time.monotonic() < deadline and process.poll() is None:
-        if feed.exists() and feed.stat().st_size > 0:
+        if any(f.exists() and f.stat().st_size > 0 for f in (feed, part)):
             return
         time.sleep(0.1)
 
 
 def whole_lines(feed: Path) -> list[dict]:
-    """Every line of the feed parsed; fails on a partial or broken line."""
+    """Every line of the feed parsed; fails on a partial or broken line.
+
+    A killed run leaves its feed as ``<feed>.part`` (crawler.feedstorage renames it only at
+    the end); its lines must be whole too, since a later run may deliver it.
+    """
+    if not feed.exists():
+        feed = feed.with_name(feed.name + ".part")
     if not feed.exists():
         return []
     raw = feed.read_bytes()
@@ -112,11 +119,7 @@ def kill_at_random(tmp: Path, portal: ScriptedServer, seed: int) -> int:
     items = whole_lines(tmp / "out.jsonl")
     written = (tmp / "crawl.log").read_text("utf-8", "replace").count("feed line written: ")
     assert len(items) >= written > 0 or not items, (len(items), written)
-    rejects = tmp / "out.rejects.jsonl"
-    if rejects.exists():
-        raw = rejects.read_bytes()
-        assert not raw or raw.endswith(b"\n")
-        [json.loads(line) for line in raw.decode("utf-8").splitlines()]
+    whole_lines(tmp / "out.rejects.jsonl")
     return len(items)
 
 

@@ -101,3 +101,53 @@ def test_size_limits_and_gzip_bomb() -> None:
 def test_broken_documents_are_refused_not_crashing(data: bytes) -> None:
     with pytest.raises(XMLRefused):
         parse_xml(data, 1_000_000)
+
+
+# --- the same hostile documents through the crawl's sitemap and feed readers -----------------
+
+RSS_BOMB = BILLION_LAUGHS.replace(
+    b"<urlset><url><loc>&lol9;</loc></url></urlset>",
+    b"<rss><channel><item><link>&lol9;</link></item></channel></rss>",
+)
+RSS_XXE = XXE_HTTP.replace(
+    b"<urlset><url><loc>&xxe;</loc></url></urlset>",
+    b"<rss><channel><item><link>&xxe;</link></item></channel></rss>",
+)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [BILLION_LAUGHS, XXE_FILE, XXE_HTTP, PARAMETER_ENTITY, XINCLUDE, RSS_BOMB, RSS_XXE],
+    ids=[
+        "billion-laughs",
+        "xxe-file",
+        "xxe-http",
+        "parameter-entity",
+        "xinclude",
+        "rss-bomb",
+        "rss-xxe",
+    ],
+)
+def test_discovery_never_expands_or_fetches(server: ScriptedServer, document: bytes) -> None:
+    """crawler.discovery (sitemaps, feeds) refuses or ignores entities; it never fetches them."""
+    from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap
+
+    data = document % server.base.encode() if b"%s" in document else document
+    for parse in (parse_sitemap, parse_feed):
+        for body in (data, gzip.compress(data)):
+            try:
+                result = parse(body, "http://127.0.0.1/")
+            except DiscoveryError:
+                continue
+            entries = result.entries if hasattr(result, "entries") else result
+            urls = " ".join(e.url or "" for e in entries)
+            assert "lollol" not in urls and "root:" not in urls and "SECRET" not in urls
+    assert server.hits == []
+
+
+def test_discovery_cuts_gzip_bombs() -> None:
+    from crawler.discovery import DiscoveryError, parse_sitemap
+
+    bomb = gzip.compress(b"<urlset>" + b" " * (64 * 1024 * 1024) + b"</urlset>")
+    with pytest.raises(DiscoveryError):
+        parse_sitemap(bomb, "http://127.0.0.1/")
