@@ -35,6 +35,7 @@ _BY_MESSAGE = [
     ("exceeded download_maxsize", "too large"),
     ("max redirections reached", "too many redirects"),
     ("forbidden by robots.txt", "robots.txt disallowed"),
+    ("robots.txt unavailable", "robots.txt unavailable"),
 ]
 
 

@@ -347,7 +347,7 @@ def test_robots_5xx_and_timeout_disallow_the_site(portal: Portal, crawl: CrawlRe
         assert server.count("/robots-article") == 0, name
     assert crawl.stats["robotstxt/disallow_all/5xx"] == 1
     assert crawl.stats["robotstxt/disallow_all/error"] == 1
-    assert crawl.stats["requests/failed/robots.txt disallowed"] >= 2
+    assert crawl.stats["requests/failed/robots.txt unavailable"] >= 2
 
 
 def test_robots_4xx_allows_and_huge_file_is_capped(portal: Portal, crawl: CrawlResult) -> None:
@@ -522,7 +522,13 @@ def test_every_fetched_page_is_accounted_for(crawl: CrawlResult) -> None:
     assert f"pages: {fetched} fetched = " in crawl.log
 
 
-def test_the_crawl_finished_normally(crawl: CrawlResult) -> None:
-    assert crawl.returncode == 0, crawl.log[-3000:]
+def test_the_crawl_finished_and_names_the_sites_that_were_down(
+    portal: Portal, crawl: CrawlResult
+) -> None:
+    """The run finishes; it exits 1 because the two sites whose robots.txt was unavailable
+    (5xx, timeout) were skipped entirely, and says which they were."""
     assert crawl.stats["finish_reason"] == "finished"
+    assert crawl.returncode == 1, crawl.log[-3000:]
+    down = sorted(f"127.0.0.1:{portal.robots[name].port}" for name in ("5xx", "timeout"))
+    assert f"crawl failed: every request failed for: {', '.join(down)}" in crawl.log
     assert "Traceback" not in crawl.log

@@ -13,6 +13,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -27,12 +28,27 @@ logger = logging.getLogger(__name__)
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 
+class RobotsUnavailable(IgnoreRequest):
+    """The site's robots.txt answered 5xx or could not be fetched: the site is off this run.
+
+    Unlike a page robots.txt disallows, this counts as a failed request of the site, so a site
+    that is down fails the run (crawler.outcome).
+    """
+
+
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware with RFC 9309's answers to errors and a size cap."""
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.max_bytes = crawler.settings.getint("NEWS_ROBOTSTXT_MAX_BYTES")
+        self._unavailable: set[str] = set()
+
+    def process_request_2(self, rp: Any, request: Request) -> None:
+        if urlparse_cached(request).netloc in self._unavailable:
+            self._stats.inc_value("robotstxt/forbidden")
+            raise RobotsUnavailable("robots.txt unavailable: site disallowed for this run")
+        super().process_request_2(rp, request)
 
     async def robot_parser(self, request: Request) -> Any:
         """Scrapy's, minus the traceback it logs when robots.txt cannot be fetched."""
@@ -83,5 +99,6 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             pending.callback(rp)
 
     def _note(self, netloc: str, key: str, message: str, arg: Any) -> None:
+        self._unavailable.add(netloc)
         self._stats.inc_value(f"robotstxt/{key}")
         logger.warning("%s: " + message + "; disallowing the site for this run", netloc, arg)

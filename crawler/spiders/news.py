@@ -30,6 +30,7 @@ from crawler.discovery import robots_sitemaps as sitemaps_in_robots
 from crawler.failures import failure_reason
 from crawler.incremental import REVALIDATE_META, IncrementalFilter
 from crawler.items import PageItem
+from crawler.middlewares.robotstxt import RobotsUnavailable
 from crawler.signals import request_rejected
 from crawler.sites import Site, origin_of, sites_from_start_urls
 from crawler.spiders.arguments import parse_arguments
@@ -340,7 +341,7 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         site = self._site_named(request.cb_kwargs.get("site_name")) or self.site_for(request.url)
         is_page = not request.meta.get("news_document")
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if failure.check(IgnoreRequest) and not failure.check(HttpError, RobotsUnavailable):
             self.crawler.stats.inc_value("spider/request_ignored")
         else:
             self.crawler.stats.inc_value("spider/request_failed")
@@ -360,7 +361,7 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         stats.inc_value("requests/failed")
         stats.inc_value(f"requests/failed/{reason}")
-        refused = failure.check(IgnoreRequest) and not failure.check(HttpError)
+        refused = failure.check(IgnoreRequest) and not failure.check(HttpError, RobotsUnavailable)
         log = self.logger.info if refused else self.logger.warning
         log("request %s: %s (%s)", "refused" if refused else "failed", request.url, reason)
         details: dict[str, Any] = {"error": failure.getErrorMessage()[:300]}
