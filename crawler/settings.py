@@ -221,4 +221,37 @@ FEED_STORAGES = {
 # duration) beside the feed, <run>.summary.json.
 NEWS_RUN_SUMMARY_ENABLED = True
 
+# --- Distributed crawl (Redis) ------------------------------------------------------------------
+# Redis server shared by the workers of one crawl (redis://:password@host:6379/0, rediss:// for
+# TLS). Empty = a plain single-process crawl; the environment variable REDIS_URL also turns it on.
+NEWS_REDIS_URL = ""
+# Prefix of every Redis key of the crawl: workers with the same prefix share one frontier.
+NEWS_REDIS_PREFIX = "news"
+# This worker's name in Redis and in its file names ("" = hostname-pid).
+NEWS_REDIS_WORKER_ID = ""
+# Each worker's own feed file ({worker} = its id); used when the command line names no feed.
+NEWS_REDIS_FEED = "output/%(name)s/%(run_start)s-{worker}.jsonl"
+# Merged crawl summary path ("" = <prefix>.crawl-summary.json beside the feed).
+NEWS_REDIS_SUMMARY_FILE = ""
+# A taken request stays leased this long without a heartbeat; then it goes back to the queue.
+NEWS_REDIS_LEASE_SECONDS = 60.0
+# How often a worker renews its leases and takes back expired ones (others' too).
+NEWS_REDIS_HEARTBEAT_SECONDS = 5.0
+# Leases of one request that may expire before it is given up (moved to <prefix>:dead).
+NEWS_REDIS_MAX_ATTEMPTS = 5
+# Seconds with nothing queued or leased anywhere before a worker stops.
+NEWS_REDIS_IDLE_CLOSE_SECONDS = 5.0
+# Share DOWNLOAD_DELAY per host across all workers (a Redis key per host); off when it is 0.
+NEWS_REDIS_RATE_LIMIT_ENABLED = True
+# Socket timeouts, and the backoff with which calls are retried while Redis is unreachable;
+# a worker gives up (finish reason "redis_unavailable") after NEWS_REDIS_OUTAGE_SECONDS.
+NEWS_REDIS_SOCKET_TIMEOUT = 5.0
+NEWS_REDIS_RETRY_FIRST_SECONDS = 0.1
+NEWS_REDIS_RETRY_MAX_SECONDS = 5.0
+NEWS_REDIS_OUTAGE_SECONDS = 300.0
+# Set by `scrapy seed`: queue the start requests in Redis and stop without fetching.
+NEWS_REDIS_SEED_ONLY = False
+# Runs before DefaultFeed so that the default feed is named per worker.
+ADDONS = {**ADDONS, "crawler.addons.RedisMode": -1}
+
 LOG_LEVEL = "INFO"

@@ -27,13 +27,14 @@ from crawler.canonical import clean_url, url_key
 from crawler.decoding import decode_html
 from crawler.discovery import DiscoveryError, Entry, feed_links, parse_feed, parse_sitemap
 from crawler.discovery import robots_sitemaps as sitemaps_in_robots
+from crawler.distributed.connection import redis_url
 from crawler.failures import failure_reason
 from crawler.incremental import REVALIDATE_META, IncrementalFilter
 from crawler.items import PageItem
 from crawler.middlewares.robotstxt import RobotsUnavailable
 from crawler.signals import request_rejected
 from crawler.sites import Site, origin_of, sites_from_start_urls
-from crawler.spiders.arguments import parse_arguments
+from crawler.spiders.arguments import SpiderArgumentError, parse_arguments
 from crawler.state import store_for
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
@@ -47,12 +48,13 @@ class NewsSpider(scrapy.Spider):
     name = "news"
 
     @classmethod
-    def check_arguments(cls, args: dict[str, Any]) -> None:
+    def check_arguments(cls, args: dict[str, Any], settings: Any = None) -> None:
         """Raise SpiderArgumentError for bad ``-a`` arguments (used before the crawl starts)."""
-        parse_arguments(args)
+        distributed = settings is not None and redis_url(settings) is not None
+        parse_arguments(args, require_start_urls=not distributed)
 
     def __init__(self, **kwargs: Any) -> None:
-        args = parse_arguments(kwargs)
+        args = parse_arguments(kwargs, require_start_urls=False)
         super().__init__()
         self._args = args
         self._set_start(datetime.now(UTC))
@@ -66,6 +68,12 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        # Distributed crawl: the sites and the frontier live in Redis (crawler/distributed/).
+        spider.distributed = redis_url(settings) is not None
+        if not (spider._args.start_urls or spider._args.sites or spider.distributed):
+            raise SpiderArgumentError(
+                "no start URL: pass -a start_urls=URL[,URL...] or -a sites=FILE"
+            )
         max_pages = spider._args.max_pages or settings.getint("NEWS_MAX_PAGES_PER_SITE")
         for site in spider._args.sites:
             if spider._args.max_pages or not site.max_pages:
@@ -130,7 +138,8 @@ class NewsSpider(scrapy.Spider):
         for url in site.feeds:
             yield from self._document(site, url, self.parse_feed)
         for url in site.start_urls:
-            request = self._request(site, url, dont_filter=True, start=True)
+            # Shared frontier: seeds go through the seen set, so N workers fetch them once.
+            request = self._request(site, url, dont_filter=not self.distributed, start=True)
             if request is not None:
                 yield request
 
