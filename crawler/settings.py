@@ -24,9 +24,13 @@ COOKIES_ENABLED = False
 
 # --- Safety and limits --------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
+# Seconds one download may take in all (a slow-drip server is cut off here).
 DOWNLOAD_TIMEOUT = 30
+# Bytes of one response at most, compressed or decompressed (Scrapy's HttpCompressionMiddleware
+# applies it while decompressing, so a gzip bomb is cut off too); larger is "too large".
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# Redirect hops per request; a longer chain or a loop is "too many redirects".
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -37,6 +41,44 @@ DOWNLOAD_HANDLERS = {
     "ftp": None,
     "data": None,
 }
+
+# --- Hostile web: address policy, faults, limits (see README "Hostile web") ----------------
+# Never connect to private, loopback, link-local, multicast or reserved addresses, except the
+# origins the user named (crawler.addresspolicy); checked on every hop and on the resolved
+# address at connect time.
+NEWS_ADDRESS_POLICY_ENABLED = True
+TWISTED_DNS_RESOLVER = "crawler.resolver.PolicyResolver"
+# Retries wait NEWS_RETRY_BACKOFF_BASE * 2**(n-1) seconds (at most NEWS_RETRY_BACKOFF_MAX), or
+# the server's Retry-After; a Retry-After above NEWS_RETRY_AFTER_MAX is given up at once.
+NEWS_RETRY_BACKOFF_BASE = 1.0
+NEWS_RETRY_BACKOFF_MAX = 30.0
+NEWS_RETRY_AFTER_MAX = 120.0
+# A page given up after its retries is counted and rejected, not an error of the crawler.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+# robots.txt bytes parsed at most (RFC 9309 asks parsers to read at least 500 KiB).
+NEWS_ROBOTSTXT_MAX_BYTES = 500 * 1024
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.addresspolicy.AddressPolicyMiddleware": 40,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robotstxt.StrictRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+}
+# A run stops cleanly (finish reason closespider_timeout) before an hourly cron window ends.
+CLOSESPIDER_TIMEOUT = 50 * 60
+# The crawl stops cleanly (finish reason memusage_exceeded, exit status 1) above this RSS.
+MEMUSAGE_ENABLED = True
+MEMUSAGE_LIMIT_MB = 2048
+MEMUSAGE_WARNING_MB = 1536
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 10.0
+# Feeds are written one whole line at a time (a killed crawl leaves no partial line).
+FEED_EXPORTERS = {
+    "jsonlines": "crawler.export.LineJsonLinesExporter",
+    "jsonl": "crawler.export.LineJsonLinesExporter",
+    "jl": "crawler.export.LineJsonLinesExporter",
+}
+# Count every page's outcome and log that they add up (crawler.extensions.accounting).
+NEWS_ACCOUNTING_ENABLED = True
 
 # --- Crawl order and breadth -----------------------------------------------------------------
 DEPTH_PRIORITY = 0
@@ -53,6 +95,7 @@ EXTENSIONS = {
     "crawler.extensions.rejects.RejectsFile": 10,
     "crawler.extensions.statekeeper.StateKeeper": 20,
     "crawler.extensions.runsummary.RunSummary": 30,
+    "crawler.extensions.accounting.PageAccounting": 40,
 }
 
 # --- Export -----------------------------------------------------------------------------------------

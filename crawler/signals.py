@@ -3,3 +3,8 @@
 # Sent by the extraction stage for every page it read: site=str, reading=PageReading-like
 # object with .kind, .blocks (template keys of the page's lines) and .url.
 page_read = object()
+
+# Sent for a request that ended without a page (download failure, refused by the address
+# policy, disallowed by robots.txt): url=str, reason=str, details=dict. The rejects file
+# lists it like a rejected page.
+request_rejected = object()

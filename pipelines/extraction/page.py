@@ -120,7 +120,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         or md.detect_language(text or " ".join(page_lines[:50]))
     )
     fields = _fields(tree, url, meta, ld, title, text, language, site_names, options, dated)
-    fields["authors"] = md.unique(fields["authors"] + cleaned.authors or markup_authors)
+    # Structured data first, then byline markup, then byline lines found in the body.
+    fields["authors"] = md.unique(fields["authors"] or markup_authors or cleaned.authors)
     fields["source"] = cleaned.source or fields.get("source")
     fields["editor"] = cleaned.editor
     reading.fields = fields
@@ -314,6 +315,11 @@ def _fields(
         )
         or _first_date(dated, tz)
     )
+    if published and len(published) == 10:
+        # Structured data gave the day only; the dateline under the headline may add the time.
+        visible = _first_date(dated, tz)
+        if visible and visible.startswith(published) and len(visible) > 10:
+            published = visible
     modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
         md.first_meta(
             meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"
