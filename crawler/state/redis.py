@@ -42,6 +42,17 @@ from crawler.state.store import (
 
 logger = logging.getLogger(__name__)
 
+# Mark an article seen, in one atomic step (a script, not MULTI: the crawler's ACL grant has
+# @scripting but not @transaction).
+# KEYS: article hash, recent zset, alias keys...   ARGV: key, score, fetched_at, field, value...
+MARK_SEEN = """
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('HSETNX', KEYS[1], 'first_seen', ARGV[3])
+for i = 3, #KEYS do redis.call('SET', KEYS[i], ARGV[1]) end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+return 1
+"""
+
 
 def _text(value: bytes | str | None) -> str | None:
     return value.decode("utf-8") if isinstance(value, bytes) else value
@@ -66,6 +77,7 @@ class RedisStateStore(StateStore):
         self.keys = keys
         self.guard = guard
         self.worker = worker
+        self._mark_seen = server.register_script(MARK_SEEN)
         self._marked: dict[str, int] = {}
 
     @classmethod
@@ -178,7 +190,7 @@ class RedisStateStore(StateStore):
         self._marked[run_id] = self._marked.get(run_id, 0) + 1
 
     def mark_seen(self, article: ArticleState, run_id: str = "") -> None:
-        """One MULTI step: the article's record (first_seen kept), its aliases, its recency."""
+        """One atomic step: the article's record (first_seen kept), its aliases, its recency."""
         k = self.keys
         fields = {
             "canonical_key": article.key,
@@ -192,15 +204,13 @@ class RedisStateStore(StateStore):
             "last_seen": article.fetched_at,
             "run_id": run_id,
         }
+        keys = [k.article(article.key), k.recent, *(k.alias(a) for a in article.aliases)]
+        args = [article.key, _epoch(article.fetched_at), article.fetched_at]
+        for name, value in fields.items():
+            args += [name, value]
 
         def write() -> None:
-            pipe = self.server.pipeline(transaction=True)
-            pipe.hset(k.article(article.key), mapping=fields)
-            pipe.hsetnx(k.article(article.key), "first_seen", article.fetched_at)
-            for alias in article.aliases:
-                pipe.set(k.alias(alias), article.key)
-            pipe.zadd(k.recent, {article.key: _epoch(article.fetched_at)})
-            pipe.execute()
+            self._mark_seen(keys, args)
 
         self._call("mark an article seen", write)
 
