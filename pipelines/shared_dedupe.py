@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
@@ -38,6 +39,8 @@ class SharedDedupePipeline(DedupePipeline):
     def __init__(self, crawler: Crawler, config: DedupeSettings) -> None:
         super().__init__(crawler, config)
         self.shared: SharedSimHashIndex | None = None
+        crawler.signals.connect(self._not_delivered, signal=signals.item_dropped)
+        crawler.signals.connect(self._not_delivered, signal=signals.item_error)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedDedupePipeline:
@@ -89,11 +92,23 @@ class SharedDedupePipeline(DedupePipeline):
                     "near duplicate", url, duplicate_of=match.url, distance=match.distance
                 )
                 raise remembered(error, state)
+            item._near_entry = (value, key, url)
         item["is_update"] = known is not None
         if known is not None:
             self.stats.inc_value("incremental/updates")
         item._state = state
         return item
+
+    def _not_delivered(self, item: Any, **kwargs: Any) -> None:
+        """An article indexed here and dropped by a later stage (invalid, fenced, claimed by
+        another page) must not make its syndicated copies near duplicates."""
+        entry = getattr(item, "_near_entry", None)
+        if entry is None or self.shared is None:
+            return
+        try:
+            self.shared.remove(*entry)
+        except RedisUnavailable as exc:
+            logger.warning("could not forget the near-duplicate entry of %s: %s", entry[2], exc)
 
     def _give_up(self, exc: Exception) -> None:
         """Redis is gone for good: the worker stops releasing leases, so others redo its pages."""

@@ -79,6 +79,16 @@ end
 return {}
 """
 
+# Forget an entry (its article was not delivered after all). KEYS: band sets, entries, where
+# ARGV: member, band count
+REMOVE = """
+local bands = tonumber(ARGV[2])
+for i = 1, bands do redis.call('SREM', KEYS[i], ARGV[1]) end
+redis.call('ZREM', KEYS[bands + 1], ARGV[1])
+redis.call('HDEL', KEYS[bands + 2], ARGV[1])
+return 1
+"""
+
 
 class SharedSimHashIndex:
     """``SimHashIndex`` in Redis: ``check_and_add`` finds a near text or adds this one."""
@@ -95,6 +105,7 @@ class SharedSimHashIndex:
         self.max_distance = max_distance
         self._spans = band_spans(max_distance)
         self._script = server.register_script(CHECK_AND_ADD)
+        self._remove = server.register_script(REMOVE)
 
     def __len__(self) -> int:
         return int(self.guard.call("count the index", lambda: self.server.zcard(self.entries)))
@@ -118,9 +129,7 @@ class SharedSimHashIndex:
     ) -> Match | None:
         """The closest indexed text within ``max_distance`` bits (not one of ``exclude``);
         when there is none, ``value`` is indexed under ``key`` in the same atomic step."""
-        if "\t" in key or "\t" in url:
-            key, url = key.replace("\t", " "), url.replace("\t", " ")
-        member = f"{value:016x}\t{key}\t{url}"
+        member = self._member(value, key, url)
         keys = [*self.band_keys(value), self.entries, self.where]
         args = [member, self.max_distance, self.capacity, len(self._spans), *exclude, key]
         found = self.guard.call("check near duplicates", lambda: self._script(keys, args))
@@ -130,3 +139,13 @@ class SharedSimHashIndex:
             v.decode("utf-8") if isinstance(v, bytes) else v for v in found
         )
         return Match(str(match_key), str(match_url), int(distance))
+
+    def remove(self, value: int, key: str, url: str) -> None:
+        """Forget an entry ``check_and_add`` made, e.g. for an article dropped after dedupe."""
+        keys = [*self.band_keys(value), self.entries, self.where]
+        args = [self._member(value, key, url), len(self._spans)]
+        self.guard.call("forget a near-duplicate entry", lambda: self._remove(keys, args))
+
+    @staticmethod
+    def _member(value: int, key: str, url: str) -> str:
+        return f"{value:016x}\t{key.replace(chr(9), ' ')}\t{url.replace(chr(9), ' ')}"
