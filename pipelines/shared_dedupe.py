@@ -23,6 +23,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.canonical import url_key
 from crawler.distributed.connection import Guard, RedisUnavailable, RetryPolicy, connect, redis_url
 from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.middlewares import item_key
 from crawler.drops import Rejected, Unchanged
 from crawler.items import ArticleItem
 from crawler.state import StateStoreError, store_for
@@ -39,6 +40,10 @@ class SharedDedupePipeline(DedupePipeline):
     def __init__(self, crawler: Crawler, config: DedupeSettings) -> None:
         super().__init__(crawler, config)
         self.shared: SharedSimHashIndex | None = None
+        # Index entries made here, by (url, fetched_at): the signals after the pipelines carry
+        # the spider's page item, not the article object this stage saw.
+        self._indexed: dict[tuple[str, str], tuple[int, str, str]] = {}
+        crawler.signals.connect(self._delivered, signal=signals.item_scraped)
         crawler.signals.connect(self._not_delivered, signal=signals.item_dropped)
         crawler.signals.connect(self._not_delivered, signal=signals.item_error)
 
@@ -92,21 +97,28 @@ class SharedDedupePipeline(DedupePipeline):
                     "near duplicate", url, duplicate_of=match.url, distance=match.distance
                 )
                 raise remembered(error, state)
-            item._near_entry = (value, key, url)
+            self._indexed[(url, item["fetched_at"])] = (value, key, url)
         item["is_update"] = known is not None
         if known is not None:
             self.stats.inc_value("incremental/updates")
         item._state = state
         return item
 
+    def _delivered(self, item: Any, **kwargs: Any) -> None:
+        key = item_key(item)
+        if key is not None:
+            self._indexed.pop(key, None)
+
     def _not_delivered(self, item: Any, **kwargs: Any) -> None:
         """An article indexed here and dropped by a later stage (invalid, fenced, claimed by
         another page) must not make its syndicated copies near duplicates."""
-        entry = getattr(item, "_near_entry", None)
+        key = item_key(item)
+        entry = self._indexed.pop(key, None) if key is not None else None
         if entry is None or self.shared is None:
             return
         try:
             self.shared.remove(*entry)
+            self.stats.inc_value("dedup/near_entries_forgotten")
         except RedisUnavailable as exc:
             logger.warning("could not forget the near-duplicate entry of %s: %s", entry[2], exc)
 
