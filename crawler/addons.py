@@ -12,14 +12,14 @@ class DefaultFeed:
     output/) and, with ``NEWS_STATE_ENABLED = "auto"``, runs incrementally: that is the
     scheduled (cron) mode. A feed named on the command line is a one-off full crawl, as
     Scrapy users expect from ``-O out.jsonl``; ``-s NEWS_STATE_ENABLED=True`` makes it
-    incremental too.
+    incremental too. ``NEWS_DEDUPE_ACROSS_SITES = "auto"`` follows the same rule.
     """
 
     def update_settings(self, settings: Settings) -> None:
         named_feed = bool(settings.getdict("FEEDS"))
-        if str(settings.get("NEWS_STATE_ENABLED")).lower() == "auto":
-            priority = settings.getpriority("NEWS_STATE_ENABLED") or 0
-            settings.set("NEWS_STATE_ENABLED", not named_feed, priority=priority)
+        for name in ("NEWS_STATE_ENABLED", "NEWS_DEDUPE_ACROSS_SITES"):
+            if str(settings.get(name)).lower() == "auto":
+                settings.set(name, not named_feed, priority=settings.getpriority(name) or 0)
         if named_feed:
             return
         uri = settings.get("NEWS_DEFAULT_FEED")

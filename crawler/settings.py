@@ -208,6 +208,10 @@ NEWS_STATE_PATH = "state/news.sqlite"
 # 200-word test articles, one added sentence moved 4.2 bits on average (90th percentile 7),
 # 2000 pairs of unrelated ones were 16+ bits apart, so 6 (catches 88% of those edits). Lookups cost ~n*(k+1)/2**(64/(k+1)) compares.
 NEWS_NEAR_DUPLICATES_ENABLED = True
+# Whether a story on one site makes the same story on another site a duplicate (syndication).
+# "auto": as NEWS_STATE_ENABLED, i.e. across sites for scheduled runs, per site for a one-off
+# crawl into a named feed (which then holds every site's own copy).
+NEWS_DEDUPE_ACROSS_SITES = "auto"
 NEWS_NEAR_DUPLICATE_BITS = 6
 # SimHashes kept in memory (this run's and the most recent runs' articles).
 NEWS_NEAR_DUPLICATE_MEMORY = 100_000

@@ -12,6 +12,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,11 @@ def run_crawl(urls: list[str], extra: list[str], timeout: float) -> tuple[int, s
 
 def newest_feed(since: float) -> Path | None:
     """The newest .jsonl under output/news written after `since` (epoch seconds)."""
-    feeds = [p for p in (ROOT / "output" / "news").glob("*.jsonl") if p.stat().st_mtime >= since]
+    feeds = [
+        p
+        for p in (ROOT / "output" / "news").glob("*.jsonl")
+        if p.stat().st_mtime >= since and p.name.count(".") == 1  # not <run>.rejects.jsonl
+    ]
     return max(feeds, key=lambda p: p.stat().st_mtime, default=None)
 
 
@@ -82,9 +87,11 @@ def summary(
     pages = stats.get("downloader/response_count", 0)
     not_articles = stats.get("item_dropped_reasons_count/NotAnArticle", 0)
     rejects = stats.get("rejects/written", stats.get("item_dropped_count", 0) - not_articles)
+    duplicates = stats.get("dedup/dropped", 0) + stats.get("dedup/near_duplicates", 0)
     return (
-        f"demo: pages fetched {pages}, articles {len(items)} (portals hold {expected}), "
-        f"not articles {not_articles}, rejects {rejects}, {seconds:.1f}s"
+        f"demo: pages fetched {pages}, articles {len(items)} (portals hold {expected}, "
+        f"some stories on two portals), not articles {not_articles}, rejects {rejects} "
+        f"(duplicates {duplicates}), {seconds:.1f}s"
     )
 
 
@@ -99,11 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     specs = [(n, s) for n, s in DEMO_PORTALS if n in args.templates.split(",")]
     started = time.time()
-    with PortalServer() as server:
+    # A fresh incremental state each demo: the portals get new ports every time, and a
+    # second demo run should show the same articles, not "nothing new".
+    with PortalServer() as server, tempfile.TemporaryDirectory(prefix="demo-state-") as state:
         portals = serve_demo(server, specs)
         urls = [p.start_url for p in portals]
         print("demo: serving " + " ".join(urls), file=sys.stderr)
-        code, log = run_crawl(urls, args.scrapy_args, args.timeout)
+        extra = ["-s", f"NEWS_STATE_PATH={state}/news.sqlite", *args.scrapy_args]
+        code, log = run_crawl(urls, extra, args.timeout)
     feed = newest_feed(started)
     items = read_jsonl(feed) if feed else []
     expected = sum(len(p.truth.articles) for p in portals)

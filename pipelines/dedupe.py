@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 from crawler.canonical import url_key
 from crawler.drops import Rejected, Unchanged
 from crawler.items import ArticleItem
+from crawler.sites import origin_of
 from crawler.state import ArticleState, KnownArticle, StateStore, store_for
 from pipelines.similarity import SimHashIndex, simhash
 
@@ -27,6 +28,7 @@ class DedupeSettings:
     near_enabled: bool
     max_distance: int
     capacity: int
+    across_sites: bool
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> DedupeSettings:
@@ -34,6 +36,7 @@ class DedupeSettings:
             near_enabled=settings.getbool("NEWS_NEAR_DUPLICATES_ENABLED"),
             max_distance=settings.getint("NEWS_NEAR_DUPLICATE_BITS"),
             capacity=settings.getint("NEWS_NEAR_DUPLICATE_MEMORY"),
+            across_sites=settings.getbool("NEWS_DEDUPE_ACROSS_SITES"),
         )
 
 
@@ -83,7 +86,9 @@ class DedupePipeline:
         own = frozenset({key, *aliases, *([known.canonical_key] if known else [])})
         if self.config.near_enabled:
             match = self.index.nearest(value, exclude=own)
-            if match is not None:
+            if match is not None and (
+                self.config.across_sites or origin_of(match.url) == origin_of(url)
+            ):
                 self.stats.inc_value("dedup/near_duplicates")
                 error = Rejected(
                     "near duplicate", url, duplicate_of=match.url, distance=match.distance
@@ -95,16 +100,21 @@ class DedupePipeline:
             self.stats.inc_value("incremental/updates")
         for k in (key, *aliases):
             self._by_key[k] = url
-        self._by_fingerprint[item["fingerprint"]] = url
+        self._by_fingerprint[self._text_key(item)] = url
         item._state = state
         return item
+
+    def _text_key(self, item: ArticleItem) -> str:
+        """Exact-text identity: crawl-wide, or per site for a one-off crawl."""
+        scope = "" if self.config.across_sites else getattr(item, "_site", "")
+        return f"{scope} {item.get('fingerprint', '')}"
 
     def _drop_if_seen_in_run(
         self, item: ArticleItem, key: str, aliases: tuple[str, ...], state: ArticleState
     ) -> None:
         original = next(
             (self._by_key[k] for k in (key, *aliases) if k in self._by_key), None
-        ) or self._by_fingerprint.get(item.get("fingerprint", ""))
+        ) or self._by_fingerprint.get(self._text_key(item))
         if original is not None:
             self.stats.inc_value("dedup/dropped")
             raise remembered(Rejected("duplicate", item["url"], duplicate_of=original), state)

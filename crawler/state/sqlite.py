@@ -104,9 +104,7 @@ class SQLiteStateStore(StateStore):
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             lock.close()
-            raise StateStoreError(
-                f"the state store {self.path} is in use by another run"
-            ) from None
+            raise StateStoreError(f"the state store {self.path} is in use by another run") from None
         return lock
 
     # --- runs and recovery -------------------------------------------------------------
