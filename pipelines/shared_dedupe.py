@@ -7,7 +7,8 @@ duplicates rejected with ``duplicate_of``), but nothing is kept in the worker's 
   ``LeaseFencePipeline``; a per-worker memory would drop the re-crawl of a page whose write
   was fenced;
 - the near-duplicate index is ``SharedSimHashIndex`` in Redis, so the same story on two
-  sites crawled by different workers is emitted once. With the state store on it is kept
+  sites crawled by different workers is emitted once (with ``NEWS_DEDUPE_ACROSS_SITES``;
+  otherwise each site has its own index and keeps its own copy). With the state store on it is kept
   across runs (``<prefix>:state:simhash``), else it lasts one crawl (``<prefix>:simhash``).
 """
 
@@ -42,7 +43,7 @@ class SharedDedupePipeline(DedupePipeline):
         self.shared: SharedSimHashIndex | None = None
         # Index entries made here, by (url, fetched_at): the signals after the pipelines carry
         # the spider's page item, not the article object this stage saw.
-        self._indexed: dict[tuple[str, str], tuple[int, str, str]] = {}
+        self._indexed: dict[tuple[str, str], tuple[int, str, str, str]] = {}
         crawler.signals.connect(self._delivered, signal=signals.item_scraped)
         crawler.signals.connect(self._not_delivered, signal=signals.item_dropped)
         crawler.signals.connect(self._not_delivered, signal=signals.item_error)
@@ -90,14 +91,15 @@ class SharedDedupePipeline(DedupePipeline):
             raise Unchanged(url)
         if self.shared is not None:
             own = frozenset({key, *aliases, *([known.canonical_key] if known else [])})
-            match = self.shared.check_and_add(value, key, url, exclude=own)
+            scope = "" if self.config.across_sites else getattr(item, "_site", "") or "?"
+            match = self.shared.check_and_add(value, key, url, exclude=own, scope=scope)
             if match is not None:
                 self.stats.inc_value("dedup/near_duplicates")
                 error = Rejected(
                     "near duplicate", url, duplicate_of=match.url, distance=match.distance
                 )
                 raise remembered(error, state)
-            self._indexed[(url, item["fetched_at"])] = (value, key, url)
+            self._indexed[(url, item["fetched_at"])] = (value, key, url, scope)
         item["is_update"] = known is not None
         if known is not None:
             self.stats.inc_value("incremental/updates")

@@ -28,7 +28,8 @@ CRAWL_TIMEOUT = 90
 # credit added: a few SimHash bits away, other URL, other fingerprint.
 SYNDICATED = {0: 3, 3: 11}
 ORIGINAL = SYNDICATED[0]
-INCREMENTAL = {"NEWS_STATE_ENABLED": "True"}  # the workers name their feed with -o
+# The workers name their feed with -o: make them run as scheduled runs do.
+INCREMENTAL = {"NEWS_STATE_ENABLED": "True", "NEWS_DEDUPE_ACROSS_SITES": "True"}
 
 
 class SyndicatingPortal(GeneratedPortal):

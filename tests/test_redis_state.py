@@ -137,6 +137,10 @@ def test_shared_index_agrees_with_the_local_index(redis: RedisServer) -> None:
     assert near_high is not None and (near_high.key, near_high.distance) == ("high", 1)
     # A page's own earlier entry (same key) is not its duplicate.
     assert shared.check_and_add(base[0], "k0", "http://s/0") is None
+    # Per-site scopes (a one-off crawl keeps each site's copy) do not see each other.
+    assert shared.check_and_add(base[2], "s1", "http://s1/", scope="site1") is None
+    assert shared.check_and_add(base[2], "s2", "http://s2/", scope="site2") is None
+    assert shared.size("site1") == shared.size("site2") == 1
     # An entry whose article was dropped after dedupe is forgotten.
     assert shared.check_and_add(flip(base[1], [5]), "x", "http://x/") is not None
     shared.remove(base[1], "k1", "http://s/1")

@@ -116,6 +116,8 @@ class LeasingScheduler(Scheduler):
         self.idle_close = settings.getfloat("NEWS_REDIS_IDLE_CLOSE_SECONDS")
         # ``scrapy seed``: queue the start requests, take none, stop.
         self.seed_only = settings.getbool("NEWS_REDIS_SEED_ONLY")
+        # Same text on two sites: one article (scheduled runs), or each site's copy (one-off).
+        self.across_sites = settings.getbool("NEWS_DEDUPE_ACROSS_SITES")
         self.broken = False
         self._idle_since: float | None = None
         self._loop: task.LoopingCall | None = None
@@ -262,7 +264,7 @@ class LeasingScheduler(Scheduler):
             return "lost"
         claims = [self.keys.claim("url", _digest(canonical))]
         if fingerprint:
-            claims.append(self.keys.claim("text", fingerprint))
+            claims.append(self.keys.claim("text", self._text_scope(url) + fingerprint))
         try:
             verdict = self.frontier.claim(lease_id, url, claims, self.lease_ms)
         except RedisUnavailable as exc:
@@ -271,6 +273,13 @@ class LeasingScheduler(Scheduler):
         if verdict == "lost":
             self.leases.mark_lost(lease_id)
         return verdict
+
+    def _text_scope(self, url: str) -> str:
+        if self.across_sites:
+            return ""
+        site_for = getattr(self.spider, "site_for", None)
+        site = site_for(url) if site_for is not None else None
+        return f"{site.name if site is not None else '?'}:"
 
     def _item_finished(self, response: Any = None, **kwargs: Any) -> None:
         lease_id = lease_of(response)

@@ -108,29 +108,34 @@ class SharedSimHashIndex:
         self._remove = server.register_script(REMOVE)
 
     def __len__(self) -> int:
-        return int(self.guard.call("count the index", lambda: self.server.zcard(self.entries)))
+        return self.size()
 
-    @property
-    def entries(self) -> str:
-        return f"{self.prefix}:entries"
+    def size(self, scope: str = "") -> int:
+        entries = self._keys(0, scope)[-2]
+        return int(self.guard.call("count the index", lambda: self.server.zcard(entries)))
 
-    @property
-    def where(self) -> str:
-        return f"{self.prefix}:where"
-
-    def band_keys(self, value: int) -> list[str]:
-        return [
-            f"{self.prefix}:band:{i}:{(value >> shift) & mask:x}"
+    def _keys(self, value: int, scope: str) -> list[str]:
+        """Band sets of ``value``, then the entries and where keys, of the index ``scope``
+        ("" = crawl-wide; a site name keeps one site's stories apart from the others')."""
+        base = f"{self.prefix}:{scope}" if scope else self.prefix
+        bands = [
+            f"{base}:band:{i}:{(value >> shift) & mask:x}"
             for i, (shift, mask) in enumerate(self._spans)
         ]
+        return [*bands, f"{base}:entries", f"{base}:where"]
 
     def check_and_add(
-        self, value: int, key: str, url: str, exclude: frozenset[str] = frozenset()
+        self,
+        value: int,
+        key: str,
+        url: str,
+        exclude: frozenset[str] = frozenset(),
+        scope: str = "",
     ) -> Match | None:
         """The closest indexed text within ``max_distance`` bits (not one of ``exclude``);
         when there is none, ``value`` is indexed under ``key`` in the same atomic step."""
         member = self._member(value, key, url)
-        keys = [*self.band_keys(value), self.entries, self.where]
+        keys = self._keys(value, scope)
         args = [member, self.max_distance, self.capacity, len(self._spans), *exclude, key]
         found = self.guard.call("check near duplicates", lambda: self._script(keys, args))
         if not found:
@@ -140,9 +145,9 @@ class SharedSimHashIndex:
         )
         return Match(str(match_key), str(match_url), int(distance))
 
-    def remove(self, value: int, key: str, url: str) -> None:
+    def remove(self, value: int, key: str, url: str, scope: str = "") -> None:
         """Forget an entry ``check_and_add`` made, e.g. for an article dropped after dedupe."""
-        keys = [*self.band_keys(value), self.entries, self.where]
+        keys = self._keys(value, scope)
         args = [self._member(value, key, url), len(self._spans)]
         self.guard.call("forget a near-duplicate entry", lambda: self._remove(keys, args))
 
