@@ -35,16 +35,32 @@ def shingles(text: str, size: int = SHINGLE) -> list[str]:
     return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
 
 
+# Bit counting without a loop over the 64 bits of every shingle: each byte value of a hash
+# is "spread" into 8 lanes of _LANE bits, one lane per bit; adding the spread values of all
+# shingles (one big-integer addition each) counts, per bit, the shingles that have it set.
+_LANE = 24
+_LANE_MASK = (1 << _LANE) - 1
+_SPREAD = [
+    [sum(((byte >> k) & 1) << ((8 * j + k) * _LANE) for k in range(8)) for byte in range(256)]
+    for j in range(8)
+]
+
+
 def simhash(text: str) -> int:
     """The unsigned 64-bit SimHash of ``text`` (0 for a text without tokens)."""
-    weights = [0] * BITS
+    s0, s1, s2, s3, s4, s5, s6, s7 = _SPREAD
+    total = 0
+    count = 0
     for shingle in shingles(text):
-        value = _hash(shingle)
-        for bit in range(BITS):
-            weights[bit] += 1 if value >> bit & 1 else -1
+        d = hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest()
+        # digest is big-endian: d[7] holds bits 0-7, d[0] bits 56-63.
+        total += (
+            s0[d[7]] + s1[d[6]] + s2[d[5]] + s3[d[4]] + s4[d[3]] + s5[d[2]] + s6[d[1]] + s7[d[0]]
+        )
+        count += 1
     result = 0
-    for bit, weight in enumerate(weights):
-        if weight > 0:
+    for bit in range(BITS):
+        if 2 * ((total >> (bit * _LANE)) & _LANE_MASK) > count:
             result |= 1 << bit
     return result & _MASK
 
