@@ -31,7 +31,7 @@ eval: venv
 	$(BIN)/scrapy evaluate $(wildcard $(BENCHMARKS)/*/) --items output/eval-items.jsonl
 
 bench: venv
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --benchmarks $(BENCHMARKS) $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check crawler pipelines demo tests bench

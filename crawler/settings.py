@@ -51,6 +51,12 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.rejects.RejectsFile": 10,
+    "crawler.extensions.reactorlag.ReactorLag": 20,
+    "crawler.extensions.statsfile.StatsFile": 30,
+}
+DOWNLOADER_MIDDLEWARES = {
+    # Last before the download itself: holds requests while the reader pool is full.
+    "crawler.middlewares.readgate.ReadGate": 950,
 }
 
 # --- Export -----------------------------------------------------------------------------------------
@@ -138,5 +144,24 @@ NEWS_TEMPLATE_HOLD_SECONDS = 10.0
 NEWS_TEMPLATE_MAX_BLOCKS = 5000
 # Where learned templates persist between runs ("" = not persisted).
 NEWS_TEMPLATE_STORE = "state/templates.json"
+
+# --- Throughput ---------------------------------------------------------------------------------
+# The reader's workers return each page's links (page_read signal) and the spider follows them,
+# so the spider never parses a page itself; False: the spider runs Scrapy's LinkExtractor.
+NEWS_LINKS_FROM_READER = True
+# Scrapy runs this many tasks per response to handle its callback's output; a news page gives
+# one item (links come from the reader), and 100 (the default) cost ~100 asyncio tasks a page.
+CONCURRENT_ITEMS = 8
+# Back-pressure: no new download while the pages downloading or waiting to be read fill the
+# reader pool (NEWS_READ_BACKLOG_PER_WORKER pages a worker, plus the downloads that cover the
+# measured download latency). NEWS_READ_BACKLOG > 0 fixes the limit instead.
+NEWS_READ_GATE_ENABLED = True
+NEWS_READ_BACKLOG = 0
+NEWS_READ_BACKLOG_PER_WORKER = 2
+# Reactor lag (max and p99 delay of a timer on the reactor thread) in the stats; for benchmarks.
+NEWS_REACTOR_LAG_ENABLED = False
+NEWS_REACTOR_LAG_INTERVAL = 0.01
+# Write the final stats as JSON to this path ("" = don't); `make bench` reads it.
+NEWS_STATS_FILE = ""
 
 LOG_LEVEL = "INFO"

@@ -3,3 +3,8 @@
 # Sent by the extraction stage for every page it read: site=str, reading=PageReading-like
 # object with .kind, .blocks (template keys of the page's lines) and .url.
 page_read = object()
+
+# Sent by the extraction stage when it hands a page to the reader pool: url=str. Every
+# page_queued is followed by one page_read for the same URL (timeouts included), so a
+# listener can count pages waiting in the pool.
+page_queued = object()

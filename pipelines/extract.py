@@ -11,7 +11,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.drops import NotAnArticle, Rejected
 from crawler.items import ARTICLE_FIELDS, ArticleItem, PageItem
-from crawler.signals import page_read
+from crawler.signals import page_queued, page_read
 from pipelines.extraction import PageReading, ReadOptions
 from pipelines.workerpool import ReaderPool
 
@@ -69,6 +69,7 @@ class ExtractionPipeline:
             self._count("rejected")
             raise Rejected("too large", url, characters=len(html))
         assert self.pool is not None
+        self.crawler.signals.send_catch_log(page_queued, url=url)
         reading = await self.pool.read(html, url, self._options(item))
         self.crawler.signals.send_catch_log(page_read, site=item["site"], reading=reading)
         self._count(reading.kind)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from lxml.html import HtmlElement
 
@@ -19,10 +20,21 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 MAX_SHARE_REMOVED = 0.35
 
 
-def element_tokens(el: HtmlElement) -> set[str]:
+def element_tokens(el: HtmlElement) -> frozenset[str]:
     """Lower-case tokens of an element's class and id."""
-    raw = f"{el.get('class', '')} {el.get('id', '')}"
-    return {t.lower() for t in _TOKEN_SPLIT.split(raw) if t}
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return _NO_TOKENS
+    return _tokens(f"{cls or ''} {ident or ''}")
+
+
+_NO_TOKENS: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=8192)
+def _tokens(raw: str) -> frozenset[str]:
+    """Class strings repeat across a page and a site: split each one once per worker."""
+    return frozenset(t.lower() for t in _TOKEN_SPLIT.split(raw) if t)
 
 
 def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Counter[str]:
@@ -46,8 +58,9 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
             doomed.append((el, reason))
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
+    doomed_set = {el for el, _ in doomed}
     for el, reason in doomed:
-        if el.getparent() is not None and not _has_doomed_ancestor(el, doomed):
+        if el.getparent() is not None and not _has_doomed_ancestor(el, doomed_set):
             _drop(el)
             removed[reason] += 1
     return removed
@@ -71,9 +84,8 @@ def _protected(tree: HtmlElement) -> set[HtmlElement]:
     return keep
 
 
-def _has_doomed_ancestor(el: HtmlElement, doomed: list[tuple[HtmlElement, str]]) -> bool:
-    ancestors = set(el.iterancestors())
-    return any(other in ancestors for other, _ in doomed)
+def _has_doomed_ancestor(el: HtmlElement, doomed: set[HtmlElement]) -> bool:
+    return any(ancestor in doomed for ancestor in el.iterancestors())
 
 
 def _drop(el: HtmlElement) -> None:
