@@ -114,6 +114,10 @@ def _report(args, portal, total_pages, result, served, ours: Timing, plain: Timi
         (f"BOUND x {n_cores} cores", f"{bound:.1f} articles/s"),
         ("RATIO end-to-end / one process", f"{e2e / one:.2f}   (target >= 1.6)"),
         ("RATIO end-to-end / cores x one", f"{e2e / bound:.2f}   (target >= 0.8)"),
+        ("CPU per article: bound / crawl",
+         f"{ours.cpu_seconds * 1000 / max(ours.articles, 1):.1f} / "
+         f"{result.cpu_seconds * 1000 / max(articles, 1):.1f} ms  (the crawl's overhead, "
+         "independent of other load on the machine)"),
         ("reactor lag p99 / max / p50",
          f"{stats.get('reactor_lag/p99_ms')} / {stats.get('reactor_lag/max_ms')} / "
          f"{stats.get('reactor_lag/p50_ms')} ms  (p99 target < 50)"),

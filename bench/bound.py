@@ -43,6 +43,8 @@ class ReadAndClean:
             )
         )
         self.min_text_chars = settings.getint("NEWS_MIN_TEXT_CHARS")
+        # The crawl exports an article once: count it once here too (as the dedupe stage).
+        self.fingerprints: set[str] = set()
 
     def __call__(self, html: str, url: str) -> bool:
         reading = self.reader(html, url, self.options)
@@ -54,7 +56,10 @@ class ReadAndClean:
         text = normalise_text("\n".join(lines))
         fields = {k: normalise_value(v) for k, v in reading.fields.items() if k != "text"}
         fields["word_count"], fields["fingerprint"] = word_count(text), text_fingerprint(text)
-        return len(text) >= self.min_text_chars
+        if len(text) < self.min_text_chars or fields["fingerprint"] in self.fingerprints:
+            return False
+        self.fingerprints.add(fields["fingerprint"])
+        return True
 
 
 def plain_trafilatura(html: str, url: str) -> bool:

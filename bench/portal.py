@@ -2,7 +2,7 @@
 
 Each article reuses one of the real pages in ``../shared/benchmarks`` (50-300 KB) and is
 made unique so that deduplication keeps it: its own title, canonical URL, a unique
-sentence opening its longest paragraph and a closing paragraph. The portal's links are added: listing
+sentence opening a paragraph of its body and a closing paragraph. The portal's links are added: listing
 pages link to articles and to the next listing page, every article links to related
 articles. A ``<base href>`` pointing at the page's original (outside) site makes the page's
 own relative links resolve off the portal, so the crawl never follows them (and never
@@ -73,33 +73,54 @@ _BODY_END = re.compile(rb"</body>", re.I)
 class SourcePage:
     """A benchmark page cut into byte segments around the places that vary per article."""
 
-    segments: list[bytes]  # head, title, up to the longest paragraph's text, to </body>, rest
+    segments: list[bytes]  # head, title, up to a body line, to </body>, rest
     title: str
 
     @classmethod
-    def from_html(cls, raw: bytes, origin: str) -> SourcePage | None:
+    def from_html(cls, raw: bytes, origin: str, truth_body: str = "") -> SourcePage | None:
         raw = _REFRESH.sub(b"", _BASE.sub(b"", raw))
         raw = _OG_URL.sub(b"", _CANONICAL.sub(b"", raw))
         head = _HEAD.search(raw)
         title = _TITLE.search(raw)
-        # The longest plain paragraph is body text: the unique sentence goes at its start.
-        para = max(_LONG_P.finditer(raw), key=lambda m: len(m.group(1)), default=None)
+        at = _body_text_at(raw, truth_body)
         body_end = _BODY_END.search(raw)
-        if not (head and title and para and body_end) or not head.end() <= title.start():
+        if not (head and title and at and body_end) or not head.end() <= title.start():
             return None
-        if not title.end() <= para.start(1) <= body_end.start():
+        if not title.end() <= at <= body_end.start():
             return None
         base = f'<base href="{html.escape(origin)}">'.encode()
         return cls(
             segments=[
                 raw[: head.end()] + base,
                 raw[head.end() : title.start()] + title.group(1),
-                title.group(3) + raw[title.end() : para.start(1)],
-                raw[para.start(1) : body_end.start()],
+                title.group(3) + raw[title.end() : at],
+                raw[at : body_end.start()],
                 raw[body_end.start() :],
             ],
             title=" ".join(title.group(2).decode("utf-8", "replace").split())[:90] or "News",
         )
+
+
+def _body_text_at(raw: bytes, truth_body: str) -> int | None:
+    """Where a line of the article's body (per the benchmark's ground truth) starts in the
+    page's text, outside tags and scripts: the unique sentence goes there, where every
+    extractor keeps it. Else the start of the longest plain paragraph's text."""
+    body_start = raw.lower().find(b"<body")
+    for line in truth_body.split("\n"):
+        line = line.strip()
+        if len(line) < 40:
+            continue
+        at = raw.find(line[:40].encode("utf-8"), max(body_start, 0))
+        if at > 0 and raw.rfind(b"<", 0, at) < raw.rfind(b">", 0, at) and not _in_script(raw, at):
+            return at
+    paragraphs = list(_LONG_P.finditer(raw))
+    longest = max(paragraphs, key=lambda m: len(m.group(1)), default=None)
+    return longest.start(1) if longest else None
+
+
+def _in_script(raw: bytes, at: int) -> bool:
+    lower = raw[:at].lower()
+    return lower.rfind(b"<script") > lower.rfind(b"</script")
 
 
 def load_sources(benchmarks: Path) -> list[SourcePage]:
@@ -112,7 +133,7 @@ def load_sources(benchmarks: Path) -> list[SourcePage]:
             if not path.exists() or not MIN_BYTES <= path.stat().st_size <= MAX_BYTES:
                 continue
             origin = record.get("url") or f"https://source-{n}.invalid/"
-            page = SourcePage.from_html(path.read_bytes(), origin)
+            page = SourcePage.from_html(path.read_bytes(), origin, record.get("body") or "")
             if page is not None:
                 sources.append(page)
     if not sources:

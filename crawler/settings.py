@@ -157,7 +157,7 @@ CONCURRENT_ITEMS = 8
 # measured download latency). NEWS_READ_BACKLOG > 0 fixes the limit instead.
 NEWS_READ_GATE_ENABLED = True
 NEWS_READ_BACKLOG = 0
-NEWS_READ_BACKLOG_PER_WORKER = 2
+NEWS_READ_BACKLOG_PER_WORKER = 4
 # Reactor lag (max and p99 delay of a timer on the reactor thread) in the stats; for benchmarks.
 NEWS_REACTOR_LAG_ENABLED = False
 NEWS_REACTOR_LAG_INTERVAL = 0.01
