@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
@@ -164,6 +165,10 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure: Any) -> None:
         """Count a request that failed after retries; the run summary reports it per site."""
         request = failure.request
+        if failure.check(IgnoreRequest):
+            # robots.txt or a policy said no: not a failure of the site.
+            self.crawler.stats.inc_value("spider/request_ignored")
+            return
         site = self.site_for(request.url)
         self.crawler.stats.inc_value("spider/request_failed")
         if site is not None:

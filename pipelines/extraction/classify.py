@@ -55,7 +55,17 @@ _LISTING_SEGMENTS = {
     "zhuanti",
     "lanmu",
 }
+# Leaf names of listing pages: "index_2", "node_12", "list-3", "channel_5", "default".
+_LISTING_STEM = re.compile(
+    r"^(index|default|home|list|node|channel|column|category|cat|tag|section|more)([_-]?\d+)*$",
+    re.I,
+)
 _LISTING_QUERY = re.compile(r"(^|&)(page|p|pg|paged|start|offset|q|query|s|keyword|tag|cat)=", re.I)
+# A query naming one document ("?idx=8576", "?id=123&page=1") points at an article.
+_ID_QUERY = re.compile(
+    r"(^|&)(id|idx|aid|articleid|article_id|newsid|news_id|docid|doc_id|contentid|sn|no|story|storyid|nid|tid)=\w*\d{3,}",
+    re.I,
+)
 
 
 @dataclass
@@ -77,12 +87,13 @@ def url_shape(url: str) -> tuple[int, list[str]]:
         return -3, ["url:home"]
     leaf = segments[-1].lower()
     stem = re.sub(r"\.\w+$", "", leaf)
-    if stem in {"index", "default", "home", "list"} or any(
-        s.lower() in _LISTING_SEGMENTS for s in segments
-    ):
+    if _LISTING_STEM.match(stem) or any(s.lower() in _LISTING_SEGMENTS for s in segments):
         points -= 2
         signals.append("url:listing-segment")
-    if parts.query and _LISTING_QUERY.search(parts.query):
+    if parts.query and _ID_QUERY.search(parts.query):
+        points += 1
+        signals.append("url:id-query")
+    elif parts.query and _LISTING_QUERY.search(parts.query):
         points -= 2
         signals.append("url:listing-query")
     if _DATE_PATH.search(path):
@@ -113,6 +124,8 @@ def classify(
     dominant_words: int,
     has_date: bool,
     teaser_links: int,
+    headline_lines: int = 0,
+    headline_share: float = 0.0,
 ) -> Verdict:
     """Weigh the evidence; an article needs a body and positive points."""
     from pipelines.extraction.metadata import ARTICLE_TYPES, LISTING_TYPES
@@ -131,20 +144,24 @@ def classify(
     elif ld_types & LISTING_TYPES:
         points -= 1
         signals.append("ld:listing")
-    if dominant_words >= 150:
+    body = max(body_words, dominant_words)
+    if body >= 150:
         points += 2
-        signals.append("text:dominant-block")
-    elif dominant_words >= 60:
+        signals.append("text:long")
+    elif body >= 60:
         points += 1
-        signals.append("text:block")
+        signals.append("text:medium")
     else:
         points -= 2
-        signals.append("text:no-block")
+        signals.append("text:short")
     if has_date:
         points += 1
         signals.append("date")
-    if teaser_links >= 12 and dominant_words < 150:
+    if teaser_links >= 12 and dominant_words < 60:
         points -= 2
         signals.append("links:many-teasers")
+    if headline_lines >= 2 and headline_share >= 0.4:
+        points -= 3
+        signals.append("text:headline-list")
     is_article = points >= 2 and body_words >= 30
     return Verdict(is_article, points, signals)

@@ -1,7 +1,7 @@
 """A page's links, read from the tree the reader already parsed (the spider parses nothing).
 
 One pass over the page's ``<a>`` and ``<area>`` elements gives both the URLs the crawl
-follows and the teaser-link count the article/listing decision uses.
+follows and the headline-like anchors the article/listing decision uses.
 """
 
 from __future__ import annotations
@@ -12,37 +12,41 @@ from urllib.parse import urljoin, urlsplit
 from lxml.html import HtmlElement
 
 # Anchor text at least this long (whitespace collapsed) reads like a headline: a teaser.
-TEASER_TEXT_CHARS = 8
+HEADLINE_CHARS = 8
 _SCHEMES = ("http://", "https://")
 
 
 @dataclass
 class PageLinks:
     """``follow``: absolute http(s) URLs, unique, in page order, fragments dropped, resolved
-    against ``<base href>`` like a browser; ``teasers``: same-host links with headline-like text
-    (resolved against the page URL, as before links were collected here)."""
+    against ``<base href>`` like a browser; ``headlines``: anchor texts (8+ characters) of
+    links to another page of the same host (resolved against the page URL)."""
 
     follow: list[str] = field(default_factory=list)
-    teasers: int = 0
+    headlines: set[str] = field(default_factory=set)
 
 
 def read_links(tree: HtmlElement, url: str) -> PageLinks:
-    """The page's links and teaser count in one pass; call before chrome is pruned."""
+    """The page's links and headline anchors in one pass; call before chrome is pruned."""
     base = _base_href(tree, url)
     host = urlsplit(url).netloc
     links = PageLinks()
     seen: set[str] = set()
     for a in tree.iter("a", "area"):
         href = (a.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+        if not href:
+            continue
+        if a.tag == "a":
+            headline = _headline(a, href, url, host)
+            if headline:
+                links.headlines.add(headline)
+        if href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
         target = href if href.startswith(_SCHEMES) else urljoin(base, href)
         target = target.split("#", 1)[0]
         if target.startswith(_SCHEMES) and target not in seen:
             seen.add(target)
             links.follow.append(target)
-        if a.tag == "a" and _is_teaser(a, href, url, host):
-            links.teasers += 1
     return links
 
 
@@ -51,10 +55,11 @@ def _base_href(tree: HtmlElement, url: str) -> str:
     return urljoin(url, base.get("href").strip()) if base is not None else url
 
 
-def _is_teaser(a: HtmlElement, href: str, url: str, host: str) -> bool:
-    if len(" ".join(a.text_content().split())) < TEASER_TEXT_CHARS:
-        return False
+def _headline(a: HtmlElement, href: str, url: str, host: str) -> str | None:
+    """The link's text if it reads like a headline of another page of this host."""
+    text = " ".join(a.text_content().split())
+    if len(text) < HEADLINE_CHARS:
+        return None
     parts = urlsplit(href if href.startswith(_SCHEMES) else urljoin(url, href))
-    return (
-        parts.scheme in ("http", "https") and parts.netloc == host and parts.path not in ("", "/")
-    )
+    on_host = parts.scheme in ("http", "https") and parts.netloc == host
+    return text if on_host and parts.path not in ("", "/") else None

@@ -200,12 +200,19 @@ def headings(tree: HtmlElement) -> list[str]:
 _NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|；|/|\band\b|&|\s{2,}|\s+(?=[\u4e00-\u9fff]))\s*")
 
 
+# Role words around CJK names: "记者 张三 通讯员 李四" names two people, neither "记者" nor "通讯员".
+_CJK_ROLES = re.compile(
+    r"(本报|特约|实习)?(记者|通讯员|实习生|摄影|摄|作者|编辑|撰稿)\s*[:：/]?|^文\s*[:：/]\s*"
+)
+
+
 def split_names(text: str) -> list[str]:
     """ "Jane Doe and John Roe" -> two names; "张三 李四" or "张三、李四" -> two names."""
-    text = re.sub(r"^(?:by|par|von|文|作者|记者)\s*[:：/]?\s*", "", text.strip(), flags=re.I)
+    text = re.sub(r"^(?:by|par|von)\s+", "", text.strip(), flags=re.I)
+    text = _CJK_ROLES.sub(" ", text)
     names = []
     for part in _NAME_SPLIT.split(text):
-        part = part.strip(" .·|()（）【】[]")
+        part = part.strip(" .·|()（）【】[]:：")
         if part and len(part) <= 60 and not part.lower().startswith("http"):
             names.append(part)
     return names
@@ -439,3 +446,20 @@ def byline_names(tree: HtmlElement) -> list[str]:
         names = [n for n in split_names(text) if _NAME_LIKE.match(n)]
         found.extend(names)
     return unique(found)
+
+
+_DATELINE_AUTHOR = re.compile(
+    r"(?:作者|记者|文|撰稿|采写)\s*[:：/]\s*(?P<v>[\u4e00-\u9fff·]{2,5}(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}){0,3})"
+    r"|\bby\s+(?P<en>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}){0,3})"
+)
+
+
+def dateline_authors(lines: list[str]) -> list[str]:
+    """Authors named in the short info lines under a headline ("来源：… 作者：张三")."""
+    for line in lines:
+        if len(line) > 160:
+            continue
+        match = _DATELINE_AUTHOR.search(line)
+        if match:
+            return split_names(match.group("v") or match.group("en"))
+    return []

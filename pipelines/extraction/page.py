@@ -99,7 +99,12 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     )
     links = read_links(tree, url)
     reading.links = links.follow
-    markup_authors = md.byline_names(tree)
+    anchors = links.headlines
+    teaser_links = len(anchors)
+    dated = _visible_date_candidates(tree, page_lines, title)
+    markup_authors = md.byline_names(tree) or md.dateline_authors(
+        _after_headline(page_lines, title)
+    )
     removed = prune_chrome(tree, list(options.prune_xpaths))
     lines, block_words = _body_lines(tree, url, page_lines)
     cleaned = clean_lines(lines, title)
@@ -111,7 +116,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         or md.declared_language(tree, meta, ld)
         or md.detect_language(text or " ".join(page_lines[:50]))
     )
-    fields = _fields(tree, url, meta, ld, title, text, language, site_names, options)
+    fields = _fields(tree, url, meta, ld, title, text, language, site_names, options, dated)
     fields["authors"] = md.unique(fields["authors"] + cleaned.authors or markup_authors)
     fields["source"] = cleaned.source or fields.get("source")
     fields["editor"] = cleaned.editor
@@ -123,7 +128,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         fields["word_count"],
         block_words,
         bool(fields["published"]),
-        links.teasers,
+        teaser_links,
+        *_headline_lines(cleaned.lines, anchors),
     )
     reading.signals = verdict.signals
     if len(text) < options.min_text_chars:
@@ -168,6 +174,38 @@ def _page_blocks(lines: list[str]) -> list[str]:
     return keys
 
 
+def _headline_lines(lines: list[str], anchors: set[str]) -> tuple[int, float]:
+    """Teaser-list evidence: how many body lines begin with another page's headline (or are
+    cut-short teasers), and the share of the body's characters in those lines and the two
+    short lines after each (the teaser sentence, its author or date)."""
+    count, chars, follow = 0, 0, 0
+    for line in lines:
+        cell = line.lstrip("|-*•· ")
+        if len(cell) <= 240 and (_TRUNCATED.search(cell) or _starts_with_anchor(cell, anchors)):
+            count += 1
+            chars += len(cell)
+            follow = 2
+        elif follow and len(cell) <= 240:
+            chars += len(cell)
+            follow -= 1
+        else:
+            follow = 0
+    total = sum(len(line) for line in lines) or 1
+    return count, chars / total
+
+
+def _starts_with_anchor(line: str, anchors: set[str]) -> bool:
+    """The line begins with a link's text, or is the start of a link wrapping title + teaser."""
+    return any(
+        line.startswith(a) if len(a) <= len(line) else len(line) >= 8 and a.startswith(line)
+        for a in anchors
+    )
+
+
+# A teaser's first sentence cut short: "... one of college hockey's ..." / "国家税务…".
+_TRUNCATED = re.compile(r"(\.\.\.|…|⋯)\s*(\S{0,12}\s*)?\|?\s*$")
+
+
 def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[list[str], int]:
     """trafilatura's body, or the densest block when trafilatura has nothing or the whole page."""
     block = best_block(tree)
@@ -209,6 +247,7 @@ def _fields(
     language: str | None,
     site_names: list[str],
     options: ReadOptions,
+    dated: list[str],
 ) -> dict[str, Any]:
     ld = ld or {}
     tz = md.timezone_for(language, options.timezone_hint)
@@ -233,8 +272,7 @@ def _fields(
             ),
             tz,
         )
-        or next((d for d in (md.parse_iso(t, tz) for t in md.time_elements(tree)) if d), None)
-        or _date_from_lines(tree, tz)
+        or _first_date(dated, tz)
     )
     modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
         md.first_meta(
@@ -290,14 +328,47 @@ def _fields(
     }
 
 
-def _date_from_lines(tree: HtmlElement, tz: Any) -> str | None:
-    """A dateline near the headline: the first short line holding a date."""
-    body = tree.find("body")
-    if body is None:
+def _visible_date_candidates(
+    tree: HtmlElement, page_lines: list[str], title: str | None
+) -> list[str]:
+    """Visible date sources, most trustworthy first: what follows the headline, then the rest.
+
+    A masthead often prints today's date above the headline on every page; the article's own
+    date is the first one after its headline.
+    """
+    head = _headline_element(tree, title)
+    after_head: list[str] = []
+    if head is not None:
+        after_head += [
+            t.get("datetime") or t.text_content()
+            for t in head.xpath("following::time[position()<=2]")
+        ]
+    after_head += [line for line in _after_headline(page_lines, title, 14) if len(line) <= 160]
+    anywhere = md.time_elements(tree) + [line for line in page_lines[:80] if len(line) <= 160]
+    return after_head + anywhere
+
+
+def _after_headline(page_lines: list[str], title: str | None, count: int = 6) -> list[str]:
+    start = next((i for i, line in enumerate(page_lines) if title and title in line), None)
+    return page_lines[start + 1 : start + 1 + count] if start is not None else []
+
+
+def _headline_element(tree: HtmlElement, title: str | None) -> HtmlElement | None:
+    if not title:
         return None
-    for line in render_lines(body)[:80]:
-        if len(line) <= 120:
-            found = md.date_in_text(line, tz)
-            if found:
-                return found
+    for el in tree.iter("h1", "h2", "h3"):
+        if title in re.sub(r"\s+", " ", el.text_content()):
+            return el
+    return None
+
+
+def _first_date(candidates: list[str], tz: Any) -> str | None:
+    for text in candidates:
+        found = (
+            md.parse_iso(text, tz)
+            if re.match(r"^\s*\d{4}-\d\d-\d\d", text)
+            else md.date_in_text(text, tz)
+        )
+        if found:
+            return found
     return None
