@@ -99,7 +99,10 @@ def _report(args, portal, total_pages, result, served, ours: Timing, plain: Timi
         ("responses / articles exported", f"{responses} / {articles}"),
         ("crawl time (engine) / process wall", f"{elapsed:.1f} s / {result.wall_seconds:.1f} s"),
         ("END-TO-END articles/s", f"{e2e:.1f}  (pages/s {responses / elapsed:.1f})"),
-        ("CPU ms per page (main+workers)", f"{1000 * result.cpu_seconds / max(responses, 1):.1f}"),
+        ("CPU ms per page (main+workers)",
+         f"{1000 * result.cpu_seconds / max(responses, 1):.1f}  (main process "
+         f"{1000 * result.main_cpu_seconds / max(responses, 1):.1f}; cores busy "
+         f"{result.cpu_seconds / result.wall_seconds:.2f} of {cores()})"),
         ("peak RSS, all crawl processes", f"{result.peak_rss / MB:.0f} MB"),
     ]  # fmt: skip
     if result.rss_at_mark is not None and portal.articles > RSS_MARK:

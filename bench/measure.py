@@ -32,6 +32,7 @@ class CrawlResult:
     returncode: int
     wall_seconds: float
     cpu_seconds: float
+    main_cpu_seconds: float
     peak_rss: int
     rss_at_mark: int | None
     stats: dict[str, Any]
@@ -68,6 +69,7 @@ def crawl(start_url: str, max_pages: int, out: Path, mark: int, extra: list[str]
         returncode=process.returncode,
         wall_seconds=wall,
         cpu_seconds=_children_cpu() - cpu_before + others_cpu,
+        main_cpu_seconds=_children_cpu() - cpu_before,
         peak_rss=peak,
         rss_at_mark=at_mark,
         stats=stats,
