@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import lxml.etree
 from lxml.html import HtmlElement
 
 from pipelines.cleaning.rules import CHROME_TAGS, CHROME_TOKENS
@@ -37,6 +38,15 @@ def _tokens(raw: str) -> frozenset[str]:
     return frozenset(t.lower() for t in _TOKEN_SPLIT.split(raw) if t)
 
 
+# Elements that can be chrome: a chrome tag, or a class/id to match tokens against. Selected in
+# C, in document order, so most of a page's elements never become Python objects.
+_chrome_candidates = lxml.etree.XPath(
+    "descendant-or-self::*[@class or @id or "
+    + " or ".join(f"self::{tag}" for tag in sorted(CHROME_TAGS))
+    + "]"
+)
+
+
 def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Counter[str]:
     """Remove chrome containers in place; returns the reasons and how often each applied."""
     removed: Counter[str] = Counter()
@@ -46,8 +56,8 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     total = len(_text(body)) or 1
     protected = _protected(tree)
     doomed: list[tuple[HtmlElement, str]] = []
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el in protected:
+    for el in _chrome_candidates(body):
+        if el in protected:
             continue
         reason = CHROME_TAGS.get(el.tag)
         if reason is None:
