@@ -27,8 +27,11 @@ test: venv system-deps
 demo: venv
 	bin/demo
 
+# Text quality on every benchmark folder (pages/ + truth.jsonl) in $(BENCHMARKS): plain
+# trafilatura and our reader side by side; one JSON object per page in output/eval-items.jsonl.
 eval: venv
-	$(BIN)/scrapy evaluate $(wildcard $(BENCHMARKS)/*/) --items output/eval-items.jsonl
+	@test -n "$(wildcard $(BENCHMARKS)/*/truth.jsonl)" || { echo "no benchmarks in $(BENCHMARKS) (set BENCHMARKS=...)"; exit 2; }
+	$(BIN)/scrapy evaluate $(dir $(wildcard $(BENCHMARKS)/*/truth.jsonl)) --items output/eval-items.jsonl
 
 bench: venv
 	$(BIN)/python -m bench --benchmarks $(BENCHMARKS) $(BENCH_ARGS)

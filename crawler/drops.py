@@ -21,3 +21,12 @@ class Rejected(DropItem):
         self.reason = reason
         self.url = url
         self.details = details
+
+
+class Unchanged(DropItem):
+    """An article an earlier run delivered, fetched again with the same text: nothing new."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__(f"unchanged since an earlier run: {url}", log_level="DEBUG")
+        self.reason = "unchanged"
+        self.url = url

@@ -22,7 +22,19 @@ def run_failure(stats: dict[str, Any]) -> str | None:
         return str(stats["run/startup_error"])
     if not stats.get("response_received_count"):
         return "no page was fetched"
-    failed_sites = stats.get("run/failed_sites")
+    failed_sites = stats.get("run/failed_sites") or ", ".join(sites_that_failed(stats))
     if failed_sites:
         return f"every request failed for: {failed_sites}"
     return None
+
+
+def sites_that_failed(stats: dict[str, Any]) -> list[str]:
+    """Sites with failed requests and not one successful response (robots.txt aside)."""
+    prefix = "spider/request_failed/"
+    return sorted(
+        key[len(prefix) :]
+        for key, count in stats.items()
+        if key.startswith(prefix)
+        and count
+        and not stats.get(f"spider/response_ok/{key[len(prefix) :]}")
+    )

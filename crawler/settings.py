@@ -51,8 +51,10 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "crawler.extensions.rejects.RejectsFile": 10,
-    "crawler.extensions.reactorlag.ReactorLag": 20,
-    "crawler.extensions.statsfile.StatsFile": 30,
+    "crawler.extensions.statekeeper.StateKeeper": 20,
+    "crawler.extensions.runsummary.RunSummary": 30,
+    "crawler.extensions.reactorlag.ReactorLag": 40,
+    "crawler.extensions.statsfile.StatsFile": 50,
 }
 DOWNLOADER_MIDDLEWARES = {
     # Last before the download itself: holds requests while the reader pool is full.
@@ -132,6 +134,11 @@ NEWS_EXTRACT_MAX_CHARS = 5_000_000
 # Minimum body length for an article: shorter bodies are rejected as "no usable body".
 NEWS_MIN_TEXT_CHARS = 80
 
+# --- Quality (text extraction and cleaning) ------------------------------------------------------
+# The page reader (dotted path): extraction + page-level cleaning, called by the crawl's worker
+# processes and by `scrapy evaluate`, so the evaluation measures exactly what the crawl exports.
+NEWS_PAGE_READER = "pipelines.extraction.read_page"
+
 # --- Cleaning -----------------------------------------------------------------------------------
 # Site-template learning: a block seen on this share of a site's pages is template.
 NEWS_TEMPLATE_ENABLED = True
@@ -144,6 +151,38 @@ NEWS_TEMPLATE_HOLD_SECONDS = 10.0
 NEWS_TEMPLATE_MAX_BLOCKS = 5000
 # Where learned templates persist between runs ("" = not persisted).
 NEWS_TEMPLATE_STORE = "state/templates.json"
+
+# --- Scheduled runs: discovery, incremental state, deduplication, atomic output ---------------
+# Sitemaps listed in robots.txt (Sitemap: lines) are read for every site.
+NEWS_DISCOVER_ROBOTS_SITEMAPS = True
+# Feeds a start page announces with <link rel="alternate" type="application/rss+xml"> are read.
+NEWS_DISCOVER_FEEDS = True
+# Sitemaps, sitemap-index children and feeds read per site at most (bounds index recursion).
+NEWS_MAX_DOCUMENTS_PER_SITE = 200
+# The incremental state store: delivered articles (canonical URL, fingerprint, first/last
+# seen, ETag, Last-Modified) and the delivery records of each run's files.
+# "auto": on for scheduled runs (no -o/-O: per-run files under output/), off for a one-off
+# crawl into a named feed; True/False force it.
+NEWS_STATE_ENABLED = "auto"
+NEWS_STATE_BACKEND = "crawler.state.sqlite.SQLiteStateStore"
+NEWS_STATE_PATH = "state/news.sqlite"
+# Near-duplicate text: SimHash over 3-token shingles; texts within this many of 64 bits are
+# one story. Manku et al. (2007) use 3 for whole web pages; news bodies are shorter: on 200
+# 200-word test articles, one added sentence moved 4.2 bits on average (90th percentile 7),
+# 2000 pairs of unrelated ones were 16+ bits apart, so 6 (catches 88% of those edits). Lookups cost ~n*(k+1)/2**(64/(k+1)) compares.
+NEWS_NEAR_DUPLICATES_ENABLED = True
+NEWS_NEAR_DUPLICATE_BITS = 6
+# SimHashes kept in memory (this run's and the most recent runs' articles).
+NEWS_NEAR_DUPLICATE_MEMORY = 100_000
+# Local feed files are written as <file>.part and renamed into place when the run ends
+# ("" is a plain path, "file" a file:// URI).
+FEED_STORAGES = {
+    "": "crawler.feedstorage.AtomicFileFeedStorage",
+    "file": "crawler.feedstorage.AtomicFileFeedStorage",
+}
+# A JSON summary of the run (per site: pages, articles, updates, duplicates, rejects, errors,
+# duration) beside the feed, <run>.summary.json.
+NEWS_RUN_SUMMARY_ENABLED = True
 
 # --- Throughput ---------------------------------------------------------------------------------
 # The reader's workers return each page's links (page_read signal) and the spider follows them,

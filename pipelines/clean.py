@@ -62,7 +62,9 @@ class CleaningPipeline:
             self.templates.save(self.store)
 
     def page_read(self, site: str, reading: Any) -> None:
-        if not self.enabled or not reading.blocks:
+        """Count the blocks of article pages only: a teaser repeated on many listing pages
+        must not make that story's own first sentence look like template."""
+        if not self.enabled or not reading.blocks or reading.kind != "article":
             return
         self.templates.observe(site, reading.blocks)
         if self.templates.pages(site) >= self.hold_pages:

@@ -1,37 +1,135 @@
-"""Deduplication stage: one article is exported once per run, however many URLs carry it."""
+"""Deduplication stage: one article is exported once, however many URLs or sites carry it.
+
+In order: the same URL identity (``crawler.canonical.url_key`` of the canonical URL or the
+fetch URL) or exact text already exported in this run -> duplicate; an article an earlier
+run delivered with the same text -> unchanged (dropped quietly), with other text -> an
+update; text within a few SimHash bits of another article of this run or of the recent
+runs (syndication, the same story under two URLs) -> near duplicate.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 
-from crawler.drops import Rejected
+from crawler.canonical import url_key
+from crawler.drops import Rejected, Unchanged
 from crawler.items import ArticleItem
+from crawler.state import ArticleState, KnownArticle, StateStore, store_for
+from pipelines.similarity import SimHashIndex, simhash
+
+
+@dataclass(frozen=True)
+class DedupeSettings:
+    near_enabled: bool
+    max_distance: int
+    capacity: int
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> DedupeSettings:
+        return cls(
+            near_enabled=settings.getbool("NEWS_NEAR_DUPLICATES_ENABLED"),
+            max_distance=settings.getint("NEWS_NEAR_DUPLICATE_BITS"),
+            capacity=settings.getint("NEWS_NEAR_DUPLICATE_MEMORY"),
+        )
+
+
+def remembered(error: Rejected, state: ArticleState) -> Rejected:
+    """A duplicate's own URL is remembered too (when the run delivers), so the next runs do
+    not fetch it again; the state store reads ``state`` off the exception."""
+    error.state = state
+    return error
 
 
 class DedupePipeline:
-    """Drops an article whose canonical URL or exact text was already exported in this run."""
+    """Drops duplicates and unchanged articles; marks changed ones ``is_update``."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, config: DedupeSettings) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
-        self._by_url: dict[str, str] = {}
+        self.config = config
+        self.store: StateStore | None = None
+        self.index = SimHashIndex(config.capacity, config.max_distance)
+        self._by_key: dict[str, str] = {}
         self._by_fingerprint: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
-        return cls(crawler)
+        return cls(crawler, DedupeSettings.from_settings(crawler.settings))
+
+    def open_spider(self) -> None:
+        self.store = store_for(self.crawler)
+        if self.store is not None and self.config.near_enabled:
+            for value, key, url in self.store.recent_simhashes(self.config.capacity):
+                self.index.add(value, key, url)
+            self.stats.set_value("dedup/index_loaded", len(self.index))
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        canonical = item.get("canonical_url") or item["url"]
-        original = self._by_url.get(canonical) or self._by_fingerprint.get(
-            item.get("fingerprint", "")
-        )
+        url = item["url"]
+        key = url_key(item.get("canonical_url") or url)
+        aliases = tuple({url_key(url)} - {key})
+        value = simhash(item["text"])
+        state = self._state(item, key, aliases, value)
+        self._drop_if_seen_in_run(item, key, aliases, state)
+        known = self._known(key, aliases)
+        if known is not None and known.fingerprint == item["fingerprint"]:
+            self.stats.inc_value("incremental/unchanged")
+            raise Unchanged(url)
+        own = frozenset({key, *aliases, *([known.canonical_key] if known else [])})
+        if self.config.near_enabled:
+            match = self.index.nearest(value, exclude=own)
+            if match is not None:
+                self.stats.inc_value("dedup/near_duplicates")
+                error = Rejected(
+                    "near duplicate", url, duplicate_of=match.url, distance=match.distance
+                )
+                raise remembered(error, state)
+            self.index.add(value, key, url)
+        item["is_update"] = known is not None
+        if known is not None:
+            self.stats.inc_value("incremental/updates")
+        for k in (key, *aliases):
+            self._by_key[k] = url
+        self._by_fingerprint[item["fingerprint"]] = url
+        item._state = state
+        return item
+
+    def _drop_if_seen_in_run(
+        self, item: ArticleItem, key: str, aliases: tuple[str, ...], state: ArticleState
+    ) -> None:
+        original = next(
+            (self._by_key[k] for k in (key, *aliases) if k in self._by_key), None
+        ) or self._by_fingerprint.get(item.get("fingerprint", ""))
         if original is not None:
             self.stats.inc_value("dedup/dropped")
-            raise Rejected("duplicate", item["url"], duplicate_of=original)
-        self._by_url[canonical] = item["url"]
-        self._by_fingerprint[item["fingerprint"]] = item["url"]
-        return item
+            raise remembered(Rejected("duplicate", item["url"], duplicate_of=original), state)
+
+    def _known(self, key: str, aliases: tuple[str, ...]) -> KnownArticle | None:
+        if self.store is None:
+            return None
+        for k in (key, *aliases):
+            known = self.store.seen(k)
+            if known is not None:
+                return known
+        return None
+
+    @staticmethod
+    def _state(item: ArticleItem, key: str, aliases: tuple[str, ...], value: int) -> ArticleState:
+        headers = getattr(item, "_headers", None) or {}
+        return ArticleState(
+            key=key,
+            url=item["url"],
+            canonical_url=item.get("canonical_url") or item["url"],
+            site=getattr(item, "_site", ""),
+            fingerprint=item["fingerprint"],
+            simhash=value,
+            fetched_at=item["fetched_at"],
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+            aliases=aliases,
+        )

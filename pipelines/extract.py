@@ -8,6 +8,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
 
 from crawler.drops import NotAnArticle, Rejected
 from crawler.items import ARTICLE_FIELDS, ArticleItem, PageItem
@@ -24,10 +25,12 @@ class ExtractionSettings:
     timeout: float
     max_chars: int
     min_text_chars: int
+    reader: str
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExtractionSettings:
         return cls(
+            reader=settings.get("NEWS_PAGE_READER"),
             workers=settings.getint("NEWS_EXTRACT_WORKERS"),
             timeout=settings.getfloat("NEWS_EXTRACT_TIMEOUT"),
             max_chars=settings.getint("NEWS_EXTRACT_MAX_CHARS"),
@@ -49,7 +52,8 @@ class ExtractionPipeline:
         return cls(crawler, ExtractionSettings.from_settings(crawler.settings))
 
     def open_spider(self) -> None:
-        self.pool = ReaderPool(self.config.workers, self.config.timeout)
+        reader = load_object(self.config.reader)
+        self.pool = ReaderPool(reader, self.config.workers, self.config.timeout)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -95,6 +99,7 @@ class ExtractionPipeline:
         article["fetched_at"] = item["fetched_at"]
         article._site = item["site"]
         article._blocks = reading.blocks
+        article._headers = item.get("headers") or {}  # ETag, Last-Modified for the state store
         for reason, count in reading.removed.items():
             self.stats.inc_value(f"cleaning/removed/{reason}", count)
         return article

@@ -10,12 +10,16 @@ import asyncio
 import logging
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from pipelines.extraction import PageReading, ReadOptions, read_page
+from pipelines.extraction import PageReading, ReadOptions
+
+# The reader: read_page or a function with its signature, named by NEWS_PAGE_READER.
+Reader = Callable[[str, str, ReadOptions], PageReading]
 
 logger = logging.getLogger(__name__)
 
@@ -23,9 +27,9 @@ logger = logging.getLogger(__name__)
 TASKS_PER_WORKER = 500
 
 
-def _warm_up() -> None:
+def _warm_up(reader: Reader) -> None:
     """Import and exercise the reader once so the first real page pays no start-up cost."""
-    read_page("<html><body><p>warm up</p></body></html>", "http://localhost/")
+    reader("<html><body><p>warm up</p></body></html>", "http://localhost/", ReadOptions())
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
@@ -50,19 +54,21 @@ def pool_size(configured: int) -> int:
 class ReaderPool:
     """Reads pages in worker processes; ``read`` is awaitable from the reactor thread."""
 
-    def __init__(self, workers: int, timeout: float) -> None:
+    def __init__(self, reader: Reader, workers: int, timeout: float) -> None:
+        self.reader = reader
         self.workers = pool_size(workers)
         self.timeout = timeout
         self._pool = ProcessPool(
             max_workers=self.workers,
             max_tasks=TASKS_PER_WORKER,
             initializer=_warm_up,
+            initargs=(reader,),
             context=worker_context(),
         )
 
     async def read(self, html: str, url: str, options: ReadOptions) -> PageReading:
         """The page's reading, or a reject reading on timeout or a crashed worker."""
-        future = self._pool.schedule(read_page, args=(html, url, options), timeout=self.timeout)
+        future = self._pool.schedule(self.reader, args=(html, url, options), timeout=self.timeout)
         try:
             return await asyncio.wrap_future(future)
         except FutureTimeout:

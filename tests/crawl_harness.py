@@ -97,7 +97,9 @@ def crawl_command(
         "start_urls=" + ",".join(start_urls),
     ]
     cmd += ["-O", f"{out}:jsonlines", "-s", f"NEWS_REJECTS_FILE={rejects}"]
-    for key, value in {**FAST_SETTINGS, **settings}.items():
+    # Each crawl starts from an empty incremental state of its own (no article known).
+    isolated = {"NEWS_STATE_PATH": out.parent / "state.sqlite"}
+    for key, value in {**FAST_SETTINGS, **isolated, **settings}.items():
         cmd += ["-s", f"{key}={value}"]
     return [*cmd, *extra_args]
 

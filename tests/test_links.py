@@ -25,12 +25,11 @@ def test_links_are_absolute_unique_without_fragments_and_schemes_we_cannot_fetch
         "https://other.example/x",
         "http://127.0.0.1:8000/map-target",
     ]
-    # Same-host links with headline-like text (as the classifier has always counted them, an
-    # in-page "#top" link included); the nav's short labels and off-site links don't count.
+    # Same-host links with headline-like text; the nav's short labels, in-page and off-site
+    # links don't count.
     assert links.headlines == {
         "A long teaser headline for the first story",
         "A long teaser headline, again",
-        "Back to top",
     }
 
 

@@ -12,6 +12,7 @@ from collections import Counter
 
 from w3lib.encoding import html_to_unicode
 
+from crawler.benchmark import score_page
 from demo.builder import build_portal
 from demo.templates import TEMPLATES
 from pipelines.extraction import read_page
@@ -65,6 +66,10 @@ def check(template: str, seed: int, verbose: bool) -> Counter[str]:
             score["chrome left"] += 1
             if verbose:
                 print("  CHROME", url, left[:4])
+        page_f1 = score_page("\n".join(expected.paragraphs), f["text"], cjk=expected.language == "zh").f1
+        score["f1 x1000"] += round(page_f1 * 1000)
+        if page_f1 < 0.95 and verbose:
+            print("  F1", round(page_f1, 3), url)
         missing = [p for p in expected.paragraphs if p[:30] not in f["text"]]
         if missing:
             score["paragraph missing"] += 1
@@ -78,7 +83,9 @@ def main(argv: list[str]) -> None:
     seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else 0
     names = [a for a in argv if a in TEMPLATES] or list(TEMPLATES)
     for name in names:
-        print(name, dict(check(name, seed, verbose)))
+        result = check(name, seed, verbose)
+        result["mean f1 x1000"] = result.pop("f1 x1000", 0) // max(1, result["articles"])
+        print(name, dict(result))
 
 
 if __name__ == "__main__":

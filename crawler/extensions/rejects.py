@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -12,7 +14,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.drops import NotAnArticle
+from crawler.drops import NotAnArticle, Unchanged
+from crawler.state import store_for
 
 logger = logging.getLogger(__name__)
 
@@ -26,7 +29,10 @@ def rejects_path_for(feed_uri: str) -> Path | None:
 
 
 class RejectsFile:
-    """Writes one JSON line per rejected page: url, reason, details, time."""
+    """Writes one JSON line per rejected page: url, reason, details, time.
+
+    Like the feed, the file is written as ``<path>.part`` and renamed into place at the end.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -49,11 +55,11 @@ class RejectsFile:
         for uri in feeds:
             path = rejects_path_for(str(uri))
             if path is not None:
-                return Path(str(path) % _uri_params(crawler))
+                return Path(str(path) % uri_params(crawler))
         return Path("output") / "rejects.jsonl"
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
-        if isinstance(exception, NotAnArticle):
+        if isinstance(exception, (NotAnArticle, Unchanged)):
             return
         record = {
             "url": getattr(exception, "url", None) or _get(item, "url"),
@@ -66,16 +72,36 @@ class RejectsFile:
     def write(self, record: dict[str, Any]) -> None:
         """Append one record; also used by components that reject before the pipelines."""
         if self._file is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
+            self._file = self._open()
         self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
         self._file.flush()
         self.crawler.stats.inc_value("rejects/written")
 
+    @property
+    def part(self) -> Path:
+        return self.path.with_name(self.path.name + ".part")
+
+    def _open(self) -> IO[str]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        store = store_for(self.crawler)
+        if store is not None:
+            store.register_file(_run_id(self.crawler), str(self.part), str(self.path))
+        if self.path.exists():
+            shutil.copyfile(self.path, self.part)  # an explicit rejects file is appended to
+        return self.part.open("a", encoding="utf-8")
+
     def close(self, spider: Any) -> None:
         if self._file is not None:
             self._file.close()
+            os.replace(self.part, self.path)
+            store = store_for(self.crawler)
+            if store is not None:
+                store.mark_delivered(_run_id(self.crawler), str(self.path))
             logger.info("rejects written to %s", self.path)
+
+
+def _run_id(crawler: Crawler) -> str:
+    return str(getattr(crawler.spider, "run_id", "run"))
 
 
 def _get(item: Any, key: str) -> Any:
@@ -85,7 +111,7 @@ def _get(item: Any, key: str) -> Any:
         return None
 
 
-def _uri_params(crawler: Crawler) -> dict[str, str]:
+def uri_params(crawler: Crawler) -> dict[str, str]:
     """The same %(name)s / %(time)s values Scrapy fills into feed URIs."""
     spider = crawler.spider
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat().replace(":", "-")

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from crawler.sites import InvalidURL, checked_url
+from crawler.discovery import parse_since
+from crawler.sites import InvalidURL, Site, checked_url
+from crawler.sitesfile import SitesFileError, load_sites_file
 
 KNOWN_ARGUMENTS = {
     "start_urls": "comma-separated start URLs, one site per host",
     "max_pages": "pages per site at most (a positive integer)",
+    "sites": "a sites file (TOML or YAML) listing the portals, see sites.example.toml",
+    "since": "skip sitemap/feed entries older than this date (YYYY-MM-DD)",
 }
 
 
@@ -21,6 +26,8 @@ class SpiderArgumentError(ValueError):
 class NewsArguments:
     start_urls: tuple[str, ...]
     max_pages: int | None
+    sites: tuple[Site, ...] = field(default=())
+    since: datetime | None = None
 
 
 def parse_arguments(args: dict[str, Any]) -> NewsArguments:
@@ -29,17 +36,37 @@ def parse_arguments(args: dict[str, Any]) -> NewsArguments:
     if unknown:
         known = ", ".join(sorted(KNOWN_ARGUMENTS))
         raise SpiderArgumentError(f"unknown argument {unknown[0]!r} (known: {known})")
+    sites = _sites_file(args.get("sites"))
+    since = _since(args.get("since"))
     raw = args.get("start_urls")
     if isinstance(raw, (list, tuple)):
         raw = ",".join(raw)
     urls = [u.strip() for u in (raw or "").split(",") if u.strip()]
-    if not urls:
-        raise SpiderArgumentError("no start URL: pass -a start_urls=URL[,URL...]")
+    if not urls and not sites:
+        raise SpiderArgumentError("no start URL: pass -a start_urls=URL[,URL...] or -a sites=FILE")
     try:
         checked = tuple(checked_url(u) for u in urls)
     except InvalidURL as exc:
         raise SpiderArgumentError(f"malformed start URL: {exc}") from None
-    return NewsArguments(checked, _positive_int(args.get("max_pages"), "max_pages"))
+    return NewsArguments(checked, _positive_int(args.get("max_pages"), "max_pages"), sites, since)
+
+
+def _sites_file(value: Any) -> tuple[Site, ...]:
+    if value is None or value == "":
+        return ()
+    try:
+        return tuple(load_sites_file(str(value)))
+    except SitesFileError as exc:
+        raise SpiderArgumentError(f"bad sites file: {exc}") from None
+
+
+def _since(value: Any) -> datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        return parse_since(str(value))
+    except ValueError:
+        raise SpiderArgumentError(f"since must be a date like 2025-01-01, got {value!r}") from None
 
 
 def _positive_int(value: Any, name: str) -> int | None:

@@ -1,21 +1,36 @@
-"""The ``news`` spider: crawls the sites the user named, follows their links, yields pages."""
+"""The ``news`` spider: crawls the sites the user named, follows their links, yields pages.
+
+Pages are found three ways, combined per site: links of listing pages, sitemaps (given, or
+listed in robots.txt; indexes, gzip, Google News) and RSS/Atom feeds (given, or announced by
+a start page's ``<link rel="alternate">``). Every found URL must belong to the site; article
+URLs a previous run delivered are not requested again (see ``crawler.incremental``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Iterator
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
 
+from crawler.canonical import clean_url, url_key
+from crawler.discovery import DiscoveryError, Entry, feed_links, parse_feed, parse_sitemap
+from crawler.discovery import robots_sitemaps as sitemaps_in_robots
+from crawler.incremental import REVALIDATE_META, IncrementalFilter
 from crawler.items import PageItem
 from crawler.signals import page_read
 from crawler.sites import Site, origin_of, sites_from_start_urls
 from crawler.spiders.arguments import parse_arguments
+from crawler.state import store_for
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 # Response headers the pipelines may use.
@@ -37,18 +52,24 @@ class NewsSpider(scrapy.Spider):
         args = parse_arguments(kwargs)
         super().__init__()
         self._args = args
-        # Names this run's files (feed, rejects, summary): UTC, sortable, safe in file names.
-        self.run_start = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        self._set_start(datetime.now(UTC))
+        self.since: datetime | None = args.since
         self.sites: list[Site] = []
         self._pages: dict[str, int] = {}
         self._seen: dict[str, set[str]] = {}
+        self._documents: dict[str, set[str]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         max_pages = spider._args.max_pages or settings.getint("NEWS_MAX_PAGES_PER_SITE")
-        spider.sites = sites_from_start_urls(list(spider._args.start_urls), max_pages)
+        for site in spider._args.sites:
+            if spider._args.max_pages or not site.max_pages:
+                site.max_pages = max_pages
+        spider.sites = list(spider._args.sites) + sites_from_start_urls(
+            list(spider._args.start_urls), max_pages
+        )
         spider.link_extractor = LinkExtractor(
             deny_extensions=settings.getlist("NEWS_SKIP_EXTENSIONS"),
             unique=True,
@@ -60,47 +81,203 @@ class NewsSpider(scrapy.Spider):
                 "." + ext.lower() for ext in settings.getlist("NEWS_SKIP_EXTENSIONS")
             )
             crawler.signals.connect(spider.follow_read_links, signal=page_read)
+        spider.robots_sitemaps = settings.getbool("NEWS_DISCOVER_ROBOTS_SITEMAPS")
+        spider.discover_feeds = settings.getbool("NEWS_DISCOVER_FEEDS")
+        spider.max_documents = settings.getint("NEWS_MAX_DOCUMENTS_PER_SITE")
+        spider._name_run_apart(settings.get("NEWS_DEFAULT_FEED"))
         return spider
 
+    def _name_run_apart(self, feed_template: str | None) -> None:
+        """Move the run's start on until no earlier run's file has this run's name."""
+        for _ in range(20):
+            if not feed_template:
+                return
+            path = Path(feed_template % {"name": self.name, "run_start": self.run_start})
+            if not any(p.exists() for p in (path, path.with_name(path.name + ".part"))):
+                return
+            time.sleep(0.25)
+            self._set_start(datetime.now(UTC))
+
+    def _set_start(self, started_at: datetime) -> None:
+        self.started_at = started_at
+        # Names this run's files (feed, rejects, summary): UTC, sortable, safe in file names.
+        self.run_start = started_at.strftime("%Y%m%dT%H%M%SZ")
+        # Identifies the run in the state store (two runs may start within one second).
+        self.run_id = f"{self.run_start}-{os.getpid()}"
+
     async def start(self) -> AsyncIterator[Any]:
+        store = store_for(self.crawler)
+        error = self.crawler.stats.get_value("run/startup_error")
+        if error:
+            self.logger.error("not crawling: %s", error)
+            return
+        self.incremental = IncrementalFilter(store, self.crawler.stats)
+        if self.since is None and store is not None:
+            self.since = store.last_successful_start()
+        if self.since is not None:
+            self.logger.info("sitemap and feed entries older than %s are skipped", self.since)
         for site in self.sites:
-            for url in site.start_urls:
-                request = self._request(site, url, dont_filter=True)
-                if request is not None:
-                    yield request
+            for request in self._site_start(site):
+                yield request
+
+    def _site_start(self, site: Site) -> Iterator[scrapy.Request]:
+        if self.robots_sitemaps:
+            origins = dict.fromkeys(
+                urlunsplit((urlsplit(u).scheme, urlsplit(u).netloc, "/robots.txt", "", ""))
+                for u in site.start_urls + site.feeds + site.sitemaps
+            )
+            for url in origins:
+                yield from self._document(site, url, self.parse_robots)
+        for url in site.sitemaps:
+            yield from self._document(site, url, self.parse_sitemap)
+        for url in site.feeds:
+            yield from self._document(site, url, self.parse_feed)
+        for url in site.start_urls:
+            request = self._request(site, url, dont_filter=True, start=True)
+            if request is not None:
+                yield request
 
     def site_for(self, url: str) -> Site | None:
         return next((s for s in self.sites if s.owns(url)), None)
 
-    def _request(self, site: Site, url: str, dont_filter: bool = False) -> scrapy.Request | None:
-        """A request for ``url`` if the site's page budget allows it and it is new."""
+    def _site(self, name: str) -> Site:
+        return next(s for s in self.sites if s.name == name)
+
+    # --- requests ----------------------------------------------------------------------
+    def _request(
+        self,
+        site: Site,
+        url: str,
+        dont_filter: bool = False,
+        start: bool = False,
+        changed: datetime | None = None,
+    ) -> scrapy.Request | None:
+        """A request for ``url`` if it is new in this run, unknown (or changed) and in budget."""
+        url = url if start else clean_url(url)
         seen = self._seen.setdefault(site.name, set())
-        key = url.split("#", 1)[0]
+        key = url_key(url)
         if key in seen:
             return None
-        if len(seen) >= site.max_pages:
-            self.crawler.stats.inc_value("spider/max_pages_reached")
-            return None
         seen.add(key)
-        return scrapy.Request(
-            key,
+        request = scrapy.Request(
+            url,
             callback=self.parse,
             errback=self.failed,
             dont_filter=dont_filter,
             cb_kwargs={"site_name": site.name},
+            meta={"news_start": start},
+        )
+        if not start and self.incremental.admit(request, changed) is None:
+            return None
+        if self._pages.get(site.name, 0) >= site.max_pages:
+            self.crawler.stats.inc_value("spider/max_pages_reached")
+            return None
+        self._pages[site.name] = self._pages.get(site.name, 0) + 1
+        return request
+
+    def _document(
+        self, site: Site, url: str, callback: Callable[..., Any]
+    ) -> Iterator[scrapy.Request]:
+        """A robots.txt, sitemap or feed request: always fetched, once per run, capped per site."""
+        documents = self._documents.setdefault(site.name, set())
+        if url in documents:
+            return
+        if len(documents) >= self.max_documents:
+            self.crawler.stats.inc_value("discovery/max_documents_reached")
+            return
+        documents.add(url)
+        meta: dict[str, Any] = {"news_document": callback.__name__}
+        if callback == self.parse_robots:
+            meta["handle_httpstatus_list"] = [404, 410]  # no robots.txt: no sitemaps listed
+        yield scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.failed,
+            dont_filter=True,
+            cb_kwargs={"site_name": site.name},
+            meta=meta,
         )
 
+    # --- callbacks ---------------------------------------------------------------------
     def parse(self, response: Response, site_name: str) -> Iterator[Any]:
-        site = next(s for s in self.sites if s.name == site_name)
+        site = self._site(site_name)
+        self._count_ok(site)
+        if response.status == 304 and response.meta.get(REVALIDATE_META):
+            self.crawler.stats.inc_value("incremental/not_modified")
+            return
         yield self._page_item(response, site)
-        if (
-            not self.links_from_reader
-            and isinstance(response, TextResponse)
-            and self._is_html(response)
-        ):
-            yield from self._follow(
-                (link.url for link in self.link_extractor.extract_links(response)), site
-            )
+        if isinstance(response, TextResponse) and self._is_html(response):
+            if not self.links_from_reader:
+                yield from self._follow(
+                    (link.url for link in self.link_extractor.extract_links(response)), site
+                )
+            if self.discover_feeds and response.meta.get("news_start"):
+                for url in feed_links(response.text, response.url):
+                    if site.owns(url):
+                        self.crawler.stats.inc_value("discovery/feeds_found")
+                        yield from self._document(site, url, self.parse_feed)
+
+    def parse_robots(self, response: Response, site_name: str) -> Iterator[scrapy.Request]:
+        site = self._site(site_name)
+        text = (
+            response.text if isinstance(response, TextResponse) and response.status == 200 else ""
+        )
+        for url in sitemaps_in_robots(text, response.url):
+            if origin_of(url) in site.origins:
+                yield from self._document(site, url, self.parse_sitemap)
+            else:
+                self.crawler.stats.inc_value("discovery/offsite_skipped")
+
+    def parse_sitemap(self, response: Response, site_name: str) -> Iterator[scrapy.Request]:
+        site = self._site(site_name)
+        self._count_ok(site)
+        try:
+            document = parse_sitemap(response.body, response.url)
+        except DiscoveryError as exc:
+            self._bad_document(response, exc)
+            return
+        self.crawler.stats.inc_value("discovery/sitemaps")
+        if document.is_index:
+            for entry in self._fresh(site, document.entries, "sitemap", own_origin=True):
+                yield from self._document(site, entry.url, self.parse_sitemap)
+        else:
+            yield from self._entries(site, document.entries, "sitemap")
+
+    def parse_feed(self, response: Response, site_name: str) -> Iterator[scrapy.Request]:
+        site = self._site(site_name)
+        self._count_ok(site)
+        try:
+            entries = parse_feed(response.body, response.url)
+        except DiscoveryError as exc:
+            self._bad_document(response, exc)
+            return
+        self.crawler.stats.inc_value("discovery/feeds")
+        yield from self._entries(site, entries, "feed")
+
+    def _entries(self, site: Site, entries: Iterable[Entry], kind: str) -> Iterator[Any]:
+        for entry in self._fresh(site, entries, kind):
+            request = self._request(site, entry.url, changed=entry.changed)
+            if request is not None:
+                self.crawler.stats.inc_value(f"discovery/{kind}_requests")
+                yield request
+
+    def _fresh(
+        self, site: Site, entries: Iterable[Entry], kind: str, own_origin: bool = False
+    ) -> Iterator[Entry]:
+        """Entries on the site's hosts (and patterns) not older than the cut-off."""
+        stats = self.crawler.stats
+        for entry in entries:
+            allowed = origin_of(entry.url) in site.origins if own_origin else site.owns(entry.url)
+            if not entry.url or not allowed:
+                stats.inc_value("discovery/offsite_skipped")
+            elif self.since and entry.changed and entry.changed < self.since:
+                stats.inc_value(f"discovery/{kind}_older_than_since")
+            else:
+                yield entry
+
+    def _bad_document(self, response: Response, exc: DiscoveryError) -> None:
+        self.crawler.stats.inc_value("discovery/unreadable")
+        self.logger.warning("unreadable sitemap or feed %s: %s", response.url, exc)
 
     def follow_read_links(self, site: str, reading: Any) -> None:
         """Schedule the links the reader found on a page (page_read signal): the reader's
@@ -137,6 +314,10 @@ class NewsSpider(scrapy.Spider):
         if offsite:
             self.crawler.stats.inc_value("spider/offsite_links_skipped", offsite)
 
+    def _count_ok(self, site: Site) -> None:
+        """A response for the site came back: the site did not fail entirely."""
+        self.crawler.stats.inc_value(f"spider/response_ok/{site.name}")
+
     def _is_html(self, response: Response) -> bool:
         ctype = response.headers.get(b"Content-Type", b"").lower()
         return not ctype or any(t in ctype for t in HTML_TYPES)
@@ -165,12 +346,12 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure: Any) -> None:
         """Count a request that failed after retries; the run summary reports it per site."""
         request = failure.request
-        if failure.check(IgnoreRequest):
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
             # robots.txt or a policy said no: not a failure of the site.
             self.crawler.stats.inc_value("spider/request_ignored")
             return
-        site = self.site_for(request.url)
+        site_name = request.cb_kwargs.get("site_name")
         self.crawler.stats.inc_value("spider/request_failed")
-        if site is not None:
-            self.crawler.stats.inc_value(f"spider/request_failed/{site.name}")
+        if site_name and not request.url.endswith("/robots.txt"):
+            self.crawler.stats.inc_value(f"spider/request_failed/{site_name}")
         self.logger.warning("request failed: %s (%s)", request.url, failure.getErrorMessage())

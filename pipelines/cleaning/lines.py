@@ -7,17 +7,25 @@ from dataclasses import dataclass, field
 
 from pipelines.cleaning.rules import (
     CHROME_LINES,
+    END_MARK,
     FIELD_LINES,
     INFO_LINE,
+    LEAD_BYLINE,
     TAIL_HEADINGS,
+    TEASER_HEADINGS,
 )
 from pipelines.extraction.metadata import split_names
 
 # Metadata lines are only trusted this many lines from either end of the body.
 EDGE_LINES = 4
+# Lines after a teaser heading that read like headlines (no sentence end, short) go with it.
+TEASER_MAX_LINES = 8
+TEASER_LINE_CHARS = 160
+_SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)）]?$")
 _INLINE_SOURCE = re.compile(r"(?:来源|稿源|source)\s*[:：]\s*([^\s|｜]{2,30})", re.I)
 _INLINE_AUTHOR = re.compile(
-    r"(?:作者|记者|文|编辑)\s*[:：/]\s*([\u4e00-\u9fff·]{2,4}(?:[\s、,，][\u4e00-\u9fff·]{2,4}){0,3})"
+    r"(?:作者|记者|文|编辑)\s*[:：/]\s*"
+    r"([\u4e00-\u9fff·]{2,4}(?:[\s、,，][\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff·]|\s*[:：])){0,3})"
 )
 _INLINE_EDITOR = re.compile(
     r"[【\[（(]\s*(?:责任编辑|责编|编辑)\s*[:：]\s*([^】\]）)]{1,20})[】\]）)]\s*$"
@@ -41,7 +49,7 @@ class CleanedText:
 def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
     """Apply the shared chrome rules to the body's lines, in order: tail cut, fields, chrome."""
     out = CleanedText(lines=[])
-    kept = _cut_tail(lines, out)
+    kept = _drop_teasers(_cut_tail(lines, out), out)
     n = len(kept)
     for i, line in enumerate(kept):
         text = line.strip()
@@ -51,7 +59,7 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
             out.drop("title repeated in body")
             continue
         near_edge = i < EDGE_LINES or i >= n - EDGE_LINES
-        if near_edge and _take_field(text, out):
+        if _take_field(text, out, near_edge):
             continue
         if i < EDGE_LINES and INFO_LINE.match(text) and len(text) < 120 and _is_info(text):
             _take_inline(text, out)
@@ -61,6 +69,11 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
         if rule:
             out.drop(rule.reason)
             continue
+        if not out.lines:
+            text = _strip_lead_byline(text, out)
+        if i >= n - EDGE_LINES and END_MARK.search(text):
+            text = END_MARK.sub("", text)
+            out.drop("end-of-article mark")
         editor = _INLINE_EDITOR.search(text)
         if editor and len(text) > len(editor.group(0)) + 10:
             out.editor = out.editor or editor.group(1).strip()
@@ -84,8 +97,41 @@ def _cut_tail(lines: list[str], out: CleanedText) -> list[str]:
     return lines
 
 
-def _take_field(text: str, out: CleanedText) -> bool:
+def _drop_teasers(lines: list[str], out: CleanedText) -> list[str]:
+    """Drop a teaser heading and the headline-like lines that follow it."""
+    kept: list[str] = []
+    skip = 0
+    for line in lines:
+        text = line.strip()
+        if skip and len(text) <= TEASER_LINE_CHARS and not _SENTENCE_END.search(text):
+            skip -= 1
+            out.drop("teaser link")
+            continue
+        skip = 0
+        if len(text) <= 40 and any(r.pattern.match(text) for r in TEASER_HEADINGS):
+            skip = TEASER_MAX_LINES
+            out.drop("teaser links to other stories")
+            continue
+        kept.append(line)
+    return kept
+
+
+def _strip_lead_byline(text: str, out: CleanedText) -> str:
+    """Take "本报讯（记者 X 通讯员 Y）" off the first paragraph; the reporters become authors."""
+    match = LEAD_BYLINE.match(text)
+    if not match or len(text) - match.end() < 10:
+        return text
+    reporters = re.split(r"\s*通讯员\s*", match.group("v"))[0]  # correspondents are not authors
+    out.authors.extend(n for n in split_names(reporters) if n)
+    out.drop("byline")
+    return text[match.end() :]
+
+
+def _take_field(text: str, out: CleanedText, near_edge: bool) -> bool:
+    """Take a metadata line; bylines only near the body's edges, where they stand."""
     for rule in FIELD_LINES:
+        if rule.field == "authors" and not near_edge:
+            continue
         match = rule.pattern.match(text)
         if not match:
             continue

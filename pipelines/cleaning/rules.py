@@ -113,7 +113,13 @@ TAIL_HEADINGS: list[LineRule] = [
         "a list of other stories follows",
     ),
     _line(
-        r"^(related (stories|articles|coverage|content|news)|read more|more (stories|from|on)|most (popular|read|viewed)|you (may|might) also like|recommended( for you)?|trending( now)?|latest (news|stories|articles)|top stories|editor'?s picks)\b.{0,40}$",
+        r"^(você (também )?pode gostar|veja também|leia também|te puede interesar|lee también|"
+        r"lesen sie auch|das könnte sie auch interessieren|vous aimerez aussi|à lire aussi|"
+        r"potrebbe interessarti|あわせて読みたい|関連記事|관련\s?기사)\b.{0,20}$",
+        "a list of other stories follows (other languages)",
+    ),
+    _line(
+        r"^(related (stories|articles|coverage|content|news)|read more|more (stories|from|on)|most (popular|read|viewed)|you (may|might) also like|recommended( for you)?|trending( now)?|(our )?latest (news|stories|articles)|top stories|editor'?s picks)\b.{0,40}$",
         "a list of other stories follows",
     ),
     _line(
@@ -121,8 +127,22 @@ TAIL_HEADINGS: list[LineRule] = [
         "reader comments follow",
     ),
     _line(
+        r"^.{0,12}(版权与免责声明|免责声明|版权声明|反侵权公告|侵权声明)\s*[:：]?$",
+        "copyright and disclaimer notices close the article",
+    ),
+    _line(
         r"^(网友评论|评论\s*[(（]?\d*[)）]?|发表评论|我要评论|全部评论|热门评论|最新评论)\s*[:：]?$",
         "reader comments follow",
+    ),
+]
+
+# A heading that introduces a few teaser links inside the body: it and the headline-like lines
+# right after it go, the article goes on after them.
+TEASER_HEADINGS: list[LineRule] = [
+    _line(
+        r"^(don'?t miss|see also|also read|more on this( story)?|related|recommended|"
+        r"you may also like|more from \S+( \S+)?|tags|topics|标签|相关链接|相关阅读|延伸阅读|推荐阅读)\s*[:：]?$",
+        "teaser links to other stories",
     ),
 ]
 
@@ -139,6 +159,21 @@ CHROME_LINES: list[LineRule] = [
         "share bar",
     ),
     _line(r"^follow us\b.{0,80}$", "social follow prompt"),
+    _line(r"^(tags?|topics|filed under|标签|关键词)\s*[:：].{0,200}$", "tag lists are metadata"),
+    _line(r"^(tell us what you think|what do you think)\b.{0,40}$", "comment prompt"),
+    _line(r"^.{0,80}\bshare (it|this)( story| article)? with\b.{0,60}$", "share prompt"),
+    _line(
+        r"^(?=.{0,220}$)(?=.*\bnewsletters?\b)(?=.*\b(sign up|subscribe|inbox)\b).*$",
+        "newsletter prompt",
+    ),
+    _line(
+        r"^(read more|see more|more|related|also read|also on \S+|watch|recommended)\s*[:：]\s*\S.{0,140}$",
+        "inline teaser link to another story",
+    ),
+    _line(
+        r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?(\.\d+)?(Z|[+-]\d\d:?\d\d)?$",
+        "a bare timestamp is not prose",
+    ),
     _line(r"^(sign up|subscribe)\b.{0,120}$", "newsletter or subscription prompt"),
     _line(r"^.{0,40}\bnewsletter\b.{0,80}$", "newsletter prompt"),
     _line(
@@ -182,14 +217,18 @@ FIELD_LINES: list[FieldRule] = [
         "editor",
         "editor line",
     ),
-    _field(r"^(?:来源|稿源|出处|source)\s*[:：]\s*(?P<v>.{1,40}?)\s*$", "source", "source line"),
+    _field(
+        r"^(?:文章来源|新闻来源|来源|稿源|出处|source)\s*[:：]\s*(?P<v>.{1,40}?)\s*$",
+        "source",
+        "source line",
+    ),
     _field(
         r"^(?:文|文字|撰文|作者|记者|采写|文图)\s*[/:：|｜]\s*(?P<v>[^\d:：]{2,40})$",
         "authors",
         "byline",
     ),
     _field(
-        r"^(?:本报记者|本报讯)?\s*[（(]?\s*记者\s+(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,3})(?:\s+通讯员\s+[\u4e00-\u9fff·\s]{2,20})?\s*[)）]?$",
+        r"^(?:本报讯|\S{0,12}?)\s*[（(]?\s*记者\s*(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,3})(?:\s+通讯员\s+[\u4e00-\u9fff·\s]{2,20})?\s*[)）]?$",
         "authors",
         "byline",
     ),
@@ -204,3 +243,12 @@ FIELD_LINES: list[FieldRule] = [
 INFO_LINE = re.compile(
     r"^.{0,30}(20\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(\s*\d{1,2}[:：]\d{2}(:\d{2})?)?.{0,80}$"
 )
+
+# A dateline and reporter in brackets opening the first paragraph: "本报讯（记者 方晓宁）…",
+# "新华社北京1月5日电（记者 王晨）…". It leaves the text; the reporters become authors.
+LEAD_BYLINE = re.compile(
+    r"^(?:本报讯|本报[\u4e00-\u9fff]{1,6}电|[\u4e00-\u9fff]{2,10}(?:社|网|报)"
+    r"[\u4e00-\u9fff\d]{0,12}[讯电])\s*[（(]\s*(?:本报)?记者\s*(?P<v>[^（()）]{2,40}?)\s*[)）]\s*"
+)
+# The end mark "(完)" closing the last paragraph: not text.
+END_MARK = re.compile(r"\s*[（(]\s*完\s*[)）]\s*$")

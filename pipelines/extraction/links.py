@@ -58,8 +58,17 @@ def _base_href(tree: HtmlElement, url: str) -> str:
 def _headline(a: HtmlElement, href: str, url: str, host: str) -> str | None:
     """The link's text if it reads like a headline of another page of this host."""
     text = " ".join(a.text_content().split())
-    if len(text) < HEADLINE_CHARS:
+    if len(text) < HEADLINE_CHARS or not _same_site_path(href, url, host):
         return None
-    parts = urlsplit(href if href.startswith(_SCHEMES) else urljoin(url, href))
+    return text
+
+
+def _same_site_path(href: str, url: str, host: str) -> bool:
+    """A link to a page of this host other than its home; urljoin only when it can matter."""
+    if href.startswith(("#", "?")):
+        return False
+    if ":" not in href.split("/", 1)[0] and not href.startswith("//"):
+        return href != "/"  # relative: this host; "/" is the home page
+    parts = urlsplit(urljoin(url, href))
     on_host = parts.scheme in ("http", "https") and parts.netloc == host
-    return text if on_host and parts.path not in ("", "/") else None
+    return on_host and parts.path not in ("", "/")

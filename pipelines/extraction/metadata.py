@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import lxml.etree
 from lxml.html import HtmlElement
 
 from pipelines.extraction.text import cjk_ratio
@@ -427,17 +426,15 @@ _BY_PREFIX = re.compile(r"^\s*(?:by|written by|words by|von|par)\s+", re.I)
 _NAME_LIKE = re.compile(r"^[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}$|^[\u4e00-\u9fff·]{2,5}$")
 
 
-# Only elements with a class or id can be byline markup; selected in C, in document order.
-_with_class_or_id = lxml.etree.XPath("//*[@class or @id]")
-
-
 def byline_names(tree: HtmlElement) -> list[str]:
     """Author names from byline markup (class/id naming an author, rel/itemprop=author)."""
     from pipelines.cleaning.dom import element_tokens
 
     found: list[str] = []
     candidates = tree.xpath('//*[@rel="author" or @itemprop="author"]')
-    candidates += [el for el in _with_class_or_id(tree) if element_tokens(el) & BYLINE_TOKENS]
+    candidates += [
+        el for el in tree.xpath("//*[@class or @id]") if element_tokens(el) & BYLINE_TOKENS
+    ]
     for el in candidates:
         text = _squash(el.text_content())
         if not text or len(text) > 120:

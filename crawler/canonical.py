@@ -1,0 +1,118 @@
+"""URL canonicalisation: one article, one identity, however many URLs carry it.
+
+Two forms:
+
+- ``clean_url(url)`` is still a fetchable URL: tracking parameters, fragments, default
+  ports, ``index.html`` and AMP switches removed. The spider requests this form.
+- ``url_key(url)`` is an identity, not a URL to fetch: ``clean_url`` plus scheme dropped,
+  ``www.``/``m.``/``wap.``/``amp.`` host prefixes and ``/m/``, ``/amp/`` path variants folded.
+  Requests, the state store and the dedupe stage all compare keys.
+
+Pure functions, no Scrapy: tested on strings alone.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that only say where a reader came from: never part of an article's identity.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "spm",
+        "scm",
+        "from",
+        "share",
+        "shareid",
+        "share_token",
+        "ref",
+        "ref_src",
+        "_ga",
+        "_gl",
+        "cmpid",
+        "wt.mc_id",
+        "ncid",
+        "sr_share",
+        "isappinstalled",
+        "timestamp",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci")
+# Parameters that switch an article page to its AMP rendering.
+AMP_PARAMS = {"amp": {"1", "true", ""}, "outputtype": {"amp"}, "output": {"amp"}}
+# Leaf names that mean "the directory itself".
+INDEX_LEAVES = re.compile(r"/(index|default)\.(s?html?|php|aspx?)$", re.I)
+# Host prefixes of mobile, AMP and www variants of the same site.
+HOST_VARIANTS = re.compile(r"^(www\d*|m|wap|mobile|amp)\.", re.I)
+# Path variants: a leading /m/, /amp/ or /mobile/ segment, a trailing /amp segment or .amp leaf.
+PATH_PREFIX_VARIANTS = re.compile(r"^/(m|amp|mobile|wap)(?=/)", re.I)
+PATH_SUFFIX_VARIANTS = re.compile(r"(/amp/?|\.amp)$", re.I)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def _is_amp_switch(name: str, value: str) -> bool:
+    values = AMP_PARAMS.get(name.lower())
+    return values is not None and value.lower() in values
+
+
+def clean_query(query: str) -> str:
+    """The query without tracking parameters or AMP switches, parameters sorted."""
+    pairs = [
+        (k, v)
+        for k, v in parse_qsl(query, keep_blank_values=True)
+        if not _is_tracking(k) and not _is_amp_switch(k, v)
+    ]
+    return urlencode(sorted(pairs))
+
+
+def _netloc(scheme: str, host: str, port: int | None) -> str:
+    if port is None or DEFAULT_PORTS.get(scheme) == port:
+        return host
+    return f"{host}:{port}"
+
+
+def clean_url(url: str) -> str:
+    """A fetchable URL for the same page without tracking, fragment, default port or index leaf.
+
+    Unparseable URLs come back stripped of their fragment only.
+    """
+    parts = urlsplit(url.strip())
+    try:
+        port = parts.port
+    except ValueError:
+        return url.split("#", 1)[0]
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    path = INDEX_LEAVES.sub("/", parts.path or "/") or "/"
+    return urlunsplit((scheme, _netloc(scheme, host, port), path, clean_query(parts.query), ""))
+
+
+def url_key(url: str) -> str:
+    """The identity of the page at ``url``: equal for its tracking, mobile and AMP variants."""
+    parts = urlsplit(clean_url(url))
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname or ""
+    while HOST_VARIANTS.match(host) and host.count(".") >= 2:
+        host = HOST_VARIANTS.sub("", host, count=1)
+    path = PATH_PREFIX_VARIANTS.sub("", parts.path)
+    path = PATH_SUFFIX_VARIANTS.sub("", path) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    netloc = _netloc(parts.scheme, host, port)
+    return f"{netloc}{path}" + (f"?{parts.query}" if parts.query else "")

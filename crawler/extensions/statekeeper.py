@@ -1,0 +1,85 @@
+"""Keeps the incremental state store in step with the run: start, exported articles, outcome."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
+from scrapy.utils.misc import load_object
+
+from crawler.feedstorage import AtomicFileFeedStorage
+from crawler.outcome import run_failure
+from crawler.state import close_store, store_for
+
+logger = logging.getLogger(__name__)
+
+
+def feeds_are_atomic(settings: BaseSettings) -> bool:
+    """True when every feed is a local file written by AtomicFileFeedStorage (and one exists)."""
+    feeds = settings.getdict("FEEDS")
+    storage = settings.getdict("FEED_STORAGES").get("")
+    if not feeds or storage is None:
+        return False
+    local = all("://" not in str(uri) or str(uri).startswith("file://") for uri in feeds)
+    return local and issubclass(load_object(storage), AtomicFileFeedStorage)
+
+
+class StateKeeper:
+    """Records the run, each exported article as pending, and whether the run succeeded.
+
+    Pending articles become seen when the feed storage commits the run's file
+    (``crawler.feedstorage``). Articles exported to a feed that is not a local file are
+    committed when the engine stops, without the atomic-delivery guarantee.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.atomic = feeds_are_atomic(crawler.settings)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StateKeeper:
+        if not crawler.settings.getbool("NEWS_STATE_ENABLED"):
+            raise NotConfigured
+        return cls(crawler)
+
+    def _run_id(self) -> str:
+        return str(getattr(self.crawler.spider, "run_id", "run"))
+
+    def spider_opened(self, spider: Any) -> None:
+        store = store_for(self.crawler)
+        if store is not None:
+            store.begin_run(self._run_id(), spider.started_at)
+
+    def item_scraped(self, item: Any, spider: Any) -> None:
+        store = store_for(self.crawler)
+        article = getattr(item, "_state", None)
+        if store is not None and article is not None:
+            store.add_pending(self._run_id(), article)
+
+    def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
+        """A duplicate's URL is remembered with the run's delivery, like an article's."""
+        store = store_for(self.crawler)
+        article = getattr(exception, "state", None)
+        if store is not None and article is not None:
+            store.add_pending(self._run_id(), article)
+
+    def engine_stopped(self) -> None:
+        store = store_for(self.crawler)
+        if store is None:
+            return
+        run_id = self._run_id()
+        if not self.atomic:
+            marked = store.commit_delivery(run_id, "", "")
+            logger.warning("%d articles marked seen without an atomic feed file", marked)
+        assert self.crawler.stats is not None
+        failure = run_failure(self.crawler.stats.get_stats())
+        store.finish_run(run_id, succeeded=failure is None)
+        close_store(self.crawler)

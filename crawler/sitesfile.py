@@ -1,0 +1,171 @@
+"""The sites file (``-a sites=sites.toml`` or ``.yaml``): the portals a scheduled run covers.
+
+One table per site under ``[sites.<name>]``; see ``sites.example.toml``. Every problem is
+reported as one line naming the site and the key, before any request is made.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from lxml import etree
+
+from crawler.sites import InvalidURL, Site, checked_url
+
+SITE_KEYS = {
+    "start_urls": "listing pages to start from (links are followed)",
+    "feeds": "RSS or Atom feed URLs",
+    "sitemaps": "sitemap or sitemap index URLs (robots.txt Sitemap: lines are added)",
+    "allow": "regular expressions: only matching URLs are requested",
+    "deny": "regular expressions: matching URLs are never requested",
+    "max_pages": "pages fetched per run at most (positive integer)",
+    "language": "ISO 639-1 language hint",
+    "timezone": "IANA timezone of dates without an offset",
+    "prune_xpaths": "XPath expressions of blocks to remove before extraction",
+    "prune_css": "CSS selectors of blocks to remove before extraction",
+}
+_URL_LISTS = ("start_urls", "feeds", "sitemaps")
+_LANGUAGE = re.compile(r"^[a-z]{2}$")
+
+
+class SitesFileError(ValueError):
+    """A sites file that cannot be used; the message names the file, site and key."""
+
+
+def load_sites_file(path: str | Path) -> list[Site]:
+    """The sites a TOML or YAML file lists, checked; SitesFileError on the first problem."""
+    path = Path(path)
+    data = _read(path)
+    sites_table = data.get("sites")
+    extra = sorted(set(data) - {"sites"})
+    if extra:
+        raise SitesFileError(f"{path}: unknown top-level key {extra[0]!r} (expected [sites.NAME])")
+    if not isinstance(sites_table, dict) or not sites_table:
+        raise SitesFileError(f"{path}: no sites (expected one [sites.NAME] table per site)")
+    return [_site(path, str(name), spec) for name, spec in sites_table.items()]
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SitesFileError(f"{path}: cannot read sites file: {exc.strerror}") from None
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            data = yaml.safe_load(text)
+        else:
+            data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SitesFileError(f"{path}: not valid TOML/YAML: {first_line}") from None
+    if not isinstance(data, dict):
+        raise SitesFileError(f"{path}: expected a table of sites")
+    return data
+
+
+def _site(path: Path, name: str, spec: Any) -> Site:
+    def fail(key: str, problem: str) -> SitesFileError:
+        return SitesFileError(f"{path}: site {name!r}: key {key!r}: {problem}")
+
+    if not isinstance(spec, dict):
+        raise SitesFileError(f"{path}: site {name!r}: expected a table of keys")
+    unknown = sorted(set(spec) - SITE_KEYS.keys())
+    if unknown:
+        raise fail(unknown[0], f"unknown key (known: {', '.join(sorted(SITE_KEYS))})")
+    urls = {key: _urls(spec.get(key, []), key, fail) for key in _URL_LISTS}
+    if not any(urls.values()):
+        raise fail("start_urls", "a site needs start_urls, feeds or sitemaps")
+    return Site(
+        name=name,
+        start_urls=urls["start_urls"],
+        feeds=urls["feeds"],
+        sitemaps=urls["sitemaps"],
+        max_pages=_max_pages(spec.get("max_pages"), fail),
+        allow=_patterns(spec.get("allow", []), "allow", fail),
+        deny=_patterns(spec.get("deny", []), "deny", fail),
+        language=_language(spec.get("language"), fail),
+        timezone=_timezone(spec.get("timezone"), fail),
+        prune_xpaths=_xpaths(spec.get("prune_xpaths", []), fail)
+        + _css(spec.get("prune_css", []), fail),
+    )
+
+
+def _strings(value: Any, key: str, fail: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise fail(key, "expected a list of non-empty strings")
+    return [v.strip() for v in value]
+
+
+def _urls(value: Any, key: str, fail: Any) -> list[str]:
+    try:
+        return [checked_url(u) for u in _strings(value, key, fail)]
+    except InvalidURL as exc:
+        raise fail(key, str(exc)) from None
+
+
+def _patterns(value: Any, key: str, fail: Any) -> list[re.Pattern[str]]:
+    compiled = []
+    for pattern in _strings(value, key, fail):
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            raise fail(key, f"bad pattern {pattern!r}: {exc}") from None
+    return compiled
+
+
+def _max_pages(value: Any, fail: Any) -> int:
+    """0 means "the NEWS_MAX_PAGES_PER_SITE default"."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise fail("max_pages", f"expected a positive integer, got {value!r}")
+    return value
+
+
+def _language(value: Any, fail: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _LANGUAGE.match(value.lower()):
+        raise fail("language", f"expected an ISO 639-1 code like 'en', got {value!r}")
+    return value.lower()
+
+
+def _timezone(value: Any, fail: Any) -> str | None:
+    if value is None:
+        return None
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail("timezone", f"unknown timezone {value!r}") from None
+    return str(value)
+
+
+def _xpaths(value: Any, fail: Any) -> list[str]:
+    expressions = _strings(value, "prune_xpaths", fail)
+    for expression in expressions:
+        try:
+            etree.XPath(expression)
+        except etree.XPathSyntaxError as exc:
+            raise fail("prune_xpaths", f"bad XPath {expression!r}: {exc}") from None
+    return expressions
+
+
+def _css(value: Any, fail: Any) -> list[str]:
+    from cssselect import GenericTranslator, SelectorError
+
+    translator = GenericTranslator()
+    expressions = []
+    for selector in _strings(value, "prune_css", fail):
+        try:
+            expressions.append(translator.css_to_xpath(selector))
+        except SelectorError as exc:
+            raise fail("prune_css", f"bad CSS selector {selector!r}: {exc}") from None
+    return expressions
