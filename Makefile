@@ -34,7 +34,7 @@ eval: venv
 	$(BIN)/scrapy evaluate $(dir $(wildcard $(BENCHMARKS)/*/truth.jsonl)) --items output/eval-items.jsonl
 
 bench: venv
-	$(BIN)/python -m bench --benchmarks $(BENCHMARKS) $(BENCH_ARGS)
+	$(BIN)/python -m bench $(if $(wildcard $(BENCHMARKS)),--benchmarks $(BENCHMARKS)) $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check crawler pipelines demo tests bench
