@@ -59,6 +59,23 @@ _WORDS = [
     "record",
 ]
 
+# Word swaps that vary a reused page's text enough that near-duplicate detection (SimHash over
+# 3-token shingles) also keeps each copy apart: copy v of a page applies swap k when bit k of v
+# is set. Common words, so each swap changes a good share of the shingles.
+_SWAPS = (
+    (b" the ", b" this "),
+    (b" and ", b" plus "),
+    (b" of ", b" from "),
+    (b" to ", b" toward "),
+    (b" in ", b" within "),
+    (b" a ", b" one "),
+    (b" is ", b" remains "),
+    (b" for ", b" per "),
+    ("的".encode(), "之".encode()),
+    ("是".encode(), "系".encode()),
+    ("在".encode(), "于".encode()),
+    ("了".encode(), "啦".encode()),
+)
 _BASE = re.compile(rb"<base\b[^>]*>", re.I)
 _REFRESH = re.compile(rb"<meta[^>]+http-equiv=[\"']?refresh[^>]*>", re.I)
 _CANONICAL = re.compile(rb"<link[^>]+rel=[\"']?canonical[^>]*>", re.I)
@@ -188,6 +205,7 @@ class Portal:
 
     def _article(self, n: int) -> bytes:
         source = self.sources[n % len(self.sources)]
+        copy = n // len(self.sources)
         url = self.base_url + self.article_path(n)
         seg = source.segments
         canonical = f'<link rel="canonical" href="{url}">'.encode()
@@ -201,7 +219,7 @@ class Portal:
                 html.escape(self.title(n)).encode(),
                 seg[2],
                 unique,
-                seg[3],
+                _vary(seg[3], copy),
                 closing,
                 self._related(n),
                 seg[4],
@@ -239,6 +257,18 @@ class Portal:
             f'<nav class="pagination">{pages}</nav></main>'
             "<footer>Bench Portal, a local test site</footer></body></html>"
         ).encode()
+
+
+def _vary(body: bytes, copy: int) -> bytes:
+    """Copy ``copy`` of a page's body: swaps chosen by its bits (English and Chinese words
+    alike, so every copy differs from every other in at least one swap of each language)."""
+    for k, (old, new) in enumerate(_SWAPS[:8]):
+        if copy >> k & 1:
+            body = body.replace(old, new)
+    for k, (old, new) in enumerate(_SWAPS[8:]):
+        if copy >> k & 1:
+            body = body.replace(old, new)
+    return body
 
 
 def _int(text: str) -> int | None:

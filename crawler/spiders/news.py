@@ -305,7 +305,8 @@ class NewsSpider(scrapy.Spider):
             if url.split("#", 1)[0] in seen:
                 continue
             if not site.owns(url):
-                if urlsplit(url).scheme in ("http", "https") and origin_of(url) not in site.origins:
+                # Counted once per page; on_origin is cached per host, urlsplit is not.
+                if url.startswith(("http://", "https://")) and not site.on_origin(url):
                     offsite += 1
                 continue
             request = self._request(site, url)
