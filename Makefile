@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCHMARKS ?= ../shared/benchmarks
 
-.PHONY: venv system-deps test demo eval bench lint clean
+.PHONY: venv system-deps test demo eval bench bench-memory lint clean
 
 venv: $(VENV)/.installed
 
@@ -35,6 +35,10 @@ eval: venv
 
 bench: venv
 	$(BIN)/python -m bench $(if $(wildcard $(BENCHMARKS)),--benchmarks $(BENCHMARKS)) $(BENCH_ARGS)
+
+# Peak RSS of a crawl of a generated 2k- and 20k-page local portal (flat memory check).
+bench-memory: venv
+	$(BIN)/python bench/memory.py
 
 lint: venv
 	$(BIN)/ruff check crawler pipelines demo tests bench

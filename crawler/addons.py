@@ -27,3 +27,61 @@ class DefaultFeed:
             settings.set(
                 "FEEDS", {uri: {"format": "jsonlines", "encoding": "utf-8"}}, priority="addon"
             )
+
+
+# Components of the distributed crawl, by dotted path (crawler/ never imports pipelines/).
+REDIS_COMPONENTS = {
+    "SPIDER_MIDDLEWARES": {"crawler.distributed.middlewares.LeaseOutputMiddleware": 1},
+    "DOWNLOADER_MIDDLEWARES": {
+        "crawler.distributed.middlewares.LeaseFailureMiddleware": 1,
+        "crawler.distributed.middlewares.SharedRateLimit": 990,
+    },
+    # The per-worker in-run dedupe is replaced by crawl-wide claims (LeaseFencePipeline): it
+    # would remember a page whose write was then fenced, and drop that page's re-crawl.
+    "ITEM_PIPELINES": {
+        "pipelines.dedupe.DedupePipeline": None,
+        "pipelines.lease.LeaseFencePipeline": 1000,
+    },
+    "EXTENSIONS": {"crawler.distributed.summary.CrawlSummary": 20},
+}
+UNBUFFERED_FILES = "crawler.distributed.feedstorage.UnbufferedFileFeedStorage"
+
+
+class RedisMode:
+    """With ``NEWS_REDIS_URL`` (or env ``REDIS_URL``) set, the crawl becomes one worker of a
+    shared crawl: scrapy-redis scheduler and dupefilter (leasing, JSON), the lease and rate
+    limit middlewares, line-by-line feed files named per worker, and the merged summary."""
+
+    def update_settings(self, settings: Settings) -> None:
+        from crawler.distributed.connection import redis_url, worker_id
+
+        url = redis_url(settings)
+        if not url:
+            return
+        settings.set("NEWS_REDIS_URL", url, priority="addon")
+        settings.set("SCHEDULER", "crawler.distributed.scheduler.LeasingScheduler", "addon")
+        settings.set("DUPEFILTER_CLASS", "crawler.distributed.scheduler.SharedSeenSet", "addon")
+        settings.set("SCHEDULER_PERSIST", True, priority="addon")
+        storages = {**settings.getdict("FEED_STORAGES"), "": UNBUFFERED_FILES}
+        storages["file"] = UNBUFFERED_FILES
+        # Line by line into the final file (not <file>.part renamed at the end): a killed
+        # worker's acked pages must already be delivered.
+        settings.set(
+            "FEED_STORAGES", storages, priority=max(20, _priority(settings, "FEED_STORAGES"))
+        )
+        feed = settings.get("NEWS_REDIS_FEED", "").replace("{worker}", worker_id(settings))
+        feed_priority = settings.getpriority("NEWS_DEFAULT_FEED") or 0
+        if feed and feed_priority <= 20:  # not given on the command line: name it per worker
+            settings.set("NEWS_DEFAULT_FEED", feed, priority=feed_priority)
+        # The incremental store is per machine (SQLite) until it has a Redis backend: workers
+        # would each skip what only they had seen. Off unless asked for on the command line.
+        state_priority = settings.getpriority("NEWS_STATE_ENABLED") or 0
+        if state_priority <= 20:
+            settings.set("NEWS_STATE_ENABLED", False, priority=state_priority)
+        for name, components in REDIS_COMPONENTS.items():
+            merged = {**settings.getdict(name), **components}
+            settings.set(name, merged, priority=settings.getpriority(name) or 0)
+
+
+def _priority(settings: Settings, name: str) -> int:
+    return settings.getpriority(name) or 0

@@ -20,6 +20,8 @@ class PageItem(scrapy.Item):
     fetched_at = scrapy.Field()  # ISO 8601 UTC
     headers = scrapy.Field()  # the few response headers the pipelines use (lower-case names)
     hints = scrapy.Field()  # per-site hints (language, timezone, selectors to prune)
+    reject = scrapy.Field()  # why the page cannot be read (e.g. "http 404", "binary content")
+    reject_details = scrapy.Field()  # what the rejects file should say about it
 
 
 ARTICLE_FIELDS = (

@@ -10,6 +10,7 @@ FAILED_FINISH_REASONS = {
     "closespider_errorcount": "closed after too many errors",
     "memusage_exceeded": "closed at the memory limit",
     "cancelled": "cancelled",
+    "redis_unavailable": "Redis stayed unreachable (distributed crawl)",
 }
 
 

@@ -24,9 +24,13 @@ COOKIES_ENABLED = False
 
 # --- Safety and limits --------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
+# Seconds one download may take in all (a slow-drip server is cut off here).
 DOWNLOAD_TIMEOUT = 30
+# Bytes of one response at most, compressed or decompressed (Scrapy's HttpCompressionMiddleware
+# applies it while decompressing, so a gzip bomb is cut off too); larger is "too large".
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+# Redirect hops per request; a longer chain or a loop is "too many redirects".
 REDIRECT_MAX_TIMES = 5
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -37,6 +41,46 @@ DOWNLOAD_HANDLERS = {
     "ftp": None,
     "data": None,
 }
+
+# --- Hostile web: address policy, faults, limits (see README "Hostile web") ----------------
+# Never connect to private, loopback, link-local, multicast or reserved addresses, except the
+# origins the user named (crawler.addresspolicy); checked on every hop and on the resolved
+# address at connect time.
+NEWS_ADDRESS_POLICY_ENABLED = True
+TWISTED_DNS_RESOLVER = "crawler.resolver.PolicyResolver"
+# Retries wait NEWS_RETRY_BACKOFF_BASE * 2**(n-1) seconds (at most NEWS_RETRY_BACKOFF_MAX), or
+# the server's Retry-After; a Retry-After above NEWS_RETRY_AFTER_MAX is given up at once.
+NEWS_RETRY_BACKOFF_BASE = 1.0
+NEWS_RETRY_BACKOFF_MAX = 30.0
+NEWS_RETRY_AFTER_MAX = 120.0
+# A page given up after its retries is counted and rejected, not an error of the crawler.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+# robots.txt bytes parsed at most (RFC 9309 asks parsers to read at least 500 KiB).
+NEWS_ROBOTSTXT_MAX_BYTES = 500 * 1024
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.addresspolicy.AddressPolicyMiddleware": 40,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robotstxt.StrictRobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    # Last before the download itself: holds requests while the reader pool is full.
+    "crawler.middlewares.readgate.ReadGate": 950,
+}
+# A run stops cleanly (finish reason closespider_timeout) before an hourly cron window ends.
+CLOSESPIDER_TIMEOUT = 50 * 60
+# The crawl stops cleanly (finish reason memusage_exceeded, exit status 1) above this RSS.
+MEMUSAGE_ENABLED = True
+MEMUSAGE_LIMIT_MB = 2048
+MEMUSAGE_WARNING_MB = 1536
+MEMUSAGE_CHECK_INTERVAL_SECONDS = 10.0
+# Feeds are written one whole line at a time (a killed crawl leaves no partial line).
+FEED_EXPORTERS = {
+    "jsonlines": "crawler.export.LineJsonLinesExporter",
+    "jsonl": "crawler.export.LineJsonLinesExporter",
+    "jl": "crawler.export.LineJsonLinesExporter",
+}
+# Count every page's outcome and log that they add up (crawler.extensions.accounting).
+NEWS_ACCOUNTING_ENABLED = True
 
 # --- Crawl order and breadth -----------------------------------------------------------------
 DEPTH_PRIORITY = 0
@@ -53,12 +97,9 @@ EXTENSIONS = {
     "crawler.extensions.rejects.RejectsFile": 10,
     "crawler.extensions.statekeeper.StateKeeper": 20,
     "crawler.extensions.runsummary.RunSummary": 30,
-    "crawler.extensions.reactorlag.ReactorLag": 40,
-    "crawler.extensions.statsfile.StatsFile": 50,
-}
-DOWNLOADER_MIDDLEWARES = {
-    # Last before the download itself: holds requests while the reader pool is full.
-    "crawler.middlewares.readgate.ReadGate": 950,
+    "crawler.extensions.accounting.PageAccounting": 40,
+    "crawler.extensions.reactorlag.ReactorLag": 50,
+    "crawler.extensions.statsfile.StatsFile": 60,
 }
 
 # --- Export -----------------------------------------------------------------------------------------
@@ -183,6 +224,39 @@ FEED_STORAGES = {
 # A JSON summary of the run (per site: pages, articles, updates, duplicates, rejects, errors,
 # duration) beside the feed, <run>.summary.json.
 NEWS_RUN_SUMMARY_ENABLED = True
+
+# --- Distributed crawl (Redis) ------------------------------------------------------------------
+# Redis server shared by the workers of one crawl (redis://:password@host:6379/0, rediss:// for
+# TLS). Empty = a plain single-process crawl; the environment variable REDIS_URL also turns it on.
+NEWS_REDIS_URL = ""
+# Prefix of every Redis key of the crawl: workers with the same prefix share one frontier.
+NEWS_REDIS_PREFIX = "news"
+# This worker's name in Redis and in its file names ("" = hostname-pid).
+NEWS_REDIS_WORKER_ID = ""
+# Each worker's own feed file ({worker} = its id); used when the command line names no feed.
+NEWS_REDIS_FEED = "output/%(name)s/%(run_start)s-{worker}.jsonl"
+# Merged crawl summary path ("" = <prefix>.crawl-summary.json beside the feed).
+NEWS_REDIS_SUMMARY_FILE = ""
+# A taken request stays leased this long without a heartbeat; then it goes back to the queue.
+NEWS_REDIS_LEASE_SECONDS = 60.0
+# How often a worker renews its leases and takes back expired ones (others' too).
+NEWS_REDIS_HEARTBEAT_SECONDS = 5.0
+# Leases of one request that may expire before it is given up (moved to <prefix>:dead).
+NEWS_REDIS_MAX_ATTEMPTS = 5
+# Seconds with nothing queued or leased anywhere before a worker stops.
+NEWS_REDIS_IDLE_CLOSE_SECONDS = 5.0
+# Share DOWNLOAD_DELAY per host across all workers (a Redis key per host); off when it is 0.
+NEWS_REDIS_RATE_LIMIT_ENABLED = True
+# Socket timeouts, and the backoff with which calls are retried while Redis is unreachable;
+# a worker gives up (finish reason "redis_unavailable") after NEWS_REDIS_OUTAGE_SECONDS.
+NEWS_REDIS_SOCKET_TIMEOUT = 5.0
+NEWS_REDIS_RETRY_FIRST_SECONDS = 0.1
+NEWS_REDIS_RETRY_MAX_SECONDS = 5.0
+NEWS_REDIS_OUTAGE_SECONDS = 300.0
+# Set by `scrapy seed`: queue the start requests in Redis and stop without fetching.
+NEWS_REDIS_SEED_ONLY = False
+# Runs before DefaultFeed so that the default feed is named per worker.
+ADDONS = {**ADDONS, "crawler.addons.RedisMode": -1}
 
 # --- Throughput ---------------------------------------------------------------------------------
 # The reader's workers return each page's links (page_read signal) and the spider follows them,

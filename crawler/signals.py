@@ -4,6 +4,11 @@
 # object with .kind, .blocks (template keys of the page's lines) and .url.
 page_read = object()
 
+# Sent for a request that ended without a page (download failure, refused by the address
+# policy, disallowed by robots.txt): url=str, reason=str, details=dict. The rejects file
+# lists it like a rejected page.
+request_rejected = object()
+
 # Sent by the extraction stage when it hands a page to the reader pool: url=str. Every
 # page_queued is followed by one page_read for the same URL (timeouts included), so a
 # listener can count pages waiting in the pool.

@@ -196,7 +196,7 @@ def _article_truth(site: Site, art: Article) -> ArticleTruth:
         tags=art.tags,
         language=t.language,
         site_name=t.site_name,
-        paragraphs=art.paragraphs,
+        paragraphs=t.truth_paragraphs(art),
         image=image,
         chrome=tuple(dict.fromkeys(t.article_chrome(site, art))),
     )

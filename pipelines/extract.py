@@ -64,6 +64,9 @@ class ExtractionPipeline:
             return item
         url = item["url"]
         html = item.get("html")
+        if item.get("reject"):
+            self._count("rejected")
+            raise Rejected(item["reject"], url, **(item.get("reject_details") or {}))
         if not html:
             self._count("rejected")
             raise Rejected(

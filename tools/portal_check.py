@@ -14,7 +14,7 @@ from w3lib.encoding import html_to_unicode
 
 from crawler.benchmark import score_page
 from demo.builder import build_portal
-from demo.templates import TEMPLATES
+from demo.templates import HELD_OUT_TEMPLATES, TEMPLATES
 from pipelines.extraction import read_page
 
 
@@ -66,7 +66,9 @@ def check(template: str, seed: int, verbose: bool) -> Counter[str]:
             score["chrome left"] += 1
             if verbose:
                 print("  CHROME", url, left[:4])
-        page_f1 = score_page("\n".join(expected.paragraphs), f["text"], cjk=expected.language == "zh").f1
+        page_f1 = score_page(
+            "\n".join(expected.paragraphs), f["text"], cjk=expected.language == "zh"
+        ).f1
         score["f1 x1000"] += round(page_f1 * 1000)
         if page_f1 < 0.95 and verbose:
             print("  F1", round(page_f1, 3), url)
@@ -81,7 +83,10 @@ def check(template: str, seed: int, verbose: bool) -> Counter[str]:
 def main(argv: list[str]) -> None:
     verbose = "-v" in argv
     seed = int(argv[argv.index("--seed") + 1]) if "--seed" in argv else 0
-    names = [a for a in argv if a in TEMPLATES] or list(TEMPLATES)
+    every = {**TEMPLATES, **HELD_OUT_TEMPLATES}
+    names = [a for a in argv if a in every] or list(TEMPLATES)
+    if "--held-out" in argv:
+        names = list(HELD_OUT_TEMPLATES)
     for name in names:
         result = check(name, seed, verbose)
         result["mean f1 x1000"] = result.pop("f1 x1000", 0) // max(1, result["articles"])

@@ -32,7 +32,7 @@ class Command(ScrapyCrawl):
         check = getattr(spidercls, "check_arguments", None)
         if check is not None:
             try:
-                check(dict(opts.spargs))
+                check(dict(opts.spargs), settings=self.settings)
             except SpiderArgumentError as exc:
                 self._fail(f"error: {exc}")
 

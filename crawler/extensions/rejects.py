@@ -15,6 +15,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.drops import NotAnArticle, Unchanged
+from crawler.export import json_line
+from crawler.signals import request_rejected
 from crawler.state import store_for
 
 logger = logging.getLogger(__name__)
@@ -37,8 +39,9 @@ class RejectsFile:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.path = self._path(crawler)
-        self._file: IO[str] | None = None
+        self._file: IO[bytes] | None = None
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(self.request_rejected, signal=request_rejected)
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
     @classmethod
@@ -65,30 +68,34 @@ class RejectsFile:
             "url": getattr(exception, "url", None) or _get(item, "url"),
             "reason": getattr(exception, "reason", None) or str(exception),
             **getattr(exception, "details", {}),
-            "at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "at": _now(),
         }
         self.write(record)
 
+    def request_rejected(self, url: str, reason: str, details: dict[str, Any]) -> None:
+        """A request that ended without a page (failed download, refused, robots.txt)."""
+        self.write({"url": url, "reason": reason, **details, "at": _now()})
+
     def write(self, record: dict[str, Any]) -> None:
-        """Append one record; also used by components that reject before the pipelines."""
+        """Append one record as one unbuffered write: a killed crawl leaves whole lines only."""
         if self._file is None:
             self._file = self._open()
-        self._file.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-        self._file.flush()
+        line = json_line(json.dumps(record, ensure_ascii=False, default=str))
+        self._file.write(line.encode("utf-8"))
         self.crawler.stats.inc_value("rejects/written")
 
     @property
     def part(self) -> Path:
         return self.path.with_name(self.path.name + ".part")
 
-    def _open(self) -> IO[str]:
+    def _open(self) -> IO[bytes]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         store = store_for(self.crawler)
         if store is not None:
             store.register_file(_run_id(self.crawler), str(self.part), str(self.path))
         if self.path.exists():
             shutil.copyfile(self.path, self.part)  # an explicit rejects file is appended to
-        return self.part.open("a", encoding="utf-8")
+        return self.part.open("ab", buffering=0)
 
     def close(self, spider: Any) -> None:
         if self._file is not None:
@@ -98,6 +105,10 @@ class RejectsFile:
             if store is not None:
                 store.mark_delivered(_run_id(self.crawler), str(self.path))
             logger.info("rejects written to %s", self.path)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def _run_id(crawler: Crawler) -> str:

@@ -1,1 +1,2 @@
-"""Downloader and spider middlewares of the news crawler."""
+"""Downloader middlewares: what may be fetched, how faults are retried, and back-pressure
+from the reader pool."""

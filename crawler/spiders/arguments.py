@@ -30,8 +30,11 @@ class NewsArguments:
     since: datetime | None = None
 
 
-def parse_arguments(args: dict[str, Any]) -> NewsArguments:
-    """Validate the spider arguments; raise SpiderArgumentError naming the problem."""
+def parse_arguments(args: dict[str, Any], require_start_urls: bool = True) -> NewsArguments:
+    """Validate the spider arguments; raise SpiderArgumentError naming the problem.
+
+    A worker of a distributed crawl may start without start URLs: they were seeded in Redis.
+    """
     unknown = sorted(set(args) - KNOWN_ARGUMENTS.keys())
     if unknown:
         known = ", ".join(sorted(KNOWN_ARGUMENTS))
@@ -42,7 +45,7 @@ def parse_arguments(args: dict[str, Any]) -> NewsArguments:
     if isinstance(raw, (list, tuple)):
         raw = ",".join(raw)
     urls = [u.strip() for u in (raw or "").split(",") if u.strip()]
-    if not urls and not sites:
+    if not urls and not sites and require_start_urls:
         raise SpiderArgumentError("no start URL: pass -a start_urls=URL[,URL...] or -a sites=FILE")
     try:
         checked = tuple(checked_url(u) for u in urls)

@@ -21,15 +21,20 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
+from w3lib.encoding import http_content_type_encoding
 
 from crawler.canonical import clean_url, url_key
+from crawler.decoding import decode_html
 from crawler.discovery import DiscoveryError, Entry, feed_links, parse_feed, parse_sitemap
 from crawler.discovery import robots_sitemaps as sitemaps_in_robots
+from crawler.distributed.connection import redis_url
+from crawler.failures import failure_reason
 from crawler.incremental import REVALIDATE_META, IncrementalFilter
 from crawler.items import PageItem
-from crawler.signals import page_read
+from crawler.middlewares.robotstxt import RobotsUnavailable
+from crawler.signals import page_read, request_rejected
 from crawler.sites import Site, origin_of, sites_from_start_urls
-from crawler.spiders.arguments import parse_arguments
+from crawler.spiders.arguments import SpiderArgumentError, parse_arguments
 from crawler.state import store_for
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
@@ -44,12 +49,13 @@ class NewsSpider(scrapy.Spider):
     links_from_reader = False
 
     @classmethod
-    def check_arguments(cls, args: dict[str, Any]) -> None:
+    def check_arguments(cls, args: dict[str, Any], settings: Any = None) -> None:
         """Raise SpiderArgumentError for bad ``-a`` arguments (used before the crawl starts)."""
-        parse_arguments(args)
+        distributed = settings is not None and redis_url(settings) is not None
+        parse_arguments(args, require_start_urls=not distributed)
 
     def __init__(self, **kwargs: Any) -> None:
-        args = parse_arguments(kwargs)
+        args = parse_arguments(kwargs, require_start_urls=False)
         super().__init__()
         self._args = args
         self._set_start(datetime.now(UTC))
@@ -63,6 +69,12 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
+        # Distributed crawl: the sites and the frontier live in Redis (crawler/distributed/).
+        spider.distributed = redis_url(settings) is not None
+        if not (spider._args.start_urls or spider._args.sites or spider.distributed):
+            raise SpiderArgumentError(
+                "no start URL: pass -a start_urls=URL[,URL...] or -a sites=FILE"
+            )
         max_pages = spider._args.max_pages or settings.getint("NEWS_MAX_PAGES_PER_SITE")
         for site in spider._args.sites:
             if spider._args.max_pages or not site.max_pages:
@@ -133,7 +145,8 @@ class NewsSpider(scrapy.Spider):
         for url in site.feeds:
             yield from self._document(site, url, self.parse_feed)
         for url in site.start_urls:
-            request = self._request(site, url, dont_filter=True, start=True)
+            # Shared frontier: seeds go through the seen set, so N workers fetch them once.
+            request = self._request(site, url, dont_filter=not self.distributed, start=True)
             if request is not None:
                 yield request
 
@@ -205,8 +218,13 @@ class NewsSpider(scrapy.Spider):
         if response.status == 304 and response.meta.get(REVALIDATE_META):
             self.crawler.stats.inc_value("incremental/not_modified")
             return
-        yield self._page_item(response, site)
-        if isinstance(response, TextResponse) and self._is_html(response):
+        item = self._page_item(response, site)
+        yield item
+        if (
+            not item.get("reject")
+            and isinstance(response, TextResponse)
+            and self._is_html(response)
+        ):
             if not self.links_from_reader:
                 yield from self._follow(
                     (link.url for link in self.link_extractor.extract_links(response)), site
@@ -323,16 +341,13 @@ class NewsSpider(scrapy.Spider):
         ctype = response.headers.get(b"Content-Type", b"").lower()
         return not ctype or any(t in ctype for t in HTML_TYPES)
 
-    def _page_item(self, response: Response, site: Site) -> PageItem:
-        html = (
-            response.text
-            if isinstance(response, TextResponse) and self._is_html(response)
-            else None
-        )
-        return PageItem(
+    def _page_item(self, response: Response, site: Site, reject: str | None = None) -> PageItem:
+        """One PageItem per response that reached the spider: the unit of page accounting."""
+        self.crawler.stats.inc_value("pages/fetched")
+        item = PageItem(
             url=response.url,
-            html=html,
-            encoding=getattr(response, "encoding", None),
+            html=None,
+            encoding=None,
             status=response.status,
             site=site.name,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -343,16 +358,62 @@ class NewsSpider(scrapy.Spider):
             },
             hints=site.hints(),
         )
+        if reject is not None:
+            item["reject"] = reject
+        elif self._is_html(response):
+            self._decode(response, item)
+        return item
 
-    def failed(self, failure: Any) -> None:
-        """Count a request that failed after retries; the run summary reports it per site."""
-        request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            # robots.txt or a policy said no: not a failure of the site.
-            self.crawler.stats.inc_value("spider/request_ignored")
+    def _decode(self, response: Response, item: PageItem) -> None:
+        """Fill the item's html and encoding, or its reject reason (see crawler.decoding)."""
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        decoded = decode_html(response.body, http_content_type_encoding(ctype))
+        if decoded.reject is not None:
+            item["reject"] = decoded.reject
+            item["reject_details"] = {"detail": decoded.detail} if decoded.detail else {}
             return
-        site_name = request.cb_kwargs.get("site_name")
-        self.crawler.stats.inc_value("spider/request_failed")
-        if site_name and not request.url.endswith("/robots.txt"):
-            self.crawler.stats.inc_value(f"spider/request_failed/{site_name}")
-        self.logger.warning("request failed: %s (%s)", request.url, failure.getErrorMessage())
+        item["html"] = decoded.text
+        item["encoding"] = decoded.encoding
+        self.crawler.stats.inc_value(f"decoding/{decoded.how}")
+
+    def failed(self, failure: Any) -> Iterator[PageItem]:
+        """An error status on a page makes a rejected page; any other failure a reject record.
+
+        Both count as a failed request of the site (the run summary's per-site errors), except
+        refusals (robots.txt, address policy), which are not the site's fault.
+        """
+        request = failure.request
+        site = self._site_named(request.cb_kwargs.get("site_name")) or self.site_for(request.url)
+        is_page = not request.meta.get("news_document")
+        if failure.check(IgnoreRequest) and not failure.check(HttpError, RobotsUnavailable):
+            self.crawler.stats.inc_value("spider/request_ignored")
+        else:
+            self.crawler.stats.inc_value("spider/request_failed")
+            if site is not None and not request.url.endswith("/robots.txt"):
+                self.crawler.stats.inc_value(f"spider/request_failed/{site.name}")
+        if failure.check(HttpError):
+            response = failure.value.response
+            if is_page and site is not None:
+                yield self._page_item(response, site, reject=f"http {response.status}")
+                return
+            self._reject_request(request, f"http {response.status}", failure)
+            return
+        self._reject_request(request, failure_reason(failure.value, request.url), failure)
+
+    def _reject_request(self, request: scrapy.Request, reason: str, failure: Any) -> None:
+        """A request that ended without a page: counted, logged, listed in the rejects file."""
+        stats = self.crawler.stats
+        stats.inc_value("requests/failed")
+        stats.inc_value(f"requests/failed/{reason}")
+        refused = failure.check(IgnoreRequest) and not failure.check(HttpError, RobotsUnavailable)
+        log = self.logger.info if refused else self.logger.warning
+        log("request %s: %s (%s)", "refused" if refused else "failed", request.url, reason)
+        details: dict[str, Any] = {"error": failure.getErrorMessage()[:300]}
+        if request.meta.get("redirect_urls"):
+            details["redirected_from"] = request.meta["redirect_urls"][0]
+        self.crawler.signals.send_catch_log(
+            request_rejected, url=request.url, reason=reason, details=details
+        )
+
+    def _site_named(self, name: str | None) -> Site | None:
+        return next((s for s in self.sites if s.name == name), None)

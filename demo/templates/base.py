@@ -166,6 +166,10 @@ class Template(ABC):
     def article_chrome(self, site: Site, art: Article) -> tuple[str, ...]:
         """Strings shown on the article page that are not part of the article text."""
 
+    def truth_paragraphs(self, art: Article) -> tuple[str, ...]:
+        """The article text as the page states it (a template may add e.g. a wire dateline)."""
+        return art.paragraphs
+
     def published_iso(self, local: str) -> str:
         """How a page states a local time, as ISO (templates with an offset append it)."""
         return local

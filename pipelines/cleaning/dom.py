@@ -55,6 +55,7 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body))
     doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body))
     doomed.extend((el, CAPTION_REASON) for el in _image_captions(body))
+    doomed.extend((el, FURNITURE_REASON) for el in _headline_furniture(body))
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
     doomed_set = {el for el, _ in doomed}
@@ -122,6 +123,11 @@ def _image_captions(body: HtmlElement) -> list[HtmlElement]:
     """Short text blocks whose previous sibling is a picture holder with no text of its own."""
     found = []
     for img in body.iter("img"):
+        block = img.getparent()
+        alt = _squash(img.get("alt") or img.get("title") or "")
+        if block is not None and len(alt) >= 4 and block.tag != "body" and _text(block) == alt:
+            found.append(block)  # the block's only text repeats its picture's alt text
+            continue
         holder = img
         while holder.getparent() is not None and not _text(holder.getparent()):
             holder = holder.getparent()
@@ -130,7 +136,11 @@ def _image_captions(body: HtmlElement) -> list[HtmlElement]:
         caption = holder.getnext()
         if caption is None or not isinstance(caption.tag, str) or caption.tag in ("br", "img"):
             continue
-        styled = caption.tag in CAPTION_TAGS or caption.get("align") == "center"
+        styled = (
+            caption.tag in CAPTION_TAGS
+            or caption.get("align") == "center"
+            or "text-align:center" in (caption.get("style") or "").replace(" ", "").lower()
+        )
         chars = len(_text(caption))
         if (
             styled
@@ -139,6 +149,33 @@ def _image_captions(body: HtmlElement) -> list[HtmlElement]:
         ):
             found.append(caption)
     return found
+
+
+FURNITURE_REASON = "a kicker above or a deck below the headline is headline furniture, not body"
+# Longest kicker/deck heading taken from its position next to the h1 (characters, no spaces).
+FURNITURE_MAX_CHARS = 40
+
+
+def _headline_furniture(body: HtmlElement) -> list[HtmlElement]:
+    """Short headings standing right before or after the page's h1."""
+    found = []
+    for h1 in body.iter("h1"):
+        for step in (h1.getprevious, h1.getnext):
+            sibling = step()
+            while sibling is not None and isinstance(sibling.tag, str) and not _text(sibling):
+                sibling = sibling.getprevious() if step == h1.getprevious else sibling.getnext()
+            if (
+                sibling is not None
+                and sibling.tag in ("h2", "h3", "h4", "h5", "h6")
+                and len(_text(sibling)) <= FURNITURE_MAX_CHARS
+            ):
+                found.append(sibling)
+        break
+    return found
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def _protected(tree: HtmlElement) -> set[HtmlElement]:

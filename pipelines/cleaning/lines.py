@@ -13,6 +13,7 @@ from pipelines.cleaning.rules import (
     LEAD_BYLINE,
     TAIL_HEADINGS,
     TEASER_HEADINGS,
+    LineRule,
 )
 from pipelines.extraction.metadata import split_names
 
@@ -30,6 +31,17 @@ _INLINE_AUTHOR = re.compile(
 _INLINE_EDITOR = re.compile(
     r"[【\[（(]\s*(?:责任编辑|责编|编辑)\s*[:：]\s*([^】\]）)]{1,20})[】\]）)]\s*$"
 )
+
+
+# All chrome-line rules in one pattern: one regex call tells whether any rule matches.
+_ANY_CHROME = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in CHROME_LINES), re.I)
+
+
+def _chrome_rule(text: str) -> LineRule | None:
+    """The first chrome-line rule that matches the whole line, if any."""
+    if not _ANY_CHROME.match(text):
+        return None
+    return next((r for r in CHROME_LINES if r.pattern.match(text)), None)
 
 
 @dataclass
@@ -65,7 +77,7 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
             _take_inline(text, out)
             out.drop("info line")
             continue
-        rule = next((r for r in CHROME_LINES if r.pattern.match(text)), None)
+        rule = _chrome_rule(text)
         if rule:
             out.drop(rule.reason)
             continue

@@ -177,6 +177,25 @@ CHROME_LINES: list[LineRule] = [
     _line(r"^(sign up|subscribe)\b.{0,120}$", "newsletter or subscription prompt"),
     _line(r"^.{0,40}\bnewsletter\b.{0,80}$", "newsletter prompt"),
     _line(
+        r"^(advertisement|advertising)\s*[·|:-]\s*(scroll|continue|story continues).{0,40}$",
+        "advertisement label",
+    ),
+    _line(
+        r"^(story continues below|article continues below|continue reading below)( this)?( advertisement)?\.?$",
+        "advertisement label",
+    ),
+    _line(
+        r"^((additional )?reporting|writing|compiled|edited|editing) by [^.]{2,160}(;\s*(additional reporting|writing|editing|graphics) by [^.;]{2,120})*\.?$",
+        "wire-service sign-off names the desk, not text",
+    ),
+    _line(r"^our standards:.{0,120}$", "wire-service standards notice"),
+    _line(r"^(特别声明|免责声明|版权声明|声明)\s*[:：].{0,300}$", "platform disclaimer"),
+    _line(
+        r"^.{0,60}[。.,，]?\s*(本报|新华社|中新社)?(记者|通讯员|摄影)\s*\S{2,8}\s*摄\s*[)）]?$",
+        "photo credit",
+    ),
+    _line(r"^[(（]?\s*\S{2,4}\s*/?\s*摄\s*[)）]?$", "photo credit"),
+    _line(
         r"^(advertisement|advertising|sponsored( content)?|广告|推广)\s*$", "advertisement label"
     ),
     _line(

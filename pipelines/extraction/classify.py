@@ -160,7 +160,7 @@ def classify(
     if teaser_links >= 12 and dominant_words < 60:
         points -= 2
         signals.append("links:many-teasers")
-    if headline_lines >= 2 and headline_share >= 0.4:
+    if (headline_lines >= 2 and headline_share >= 0.4) or headline_share >= 0.6:
         points -= 3
         signals.append("text:headline-list")
     is_article = points >= 2 and body_words >= 30

@@ -89,9 +89,7 @@ def own_text_chars(el: HtmlElement) -> tuple[int, int, int]:
 def best_block(tree: HtmlElement) -> Block | None:
     """The container with the densest own text, or None for an empty page."""
     best: Block | None = None
-    for el in tree.iter(
-        "div", "article", "section", "td", "main", "font", "span", "center", "body"
-    ):
+    for el in tree.iter("div", "article", "section", "td", "main", "center", "body"):
         own, links, marks = own_text_chars(el)
         if own == 0:
             continue

@@ -206,14 +206,53 @@ _CJK_ROLES = re.compile(
 )
 
 
+# News agencies named in bylines ("By Jane Doe, Reuters"): a source, not an author.
+AGENCIES = {
+    "reuters",
+    "ap",
+    "associated press",
+    "afp",
+    "agence france-presse",
+    "bloomberg",
+    "upi",
+    "dpa",
+    "efe",
+    "ansa",
+    "kyodo",
+    "yonhap",
+    "pa",
+    "pa media",
+    "staff",
+    "staff writer",
+    "staff reporter",
+    "新华社",
+    "中新社",
+    "中新网",
+    "人民网",
+    "央视网",
+    "本报",
+    "本报记者",
+}
+_EDITOR_MARK = re.compile(r"(责任编辑|责编|编辑|主编|审核|校对)\s*[:：]")
+
+
 def split_names(text: str) -> list[str]:
-    """ "Jane Doe and John Roe" -> two names; "张三 李四" or "张三、李四" -> two names."""
+    """ "Jane Doe and John Roe" -> two names; "张三 李四" or "张三、李四" -> two names.
+
+    Editors named after the authors and news agencies are left out.
+    """
+    text = _EDITOR_MARK.split(text, maxsplit=1)[0]
     text = re.sub(r"^(?:by|par|von)\s+", "", text.strip(), flags=re.I)
     text = _CJK_ROLES.sub(" ", text)
     names = []
     for part in _NAME_SPLIT.split(text):
         part = part.strip(" .·|()（）【】[]:：")
-        if part and len(part) <= 60 and not part.lower().startswith("http"):
+        if (
+            part
+            and len(part) <= 60
+            and not part.lower().startswith("http")
+            and part.lower() not in AGENCIES
+        ):
             names.append(part)
     return names
 
@@ -449,7 +488,7 @@ def byline_names(tree: HtmlElement) -> list[str]:
 
 
 _DATELINE_AUTHOR = re.compile(
-    r"(?:作者|记者|文|撰稿|采写)\s*[:：/]\s*(?P<v>[\u4e00-\u9fff·]{2,5}(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}){0,3})"
+    r"(?:作者|记者|文|撰稿|采写)\s*[:：/]\s*(?P<v>[\u4e00-\u9fff·]{2,5}(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])){0,3})"
     r"|\bby\s+(?P<en>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}){0,3})"
 )
 

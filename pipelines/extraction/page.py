@@ -125,7 +125,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         or md.detect_language(text or " ".join(page_lines[:50]))
     )
     fields = _fields(tree, url, meta, ld, title, text, language, site_names, options, dated)
-    fields["authors"] = md.unique(fields["authors"] + cleaned.authors or markup_authors)
+    # Structured data first, then byline markup, then byline lines found in the body.
+    fields["authors"] = md.unique(fields["authors"] or markup_authors or cleaned.authors)
     fields["source"] = cleaned.source or fields.get("source")
     fields["editor"] = cleaned.editor
     reading.fields = fields
@@ -148,13 +149,16 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     return reading
 
 
-# An element with 250 ancestors: one XPath step a level, evaluated in C over each level once.
-_TOO_DEEP = lxml.etree.XPath("boolean(/" + "/*" * 251 + ")")
+def _depth_exceeded(tree: HtmlElement, limit: int = 250) -> bool:
+    """lxml silently truncates past 255 levels; such a page cannot be read faithfully.
+
+    One XPath of ``limit`` child steps, evaluated in C: true when any element is that deep.
+    """
+    path = _DEEP_PATH if limit == 250 else lxml.etree.XPath("/" + "/".join(["*"] * limit))
+    return bool(path(tree))
 
 
-def _depth_exceeded(tree: HtmlElement) -> bool:
-    """lxml silently truncates past 255 levels; such a page cannot be read faithfully."""
-    return bool(_TOO_DEEP(tree))
+_DEEP_PATH = lxml.etree.XPath("/" + "/".join(["*"] * 250))
 
 
 def _title_text(tree: HtmlElement) -> str | None:
@@ -182,10 +186,13 @@ def _page_blocks(lines: list[str]) -> list[str]:
     return keys
 
 
-def _headline_lines(lines: list[str], anchors: set[str]) -> tuple[int, float]:
+def _headline_lines(lines: list[str], anchor_texts: set[str]) -> tuple[int, float]:
     """Teaser-list evidence: how many body lines begin with another page's headline (or are
     cut-short teasers), and the share of the body's characters in those lines and the two
     short lines after each (the teaser sentence, its author or date)."""
+    anchors: dict[str, list[str]] = {}
+    for text in anchor_texts:
+        anchors.setdefault(text[:8], []).append(text)
     count, chars, follow = 0, 0, 0
     for line in lines:
         cell = line.lstrip("|-*•· ")
@@ -202,12 +209,16 @@ def _headline_lines(lines: list[str], anchors: set[str]) -> tuple[int, float]:
     return count, chars / total
 
 
-def _starts_with_anchor(line: str, anchors: set[str]) -> bool:
-    """The line begins with a link's text, or is the start of a link wrapping title + teaser."""
-    return any(
-        line.startswith(a) if len(a) <= len(line) else len(line) >= 8 and a.startswith(line)
-        for a in anchors
-    )
+def _starts_with_anchor(line: str, anchors: dict[str, list[str]]) -> bool:
+    """The line begins with a link's text, or is the start of a link wrapping title + teaser.
+
+    ``anchors`` maps the first 8 characters of each anchor text to the texts (every anchor
+    text is 8+ characters), so a line is compared with a handful of anchors, not all.
+    """
+    for anchor in anchors.get(line[:8], ()):
+        if line.startswith(anchor) if len(anchor) <= len(line) else anchor.startswith(line):
+            return True
+    return False
 
 
 # A teaser's first sentence cut short: "... one of college hockey's ..." / "国家税务…".
@@ -217,7 +228,6 @@ _TRUNCATED = re.compile(r"(\.\.\.|…|⋯)\s*(\S{0,12}\s*)?\|?\s*$")
 def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[list[str], int]:
     """trafilatura's body, or the densest block when trafilatura has nothing or the whole page."""
     block = best_block(tree)
-    block_lines = render_lines(block.element) if block is not None else []
     dominant = block.own_chars if block is not None else 0
     try:
         doc = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
@@ -225,12 +235,12 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
         doc = None
     text = (doc.text if doc is not None else "") or ""
     lines = [line for line in text.split("\n") if line.strip()]
-    if not lines or _whole_page(lines, page_lines, block_lines, dominant):
-        return block_lines, _dominant_words(block)
+    if not lines or _whole_page(lines, page_lines, block, dominant):
+        return (render_lines(block.element) if block is not None else []), _dominant_words(block)
     return lines, _dominant_words(block)
 
 
-def _whole_page(lines: list[str], page_lines: list[str], block: list[str], dominant: int) -> bool:
+def _whole_page(lines: list[str], page_lines: list[str], block: Any, dominant: int) -> bool:
     """trafilatura kept the page, chrome and all, while one block holds the article."""
     page_chars = sum(len(line) for line in page_lines) or 1
     traf_chars = sum(len(line) for line in lines) or 1
@@ -238,7 +248,7 @@ def _whole_page(lines: list[str], page_lines: list[str], block: list[str], domin
         return False
     if dominant < BLOCK_SHARE * traf_chars:
         return False
-    in_block = set(block)
+    in_block = set(render_lines(block.element))
     outside = [line for line in lines if line.strip() not in in_block]
     outside_chars = sum(len(line) for line in outside) or 1
     short = sum(len(line) for line in outside if len(line.strip()) < SHORT_LINE_CHARS)
@@ -294,6 +304,11 @@ def _fields(
         )
         or _first_date(dated, tz)
     )
+    if published and len(published) == 10:
+        # Structured data gave the day only; the dateline under the headline may add the time.
+        visible = _first_date(dated, tz)
+        if visible and visible.startswith(published) and len(visible) > 10:
+            published = visible
     modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
         md.first_meta(
             meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"

@@ -1,0 +1,142 @@
+"""Run summaries across workers: each worker stores its own in Redis; the merge adds them up."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import redis
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.distributed.connection import (
+    Guard,
+    RedisUnavailable,
+    RetryPolicy,
+    connect,
+    redis_url,
+    worker_id,
+)
+from crawler.distributed.keys import CrawlKeys
+from crawler.extensions.rejects import rejects_path_for
+
+logger = logging.getLogger(__name__)
+
+
+def worker_summary(stats: dict[str, Any], worker: str, reason: str) -> dict[str, Any]:
+    """One worker's run: its numeric stats, why it stopped, when it ran."""
+    started = stats.get("start_time")
+    return {
+        "worker": worker,
+        "finish_reason": reason,
+        "started": started.isoformat() if isinstance(started, datetime) else None,
+        "finished": datetime.now(UTC).isoformat(),
+        "stats": {
+            k: v
+            for k, v in stats.items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)
+        },
+    }
+
+
+def merge_summaries(workers: list[dict[str, Any]]) -> dict[str, Any]:
+    """The crawl's summary: every numeric stat summed over the workers, and each worker's line."""
+    total: dict[str, float] = {}
+    for record in workers:
+        for key, value in record.get("stats", {}).items():
+            total[key] = total.get(key, 0) + value
+    started = [r["started"] for r in workers if r.get("started")]
+    finished = [r["finished"] for r in workers if r.get("finished")]
+    return {
+        "workers": len(workers),
+        "articles": total.get("item_scraped_count", 0),
+        "pages_fetched": total.get("response_received_count", 0),
+        "started": min(started) if started else None,
+        "finished": max(finished) if finished else None,
+        "per_worker": [
+            {
+                "worker": r["worker"],
+                "finish_reason": r.get("finish_reason"),
+                "articles": r.get("stats", {}).get("item_scraped_count", 0),
+                "pages_fetched": r.get("stats", {}).get("response_received_count", 0),
+            }
+            for r in workers
+        ],
+        "stats": dict(sorted(total.items())),
+    }
+
+
+def stored_summaries(server: redis.Redis, keys: CrawlKeys) -> list[dict[str, Any]]:
+    return [json.loads(v) for _, v in sorted(server.hgetall(keys.workers).items())]
+
+
+class CrawlSummary:
+    """At close, store this worker's summary in Redis and write the merged crawl summary
+    beside the worker's feed (``<prefix>.crawl-summary.json``); the last worker to close
+    writes the complete one."""
+
+    def __init__(self, crawler: Crawler, url: str) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.keys = CrawlKeys(settings.get("NEWS_REDIS_PREFIX"))
+        self.worker = worker_id(settings)
+        self.server = connect(url, settings)
+        self.guard = Guard(RetryPolicy.from_settings(settings), crawler.stats)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlSummary:
+        url = redis_url(crawler.settings)
+        if not url or crawler.settings.getbool("NEWS_REDIS_SEED_ONLY"):
+            raise NotConfigured
+        return cls(crawler, url)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        record = worker_summary(self.crawler.stats.get_stats(), self.worker, reason)
+        run = f"{self.worker}@{getattr(spider, 'run_start', record['finished'])}"
+        try:
+            self.guard.call(
+                "store the worker summary",
+                lambda: self.server.hset(self.keys.workers, run, json.dumps(record)),
+            )
+            merged = merge_summaries(
+                self.guard.call(
+                    "read worker summaries", lambda: stored_summaries(self.server, self.keys)
+                )
+            )
+        except (RedisUnavailable, redis.RedisError) as exc:
+            logger.error("crawl summary not stored: %s", exc)
+            return
+        path = self._path(spider)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f".{self.worker}.tmp")
+        tmp.write_text(json.dumps(merged, indent=2, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+        logger.info(
+            "crawl summary (%d workers, %d articles so far) written to %s",
+            merged["workers"],
+            merged["articles"],
+            path,
+        )
+
+    def _path(self, spider: Any) -> Path:
+        explicit = self.crawler.settings.get("NEWS_REDIS_SUMMARY_FILE")
+        if explicit:
+            return Path(explicit)
+        for uri in self.crawler.settings.getdict("FEEDS"):
+            beside = rejects_path_for(str(uri))
+            if beside is not None:
+                folder = str(beside.parent) % _Params(name=spider.name)
+                return Path(folder) / f"{self.keys.prefix}.crawl-summary.json"
+        return Path("output") / f"{self.keys.prefix}.crawl-summary.json"
+
+
+class _Params(dict[str, str]):
+    """Feed-URI parameters; unknown ones (``%(time)s``...) become empty."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
