@@ -14,7 +14,6 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from twisted.internet import reactor
 
 
 class ReactorLag:
@@ -41,6 +40,10 @@ class ReactorLag:
         self._schedule()
 
     def _schedule(self) -> None:
+        # Imported here: importing the reactor module installs a reactor, which must not
+        # happen when this module is merely loaded.
+        from twisted.internet import reactor
+
         self._expected = time.perf_counter() + self.interval
         self._call = reactor.callLater(self.interval, self._tick)  # type: ignore[attr-defined]
 
