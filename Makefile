@@ -34,7 +34,7 @@ eval: venv
 	$(BIN)/scrapy evaluate $(dir $(wildcard $(BENCHMARKS)/*/truth.jsonl)) --items output/eval-items.jsonl
 
 bench: venv
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(if $(wildcard $(BENCHMARKS)),--benchmarks $(BENCHMARKS)) $(BENCH_ARGS)
 
 # Peak RSS of a crawl of a generated 2k- and 20k-page local portal (flat memory check).
 bench-memory: venv

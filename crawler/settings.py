@@ -63,6 +63,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.robotstxt.StrictRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    # Last before the download itself: holds requests while the reader pool is full.
+    "crawler.middlewares.readgate.ReadGate": 950,
 }
 # A run stops cleanly (finish reason closespider_timeout) before an hourly cron window ends.
 CLOSESPIDER_TIMEOUT = 50 * 60
@@ -96,6 +98,8 @@ EXTENSIONS = {
     "crawler.extensions.statekeeper.StateKeeper": 20,
     "crawler.extensions.runsummary.RunSummary": 30,
     "crawler.extensions.accounting.PageAccounting": 40,
+    "crawler.extensions.reactorlag.ReactorLag": 50,
+    "crawler.extensions.statsfile.StatsFile": 60,
 }
 
 # --- Export -----------------------------------------------------------------------------------------
@@ -257,5 +261,24 @@ NEWS_REDIS_OUTAGE_SECONDS = 300.0
 NEWS_REDIS_SEED_ONLY = False
 # Runs before DefaultFeed so that the default feed is named per worker.
 ADDONS = {**ADDONS, "crawler.addons.RedisMode": -1}
+
+# --- Throughput ---------------------------------------------------------------------------------
+# The reader's workers return each page's links (page_read signal) and the spider follows them,
+# so the spider never parses a page itself; False: the spider runs Scrapy's LinkExtractor.
+NEWS_LINKS_FROM_READER = True
+# Scrapy runs this many tasks per response to handle its callback's output; a news page gives
+# one item (links come from the reader), and 100 (the default) cost ~100 asyncio tasks a page.
+CONCURRENT_ITEMS = 8
+# Back-pressure: no new download while the pages downloading or waiting to be read fill the
+# reader pool (NEWS_READ_BACKLOG_PER_WORKER pages a worker, plus the downloads that cover the
+# measured download latency). NEWS_READ_BACKLOG > 0 fixes the limit instead.
+NEWS_READ_GATE_ENABLED = True
+NEWS_READ_BACKLOG = 0
+NEWS_READ_BACKLOG_PER_WORKER = 4
+# Reactor lag (max and p99 delay of a timer on the reactor thread) in the stats; for benchmarks.
+NEWS_REACTOR_LAG_ENABLED = False
+NEWS_REACTOR_LAG_INTERVAL = 0.01
+# Write the final stats as JSON to this path ("" = don't); `make bench` reads it.
+NEWS_STATS_FILE = ""
 
 LOG_LEVEL = "INFO"

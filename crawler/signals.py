@@ -8,3 +8,8 @@ page_read = object()
 # policy, disallowed by robots.txt): url=str, reason=str, details=dict. The rejects file
 # lists it like a rejected page.
 request_rejected = object()
+
+# Sent by the extraction stage when it hands a page to the reader pool: url=str. Every
+# page_queued is followed by one page_read for the same URL (timeouts included), so a
+# listener can count pages waiting in the pool.
+page_queued = object()

@@ -16,6 +16,23 @@ class InvalidURL(ValueError):
     """A start URL that is not an absolute http(s) URL with a valid host."""
 
 
+# Scheme-and-host prefixes whose on-origin decision a Site remembers (cleared when full).
+ORIGIN_CACHE_SIZE = 4096
+
+
+def _scheme_and_host(url: str) -> str:
+    """``scheme://netloc`` of a URL: the part the origin depends on (the URL when it has none)."""
+    start = url.find("://")
+    if start < 0:
+        return url
+    end = len(url)
+    for mark in "/?#":
+        found = url.find(mark, start + 3)
+        if 0 <= found < end:
+            end = found
+    return url[:end]
+
+
 def origin_of(url: str) -> str:
     """scheme-less origin "host[:port]" of a URL, the unit the crawl keeps apart."""
     parts = urlsplit(url)
@@ -67,6 +84,7 @@ class Site:
     language: str | None = None
     timezone: str | None = None
     prune_xpaths: list[str] = field(default_factory=list)
+    _origin_cache: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.origins:
@@ -74,11 +92,23 @@ class Site:
 
     def owns(self, url: str) -> bool:
         """True when ``url`` is on one of this site's hosts and passes its URL patterns."""
-        if urlsplit(url).scheme not in ("http", "https") or origin_of(url) not in self.origins:
+        if not self.on_origin(url):
             return False
         if self.deny and any(p.search(url) for p in self.deny):
             return False
         return not self.allow or any(p.search(url) for p in self.allow)
+
+    def on_origin(self, url: str) -> bool:
+        """``url`` is http(s) on one of the site's hosts; decided once per scheme and host,
+        since the spider asks for every link of every page."""
+        key = _scheme_and_host(url)
+        known = self._origin_cache.get(key)
+        if known is None:
+            known = urlsplit(url).scheme in ("http", "https") and origin_of(url) in self.origins
+            if len(self._origin_cache) >= ORIGIN_CACHE_SIZE:
+                self._origin_cache.clear()
+            self._origin_cache[key] = known
+        return known
 
     def hints(self) -> dict[str, object]:
         """What the pipelines may use when reading this site's pages."""

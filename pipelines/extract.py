@@ -12,7 +12,7 @@ from scrapy.utils.misc import load_object
 
 from crawler.drops import NotAnArticle, Rejected
 from crawler.items import ARTICLE_FIELDS, ArticleItem, PageItem
-from crawler.signals import page_read
+from crawler.signals import page_queued, page_read
 from pipelines.extraction import PageReading, ReadOptions
 from pipelines.workerpool import ReaderPool
 
@@ -76,6 +76,7 @@ class ExtractionPipeline:
             self._count("rejected")
             raise Rejected("too large", url, characters=len(html))
         assert self.pool is not None
+        self.crawler.signals.send_catch_log(page_queued, url=url)
         reading = await self.pool.read(html, url, self._options(item))
         self.crawler.signals.send_catch_log(page_read, site=item["site"], reading=reading)
         self._count(reading.kind)

@@ -1,1 +1,2 @@
-"""Downloader middlewares: what may be fetched, and how faults are retried."""
+"""Downloader middlewares: what may be fetched, how faults are retried, and back-pressure
+from the reader pool."""

@@ -32,7 +32,7 @@ from crawler.failures import failure_reason
 from crawler.incremental import REVALIDATE_META, IncrementalFilter
 from crawler.items import PageItem
 from crawler.middlewares.robotstxt import RobotsUnavailable
-from crawler.signals import request_rejected
+from crawler.signals import page_read, request_rejected
 from crawler.sites import Site, origin_of, sites_from_start_urls
 from crawler.spiders.arguments import SpiderArgumentError, parse_arguments
 from crawler.state import store_for
@@ -46,6 +46,7 @@ class NewsSpider(scrapy.Spider):
     """Finds article and listing pages on the named sites and hands each one on as a PageItem."""
 
     name = "news"
+    links_from_reader = False
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any], settings: Any = None) -> None:
@@ -86,6 +87,12 @@ class NewsSpider(scrapy.Spider):
             unique=True,
             canonicalize=False,
         )
+        spider.links_from_reader = settings.getbool("NEWS_LINKS_FROM_READER")
+        if spider.links_from_reader:
+            spider.skip_extensions = tuple(
+                "." + ext.lower() for ext in settings.getlist("NEWS_SKIP_EXTENSIONS")
+            )
+            crawler.signals.connect(spider.follow_read_links, signal=page_read)
         spider.robots_sitemaps = settings.getbool("NEWS_DISCOVER_ROBOTS_SITEMAPS")
         spider.discover_feeds = settings.getbool("NEWS_DISCOVER_FEEDS")
         spider.max_documents = settings.getint("NEWS_MAX_DOCUMENTS_PER_SITE")
@@ -218,7 +225,10 @@ class NewsSpider(scrapy.Spider):
             and isinstance(response, TextResponse)
             and self._is_html(response)
         ):
-            yield from self._follow(response, site)
+            if not self.links_from_reader:
+                yield from self._follow(
+                    (link.url for link in self.link_extractor.extract_links(response)), site
+                )
             if self.discover_feeds and response.meta.get("news_start"):
                 for url in feed_links(response.text, response.url):
                     if site.owns(url):
@@ -287,16 +297,41 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/unreadable")
         self.logger.warning("unreadable sitemap or feed %s: %s", response.url, exc)
 
-    def _follow(self, response: TextResponse, site: Site) -> Iterator[scrapy.Request]:
-        for link in self.link_extractor.extract_links(response):
-            url = link.url
+    def follow_read_links(self, site: str, reading: Any) -> None:
+        """Schedule the links the reader found on a page (page_read signal): the reader's
+        worker already parsed the page, so the spider does not parse it a second time."""
+        owner = next((s for s in self.sites if s.name == site), None)
+        links = getattr(reading, "links", None) or ()
+        if owner is None or not links:
+            return
+        followed = (u for u in links if not self._skipped_extension(u))
+        for request in self._follow(followed, owner):
+            self.crawler.engine.crawl(request)
+
+    def _skipped_extension(self, url: str) -> bool:
+        """The URL's path ends in a NEWS_SKIP_EXTENSIONS suffix (media, documents)."""
+        rest = url.split("?", 1)[0]
+        slash = rest.find("/", rest.find("//") + 2)
+        return slash > 0 and rest[slash:].lower().endswith(self.skip_extensions)
+
+    def _follow(self, urls: Iterable[str], site: Site) -> Iterator[scrapy.Request]:
+        """Requests for the new URLs of ``site``; runs on the reactor for every link of every
+        page, so the cheap test (seen before) comes first and off-site counts are summed."""
+        seen = self._seen.setdefault(site.name, set())
+        offsite = 0
+        for url in urls:
+            if url.split("#", 1)[0] in seen:
+                continue
             if not site.owns(url):
-                if urlsplit(url).scheme in ("http", "https") and origin_of(url) not in site.origins:
-                    self.crawler.stats.inc_value("spider/offsite_links_skipped")
+                # Counted once per page; on_origin is cached per host, urlsplit is not.
+                if url.startswith(("http://", "https://")) and not site.on_origin(url):
+                    offsite += 1
                 continue
             request = self._request(site, url)
             if request is not None:
                 yield request
+        if offsite:
+            self.crawler.stats.inc_value("spider/offsite_links_skipped", offsite)
 
     def _count_ok(self, site: Site) -> None:
         """A response for the site came back: the site did not fail entirely."""

@@ -17,6 +17,7 @@ from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import metadata as md
 from pipelines.extraction.classify import classify
+from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
 from pipelines.extraction.text import block_key, text_fingerprint, word_count
 
@@ -55,6 +56,8 @@ class PageReading:
     blocks: list[str] = field(default_factory=list)
     signals: list[str] = field(default_factory=list)
     removed: dict[str, int] = field(default_factory=dict)
+    # The page's absolute links, for the spider to follow (it does not parse pages itself).
+    links: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,7 +104,9 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         ],
         site_names,
     )
-    anchors = _headline_anchors(tree, url)
+    links = read_links(tree, url)
+    reading.links = links.follow
+    anchors = links.headlines
     teaser_links = len(anchors)
     dated = _visible_date_candidates(tree, page_lines, title)
     markup_authors = md.byline_names(tree) or md.dateline_authors(
@@ -179,30 +184,6 @@ def _page_blocks(lines: list[str]) -> list[str]:
         if len(keys) >= MAX_PAGE_BLOCKS:
             break
     return keys
-
-
-def _headline_anchors(tree: HtmlElement, url: str) -> set[str]:
-    """Anchor texts of same-site links that read like headlines (8+ characters)."""
-    host = urlsplit(url).netloc
-    found: set[str] = set()
-    for a in tree.iter("a"):
-        text = re.sub(r"\s+", " ", a.text_content()).strip()
-        if len(text) < 8:
-            continue
-        if _same_site_path(a.get("href") or "", url, host):
-            found.add(text)
-    return found
-
-
-def _same_site_path(href: str, url: str, host: str) -> bool:
-    """A link to a page of this host other than its home; urljoin only when it can matter."""
-    href = href.strip()
-    if not href or href.startswith(("#", "?")):
-        return False
-    if ":" not in href.split("/", 1)[0] and not href.startswith("//"):
-        return href != "/"  # relative: this host; "/" is the home page
-    target = urlsplit(md.absolute(href, url) or "")
-    return target.netloc == host and target.path not in ("", "/")
 
 
 def _headline_lines(lines: list[str], anchor_texts: set[str]) -> tuple[int, float]:

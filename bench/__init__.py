@@ -1,0 +1,1 @@
+"""``make bench``: crawl a local portal of real-size pages and compare with the extraction bound."""

@@ -1,0 +1,146 @@
+"""``python -m bench [--pages N]``: crawl a local portal flat out and compare with the bound.
+
+Prints, from one run: end-to-end articles/s, CPU ms per page and peak RSS of the crawl (all
+its processes), the bound (our extraction + cleaning alone in one process, and that times the
+cores), their ratio, reactor lag, and our per-page time against plain trafilatura's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+from bench.bound import ReadAndClean, plain_trafilatura, project_reader
+from bench.measure import REPO, Timing, cores, crawl, timed
+from bench.portal import Portal, load_sources
+from bench.server import PortalServer
+
+MB = 1024 * 1024
+RSS_MARK = 2000
+
+
+def main() -> int:
+    args = _arguments()
+    benchmarks = Path(args.benchmarks).resolve()
+    server = PortalServer(benchmarks, args.pages)
+    out = Path(tempfile.mkdtemp(prefix="bench-", dir=REPO / "output"))
+    try:
+        portal = Portal(load_sources(benchmarks), args.pages, server.base_url)
+        total_pages = len(portal.paths())
+        result = crawl(server.base_url + "/", total_pages + 10, out, RSS_MARK, args.setting)
+    finally:
+        served = server.stop()
+    sample = _sample(portal, args.bound_pages)
+    ours = timed(sample, ReadAndClean(server.base_url.split("//", 1)[1]))
+    plain = timed(sample, plain_trafilatura)
+    _report(args, portal, total_pages, result, served, ours, plain)
+    if not args.keep:
+        shutil.rmtree(out, ignore_errors=True)
+    else:
+        print(f"crawl output kept in {out}")
+    return 0 if result.returncode == 0 else 1
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--pages", type=int, default=2000, help="article pages (default 2000)")
+    parser.add_argument(
+        "--benchmarks",
+        default=str(_default_benchmarks()),
+        help="benchmark pages (../shared/benchmarks)",
+    )
+    parser.add_argument(
+        "--bound-pages", type=int, default=400, help="pages timed for the bound (default 400)"
+    )
+    parser.add_argument("-s", "--setting", action="append", default=[], type=lambda v: f"-s{v}")
+    parser.add_argument("--keep", action="store_true", help="keep the crawl's feed, log, stats")
+    args = parser.parse_args()
+    # "-sNAME=VALUE" keeps each setting one argv item for scrapy.
+    args.setting = [item for s in args.setting for item in ("-s", s[2:])]
+    return args
+
+
+def _default_benchmarks() -> Path:
+    """../shared/benchmarks from the repository root (or from the main checkout of a worktree)."""
+    for parent in REPO.parents:
+        if (parent / "shared" / "benchmarks").is_dir():
+            return parent / "shared" / "benchmarks"
+    return REPO.parent / "shared" / "benchmarks"
+
+
+def _sample(portal: Portal, size: int) -> list[tuple[str, str]]:
+    """An even spread of the crawled pages (listings and articles in the crawl's proportions)."""
+    paths = portal.paths()
+    step = max(1, len(paths) // size)
+    chosen = paths[::step][:size]
+    return [(portal.render(p).decode("utf-8"), portal.base_url + p) for p in chosen]  # type: ignore[union-attr]
+
+
+def _report(args, portal, total_pages, result, served, ours: Timing, plain: Timing) -> None:  # type: ignore[no-untyped-def]
+    stats = result.stats
+    elapsed = float(stats.get("elapsed_time_seconds") or result.wall_seconds)
+    articles = int(stats.get("item_scraped_count", 0))
+    responses = int(stats.get("response_received_count", 0))
+    n_cores = cores()
+    e2e = articles / elapsed
+    one = ours.articles / ours.wall_seconds
+    bound = one * n_cores
+    reader_path, _ = project_reader()
+    rows = [
+        ("command", " ".join(result.command[1:]).replace(str(REPO) + "/", "")),
+        ("portal", f"{portal.articles} articles + {portal.listings} listings from "
+                   f"{len(portal.sources)} benchmark pages ({total_pages} pages)"),
+        ("served by status", str(dict(sorted(served.items())))),
+        ("load average before / after", f"{result.load_before} / {result.load_after}"),
+        ("crawl exit code", str(result.returncode)),
+        ("finish reason", str(stats.get("finish_reason"))),
+        ("responses / articles exported", f"{responses} / {articles}"),
+        ("crawl time (engine) / process wall", f"{elapsed:.1f} s / {result.wall_seconds:.1f} s"),
+        ("END-TO-END articles/s", f"{e2e:.1f}  (pages/s {responses / elapsed:.1f})"),
+        ("CPU ms per page (main+workers)",
+         f"{1000 * result.cpu_seconds / max(responses, 1):.1f}  (main process "
+         f"{1000 * result.main_cpu_seconds / max(responses, 1):.1f}; cores busy "
+         f"{result.cpu_seconds / result.wall_seconds:.2f} of {cores()})"),
+        ("peak RSS, all crawl processes", f"{result.peak_rss / MB:.0f} MB"),
+    ]  # fmt: skip
+    if result.rss_at_mark is not None and portal.articles > RSS_MARK:
+        rows.append((f"peak RSS up to {RSS_MARK} articles / at end",
+                     f"{result.rss_at_mark / MB:.0f} MB / {result.peak_rss / MB:.0f} MB"))  # fmt: skip
+        rows.append(("RSS trace (articles: MB)", _trace(result.rss_trace)))
+    rows += [
+        ("reader", reader_path),
+        ("BOUND one process (read+clean)",
+         f"{one:.1f} articles/s ({ours.pages / ours.wall_seconds:.1f} pages/s, "
+         f"{ours.articles}/{ours.pages} articles in sample)"),
+        (f"BOUND x {n_cores} cores", f"{bound:.1f} articles/s"),
+        ("RATIO end-to-end / one process", f"{e2e / one:.2f}   (target >= 1.6)"),
+        ("RATIO end-to-end / cores x one", f"{e2e / bound:.2f}   (target >= 0.8)"),
+        ("CPU per article: bound / crawl",
+         f"{ours.cpu_seconds * 1000 / max(ours.articles, 1):.1f} / "
+         f"{result.cpu_seconds * 1000 / max(articles, 1):.1f} ms  (the crawl's overhead, "
+         "independent of other load on the machine)"),
+        ("reactor lag p99 / max / p50",
+         f"{stats.get('reactor_lag/p99_ms')} / {stats.get('reactor_lag/max_ms')} / "
+         f"{stats.get('reactor_lag/p50_ms')} ms  (p99 target < 50)"),
+        ("read gate max pages / requests held",
+         f"{stats.get('readgate/max_pages')} / {stats.get('readgate/held', 0)}"),
+        ("per page: ours read+clean", f"{ours.ms_per_page:.1f} ms (CPU {ours.cpu_ms_per_page:.1f})"),
+        ("per page: plain trafilatura.extract", f"{plain.ms_per_page:.1f} ms (CPU {plain.cpu_ms_per_page:.1f})"),
+        ("RATIO ours / trafilatura (CPU)",
+         f"{ours.cpu_ms_per_page / plain.cpu_ms_per_page:.2f}   (target <= 1.5)"),
+    ]  # fmt: skip
+    width = max(len(k) for k, _ in rows)
+    print(f"\n== make bench: {args.pages} articles ==")
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+
+
+def _trace(trace: list[tuple[int, int]]) -> str:
+    step = max(1, len(trace) // 10)
+    return ", ".join(f"{n}: {rss / MB:.0f}" for n, rss in trace[::step] + trace[-1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,177 @@
+"""The crawl under measurement (a real ``scrapy crawl`` subprocess) and the in-process bound."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE_SECONDS = 0.1
+# The politeness switches of the issue, Scrapy's own settings, as anyone would pass them.
+POLITENESS_OFF = [
+    "-s", "AUTOTHROTTLE_ENABLED=False",
+    "-s", "DOWNLOAD_DELAY=0",
+    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=32",
+    "-s", "CONCURRENT_REQUESTS=32",
+]  # fmt: skip
+
+
+@dataclass
+class CrawlResult:
+    command: list[str]
+    returncode: int
+    wall_seconds: float
+    cpu_seconds: float
+    main_cpu_seconds: float
+    peak_rss: int
+    rss_at_mark: int | None
+    stats: dict[str, Any]
+    rss_trace: list[tuple[int, int]] = field(default_factory=list)  # (articles so far, RSS)
+    load_before: str = ""
+    load_after: str = ""
+
+
+def crawl(start_url: str, max_pages: int, out: Path, mark: int, extra: list[str]) -> CrawlResult:
+    """Run the crawl, sampling the RSS of all its processes; CPU from the reaped children."""
+    out.mkdir(parents=True, exist_ok=True)
+    feed, stats_file = out / "items.jsonl", out / "stats.json"
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "news",
+        "-a", f"start_urls={start_url}", "-a", f"max_pages={max_pages}",
+        *POLITENESS_OFF,
+        "-O", str(feed),
+        "-s", "NEWS_REACTOR_LAG_ENABLED=True",
+        "-s", f"NEWS_STATS_FILE={stats_file}",
+        "-s", f"NEWS_REJECTS_FILE={out / 'rejects.jsonl'}",
+        "-s", "NEWS_TEMPLATE_STORE=",
+        *extra,
+    ]  # fmt: skip
+    load_before = _load()
+    cpu_before = _children_cpu()
+    started = time.perf_counter()
+    with (out / "crawl.log").open("wb") as log:
+        process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        peak, at_mark, trace, others_cpu = _sample(process, feed, mark)
+    wall = time.perf_counter() - started
+    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
+    return CrawlResult(
+        command=command,
+        returncode=process.returncode,
+        wall_seconds=wall,
+        cpu_seconds=_children_cpu() - cpu_before + others_cpu,
+        main_cpu_seconds=_children_cpu() - cpu_before,
+        peak_rss=peak,
+        rss_at_mark=at_mark,
+        stats=stats,
+        rss_trace=trace,
+        load_before=load_before,
+        load_after=_load(),
+    )
+
+
+def _load() -> str:
+    """The 1-minute load average: other work on the machine skews every figure."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def _sample(
+    process: subprocess.Popen[bytes], feed: Path, mark: int
+) -> tuple[int, int | None, list[tuple[int, int]], float]:
+    """Peak RSS (sum over the crawl's process tree), the peak until ``mark`` articles, a trace,
+    and the CPU seconds of the tree's other processes (last seen of each).
+
+    The crawl's own CPU comes from waiting for it; its workers fork from a server process it
+    never waits for, so their CPU is sampled here (missing at most the last sample interval).
+    """
+    root = psutil.Process(process.pid)
+    peak, at_mark, lines, offset = 0, None, 0, 0
+    trace: list[tuple[int, int]] = []
+    cpu: dict[tuple[int, float], float] = {}
+    last_trace = 0.0
+    while process.poll() is None:
+        rss = _tree_rss(root, cpu)
+        peak = max(peak, rss)
+        lines, offset = _count_lines(feed, lines, offset)
+        if at_mark is None and lines >= mark:
+            at_mark = peak
+        if time.monotonic() - last_trace >= 2:
+            trace.append((lines, rss))
+            last_trace = time.monotonic()
+        time.sleep(SAMPLE_SECONDS)
+    return peak, at_mark, trace, sum(cpu.values())
+
+
+def _tree_rss(root: psutil.Process, cpu: dict[tuple[int, float], float]) -> int:
+    """RSS of the whole tree; records each descendant's CPU seconds into ``cpu``."""
+    total = 0
+    try:
+        processes = [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    for proc in processes:
+        try:
+            with proc.oneshot():
+                total += proc.memory_info().rss
+                if proc.pid != root.pid:
+                    times = proc.cpu_times()
+                    cpu[(proc.pid, proc.create_time())] = times.user + times.system
+        except psutil.Error:
+            continue
+    return total
+
+
+def _count_lines(path: Path, lines: int, offset: int) -> tuple[int, int]:
+    """Lines in the growing feed file, reading only what was appended since last time."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(offset)
+            chunk = handle.read()
+    except OSError:
+        return lines, offset
+    return lines + chunk.count(b"\n"), offset + len(chunk)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass
+class Timing:
+    pages: int
+    articles: int
+    wall_seconds: float
+    cpu_seconds: float
+
+    @property
+    def ms_per_page(self) -> float:
+        return 1000 * self.wall_seconds / self.pages
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return 1000 * self.cpu_seconds / self.pages
+
+
+def timed(pages: list[tuple[str, str]], read: Callable[[str, str], bool]) -> Timing:
+    """Run ``read(html, url)`` over the pages in this process; it says whether it gave an article."""
+    for html, url in pages[:5]:  # imports and first-call caches are not the steady state
+        read(html, url)
+    articles = 0
+    wall, cpu = time.perf_counter(), time.process_time()
+    for html, url in pages:
+        articles += read(html, url)
+    return Timing(len(pages), articles, time.perf_counter() - wall, time.process_time() - cpu)
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -1,0 +1,74 @@
+"""A page's links, read from the tree the reader already parsed (the spider parses nothing).
+
+One pass over the page's ``<a>`` and ``<area>`` elements gives both the URLs the crawl
+follows and the headline-like anchors the article/listing decision uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+# Anchor text at least this long (whitespace collapsed) reads like a headline: a teaser.
+HEADLINE_CHARS = 8
+_SCHEMES = ("http://", "https://")
+
+
+@dataclass
+class PageLinks:
+    """``follow``: absolute http(s) URLs, unique, in page order, fragments dropped, resolved
+    against ``<base href>`` like a browser; ``headlines``: anchor texts (8+ characters) of
+    links to another page of the same host (resolved against the page URL)."""
+
+    follow: list[str] = field(default_factory=list)
+    headlines: set[str] = field(default_factory=set)
+
+
+def read_links(tree: HtmlElement, url: str) -> PageLinks:
+    """The page's links and headline anchors in one pass; call before chrome is pruned."""
+    base = _base_href(tree, url)
+    host = urlsplit(url).netloc
+    links = PageLinks()
+    seen: set[str] = set()
+    for a in tree.iter("a", "area"):
+        href = (a.get("href") or "").strip()
+        if not href:
+            continue
+        if a.tag == "a":
+            headline = _headline(a, href, url, host)
+            if headline:
+                links.headlines.add(headline)
+        if href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            continue
+        target = href if href.startswith(_SCHEMES) else urljoin(base, href)
+        target = target.split("#", 1)[0]
+        if target.startswith(_SCHEMES) and target not in seen:
+            seen.add(target)
+            links.follow.append(target)
+    return links
+
+
+def _base_href(tree: HtmlElement, url: str) -> str:
+    base = tree.find(".//base[@href]")
+    return urljoin(url, base.get("href").strip()) if base is not None else url
+
+
+def _headline(a: HtmlElement, href: str, url: str, host: str) -> str | None:
+    """The link's text if it reads like a headline of another page of this host."""
+    text = " ".join(a.text_content().split())
+    if len(text) < HEADLINE_CHARS or not _same_site_path(href, url, host):
+        return None
+    return text
+
+
+def _same_site_path(href: str, url: str, host: str) -> bool:
+    """A link to a page of this host other than its home; urljoin only when it can matter."""
+    if href.startswith(("#", "?")):
+        return False
+    if ":" not in href.split("/", 1)[0] and not href.startswith("//"):
+        return href != "/"  # relative: this host; "/" is the home page
+    parts = urlsplit(urljoin(url, href))
+    on_host = parts.scheme in ("http", "https") and parts.netloc == host
+    return on_host and parts.path not in ("", "/")
