@@ -76,7 +76,8 @@ class DedupePipeline:
         url = item["url"]
         key = url_key(item.get("canonical_url") or url)
         aliases = tuple({url_key(url)} - {key})
-        value = simhash(item["text"])
+        # The worker hashed the text it read; cleaning changes a few lines at most.
+        value = getattr(item, "_simhash", None) or simhash(item["text"])
         state = self._state(item, key, aliases, value)
         self._drop_if_seen_in_run(item, key, aliases, state)
         known = self._known(key, aliases)

@@ -102,6 +102,7 @@ class ExtractionPipeline:
         article["fetched_at"] = item["fetched_at"]
         article._site = item["site"]
         article._blocks = reading.blocks
+        article._simhash = reading.simhash
         article._headers = item.get("headers") or {}  # ETag, Last-Modified for the state store
         for reason, count in reading.removed.items():
             self.stats.inc_value(f"cleaning/removed/{reason}", count)

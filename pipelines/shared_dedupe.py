@@ -83,7 +83,8 @@ class SharedDedupePipeline(DedupePipeline):
         url = item["url"]
         key = url_key(item.get("canonical_url") or url)
         aliases = tuple({url_key(url)} - {key})
-        value = simhash(item["text"])
+        # The worker hashed the text it read; cleaning changes a few lines at most.
+        value = getattr(item, "_simhash", None) or simhash(item["text"])
         state = self._state(item, key, aliases, value)
         known = self._known(key, aliases)
         if known is not None and known.fingerprint == item["fingerprint"]:

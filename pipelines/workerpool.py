@@ -17,6 +17,7 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from pipelines.extraction import PageReading, ReadOptions
+from pipelines.similarity.simhash import simhash
 
 # The reader: read_page or a function with its signature, named by NEWS_PAGE_READER.
 Reader = Callable[[str, str, ReadOptions], PageReading]
@@ -47,6 +48,15 @@ def worker_context() -> multiprocessing.context.BaseContext:
     return context
 
 
+def read_and_hash(reader: Reader, html: str, url: str, options: ReadOptions) -> PageReading:
+    """The worker's task: read the page, and hash an article's text for the dedupe stage
+    here, off the reactor thread (the dedupe stage falls back to hashing it itself)."""
+    reading = reader(html, url, options)
+    if reading.kind == "article" and reading.fields.get("text"):
+        reading.simhash = simhash(reading.fields["text"])
+    return reading
+
+
 def pool_size(configured: int) -> int:
     return configured if configured > 0 else max(1, os.cpu_count() or 1)
 
@@ -68,7 +78,9 @@ class ReaderPool:
 
     async def read(self, html: str, url: str, options: ReadOptions) -> PageReading:
         """The page's reading, or a reject reading on timeout or a crashed worker."""
-        future = self._pool.schedule(self.reader, args=(html, url, options), timeout=self.timeout)
+        future = self._pool.schedule(
+            read_and_hash, args=(self.reader, html, url, options), timeout=self.timeout
+        )
         try:
             return await asyncio.wrap_future(future)
         except FutureTimeout:

@@ -58,6 +58,8 @@ class PageReading:
     removed: dict[str, int] = field(default_factory=dict)
     # The page's absolute links, for the spider to follow (it does not parse pages itself).
     links: list[str] = field(default_factory=list)
+    # SimHash of an article's text, filled in by the worker task for the dedupe stage.
+    simhash: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
