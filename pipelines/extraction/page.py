@@ -116,7 +116,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     )
     removed = prune_chrome(tree, list(options.prune_xpaths))
     flatten_layout_tables(tree)
-    lines, block_words = _body_lines(tree, url, page_lines)
+    lines, block_words, main_block = _body_lines(tree, url, page_lines)
     cleaned = clean_lines(lines, title)
     removed.update(cleaned.removed)
     reading.removed = dict(removed)
@@ -142,7 +142,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         teaser_links,
         *_headline_lines(cleaned.lines, anchors),
     )
-    reading.signals = verdict.signals
+    reading.signals = verdict.signals + (["body:main-block"] if main_block else [])
     if len(text) < options.min_text_chars:
         reading.kind = "listing" if not verdict.is_article else "reject"
         reading.reason = "no usable body"
@@ -227,8 +227,11 @@ def _starts_with_anchor(line: str, anchors: dict[str, list[str]]) -> bool:
 _TRUNCATED = re.compile(r"(\.\.\.|…|⋯)\s*(\S{0,12}\s*)?\|?\s*$")
 
 
-def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[list[str], int]:
-    """trafilatura's body, or the densest block when trafilatura has nothing or the whole page."""
+def _body_lines(
+    tree: HtmlElement, url: str, page_lines: list[str]
+) -> tuple[list[str], int, bool]:
+    """trafilatura's body, or the densest block when trafilatura has nothing or the whole page
+    (then the third value is True)."""
     block = best_block(tree)
     dominant = block.own_chars if block is not None else 0
     try:
@@ -238,8 +241,9 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     text = (doc.text if doc is not None else "") or ""
     lines = [line for line in text.split("\n") if line.strip()]
     if not lines or _whole_page(lines, page_lines, block, dominant):
-        return (render_lines(block.element) if block is not None else []), _dominant_words(block)
-    return lines, _dominant_words(block)
+        fallback = render_lines(block.element) if block is not None else []
+        return fallback, _dominant_words(block), True
+    return lines, _dominant_words(block), False
 
 
 def _whole_page(lines: list[str], page_lines: list[str], block: Any, dominant: int) -> bool:

@@ -35,6 +35,8 @@ def test_golden_page(folder: Path, reader) -> None:
         assert snippet in text, f"missing {snippet!r} ({expected['why']})"
     for snippet in expected.get("must_not_contain", []):
         assert snippet not in text, f"chrome {snippet!r} kept ({expected['why']})"
+    for signal in expected.get("signals_include", []):
+        assert signal in reading.signals, f"{signal} not in {reading.signals} ({expected['why']})"
     for name in ("title", "authors", "source", "editor"):
         if name in expected:
             assert reading.fields.get(name) == expected[name], name
