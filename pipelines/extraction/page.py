@@ -227,9 +227,7 @@ def _starts_with_anchor(line: str, anchors: dict[str, list[str]]) -> bool:
 _TRUNCATED = re.compile(r"(\.\.\.|…|⋯)\s*(\S{0,12}\s*)?\|?\s*$")
 
 
-def _body_lines(
-    tree: HtmlElement, url: str, page_lines: list[str]
-) -> tuple[list[str], int, bool]:
+def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[list[str], int, bool]:
     """trafilatura's body, or the densest block when trafilatura has nothing or the whole page
     (then the third value is True)."""
     block = best_block(tree)
