@@ -98,6 +98,18 @@ class Site:
             return False
         return not self.allow or any(p.search(url) for p in self.allow)
 
+    def url_prefixes(self) -> tuple[str, ...]:
+        """``scheme://host[:port]/`` prefixes of the site's URLs, for a test in C
+        (``str.startswith``) before anything parses a link."""
+        found = []
+        for origin in sorted(self.origins):
+            host, _, port = origin.partition(":")
+            for scheme, default in (("http", "80"), ("https", "443")):
+                found.append(f"{scheme}://{origin}/")
+                if not port:
+                    found.append(f"{scheme}://{host}:{default}/")
+        return tuple(found)
+
     def on_origin(self, url: str) -> bool:
         """``url`` is http(s) on one of the site's hosts; decided once per scheme and host,
         since the spider asks for every link of every page."""
