@@ -21,7 +21,7 @@ def run_failure(stats: dict[str, Any]) -> str | None:
         return FAILED_FINISH_REASONS[reason]
     if stats.get("run/startup_error"):
         return str(stats["run/startup_error"])
-    if not stats.get("response_received_count"):
+    if not stats.get("response_received_count") and not stats.get("redis/crawl_done"):
         return "no page was fetched"
     failed_sites = stats.get("run/failed_sites") or ", ".join(sites_that_failed(stats))
     if failed_sites:

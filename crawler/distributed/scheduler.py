@@ -327,6 +327,8 @@ class LeasingScheduler(Scheduler):
         if now - self._idle_since < self.idle_close:
             raise DontCloseSpider
         logger.info("crawl %r is done: nothing queued or leased", self.keys.prefix)
+        # The shared crawl is complete: a worker that found nothing left did not fail.
+        self.crawler.stats.set_value("redis/crawl_done", True)
 
     # --- helpers -----------------------------------------------------------------------------
 
