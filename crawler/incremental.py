@@ -17,7 +17,6 @@ from crawler.discovery import parse_date
 from crawler.state import StateStore
 
 # Request meta keys.
-CHANGED_META = "news_changed"  # ISO datetime a sitemap or feed gives for the URL
 REVALIDATE_META = "news_revalidate"  # the request is a conditional GET of a known article
 
 

@@ -84,7 +84,6 @@ NEWS_ACCOUNTING_ENABLED = True
 
 # --- Crawl order and breadth -----------------------------------------------------------------
 DEPTH_PRIORITY = 0
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 
 # --- Components ---------------------------------------------------------------------------------
 ITEM_PIPELINES = {

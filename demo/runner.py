@@ -21,20 +21,24 @@ from demo.server import DEMO_PORTALS, PortalServer, serve_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 _STAT = re.compile(r"^\s*'([^']+)':\s*(-?\d+(?:\.\d+)?),?\s*$")
+_STAT_TEXT = re.compile(r"^\s*'([^']+)':\s*'([^']*)',?\s*$")
 
 
-def parse_stats(log: str) -> dict[str, float]:
-    """Numeric entries of the last "Dumping Scrapy stats" block of a crawl log."""
+def parse_stats(log: str) -> dict[str, Any]:
+    """Number and text entries of the last "Dumping Scrapy stats" block of a crawl log
+    (other values, such as datetimes, are left out)."""
     start = log.rfind("Dumping Scrapy stats:")
-    stats: dict[str, float] = {}
+    stats: dict[str, Any] = {}
     if start < 0:
         return stats
-    for line in log[start:].splitlines()[1:]:
-        match = _STAT.match(line.replace("{", " ").replace("}", " "))
-        if match:
+    for raw in log[start:].splitlines()[1:]:
+        line = raw.replace("{", " ").replace("}", " ")
+        if match := _STAT.match(line):
             value = float(match.group(2))
             stats[match.group(1)] = int(value) if value.is_integer() else value
-        elif line.rstrip().endswith("}"):
+        elif match := _STAT_TEXT.match(line):
+            stats[match.group(1)] = match.group(2)
+        if raw.rstrip().endswith("}"):
             break
     return stats
 

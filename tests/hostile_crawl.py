@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from demo.runner import parse_stats
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -56,18 +56,6 @@ class CrawlResult:
     def reasons(self) -> dict[str, str]:
         """Reject reason by URL."""
         return {r["url"]: r["reason"] for r in self.rejects}
-
-
-def parse_stats(log: str) -> dict[str, Any]:
-    """The stats dict Scrapy dumps at the end of the log."""
-    start = log.rfind("Dumping Scrapy stats:")
-    if start < 0:
-        return {}
-    text = log[log.index("{", start) :]
-    text = text[: text.index("}\n") + 1] if "}\n" in text else text
-    text = re.sub(r"datetime\.datetime\([^)]*\)", "None", text)
-    text = re.sub(r"datetime\.timedelta\([^)]*\)", "None", text)
-    return ast.literal_eval(text)
 
 
 def crawl_command(

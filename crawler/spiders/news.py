@@ -63,6 +63,7 @@ class NewsSpider(scrapy.Spider):
         self.sites: list[Site] = []
         self._pages: dict[str, int] = {}
         self._seen: dict[str, set[str]] = {}
+        self._links_done: dict[str, set[str]] = {}
         self._documents: dict[str, set[str]] = {}
 
     @classmethod
@@ -324,16 +325,20 @@ class NewsSpider(scrapy.Spider):
     def _follow(self, urls: Iterable[str], site: Site) -> Iterator[scrapy.Request]:
         """Requests for the new URLs of ``site``; runs on the reactor for every link of every
         page, so the cheap test (seen before) comes first and off-site counts are summed."""
-        seen = self._seen.setdefault(site.name, set())
+        # Links as written, already handed to _request: menus repeat on every page, and a
+        # repeat would only be canonicalised again to find its key seen.
+        done = self._links_done.setdefault(site.name, set())
         offsite = 0
         for url in urls:
-            if url.split("#", 1)[0] in seen:
+            raw = url.split("#", 1)[0]
+            if raw in done:
                 continue
             if not site.owns(url):
                 # Counted once per page; on_origin is cached per host, urlsplit is not.
                 if url.startswith(("http://", "https://")) and not site.on_origin(url):
                     offsite += 1
                 continue
+            done.add(raw)
             request = self._request(site, url)
             if request is not None:
                 yield request

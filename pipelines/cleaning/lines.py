@@ -161,9 +161,7 @@ def _take_field(text: str, out: CleanedText, near_edge: bool) -> bool:
 
 def _is_info(text: str) -> bool:
     """A dateline with little else: date, time, source, author, views — not a sentence."""
-    rest = INFO_LINE.sub(lambda m: m.group(0), text)
-    sentence_marks = len(re.findall(r"[。！？!?]", rest))
-    return sentence_marks == 0
+    return not re.search(r"[。！？!?]", text)
 
 
 def _take_inline(text: str, out: CleanedText) -> None:

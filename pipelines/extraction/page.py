@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -60,9 +60,6 @@ class PageReading:
     links: list[str] = field(default_factory=list)
     # SimHash of an article's text, filled in by the worker task for the dedupe stage.
     simhash: int | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 class PageTooLarge(ValueError):
@@ -151,16 +148,13 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     return reading
 
 
-def _depth_exceeded(tree: HtmlElement, limit: int = 250) -> bool:
-    """lxml silently truncates past 255 levels; such a page cannot be read faithfully.
-
-    One XPath of ``limit`` child steps, evaluated in C: true when any element is that deep.
-    """
-    path = _DEEP_PATH if limit == 250 else lxml.etree.XPath("/" + "/".join(["*"] * limit))
-    return bool(path(tree))
-
-
+# One XPath of 250 child steps, evaluated in C: it matches when any element is that deep.
 _DEEP_PATH = lxml.etree.XPath("/" + "/".join(["*"] * 250))
+
+
+def _depth_exceeded(tree: HtmlElement) -> bool:
+    """lxml silently truncates past 255 levels; such a page cannot be read faithfully."""
+    return bool(_DEEP_PATH(tree))
 
 
 def _title_text(tree: HtmlElement) -> str | None:
@@ -285,6 +279,7 @@ def _fields(
 ) -> dict[str, Any]:
     ld = ld or {}
     tz = md.timezone_for(language, options.timezone_hint)
+    visible: str | None = None
     published = (
         md.parse_iso(md._ld_text(ld.get("datePublished")), tz)
         or md.parse_iso(
@@ -306,11 +301,11 @@ def _fields(
             ),
             tz,
         )
-        or _first_date(dated, tz)
+        or (visible := _first_date(dated, tz))
     )
     if published and len(published) == 10:
         # Structured data gave the day only; the dateline under the headline may add the time.
-        visible = _first_date(dated, tz)
+        visible = visible if visible is not None else _first_date(dated, tz)
         if visible and visible.startswith(published) and len(visible) > 10:
             published = visible
     modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(

@@ -23,10 +23,6 @@ SHINGLE = 3
 _MASK = (1 << BITS) - 1
 
 
-def _hash(shingle: str) -> int:
-    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
-
-
 def shingles(text: str, size: int = SHINGLE) -> list[str]:
     """Overlapping runs of ``size`` tokens of the normalised, lower-cased text."""
     words = [t.lower() for t in tokens(normalise_line(text))]
