@@ -1,7 +1,7 @@
 """The extraction bound: our reading and cleaning alone, in one process, and plain trafilatura.
 
 The reader is the one the crawl uses (``NEWS_PAGE_READER`` when the project defines it), and
-cleaning does what the cleaning stage does to each article (template lines, normalising).
+cleaning is the cleaning stage's own function (``pipelines.clean.clean_fields``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from typing import Any
 from scrapy.utils.misc import load_object
 from scrapy.utils.project import get_project_settings
 
-from pipelines.cleaning.normalise import normalise_text, normalise_value
+from pipelines.clean import clean_fields
 from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
 from pipelines.extraction import ReadOptions
-from pipelines.extraction.text import text_fingerprint, word_count
 
 
 def project_reader() -> tuple[str, Callable[..., Any]]:
@@ -48,15 +47,14 @@ class ReadAndClean:
 
     def __call__(self, html: str, url: str) -> bool:
         reading = self.reader(html, url, self.options)
-        if reading.blocks:
-            self.templates.observe(self.site, reading.blocks)
         if reading.kind != "article":
             return False
-        lines, _ = self.templates.strip(self.site, reading.fields.get("text", "").split("\n"))
-        text = normalise_text("\n".join(lines))
-        fields = {k: normalise_value(v) for k, v in reading.fields.items() if k != "text"}
-        fields["word_count"], fields["fingerprint"] = word_count(text), text_fingerprint(text)
-        if len(text) < self.min_text_chars or fields["fingerprint"] in self.fingerprints:
+        # As the crawl: only article pages count towards the site's template.
+        if reading.blocks:
+            self.templates.observe(self.site, reading.blocks)
+        fields = dict(reading.fields)
+        clean_fields(fields, self.templates, self.site)
+        if len(fields["text"]) < self.min_text_chars or fields["fingerprint"] in self.fingerprints:
             return False
         self.fingerprints.add(fields["fingerprint"])
         return True

@@ -57,6 +57,7 @@ def _serve(benchmarks: str, articles: int, host: str, conn: Connection) -> None:
     sock.listen(512)
     port = sock.getsockname()[1]
     portal = Portal(load_sources(Path(benchmarks)), articles, f"http://{host}:{port}")
+    portal.prepare()
     counts: Counter[int] = Counter()
 
     async def main() -> None:
@@ -80,7 +81,7 @@ class PortalServer:
             target=_serve, args=(str(benchmarks), articles, host, child), daemon=True
         )
         self.process.start()
-        for _ in range(600):
+        for _ in range(3000):  # preparing 20,000 pages takes a minute or two
             if self.parent.poll(0.1) or not self.process.is_alive():
                 break
         if not self.parent.poll():

@@ -63,6 +63,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.robotstxt.StrictRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.metarefresh.CheapMetaRefreshMiddleware": 580,
     # Last before the download itself: holds requests while the reader pool is full.
     "crawler.middlewares.readgate.ReadGate": 950,
 }
@@ -99,6 +101,7 @@ EXTENSIONS = {
     "crawler.extensions.accounting.PageAccounting": 40,
     "crawler.extensions.reactorlag.ReactorLag": 50,
     "crawler.extensions.statsfile.StatsFile": 60,
+    "crawler.extensions.loglevel.LogLevelAtSource": 70,
 }
 
 # --- Export -----------------------------------------------------------------------------------------
@@ -268,6 +271,9 @@ NEWS_LINKS_FROM_READER = True
 # Scrapy runs this many tasks per response to handle its callback's output; a news page gives
 # one item (links come from the reader), and 100 (the default) cost ~100 asyncio tasks a page.
 CONCURRENT_ITEMS = 8
+# Scrapy's check of generator callbacks for "return value" re-reads and parses the callback's
+# source whenever its cache misses, which a bound method makes it do on most pages.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # Back-pressure: no new download while the pages downloading or waiting to be read fill the
 # reader pool (NEWS_READ_BACKLOG_PER_WORKER pages a worker, plus the downloads that cover the
 # measured download latency). NEWS_READ_BACKLOG > 0 fixes the limit instead.

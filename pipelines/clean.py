@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,32 @@ from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
 from pipelines.extraction.text import text_fingerprint, word_count
 
 logger = logging.getLogger(__name__)
+
+
+def clean_fields(
+    fields: MutableMapping[str, Any], templates: SiteTemplates | None, site: str
+) -> int:
+    """The cleaning stage's work on one article, in place: the site's template lines out of
+    ``text``, every field normalised. Returns the number of lines removed.
+
+    The reader's text arrives normalised and measured (word count, fingerprint); only a text
+    that lost lines is normalised and measured again.
+    """
+    text = fields.get("text", "")
+    removed = 0
+    if templates is not None:
+        lines, removed = templates.strip(site, text.split("\n"))
+        if removed:
+            text = "\n".join(lines)
+    for key, value in list(fields.items()):
+        if key != "text":
+            fields[key] = normalise_value(value)
+    if removed or "fingerprint" not in fields or "word_count" not in fields:
+        text = normalise_text(text)
+        fields["word_count"] = word_count(text)
+        fields["fingerprint"] = text_fingerprint(text)
+    fields["text"] = text
+    return removed
 
 
 class CleaningPipeline:
@@ -79,20 +106,11 @@ class CleaningPipeline:
         site = getattr(item, "_site", "")
         if self.enabled and self.templates.pages(site) < self.hold_pages:
             await self._hold(site)
-        lines = item.get("text", "").split("\n")
-        if self.enabled:
-            lines, removed = self.templates.strip(site, lines)
-            if removed:
-                self.stats.inc_value("cleaning/template_lines", removed)
-        text = normalise_text("\n".join(lines))
-        for key, value in list(item.items()):
-            if key != "text":
-                item[key] = normalise_value(value)
-        if len(text) < self.min_text_chars:
+        removed = clean_fields(item, self.templates if self.enabled else None, site)
+        if removed:
+            self.stats.inc_value("cleaning/template_lines", removed)
+        if len(item["text"]) < self.min_text_chars:
             raise Rejected("no usable body after cleaning", item.get("url"))
-        item["text"] = text
-        item["word_count"] = word_count(text)
-        item["fingerprint"] = text_fingerprint(text)
         return item
 
     async def _hold(self, site: str) -> None:

@@ -16,7 +16,9 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from pipelines.extraction import PageReading, ReadOptions
+from pipelines.cleaning.normalise import normalise_text
+from pipelines.extraction import PageReading, ReadOptions, read_page
+from pipelines.extraction.text import text_fingerprint, word_count
 from pipelines.similarity.simhash import simhash
 
 # The reader: read_page or a function with its signature, named by NEWS_PAGE_READER.
@@ -34,26 +36,37 @@ def _warm_up(reader: Reader) -> None:
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
-    """Workers fork from a server process that has already imported the reader.
+    """Workers fork from a server process that has already imported and warmed the reader.
 
     A fresh interpreter per worker ("spawn") costs about a second of CPU to import lxml and
-    trafilatura, paid again every TASKS_PER_WORKER pages; a fork of the preloaded server
-    costs milliseconds. The server is single-threaded, so forking it is safe (unlike forking
-    the reactor's process). Falls back to spawn where forkserver does not exist.
+    trafilatura, paid again every TASKS_PER_WORKER pages; a fork of the preloaded, warmed
+    server (pipelines.extraction.warmup) costs milliseconds. The server is single-threaded,
+    so forking it is safe (unlike forking the reactor's process). Falls back to spawn where
+    forkserver does not exist.
     """
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipelines.extraction"])
+    context.set_forkserver_preload(["pipelines.extraction", "pipelines.extraction.warmup"])
     return context
 
 
 def read_and_hash(reader: Reader, html: str, url: str, options: ReadOptions) -> PageReading:
     """The worker's task: read the page, and hash an article's text for the dedupe stage
-    here, off the reactor thread (the dedupe stage falls back to hashing it itself)."""
+    here, off the reactor thread (the dedupe stage falls back to hashing it itself).
+
+    An article's text leaves normalised, with its word count and fingerprint: read_page
+    makes it so, and another reader's text is made so here. The cleaning stage then redoes
+    them only when it strips template lines.
+    """
     reading = reader(html, url, options)
-    if reading.kind == "article" and reading.fields.get("text"):
-        reading.simhash = simhash(reading.fields["text"])
+    fields = reading.fields
+    if reading.kind == "article" and fields.get("text"):
+        if reader is not read_page:
+            fields["text"] = normalise_text(fields["text"])
+            fields["word_count"] = word_count(fields["text"])
+            fields["fingerprint"] = text_fingerprint(fields["text"])
+        reading.simhash = simhash(fields["text"])
     return reading
 
 

@@ -37,6 +37,8 @@ class SiteTemplates:
         self.policy = policy
         self._blocks: dict[str, Counter[str]] = {}
         self._pages: Counter[str] = Counter()
+        # The highest count of any block per site (kept blocks are never the rarest).
+        self._top: dict[str, int] = {}
 
     def pages(self, site: str) -> int:
         return self._pages[site]
@@ -44,16 +46,33 @@ class SiteTemplates:
     def observe(self, site: str, keys: list[str]) -> None:
         """Count one page of ``site`` with these block keys."""
         counts = self._blocks.setdefault(site, Counter())
-        counts.update(set(keys))
+        unique = set(keys)
+        counts.update(unique)
         self._pages[site] += 1
+        if unique:
+            self._top[site] = max(self._top.get(site, 0), max(map(counts.__getitem__, unique)))
         if len(counts) > self.policy.max_blocks:
             self._shrink(counts)
 
     def _shrink(self, counts: Counter[str]) -> None:
-        """Forget the rarest half: template blocks are the frequent ones."""
-        keep = counts.most_common(self.policy.max_blocks // 2)
-        counts.clear()
-        counts.update(dict(keep))
+        """Forget rare blocks: template blocks are the frequent ones. Blocks seen on one page
+        only go first (most blocks of a news site are an article's own lines, so this usually
+        suffices); then every block seen on fewer pages than the one ranked max_blocks / 2.
+        Linear passes, no sort: this runs on the reactor thread."""
+        for key in [key for key, seen in counts.items() if seen == 1]:
+            del counts[key]
+        keep = self.policy.max_blocks // 2
+        if len(counts) <= keep:
+            return
+        histogram = Counter(counts.values())
+        kept, cut = 0, 0
+        for seen in sorted(histogram, reverse=True):
+            if kept + histogram[seen] > keep:
+                cut = seen
+                break
+            kept += histogram[seen]
+        for key in [key for key, seen in counts.items() if seen <= cut]:
+            del counts[key]
 
     def is_template(self, site: str, line: str) -> bool:
         pages = self._pages[site]
@@ -69,8 +88,17 @@ class SiteTemplates:
 
     def strip(self, site: str, lines: list[str]) -> tuple[list[str], int]:
         """The lines that are not template, and how many were removed."""
+        if not self._may_have_template(site):
+            return lines, 0
         kept = [line for line in lines if not self.is_template(site, line)]
         return kept, len(lines) - len(kept)
+
+    def _may_have_template(self, site: str) -> bool:
+        """Whether any block of the site is seen often enough to be template: when none is,
+        no line needs hashing."""
+        pages = self._pages[site]
+        least = min(self.policy.share, self.policy.long_line_share) * pages
+        return pages >= self.policy.min_pages and self._top.get(site, 0) >= max(3, least)
 
     # --- persistence ---------------------------------------------------------------------
 
@@ -85,6 +113,7 @@ class SiteTemplates:
         for site, entry in data.get("sites", {}).items():
             self._pages[site] = int(entry.get("pages", 0))
             self._blocks[site] = Counter({k: int(v) for k, v in entry.get("blocks", {}).items()})
+            self._top[site] = max(self._blocks[site].values(), default=0)
 
     def save(self, path: Path) -> None:
         """Write atomically: a crash mid-save leaves the previous file intact."""

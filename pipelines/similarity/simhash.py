@@ -20,45 +20,51 @@ from pipelines.extraction.text import normalise_line, tokens
 
 BITS = 64
 SHINGLE = 3
-_MASK = (1 << BITS) - 1
 
 
 def shingles(text: str, size: int = SHINGLE) -> list[str]:
     """Overlapping runs of ``size`` tokens of the normalised, lower-cased text."""
-    words = [t.lower() for t in tokens(normalise_line(text))]
+    words = _lowered_tokens(text)
     if len(words) <= size:
         return [" ".join(words)] if words else []
     return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
 
 
-# Bit counting without a loop over the 64 bits of every shingle: each byte value of a hash
-# is "spread" into 8 lanes of _LANE bits, one lane per bit; adding the spread values of all
-# shingles (one big-integer addition each) counts, per bit, the shingles that have it set.
-_LANE = 24
-_LANE_MASK = (1 << _LANE) - 1
-_SPREAD = [
-    [sum(((byte >> k) & 1) << ((8 * j + k) * _LANE) for k in range(8)) for byte in range(256)]
-    for j in range(8)
-]
+def _lowered_tokens(text: str) -> list[str]:
+    # One lower() over the tokens joined by spaces equals lowering each token (no token holds
+    # a space, and a space stops the final-sigma context as a token's edge does), and is cheaper.
+    words = tokens(normalise_line(text))
+    return " ".join(words).lower().split(" ") if words else []
 
 
 def simhash(text: str) -> int:
-    """The unsigned 64-bit SimHash of ``text`` (0 for a text without tokens)."""
-    s0, s1, s2, s3, s4, s5, s6, s7 = _SPREAD
-    total = 0
-    count = 0
-    for shingle in shingles(text):
-        d = hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest()
-        # digest is big-endian: d[7] holds bits 0-7, d[0] bits 56-63.
-        total += (
-            s0[d[7]] + s1[d[6]] + s2[d[5]] + s3[d[4]] + s4[d[3]] + s5[d[2]] + s6[d[1]] + s7[d[0]]
-        )
-        count += 1
+    """The unsigned 64-bit SimHash of ``text`` (0 for a text without tokens).
+
+    Each shingle's 8-byte BLAKE2b digest is read big-endian (byte 0 holds bits 56-63). The
+    per-bit counts come from whole columns at once: byte j of every digest as one big integer,
+    masked to one bit per byte and popcounted, rather than a loop over shingles.
+    """
+    words = _lowered_tokens(text)
+    if not words:
+        return 0
+    blake2b = hashlib.blake2b
+    if len(words) <= SHINGLE:
+        digests = [blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()]
+    else:
+        digests = [
+            blake2b(f"{a} {b} {c}".encode(), digest_size=8).digest()
+            for a, b, c in zip(words, words[1:], words[2:], strict=False)
+        ]
+    count = len(digests)
+    packed = b"".join(digests)
+    masks = [int.from_bytes(bytes((1 << k,)) * count, "little") for k in range(8)]
     result = 0
-    for bit in range(BITS):
-        if 2 * ((total >> (bit * _LANE)) & _LANE_MASK) > count:
-            result |= 1 << bit
-    return result & _MASK
+    for j in range(8):
+        column = int.from_bytes(packed[j::8], "little")
+        for k in range(8):
+            if 2 * (column & masks[k]).bit_count() > count:
+                result |= 1 << (8 * (7 - j) + k)
+    return result
 
 
 def hamming(a: int, b: int) -> int:
