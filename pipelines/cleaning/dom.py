@@ -25,11 +25,12 @@ def element_tokens(el: HtmlElement) -> frozenset[str]:
     cls, ident = el.get("class"), el.get("id")
     if not cls and not ident:
         return frozenset()
-    return _tokens(f"{cls or ''} {ident or ''}")
+    return tokens_of(f"{cls or ''} {ident or ''}")
 
 
 @lru_cache(maxsize=4096)
-def _tokens(raw: str) -> frozenset[str]:
+def tokens_of(raw: str) -> frozenset[str]:
+    """Lower-case tokens of a "class id" string."""
     return frozenset(t.lower() for t in _TOKEN_SPLIT.split(raw) if t)
 
 
@@ -70,7 +71,7 @@ def _token_reason(cls: str | None, ident: str | None) -> str | None:
     """The chrome reason a class/id pair names, if any (pages repeat a few pairs a lot)."""
     if not cls and not ident:
         return None
-    hits = _tokens(f"{cls or ''} {ident or ''}") & CHROME_TOKENS.keys()
+    hits = tokens_of(f"{cls or ''} {ident or ''}") & CHROME_TOKENS.keys()
     return CHROME_TOKENS[sorted(hits)[0]] if hits else None
 
 

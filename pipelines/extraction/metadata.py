@@ -461,19 +461,24 @@ def absolute(url: str | None, base: str) -> str | None:
 # --- bylines in markup -------------------------------------------------------------------------
 
 BYLINE_TOKENS = {"byline", "author", "authors", "writer", "reporter", "contributor", "byl"}
+# Every byline token contains one of these: a token match implies a substring match.
+_BYLINE_ROOTS = re.compile("byl|author|writer|reporter|contributor")
 _BY_PREFIX = re.compile(r"^\s*(?:by|written by|words by|von|par)\s+", re.I)
 _NAME_LIKE = re.compile(r"^[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}$|^[\u4e00-\u9fff·]{2,5}$")
 
 
 def byline_names(tree: HtmlElement) -> list[str]:
     """Author names from byline markup (class/id naming an author, rel/itemprop=author)."""
-    from pipelines.cleaning.dom import element_tokens
-
     found: list[str] = []
-    candidates = tree.xpath('//*[@rel="author" or @itemprop="author"]')
-    candidates += [
-        el for el in tree.xpath("//*[@class or @id]") if element_tokens(el) & BYLINE_TOKENS
-    ]
+    marked, named = [], []
+    # One walk with plain attribute reads: XPath predicates over every element cost more.
+    for el in tree.iter():
+        if el.get("rel") == "author" or el.get("itemprop") == "author":
+            marked.append(el)
+        cls, ident = el.get("class"), el.get("id")
+        if (cls or ident) and _names_byline(cls, ident):
+            named.append(el)
+    candidates = marked + named
     for el in candidates:
         text = _squash(el.text_content())
         if not text or len(text) > 120:
@@ -485,6 +490,14 @@ def byline_names(tree: HtmlElement) -> list[str]:
         names = [n for n in split_names(text) if _NAME_LIKE.match(n)]
         found.extend(names)
     return unique(found)
+
+
+def _names_byline(cls: str | None, ident: str | None) -> bool:
+    """A class/id whose tokens include a byline token; the substring test rules most out."""
+    from pipelines.cleaning.dom import tokens_of
+
+    raw = f"{cls or ''} {ident or ''}"
+    return _BYLINE_ROOTS.search(raw.lower()) is not None and bool(tokens_of(raw) & BYLINE_TOKENS)
 
 
 _DATELINE_AUTHOR = re.compile(
