@@ -32,16 +32,23 @@ def read_links(tree: HtmlElement, url: str) -> PageLinks:
     host = urlsplit(url).netloc
     links = PageLinks()
     seen: set[str] = set()
+    # Pages repeat hrefs (nav, teaser image + title): resolve and test each href once.
+    on_site: dict[str, bool] = {}
+    resolved: set[str] = set()
     for a in tree.iter("a", "area"):
         href = (a.get("href") or "").strip()
         if not href:
             continue
         if a.tag == "a":
-            headline = _headline(a, href, url, host)
-            if headline:
-                links.headlines.add(headline)
-        if href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            text = " ".join(a.text_content().split())
+            if len(text) >= HEADLINE_CHARS:
+                if href not in on_site:
+                    on_site[href] = _same_site_path(href, url, host)
+                if on_site[href]:
+                    links.headlines.add(text)
+        if href in resolved or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
+        resolved.add(href)
         target = href if href.startswith(_SCHEMES) else urljoin(base, href)
         target = target.split("#", 1)[0]
         if target.startswith(_SCHEMES) and target not in seen:
@@ -55,20 +62,18 @@ def _base_href(tree: HtmlElement, url: str) -> str:
     return urljoin(url, base.get("href").strip()) if base is not None else url
 
 
-def _headline(a: HtmlElement, href: str, url: str, host: str) -> str | None:
-    """The link's text if it reads like a headline of another page of this host."""
-    text = " ".join(a.text_content().split())
-    if len(text) < HEADLINE_CHARS or not _same_site_path(href, url, host):
-        return None
-    return text
-
-
 def _same_site_path(href: str, url: str, host: str) -> bool:
     """A link to a page of this host other than its home; urljoin only when it can matter."""
     if href.startswith(("#", "?")):
         return False
     if ":" not in href.split("/", 1)[0] and not href.startswith("//"):
         return href != "/"  # relative: this host; "/" is the home page
+    if href.startswith(_SCHEMES) and ";" not in href:
+        # Absolute with a host: urljoin would hand back the same scheme, host and path (";"
+        # is left to it: it moves path parameters, "/;" becomes "/").
+        parts = urlsplit(href)
+        if parts.netloc:
+            return parts.netloc == host and parts.path not in ("", "/")
     parts = urlsplit(urljoin(url, href))
     on_host = parts.scheme in ("http", "https") and parts.netloc == host
     return on_host and parts.path not in ("", "/")
