@@ -103,23 +103,29 @@ def render_lines(el: HtmlElement) -> list[str]:
     """Visible text of ``el`` as lines: one per paragraph, list item or ``<br>`` break."""
     parts: list[str] = []
     _render(el, parts)
-    text = "".join(parts)
-    return [_SPACE.sub(" ", line).strip() for line in text.split("\n") if line.strip()]
+    # " ".join(line.split()) is the line with whitespace runs collapsed and its ends stripped.
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]
 
 
 def _render(el: HtmlElement, parts: list[str]) -> None:
-    if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
-        if el.tail:
-            parts.append(el.tail)
+    # Runs once per element of the page: text and tail are read once (each read makes a string).
+    tag = el.tag
+    if tag in SKIP_TAGS or not isinstance(tag, str):
+        tail = el.tail
+        if tail:
+            parts.append(tail)
         return
-    block = el.tag in BLOCK_TAGS
+    block = tag in BLOCK_TAGS
     if block:
         parts.append("\n")
-    if el.text:
-        parts.append(el.text)
+    text = el.text
+    if text:
+        parts.append(text)
     for child in el:
         _render(child, parts)
     if block:
         parts.append("\n")
-    if el.tail:
-        parts.append(el.tail)
+    tail = el.tail
+    if tail:
+        parts.append(tail)
