@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -187,12 +188,25 @@ def _squash(text: str | None) -> str:
 def headings(tree: HtmlElement) -> list[str]:
     """Visible top headings, most likely headline first."""
     found = []
-    for xpath in ("//h1", "//*[contains(@class,'title')][self::h2 or self::div][1]", "//h2"):
-        for el in tree.xpath(xpath)[:3]:
+    # tree.iter(tag) filters in C; the same XPath predicates were evaluated on every element.
+    for elements in (tree.iter("h1"), _titled_blocks(tree), tree.iter("h2")):
+        for el in islice(elements, 3):
             text = _squash(el.text_content())
             if 4 <= len(text) <= 300:
                 found.append(text)
     return found
+
+
+def _titled_blocks(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """``//*[contains(@class,'title')][self::h2 or self::div][1]``: each parent's first h2 or
+    div child whose class contains "title", in document order."""
+    parents: set[HtmlElement | None] = set()
+    for el in tree.iter("h2", "div"):
+        if "title" in (el.get("class") or ""):
+            parent = el.getparent()
+            if parent not in parents:
+                parents.add(parent)
+                yield el
 
 
 # --- authors -------------------------------------------------------------------------------------

@@ -333,7 +333,7 @@ def _fields(
         )
         if meta_author and not meta_author.startswith("http"):
             authors = md.split_names(meta_author)
-    canonical = tree.xpath('//link[@rel="canonical"]/@href')
+    canonical = _canonical_href(tree)
     section = md._ld_text(ld.get("articleSection")) or md.first_meta(
         meta, "article:section", "section"
     )
@@ -353,8 +353,8 @@ def _fields(
     )
     return {
         "url": url,
-        "canonical_url": md.absolute(canonical[0], url)
-        if canonical
+        "canonical_url": md.absolute(canonical, url)
+        if canonical is not None
         else md.absolute(md.first_meta(meta, "og:url"), url) or url,
         "title": title,
         "authors": authors,
@@ -372,6 +372,15 @@ def _fields(
         "fingerprint": text_fingerprint(text),
         "source": None,
     }
+
+
+def _canonical_href(tree: HtmlElement) -> str | None:
+    """``//link[@rel="canonical"]/@href``, first match; iter("link") filters in C."""
+    for el in tree.iter("link"):
+        href = el.get("href")
+        if href is not None and el.get("rel") == "canonical":
+            return href
+    return None
 
 
 def _visible_date_candidates(
