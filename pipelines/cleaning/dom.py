@@ -71,8 +71,17 @@ def _token_reason(cls: str | None, ident: str | None) -> str | None:
     """The chrome reason a class/id pair names, if any (pages repeat a few pairs a lot)."""
     if not cls and not ident:
         return None
-    hits = tokens_of(f"{cls or ''} {ident or ''}") & CHROME_TOKENS.keys()
-    return CHROME_TOKENS[sorted(hits)[0]] if hits else None
+    raw = f"{cls or ''} {ident or ''}"
+    if _ASCII_UPPER.search(raw):
+        hits = tokens_of(raw) & CHROME_TOKENS.keys()
+    else:
+        # No camelCase boundary to split at: the separators alone cut the tokens, and lower()
+        # on the whole string gives the same ASCII tokens as on each one.
+        hits = CHROME_TOKENS.keys() & raw.replace("_", " ").replace("-", " ").lower().split()
+    return CHROME_TOKENS[min(hits)] if hits else None
+
+
+_ASCII_UPPER = re.compile("[A-Z]")
 
 
 def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
@@ -82,17 +91,17 @@ def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
     keeps them identical for the caller's sets and dicts.
     """
     chars: dict[HtmlElement, int] = {}
+    # Once per element of the page, so _count is inlined: "".join(t.split()) drops all space.
     for el in reversed(list(root.iter())):
-        n = _count(el.text) if isinstance(el.tag, str) else 0
+        text = el.text
+        n = len("".join(text.split())) if text and isinstance(el.tag, str) else 0
         for child in el:
-            n += chars[child] + _count(child.tail)
+            n += chars[child]
+            tail = child.tail
+            if tail:
+                n += len("".join(tail.split()))
         chars[el] = n
     return chars
-
-
-def _count(text: str | None) -> int:
-    """Non-space characters, as ``_text`` keeps them."""
-    return len("".join(text.split())) if text else 0
 
 
 def _chars(el: HtmlElement, chars: dict[HtmlElement, int]) -> int:
@@ -226,10 +235,16 @@ def _protected(tree: HtmlElement, chars: dict[HtmlElement, int]) -> set[HtmlElem
     for h1 in tree.iter("h1"):
         keep.add(h1)
         keep.update(h1.iterancestors())
+    # Text in <p> children, tallied per parent from the paragraphs (fewer than the parents'
+    # children altogether).
+    in_paragraphs: dict[HtmlElement, int] = {}
+    for p in tree.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            in_paragraphs[parent] = in_paragraphs.get(parent, 0) + _chars(p, chars)
     best, best_len = None, 0
     for el in tree.iter("p", "div", "article", "section", "td"):
-        own = sum(_chars(c, chars) for c in el if isinstance(c.tag, str) and c.tag == "p")
-        own += len((el.text or "").strip())
+        own = in_paragraphs.get(el, 0) + len((el.text or "").strip())
         if own > best_len:
             best, best_len = el, own
     if best is not None:
