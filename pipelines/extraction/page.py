@@ -272,7 +272,7 @@ def _dominant_words(block: Any) -> int:
     text = block.element.text_content()
     return (
         word_count(text)
-        if block.own_chars > 0.5 * len(re.sub(r"\s+", "", text))
+        if block.own_chars > 0.5 * len("".join(text.split()))
         else int(block.own_chars / 6)
     )
 
