@@ -61,7 +61,7 @@ class Block:
 
 
 def _clean_len(text: str | None) -> int:
-    # "".join(t.split()) drops exactly what re's \\s+ would, and faster.
+    # "".join(t.split()) drops exactly what re's \s+ would, and faster.
     return len("".join(text.split())) if text else 0
 
 
