@@ -10,12 +10,14 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from pipelines.cleaning.dom import tokens_of
 from pipelines.extraction.text import cjk_ratio
 
 ARTICLE_TYPES = {
@@ -506,10 +508,9 @@ def byline_names(tree: HtmlElement) -> list[str]:
     return unique(found)
 
 
+@lru_cache(maxsize=4096)
 def _names_byline(cls: str | None, ident: str | None) -> bool:
     """A class/id whose tokens include a byline token; the substring test rules most out."""
-    from pipelines.cleaning.dom import tokens_of
-
     raw = f"{cls or ''} {ident or ''}"
     return _BYLINE_ROOTS.search(raw.lower()) is not None and bool(tokens_of(raw) & BYLINE_TOKENS)
 
