@@ -6,7 +6,9 @@ follows and the headline-like anchors the article/listing decision uses.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
@@ -29,6 +31,7 @@ class PageLinks:
 def read_links(tree: HtmlElement, url: str) -> PageLinks:
     """The page's links and headline anchors in one pass; call before chrome is pruned."""
     base = _base_href(tree, url)
+    origin = _origin(base)
     host = urlsplit(url).netloc
     links = PageLinks()
     seen: set[str] = set()
@@ -49,7 +52,7 @@ def read_links(tree: HtmlElement, url: str) -> PageLinks:
         if href in resolved or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
         resolved.add(href)
-        target = href if href.startswith(_SCHEMES) else urljoin(base, href)
+        target = href if href.startswith(_SCHEMES) else _resolve(base, origin, href)
         target = target.split("#", 1)[0]
         if target.startswith(_SCHEMES) and target not in seen:
             seen.add(target)
@@ -60,6 +63,35 @@ def read_links(tree: HtmlElement, url: str) -> PageLinks:
 def _base_href(tree: HtmlElement, url: str) -> str:
     base = tree.find(".//base[@href]")
     return urljoin(url, base.get("href").strip()) if base is not None else url
+
+
+def _origin(base: str) -> str | None:
+    """``scheme://host/`` of an http(s) base URL: all a rooted href is resolved against."""
+    if not base.startswith(_SCHEMES):
+        return None
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/" if parts.netloc else None
+
+
+def _resolve(base: str, origin: str | None, href: str) -> str:
+    """urljoin(base, href); a rooted href ("/a/b") reads only the base's scheme and host, so
+    its join is shared by every page of the site (menus repeat on every page)."""
+    if origin is not None and _ROOTED.match(href):
+        return _join_rooted(origin, href)
+    return urljoin(base, href)
+
+
+# "/path", not "//host" and free of the tab/newline bytes urlsplit deletes (which could turn
+# it into "//"): urljoin then never reads the base's path or query.
+_ROOTED = re.compile(r"/(?!/)[^\t\r\n]*\Z")
+
+
+@lru_cache(maxsize=4096)
+def _join_rooted(origin: str, href: str) -> str:
+    return urljoin(origin, href)
 
 
 def _same_site_path(href: str, url: str, host: str) -> bool:
