@@ -45,7 +45,9 @@ LISTING_TYPES = {"collectionpage", "itemlist", "website", "searchresultspage", "
 def json_ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, ``@graph`` members flattened."""
     found: list[dict[str, Any]] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
+    for script in tree.iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         raw = (script.text or "").strip()
         if not raw:
             continue
