@@ -25,11 +25,12 @@ def element_tokens(el: HtmlElement) -> frozenset[str]:
     cls, ident = el.get("class"), el.get("id")
     if not cls and not ident:
         return frozenset()
-    return _tokens(f"{cls or ''} {ident or ''}")
+    return tokens_of(f"{cls or ''} {ident or ''}")
 
 
 @lru_cache(maxsize=4096)
-def _tokens(raw: str) -> frozenset[str]:
+def tokens_of(raw: str) -> frozenset[str]:
+    """Lower-case tokens of a "class id" string."""
     return frozenset(t.lower() for t in _TOKEN_SPLIT.split(raw) if t)
 
 
@@ -39,23 +40,22 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     body = tree.find("body")
     if body is None:
         return removed
-    total = len(_text(body)) or 1
-    protected = _protected(tree)
+    # Every test below reads the unpruned tree: measure all text once, not per element.
+    chars = text_lengths(body)
+    total = chars[body] or 1
+    protected = _protected(tree, chars)
     doomed: list[tuple[HtmlElement, str]] = []
-    for el in body.iter():
-        if not isinstance(el.tag, str) or el in protected:
+    for el in chars:
+        if el in protected or not isinstance(el.tag, str):
             continue
-        reason = CHROME_TAGS.get(el.tag)
-        if reason is None:
-            hits = element_tokens(el) & CHROME_TOKENS.keys()
-            if hits:
-                reason = CHROME_TOKENS[sorted(hits)[0]]
-        if reason and len(_text(el)) <= total * MAX_SHARE_REMOVED:
+        reason = CHROME_TAGS.get(el.tag) or _token_reason(el.get("class"), el.get("id"))
+        if reason and chars[el] <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
-    doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body))
-    doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body))
-    doomed.extend((el, CAPTION_REASON) for el in _image_captions(body))
-    doomed.extend((el, FURNITURE_REASON) for el in _headline_furniture(body))
+    doomed.reverse()  # document order, as before
+    doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body, chars))
+    doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body, chars))
+    doomed.extend((el, CAPTION_REASON) for el in _image_captions(body, chars))
+    doomed.extend((el, FURNITURE_REASON) for el in _headline_furniture(body, chars))
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
     doomed_set = {el for el, _ in doomed}
@@ -66,20 +66,64 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     return removed
 
 
+@lru_cache(maxsize=4096)
+def _token_reason(cls: str | None, ident: str | None) -> str | None:
+    """The chrome reason a class/id pair names, if any (pages repeat a few pairs a lot)."""
+    if not cls and not ident:
+        return None
+    raw = f"{cls or ''} {ident or ''}"
+    if _ASCII_UPPER.search(raw):
+        hits = tokens_of(raw) & CHROME_TOKENS.keys()
+    else:
+        # No camelCase boundary to split at: the separators alone cut the tokens, and lower()
+        # on the whole string gives the same ASCII tokens as on each one.
+        hits = CHROME_TOKENS.keys() & raw.replace("_", " ").replace("-", " ").lower().split()
+    return CHROME_TOKENS[min(hits)] if hits else None
+
+
+_ASCII_UPPER = re.compile("[A-Z]")
+
+
+def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
+    """``len(_text(el))`` of ``root`` and every element under it, in one bottom-up pass.
+
+    Keys run children before parents (reverse document order). Holding the proxies also
+    keeps them identical for the caller's sets and dicts.
+    """
+    chars: dict[HtmlElement, int] = {}
+    # Once per element of the page, so _count is inlined: "".join(t.split()) drops all space.
+    for el in reversed(list(root.iter())):
+        text = el.text
+        n = len("".join(text.split())) if text and isinstance(el.tag, str) else 0
+        for child in el:
+            n += chars[child]
+            tail = child.tail
+            if tail:
+                n += len("".join(tail.split()))
+        chars[el] = n
+    return chars
+
+
+def _chars(el: HtmlElement, chars: dict[HtmlElement, int]) -> int:
+    """Measured length, or measured now for an element outside the map (not under body)."""
+    n = chars.get(el)
+    return len(_text(el)) if n is None else n
+
+
 TEASER_LINK_REASON = "a paragraph that is one link is a teaser for another story"
 # Paragraphs at least this long whose text is (almost) all link text are teasers.
 TEASER_MIN_CHARS = 20
 TEASER_LINK_SHARE = 0.9
 
 
-def _link_only_paragraphs(body: HtmlElement) -> list[HtmlElement]:
+def _link_only_paragraphs(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
     """Paragraphs and list items whose whole text is a link: headlines of other stories."""
     found = []
     for el in body.iter("p", "li"):
-        text = len(_text(el))
+        text = chars[el]
         if text < TEASER_MIN_CHARS:
             continue
-        links = sum(len(_text(a)) for a in el.iter("a"))
+        links = sum(chars[a] for a in el.iter("a"))
         if links >= TEASER_LINK_SHARE * text:
             found.append(el)
     return found
@@ -93,7 +137,7 @@ TEASER_LIST_SHARE = 0.8
 TEASER_HEADLINE_CHARS = 15
 
 
-def _teaser_lists(body: HtmlElement) -> list[HtmlElement]:
+def _teaser_lists(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
     """Lists whose items each lead with a headline link: other stories and their teasers."""
     found = []
     for lst in body.iter("ul", "ol"):
@@ -102,9 +146,10 @@ def _teaser_lists(body: HtmlElement) -> list[HtmlElement]:
             continue
         headed = 0
         for li in items:
-            link = next((a for a in li.iter("a") if _text(a)), None)
-            headline = _text(link) if link is not None else ""
-            if len(headline) >= TEASER_HEADLINE_CHARS and _text(li).startswith(headline):
+            link = next((a for a in li.iter("a") if chars[a]), None)
+            if link is None or chars[link] < TEASER_HEADLINE_CHARS:
+                continue
+            if _text(li).startswith(_text(link)):
                 headed += 1
         if headed >= TEASER_LIST_SHARE * len(items):
             found.append(lst)
@@ -119,17 +164,23 @@ CAPTION_MAX_CHARS = 60
 CAPTION_TAGS = {"center", "font", "small", "em", "i", "span"}
 
 
-def _image_captions(body: HtmlElement) -> list[HtmlElement]:
+def _image_captions(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
     """Short text blocks whose previous sibling is a picture holder with no text of its own."""
     found = []
     for img in body.iter("img"):
         block = img.getparent()
         alt = _squash(img.get("alt") or img.get("title") or "")
-        if block is not None and len(alt) >= 4 and block.tag != "body" and _text(block) == alt:
+        if (
+            block is not None
+            and len(alt) >= 4
+            and block.tag != "body"
+            and chars[block] == len(alt)
+            and _text(block) == alt
+        ):
             found.append(block)  # the block's only text repeats its picture's alt text
             continue
         holder = img
-        while holder.getparent() is not None and not _text(holder.getparent()):
+        while holder.getparent() is not None and not _chars(holder.getparent(), chars):
             holder = holder.getparent()
         if (holder.tail or "").strip():
             continue
@@ -141,10 +192,10 @@ def _image_captions(body: HtmlElement) -> list[HtmlElement]:
             or caption.get("align") == "center"
             or "text-align:center" in (caption.get("style") or "").replace(" ", "").lower()
         )
-        chars = len(_text(caption))
+        length = _chars(caption, chars)
         if (
             styled
-            and 0 < chars <= CAPTION_MAX_CHARS
+            and 0 < length <= CAPTION_MAX_CHARS
             and next(caption.iter("a", "img"), None) is None
         ):
             found.append(caption)
@@ -156,18 +207,18 @@ FURNITURE_REASON = "a kicker above or a deck below the headline is headline furn
 FURNITURE_MAX_CHARS = 40
 
 
-def _headline_furniture(body: HtmlElement) -> list[HtmlElement]:
+def _headline_furniture(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
     """Short headings standing right before or after the page's h1."""
     found = []
     for h1 in body.iter("h1"):
         for step in (h1.getprevious, h1.getnext):
             sibling = step()
-            while sibling is not None and isinstance(sibling.tag, str) and not _text(sibling):
+            while sibling is not None and isinstance(sibling.tag, str) and not chars[sibling]:
                 sibling = sibling.getprevious() if step == h1.getprevious else sibling.getnext()
             if (
                 sibling is not None
                 and sibling.tag in ("h2", "h3", "h4", "h5", "h6")
-                and len(_text(sibling)) <= FURNITURE_MAX_CHARS
+                and chars[sibling] <= FURNITURE_MAX_CHARS
             ):
                 found.append(sibling)
         break
@@ -178,16 +229,22 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _protected(tree: HtmlElement) -> set[HtmlElement]:
+def _protected(tree: HtmlElement, chars: dict[HtmlElement, int]) -> set[HtmlElement]:
     """The headline and the ancestors of the densest text block are never removed."""
     keep: set[HtmlElement] = set()
     for h1 in tree.iter("h1"):
         keep.add(h1)
         keep.update(h1.iterancestors())
+    # Text in <p> children, tallied per parent from the paragraphs (fewer than the parents'
+    # children altogether).
+    in_paragraphs: dict[HtmlElement, int] = {}
+    for p in tree.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            in_paragraphs[parent] = in_paragraphs.get(parent, 0) + _chars(p, chars)
     best, best_len = None, 0
     for el in tree.iter("p", "div", "article", "section", "td"):
-        own = sum(len(_text(c)) for c in el if isinstance(c.tag, str) and c.tag == "p")
-        own += len((el.text or "").strip())
+        own = in_paragraphs.get(el, 0) + len((el.text or "").strip())
         if own > best_len:
             best, best_len = el, own
     if best is not None:

@@ -6,7 +6,9 @@ follows and the headline-like anchors the article/listing decision uses.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
@@ -29,20 +31,28 @@ class PageLinks:
 def read_links(tree: HtmlElement, url: str) -> PageLinks:
     """The page's links and headline anchors in one pass; call before chrome is pruned."""
     base = _base_href(tree, url)
+    origin = _origin(base)
     host = urlsplit(url).netloc
     links = PageLinks()
     seen: set[str] = set()
+    # Pages repeat hrefs (nav, teaser image + title): resolve and test each href once.
+    on_site: dict[str, bool] = {}
+    resolved: set[str] = set()
     for a in tree.iter("a", "area"):
         href = (a.get("href") or "").strip()
         if not href:
             continue
         if a.tag == "a":
-            headline = _headline(a, href, url, host)
-            if headline:
-                links.headlines.add(headline)
-        if href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            text = " ".join(a.text_content().split())
+            if len(text) >= HEADLINE_CHARS:
+                if href not in on_site:
+                    on_site[href] = _same_site_path(href, url, host)
+                if on_site[href]:
+                    links.headlines.add(text)
+        if href in resolved or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
-        target = href if href.startswith(_SCHEMES) else urljoin(base, href)
+        resolved.add(href)
+        target = href if href.startswith(_SCHEMES) else _resolve(base, origin, href)
         target = target.split("#", 1)[0]
         if target.startswith(_SCHEMES) and target not in seen:
             seen.add(target)
@@ -55,12 +65,33 @@ def _base_href(tree: HtmlElement, url: str) -> str:
     return urljoin(url, base.get("href").strip()) if base is not None else url
 
 
-def _headline(a: HtmlElement, href: str, url: str, host: str) -> str | None:
-    """The link's text if it reads like a headline of another page of this host."""
-    text = " ".join(a.text_content().split())
-    if len(text) < HEADLINE_CHARS or not _same_site_path(href, url, host):
+def _origin(base: str) -> str | None:
+    """``scheme://host/`` of an http(s) base URL: all a rooted href is resolved against."""
+    if not base.startswith(_SCHEMES):
         return None
-    return text
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/" if parts.netloc else None
+
+
+def _resolve(base: str, origin: str | None, href: str) -> str:
+    """urljoin(base, href); a rooted href ("/a/b") reads only the base's scheme and host, so
+    its join is shared by every page of the site (menus repeat on every page)."""
+    if origin is not None and _ROOTED.match(href):
+        return _join_rooted(origin, href)
+    return urljoin(base, href)
+
+
+# "/path", not "//host" and free of the tab/newline bytes urlsplit deletes (which could turn
+# it into "//"): urljoin then never reads the base's path or query.
+_ROOTED = re.compile(r"/(?!/)[^\t\r\n]*\Z")
+
+
+@lru_cache(maxsize=4096)
+def _join_rooted(origin: str, href: str) -> str:
+    return urljoin(origin, href)
 
 
 def _same_site_path(href: str, url: str, host: str) -> bool:
@@ -69,6 +100,12 @@ def _same_site_path(href: str, url: str, host: str) -> bool:
         return False
     if ":" not in href.split("/", 1)[0] and not href.startswith("//"):
         return href != "/"  # relative: this host; "/" is the home page
+    if href.startswith(_SCHEMES) and ";" not in href:
+        # Absolute with a host: urljoin would hand back the same scheme, host and path (";"
+        # is left to it: it moves path parameters, "/;" becomes "/").
+        parts = urlsplit(href)
+        if parts.netloc:
+            return parts.netloc == host and parts.path not in ("", "/")
     parts = urlsplit(urljoin(url, href))
     on_host = parts.scheme in ("http", "https") and parts.netloc == host
     return on_host and parts.path not in ("", "/")

@@ -43,7 +43,6 @@ BLOCK_TAGS = {
 }
 INLINE_TEXT_TAGS = {"p", "span", "font", "strong", "b", "em", "i", "u", "section", "blockquote"}
 SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "title", "select", "option"}
-_SPACE = re.compile(r"\s+")
 
 
 @dataclass
@@ -62,40 +61,51 @@ class Block:
 
 
 def _clean_len(text: str | None) -> int:
-    return len(_SPACE.sub("", text or ""))
+    # "".join(t.split()) drops exactly what re's \s+ would, and faster.
+    return len("".join(text.split())) if text else 0
+
+
+# Sentence marks, counted as a sign of prose.
+_MARKS = re.compile(r"[。！？.!?，,]")
 
 
 def own_text_chars(el: HtmlElement) -> tuple[int, int, int]:
     """(own text, link text, sentence marks) of ``el``: its text, tails and paragraph children."""
-    own = _clean_len(el.text)
+    text = el.text
+    own = _clean_len(text)
     links = 0
-    marks = len(re.findall(r"[。！？.!?，,]", el.text or ""))
+    marks = len(_MARKS.findall(text)) if text else 0
     for child in el:
-        if not isinstance(child.tag, str):
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
-        own += _clean_len(child.tail)
-        marks += len(re.findall(r"[。！？.!?，,]", child.tail or ""))
-        if child.tag == "a":
+        tail = child.tail
+        if tail:
+            own += _clean_len(tail)
+            marks += len(_MARKS.findall(tail))
+        if tag == "a":
             links += _clean_len(child.text_content())
-        elif child.tag in INLINE_TEXT_TAGS:
+        elif tag in INLINE_TEXT_TAGS:
             content = child.text_content()
             anchor = sum(_clean_len(a.text_content()) for a in child.iter("a"))
             own += _clean_len(content) - anchor
             links += anchor
-            marks += len(re.findall(r"[。！？.!?，,]", content))
+            marks += len(_MARKS.findall(content))
     return own, links, marks
 
 
 def best_block(tree: HtmlElement) -> Block | None:
     """The container with the densest own text, or None for an empty page."""
     best: Block | None = None
+    best_score = 0.0
     for el in tree.iter("div", "article", "section", "td", "main", "center", "body"):
         own, links, marks = own_text_chars(el)
         if own == 0:
             continue
         block = Block(el, own, links, marks)
-        if best is None or block.score > best.score:
-            best = block
+        score = block.score
+        if best is None or score > best_score:
+            best, best_score = block, score
     return best
 
 
@@ -103,23 +113,29 @@ def render_lines(el: HtmlElement) -> list[str]:
     """Visible text of ``el`` as lines: one per paragraph, list item or ``<br>`` break."""
     parts: list[str] = []
     _render(el, parts)
-    text = "".join(parts)
-    return [_SPACE.sub(" ", line).strip() for line in text.split("\n") if line.strip()]
+    # " ".join(line.split()) is the line with whitespace runs collapsed and its ends stripped.
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return [line for line in lines if line]
 
 
 def _render(el: HtmlElement, parts: list[str]) -> None:
-    if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
-        if el.tail:
-            parts.append(el.tail)
+    # Runs once per element of the page: text and tail are read once (each read makes a string).
+    tag = el.tag
+    if tag in SKIP_TAGS or not isinstance(tag, str):
+        tail = el.tail
+        if tail:
+            parts.append(tail)
         return
-    block = el.tag in BLOCK_TAGS
+    block = tag in BLOCK_TAGS
     if block:
         parts.append("\n")
-    if el.text:
-        parts.append(el.text)
+    text = el.text
+    if text:
+        parts.append(text)
     for child in el:
         _render(child, parts)
     if block:
         parts.append("\n")
-    if el.tail:
-        parts.append(el.tail)
+    tail = el.tail
+    if tail:
+        parts.append(tail)

@@ -10,11 +10,14 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from pipelines.cleaning.dom import tokens_of
 from pipelines.extraction.text import cjk_ratio
 
 ARTICLE_TYPES = {
@@ -42,7 +45,9 @@ LISTING_TYPES = {"collectionpage", "itemlist", "website", "searchresultspage", "
 def json_ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, ``@graph`` members flattened."""
     found: list[dict[str, Any]] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]'):
+    for script in tree.iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
         raw = (script.text or "").strip()
         if not raw:
             continue
@@ -187,12 +192,25 @@ def _squash(text: str | None) -> str:
 def headings(tree: HtmlElement) -> list[str]:
     """Visible top headings, most likely headline first."""
     found = []
-    for xpath in ("//h1", "//*[contains(@class,'title')][self::h2 or self::div][1]", "//h2"):
-        for el in tree.xpath(xpath)[:3]:
+    # tree.iter(tag) filters in C; the same XPath predicates were evaluated on every element.
+    for elements in (tree.iter("h1"), _titled_blocks(tree), tree.iter("h2")):
+        for el in islice(elements, 3):
             text = _squash(el.text_content())
             if 4 <= len(text) <= 300:
                 found.append(text)
     return found
+
+
+def _titled_blocks(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """``//*[contains(@class,'title')][self::h2 or self::div][1]``: each parent's first h2 or
+    div child whose class contains "title", in document order."""
+    parents: set[HtmlElement | None] = set()
+    for el in tree.iter("h2", "div"):
+        if "title" in (el.get("class") or ""):
+            parent = el.getparent()
+            if parent not in parents:
+                parents.add(parent)
+                yield el
 
 
 # --- authors -------------------------------------------------------------------------------------
@@ -461,19 +479,24 @@ def absolute(url: str | None, base: str) -> str | None:
 # --- bylines in markup -------------------------------------------------------------------------
 
 BYLINE_TOKENS = {"byline", "author", "authors", "writer", "reporter", "contributor", "byl"}
+# Every byline token contains one of these: a token match implies a substring match.
+_BYLINE_ROOTS = re.compile("byl|author|writer|reporter|contributor")
 _BY_PREFIX = re.compile(r"^\s*(?:by|written by|words by|von|par)\s+", re.I)
 _NAME_LIKE = re.compile(r"^[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}$|^[\u4e00-\u9fff·]{2,5}$")
 
 
 def byline_names(tree: HtmlElement) -> list[str]:
     """Author names from byline markup (class/id naming an author, rel/itemprop=author)."""
-    from pipelines.cleaning.dom import element_tokens
-
     found: list[str] = []
-    candidates = tree.xpath('//*[@rel="author" or @itemprop="author"]')
-    candidates += [
-        el for el in tree.xpath("//*[@class or @id]") if element_tokens(el) & BYLINE_TOKENS
-    ]
+    marked, named = [], []
+    # One walk with plain attribute reads: XPath predicates over every element cost more.
+    for el in tree.iter():
+        if el.get("rel") == "author" or el.get("itemprop") == "author":
+            marked.append(el)
+        cls, ident = el.get("class"), el.get("id")
+        if (cls or ident) and _names_byline(cls, ident):
+            named.append(el)
+    candidates = marked + named
     for el in candidates:
         text = _squash(el.text_content())
         if not text or len(text) > 120:
@@ -485,6 +508,13 @@ def byline_names(tree: HtmlElement) -> list[str]:
         names = [n for n in split_names(text) if _NAME_LIKE.match(n)]
         found.extend(names)
     return unique(found)
+
+
+@lru_cache(maxsize=4096)
+def _names_byline(cls: str | None, ident: str | None) -> bool:
+    """A class/id whose tokens include a byline token; the substring test rules most out."""
+    raw = f"{cls or ''} {ident or ''}"
+    return _BYLINE_ROOTS.search(raw.lower()) is not None and bool(tokens_of(raw) & BYLINE_TOKENS)
 
 
 _DATELINE_AUTHOR = re.compile(

@@ -34,18 +34,22 @@ def cjk_ratio(text: str) -> float:
     return len(_CJK.findall(chars)) / len(chars) if chars else 0.0
 
 
+# str.split() splits on exactly the characters re's \s matches, so "".join(t.split()) is
+# _SPACE.sub("", t) and " ".join(t.split()) is _SPACE.sub(" ", t).strip(), only faster.
+
+
 def normalise_line(text: str) -> str:
     """Whitespace collapsed, NFKC: the form two copies of one block share."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def block_key(text: str) -> str:
     """Short stable hash of a block's text, used to recognise template blocks across pages."""
-    squashed = _SPACE.sub("", unicodedata.normalize("NFKC", text)).lower()
+    squashed = "".join(unicodedata.normalize("NFKC", text).split()).lower()
     return hashlib.blake2b(squashed.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def text_fingerprint(text: str) -> str:
     """Hash of the normalised text: equal for texts that differ only in spacing or width."""
-    squashed = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()
+    squashed = " ".join(unicodedata.normalize("NFKC", text).split()).lower()
     return hashlib.sha1(squashed.encode("utf-8")).hexdigest()
