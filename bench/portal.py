@@ -160,13 +160,13 @@ class Portal:
         self.articles = articles
         self.base_url = base_url.rstrip("/")
         self.listings = -(-articles // ARTICLES_PER_LISTING)
-        self._bodies: dict[int, bytes] = {}
+        self._bodies: dict[int, tuple[bytes, bytes]] = {}
 
     def prepare(self) -> None:
         """Vary every article's body now, so serving a page during the crawl is a byte join
         (the server shares the crawl's cores)."""
         for n in range(self.articles):
-            self._body(n)
+            self._varied(n)
 
     # --- URLs ----------------------------------------------------------------------------
 
@@ -208,6 +208,7 @@ class Portal:
         source = self.sources[n % len(self.sources)]
         url = self.base_url + self.article_path(n)
         seg = source.segments
+        head_and_lead, body = self._varied(n)
         canonical = f'<link rel="canonical" href="{url}">'.encode()
         unique = f"{_sentence(n, 0)} {_sentence(n, 1)} {_sentence(n, 2)} ".encode()
         closing = f"<p>{_sentence(n, 3)}</p>".encode()
@@ -217,19 +218,21 @@ class Portal:
                 canonical,
                 seg[1],
                 html.escape(self.title(n)).encode(),
-                seg[2],
+                head_and_lead,
                 unique,
-                self._body(n),
+                body,
                 closing,
                 self._related(n),
                 seg[4],
             )
         )
 
-    def _body(self, n: int) -> bytes:
+    def _varied(self, n: int) -> tuple[bytes, bytes]:
+        """Article ``n``'s copy of its source's text: from the title to the unique sentence,
+        and from there to ``</body>``."""
         if n not in self._bodies:
-            source = self.sources[n % len(self.sources)]
-            self._bodies[n] = _vary(source.segments[3], n // len(self.sources))
+            seg, copy = self.sources[n % len(self.sources)].segments, n // len(self.sources)
+            self._bodies[n] = (_vary(seg[2], copy), _vary(seg[3], copy))
         return self._bodies[n]
 
     def _related(self, n: int) -> bytes:

@@ -6,15 +6,15 @@ import scrapy
 
 
 class PageItem(scrapy.Item):
-    """A fetched HTML page, decoded, before anything has read it.
+    """A fetched HTML page, as bytes, before anything has decoded or read it.
 
     The spider only finds pages; the extraction pipeline turns a PageItem into an
     ArticleItem or drops it as a listing page or a reject.
     """
 
     url = scrapy.Field()
-    html = scrapy.Field()  # decoded text of the response
-    encoding = scrapy.Field()
+    body = scrapy.Field()  # the response's bytes (HTML pages only); decoded by the reader
+    charset = scrapy.Field()  # the charset the Content-Type header declares, if any
     status = scrapy.Field()
     site = scrapy.Field()  # origin the page belongs to, e.g. "https://news.example.com"
     fetched_at = scrapy.Field()  # ISO 8601 UTC

@@ -128,6 +128,7 @@ class Site:
             "language": self.language,
             "timezone": self.timezone,
             "prune_xpaths": list(self.prune_xpaths),
+            "url_prefixes": list(self.url_prefixes()),
         }
 
 

@@ -14,7 +14,7 @@ from crawler.drops import NotAnArticle, Rejected
 from crawler.items import ARTICLE_FIELDS, ArticleItem, PageItem
 from crawler.signals import page_queued, page_read
 from pipelines.extraction import PageReading, ReadOptions
-from pipelines.workerpool import ReaderPool
+from pipelines.workerpool import ReaderPool, start_fork_server
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class ExtractionPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        start_fork_server()
         return cls(crawler, ExtractionSettings.from_settings(crawler.settings))
 
     def open_spider(self) -> None:
@@ -63,27 +64,31 @@ class ExtractionPipeline:
         if not isinstance(item, PageItem):
             return item
         url = item["url"]
-        html = item.get("html")
         if item.get("reject"):
             self._count("rejected")
             raise Rejected(item["reject"], url, **(item.get("reject_details") or {}))
-        if not html:
+        body = item.get("body")
+        if body is None:
             self._count("rejected")
             raise Rejected(
                 "not html", url, content_type=item.get("headers", {}).get("content-type")
             )
-        if len(html) > self.config.max_chars:
+        # Decoded text is at most as long as its bytes in any charset but UTF-16/32; the
+        # worker checks the characters themselves.
+        if len(body) > 4 * self.config.max_chars:
             self._count("rejected")
-            raise Rejected("too large", url, characters=len(html))
+            raise Rejected("too large", url, bytes=len(body))
         assert self.pool is not None
         self.crawler.signals.send_catch_log(page_queued, url=url)
-        reading = await self.pool.read(html, url, self._options(item))
+        reading = await self.pool.read(body, item.get("charset"), url, self._options(item))
         self.crawler.signals.send_catch_log(page_read, site=item["site"], reading=reading)
+        if reading.decoding:
+            self.stats.inc_value(f"decoding/{reading.decoding}")
         self._count(reading.kind)
         if reading.kind == "listing":
             raise NotAnArticle(url)
         if reading.kind == "reject":
-            raise Rejected(reading.reason or "unreadable", url)
+            raise Rejected(reading.reason or "unreadable", url, **reading.details)
         return self._article(item, reading)
 
     def _options(self, item: PageItem) -> ReadOptions:
@@ -92,6 +97,7 @@ class ExtractionPipeline:
             language_hint=hints.get("language"),
             timezone_hint=hints.get("timezone"),
             prune_xpaths=tuple(hints.get("prune_xpaths") or ()),
+            link_prefixes=tuple(hints.get("url_prefixes") or ()),
             min_text_chars=self.config.min_text_chars,
             max_chars=self.config.max_chars,
         )

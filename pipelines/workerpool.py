@@ -7,15 +7,19 @@ replaced, so one pathological page never stalls the crawl.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from multiprocessing import forkserver
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
+from trafilatura.meta import reset_caches
 
+from crawler.decoding import decode_html
 from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import PageReading, ReadOptions, read_page
 from pipelines.extraction.text import text_fingerprint, word_count
@@ -26,8 +30,13 @@ Reader = Callable[[str, str, ReadOptions], PageReading]
 
 logger = logging.getLogger(__name__)
 
-# A worker is replaced after this many pages, which also resets trafilatura's caches.
-TASKS_PER_WORKER = 500
+# trafilatura's caches (htmldate, courlan, its own LRUs) are reset in the worker after this many
+# pages: they grow with the variety of pages read. A reset costs a few milliseconds.
+CACHE_RESET_PAGES = 500
+# A worker is replaced after this many pages, against slow growth nothing else bounds. Rare:
+# while a worker is replaced its core idles (the pool notices the exit within a few tenths of
+# a second), so replacing every CACHE_RESET_PAGES would cost the crawl several per cent.
+TASKS_PER_WORKER = 10_000
 
 
 def _warm_up(reader: Reader) -> None:
@@ -39,7 +48,7 @@ def worker_context() -> multiprocessing.context.BaseContext:
     """Workers fork from a server process that has already imported and warmed the reader.
 
     A fresh interpreter per worker ("spawn") costs about a second of CPU to import lxml and
-    trafilatura, paid again every TASKS_PER_WORKER pages; a fork of the preloaded, warmed
+    trafilatura, paid again for each replacement worker; a fork of the preloaded, warmed
     server (pipelines.extraction.warmup) costs milliseconds. The server is single-threaded,
     so forking it is safe (unlike forking the reactor's process). Falls back to spawn where
     forkserver does not exist.
@@ -47,8 +56,42 @@ def worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipelines.extraction", "pipelines.extraction.warmup"])
+    context.set_forkserver_preload(
+        [
+            "pipelines.extraction",
+            "pipelines.extraction.warmup",
+            "pipelines.workerpool",
+            "crawler.decoding",
+        ]
+    )
     return context
+
+
+def start_fork_server() -> None:
+    """Start the fork server now: it imports and warms the reader (most of a second of CPU)
+    while the rest of the crawl starts, instead of after the spider opened."""
+    if worker_context().get_start_method() == "forkserver":
+        forkserver.ensure_running()
+
+
+def decode_and_read(
+    reader: Reader, body: bytes, charset: str | None, url: str, options: ReadOptions
+) -> PageReading:
+    """The worker's task: decode the page's bytes (crawler.decoding: charset evidence,
+    detection, mojibake checks), then read it. Bytes cross the process boundary as they are,
+    and charset detection, which can take tens of milliseconds, stays off the reactor."""
+    decoded = decode_html(body, charset)
+    if decoded.text is None:
+        reading = PageReading(url, "reject", decoded.reject or "undecodable text")
+        reading.details = {"detail": decoded.detail} if decoded.detail else {}
+        return reading
+    if len(decoded.text) > options.max_chars:
+        reading = PageReading(url, "reject", "too large")
+        reading.details = {"characters": len(decoded.text)}
+        return reading
+    reading = read_and_hash(reader, decoded.text, url, options)
+    reading.decoding = decoded.how
+    return reading
 
 
 def read_and_hash(reader: Reader, html: str, url: str, options: ReadOptions) -> PageReading:
@@ -60,6 +103,9 @@ def read_and_hash(reader: Reader, html: str, url: str, options: ReadOptions) -> 
     them only when it strips template lines.
     """
     reading = reader(html, url, options)
+    _reset_caches_on_schedule()
+    if options.link_prefixes and reading.links:
+        _keep_site_links(reading, options.link_prefixes)
     fields = reading.fields
     if reading.kind == "article" and fields.get("text"):
         if reader is not read_page:
@@ -68,6 +114,25 @@ def read_and_hash(reader: Reader, html: str, url: str, options: ReadOptions) -> 
             fields["fingerprint"] = text_fingerprint(fields["text"])
         reading.simhash = simhash(fields["text"])
     return reading
+
+
+def _keep_site_links(reading: PageReading, prefixes: tuple[str, ...]) -> None:
+    """Most links of a news page lead off the site: dropping them here, in C-level prefix
+    tests, spares the reactor thread their transfer and handling; they are only counted."""
+    links = reading.links
+    on_site = [u for u in links if u.startswith(prefixes)]
+    absolute = sum(1 for u in links if u.startswith(("http://", "https://")))
+    reading.links = on_site
+    reading.offsite_links = absolute - len(on_site)
+
+
+# Pages this worker process has read (each worker has its own count).
+_PAGES_READ = itertools.count(1)
+
+
+def _reset_caches_on_schedule() -> None:
+    if next(_PAGES_READ) % CACHE_RESET_PAGES == 0:
+        reset_caches()
 
 
 def pool_size(configured: int) -> int:
@@ -89,10 +154,12 @@ class ReaderPool:
             context=worker_context(),
         )
 
-    async def read(self, html: str, url: str, options: ReadOptions) -> PageReading:
+    async def read(
+        self, body: bytes, charset: str | None, url: str, options: ReadOptions
+    ) -> PageReading:
         """The page's reading, or a reject reading on timeout or a crashed worker."""
         future = self._pool.schedule(
-            read_and_hash, args=(self.reader, html, url, options), timeout=self.timeout
+            decode_and_read, args=(self.reader, body, charset, url, options), timeout=self.timeout
         )
         try:
             return await asyncio.wrap_future(future)

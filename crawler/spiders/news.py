@@ -24,7 +24,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.encoding import http_content_type_encoding
 
 from crawler.canonical import clean_url, url_key
-from crawler.decoding import decode_html
 from crawler.discovery import DiscoveryError, Entry, feed_links, parse_feed, parse_sitemap
 from crawler.discovery import robots_sitemaps as sitemaps_in_robots
 from crawler.distributed.connection import redis_url
@@ -302,14 +301,16 @@ class NewsSpider(scrapy.Spider):
         """Schedule the links the reader found on a page (page_read signal): the reader's
         worker already parsed the page, so the spider does not parse it a second time."""
         owner = next((s for s in self.sites if s.name == site), None)
-        links = getattr(reading, "links", None) or ()
-        if owner is None or not links:
+        if owner is None:
             return
-        # Most links of a page lead off the site: one C-level prefix test per link sorts them
-        # out before any parsing (a link spelled with an upper-case host counts as off-site).
+        links = getattr(reading, "links", None) or ()
+        # Most links of a page lead off the site. The reader's worker drops and counts them
+        # (offsite_links); what is left gets the same C-level prefix test here before any
+        # parsing (a link spelled with an upper-case host counts as off-site).
         prefixes = owner.url_prefixes()
         on_site = [u for u in links if u.startswith(prefixes)]
         offsite = sum(1 for u in links if u.startswith(("http://", "https://"))) - len(on_site)
+        offsite += getattr(reading, "offsite_links", 0)
         if offsite:
             self.crawler.stats.inc_value("spider/offsite_links_skipped", offsite)
         followed = (u for u in on_site if not self._skipped_extension(u))
@@ -358,8 +359,6 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("pages/fetched")
         item = PageItem(
             url=response.url,
-            html=None,
-            encoding=None,
             status=response.status,
             site=site.name,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -373,20 +372,15 @@ class NewsSpider(scrapy.Spider):
         if reject is not None:
             item["reject"] = reject
         elif self._is_html(response):
-            self._decode(response, item)
+            self._attach_body(response, item)
         return item
 
-    def _decode(self, response: Response, item: PageItem) -> None:
-        """Fill the item's html and encoding, or its reject reason (see crawler.decoding)."""
+    def _attach_body(self, response: Response, item: PageItem) -> None:
+        """The page's bytes and declared charset: the reader's worker decodes them (see
+        crawler.decoding), off the reactor thread."""
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        decoded = decode_html(response.body, http_content_type_encoding(ctype))
-        if decoded.reject is not None:
-            item["reject"] = decoded.reject
-            item["reject_details"] = {"detail": decoded.detail} if decoded.detail else {}
-            return
-        item["html"] = decoded.text
-        item["encoding"] = decoded.encoding
-        self.crawler.stats.inc_value(f"decoding/{decoded.how}")
+        item["body"] = response.body
+        item["charset"] = http_content_type_encoding(ctype)
 
     def failed(self, failure: Any) -> Iterator[PageItem]:
         """An error status on a page makes a rejected page; any other failure a reject record.

@@ -43,6 +43,9 @@ class ReadOptions:
     prune_xpaths: tuple[str, ...] = ()
     min_text_chars: int = 80
     max_chars: int = 5_000_000
+    # The crawl's worker returns only links that start with one of these (the site's
+    # ``scheme://host/`` prefixes) and counts the rest; () returns every link.
+    link_prefixes: tuple[str, ...] = ()
 
 
 @dataclass
@@ -60,6 +63,12 @@ class PageReading:
     links: list[str] = field(default_factory=list)
     # SimHash of an article's text, filled in by the worker task for the dedupe stage.
     simhash: int | None = None
+    # Filled in by the worker task, which decodes the page's bytes: how ("utf-8", "meta",
+    # "detected", ...), and what a reject's record should say beyond its reason.
+    decoding: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    # Absolute http(s) links the worker left out of ``links`` as off-site (link_prefixes).
+    offsite_links: int = 0
 
 
 class PageTooLarge(ValueError):
