@@ -161,12 +161,13 @@ class Portal:
         self.base_url = base_url.rstrip("/")
         self.listings = -(-articles // ARTICLES_PER_LISTING)
         self._bodies: dict[int, tuple[bytes, bytes]] = {}
+        self._rendered: dict[str, bytes | None] = {}
 
     def prepare(self) -> None:
-        """Vary every article's body now, so serving a page during the crawl is a byte join
-        (the server shares the crawl's cores)."""
-        for n in range(self.articles):
-            self._varied(n)
+        """Render every page now, so serving one during the crawl is a dictionary lookup:
+        the server shares the crawl's cores."""
+        self._rendered = {path: self._render(path) for path in self.paths()}
+        self._bodies.clear()
 
     # --- URLs ----------------------------------------------------------------------------
 
@@ -184,6 +185,11 @@ class Portal:
         ]
 
     def render(self, path: str) -> bytes | None:
+        if path in self._rendered:
+            return self._rendered[path]
+        return self._render(path)
+
+    def _render(self, path: str) -> bytes | None:
         if path == "/robots.txt":
             return b"User-agent: *\nAllow: /\n"
         if path == "/" or path.startswith("/latest/page/"):
