@@ -108,7 +108,7 @@ def _report(args, portal, total_pages, result, served, ours: Timing, plain: Timi
     if result.rss_at_mark is not None and portal.articles > RSS_MARK:
         rows.append((f"peak RSS up to {RSS_MARK} articles / at end",
                      f"{result.rss_at_mark / MB:.0f} MB / {result.peak_rss / MB:.0f} MB"))  # fmt: skip
-        rows.append(("RSS trace (articles: MB)", _trace(result.rss_trace)))
+        rows.append(("RSS trace (articles: MB all, main)", _trace(result.rss_trace)))
     rows += [
         ("reader", reader_path),
         ("BOUND one process (read+clean)",
@@ -137,9 +137,11 @@ def _report(args, portal, total_pages, result, served, ours: Timing, plain: Timi
         print(f"{key:<{width}}  {value}")
 
 
-def _trace(trace: list[tuple[int, int]]) -> str:
+def _trace(trace: list[tuple[int, int, int]]) -> str:
     step = max(1, len(trace) // 10)
-    return ", ".join(f"{n}: {rss / MB:.0f}" for n, rss in trace[::step] + trace[-1:])
+    return ", ".join(
+        f"{n}: {rss / MB:.0f}, {main / MB:.0f}" for n, rss, main in trace[::step] + trace[-1:]
+    )
 
 
 if __name__ == "__main__":

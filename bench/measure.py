@@ -36,7 +36,8 @@ class CrawlResult:
     peak_rss: int
     rss_at_mark: int | None
     stats: dict[str, Any]
-    rss_trace: list[tuple[int, int]] = field(default_factory=list)  # (articles so far, RSS)
+    # (articles so far, RSS of all crawl processes, RSS of the main process)
+    rss_trace: list[tuple[int, int, int]] = field(default_factory=list)
     load_before: str = ""
     load_after: str = ""
 
@@ -95,43 +96,50 @@ def _sample(
     """
     root = psutil.Process(process.pid)
     peak, at_mark, lines, offset = 0, None, 0, 0
-    trace: list[tuple[int, int]] = []
+    trace: list[tuple[int, int, int]] = []
     cpu: dict[tuple[int, float], float] = {}
     last_trace = 0.0
     while process.poll() is None:
-        rss = _tree_rss(root, cpu)
+        rss, main_rss = _tree_rss(root, cpu)
         peak = max(peak, rss)
         lines, offset = _count_lines(feed, lines, offset)
         if at_mark is None and lines >= mark:
             at_mark = peak
         if time.monotonic() - last_trace >= 2:
-            trace.append((lines, rss))
+            trace.append((lines, rss, main_rss))
             last_trace = time.monotonic()
         time.sleep(SAMPLE_SECONDS)
     return peak, at_mark, trace, sum(cpu.values())
 
 
-def _tree_rss(root: psutil.Process, cpu: dict[tuple[int, float], float]) -> int:
-    """RSS of the whole tree; records each descendant's CPU seconds into ``cpu``."""
-    total = 0
+def _tree_rss(root: psutil.Process, cpu: dict[tuple[int, float], float]) -> tuple[int, int]:
+    """RSS of the whole tree and of its root; records each descendant's CPU seconds into
+    ``cpu``."""
+    total = main = 0
     try:
         processes = [root, *root.children(recursive=True)]
     except psutil.Error:
-        return 0
+        return 0, 0
     for proc in processes:
         try:
             with proc.oneshot():
-                total += proc.memory_info().rss
-                if proc.pid != root.pid:
+                rss = proc.memory_info().rss
+                total += rss
+                if proc.pid == root.pid:
+                    main = rss
+                else:
                     times = proc.cpu_times()
                     cpu[(proc.pid, proc.create_time())] = times.user + times.system
         except psutil.Error:
             continue
-    return total
+    return total, main
 
 
 def _count_lines(path: Path, lines: int, offset: int) -> tuple[int, int]:
-    """Lines in the growing feed file, reading only what was appended since last time."""
+    """Lines in the growing feed file, reading only what was appended since last time. The
+    crawl writes ``<feed>.part`` and renames it to the feed when done."""
+    part = path.with_name(path.name + ".part")
+    path = part if part.exists() else path
     try:
         with path.open("rb") as handle:
             handle.seek(offset)

@@ -36,7 +36,7 @@ CACHE_RESET_PAGES = 500
 # A worker is replaced after this many pages, against slow growth nothing else bounds. Rare:
 # while a worker is replaced its core idles (the pool notices the exit within a few tenths of
 # a second), so replacing every CACHE_RESET_PAGES would cost the crawl several per cent.
-TASKS_PER_WORKER = 10_000
+TASKS_PER_WORKER = 2_000
 
 
 def _warm_up(reader: Reader) -> None:

@@ -63,6 +63,9 @@ class NewsSpider(scrapy.Spider):
         self._pages: dict[str, int] = {}
         self._seen: dict[str, set[str]] = {}
         self._links_done: dict[str, set[str]] = {}
+        # Per site, built on first use: every page of the site carries the same hints.
+        self._hints: dict[str, dict[str, object]] = {}
+        self._prefixes: dict[str, tuple[str, ...]] = {}
         self._documents: dict[str, set[str]] = {}
 
     @classmethod
@@ -307,7 +310,9 @@ class NewsSpider(scrapy.Spider):
         # Most links of a page lead off the site. The reader's worker drops and counts them
         # (offsite_links); what is left gets the same C-level prefix test here before any
         # parsing (a link spelled with an upper-case host counts as off-site).
-        prefixes = owner.url_prefixes()
+        prefixes = self._prefixes.get(owner.name) or self._prefixes.setdefault(
+            owner.name, owner.url_prefixes()
+        )
         on_site = [u for u in links if u.startswith(prefixes)]
         offsite = sum(1 for u in links if u.startswith(("http://", "https://"))) - len(on_site)
         offsite += getattr(reading, "offsite_links", 0)
@@ -367,7 +372,7 @@ class NewsSpider(scrapy.Spider):
                 for name in KEPT_HEADERS
                 if response.headers.get(name)
             },
-            hints=site.hints(),
+            hints=self._hints.get(site.name) or self._hints.setdefault(site.name, site.hints()),
         )
         if reject is not None:
             item["reject"] = reject
