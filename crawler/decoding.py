@@ -43,6 +43,8 @@ BINARY_CONTROL_SHARE = 0.05
 MOJIBAKE_RUN_SHARE = 0.6
 # Replacement characters tolerated in a best-effort decoding before the page is refused.
 MAX_REPLACEMENT_SHARE = 0.01
+# NUL and the C0 controls that never appear in text (tab, newlines, form feed, ESC do).
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
 _SINGLE_BYTE = {"cp1252", "latin_1", "iso8859_1", "iso8859_15", "ascii"}
 _HIGH_RUN = re.compile("[\u0080-\u00ff]{2,}")
 _HIGH = re.compile("[\u0080-\u00ff]")
@@ -79,7 +81,7 @@ def binary_kind(body: bytes) -> str | None:
     for signature, kind in BINARY_SIGNATURES.items():
         if head.startswith(signature):
             return kind
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32 and b != 27)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     if head and controls / len(head) > BINARY_CONTROL_SHARE:
         return "binary"
     return None

@@ -14,7 +14,8 @@ from crawler.drops import NotAnArticle, Rejected
 from crawler.items import ARTICLE_FIELDS, ArticleItem, PageItem
 from crawler.signals import page_queued, page_read
 from pipelines.extraction import PageReading, ReadOptions
-from pipelines.workerpool import ReaderPool, start_fork_server
+from pipelines.workerpool import ReaderPool
+from pipelines.workerserver import start_fork_server
 
 logger = logging.getLogger(__name__)
 

@@ -23,8 +23,10 @@ Check = Callable[[Any], bool]
 _ANNOTATIONS = {"description", "title", "$schema", "$id", "format"}
 _TYPES: dict[str, Check] = {
     "string": lambda v: isinstance(v, str),
-    "integer": lambda v: (isinstance(v, int) and not isinstance(v, bool))
-    or (isinstance(v, float) and v.is_integer()),
+    "integer": lambda v: (
+        (isinstance(v, int) and not isinstance(v, bool))
+        or (isinstance(v, float) and v.is_integer())
+    ),
     "number": lambda v: isinstance(v, numbers.Number) and not isinstance(v, bool),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
@@ -93,8 +95,13 @@ def _keyword_check(keyword: str, value: Any, schema: Mapping[str, Any]) -> Check
         compiled = {name: compile_schema(sub) for name, sub in value.items()}
         if any(check is None for check in compiled.values()):
             return None
-        return lambda v: not isinstance(v, dict) or all(
-            compiled[k](x) for k, x in v.items() if k in compiled  # type: ignore[misc]
+        return lambda v: (
+            not isinstance(v, dict)
+            or all(
+                compiled[k](x)
+                for k, x in v.items()
+                if k in compiled  # type: ignore[misc]
+            )
         )
     if keyword == "additionalProperties" and value is False:
         known = frozenset(schema.get("properties", {}))

@@ -9,11 +9,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
-from multiprocessing import forkserver
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
@@ -24,6 +22,7 @@ from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import PageReading, ReadOptions, read_page
 from pipelines.extraction.text import text_fingerprint, word_count
 from pipelines.similarity.simhash import simhash
+from pipelines.workerserver import worker_context
 
 # The reader: read_page or a function with its signature, named by NEWS_PAGE_READER.
 Reader = Callable[[str, str, ReadOptions], PageReading]
@@ -42,36 +41,6 @@ TASKS_PER_WORKER = 2_000
 def _warm_up(reader: Reader) -> None:
     """Import and exercise the reader once so the first real page pays no start-up cost."""
     reader("<html><body><p>warm up</p></body></html>", "http://localhost/", ReadOptions())
-
-
-def worker_context() -> multiprocessing.context.BaseContext:
-    """Workers fork from a server process that has already imported and warmed the reader.
-
-    A fresh interpreter per worker ("spawn") costs about a second of CPU to import lxml and
-    trafilatura, paid again for each replacement worker; a fork of the preloaded, warmed
-    server (pipelines.extraction.warmup) costs milliseconds. The server is single-threaded,
-    so forking it is safe (unlike forking the reactor's process). Falls back to spawn where
-    forkserver does not exist.
-    """
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(
-        [
-            "pipelines.extraction",
-            "pipelines.extraction.warmup",
-            "pipelines.workerpool",
-            "crawler.decoding",
-        ]
-    )
-    return context
-
-
-def start_fork_server() -> None:
-    """Start the fork server now: it imports and warms the reader (most of a second of CPU)
-    while the rest of the crawl starts, instead of after the spider opened."""
-    if worker_context().get_start_method() == "forkserver":
-        forkserver.ensure_running()
 
 
 def decode_and_read(

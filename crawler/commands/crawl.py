@@ -11,6 +11,7 @@ from scrapy.spiderloader import get_spider_loader
 
 from crawler.outcome import run_failure
 from crawler.spiders.arguments import SpiderArgumentError
+from pipelines.workerserver import start_fork_server
 
 if TYPE_CHECKING:
     import argparse
@@ -35,6 +36,9 @@ class Command(ScrapyCrawl):
                 check(dict(opts.spargs), settings=self.settings)
             except SpiderArgumentError as exc:
                 self._fail(f"error: {exc}")
+        # The reader's fork server imports and warms the reader (most of a second) while
+        # Scrapy sets up the crawl, so the workers are ready for the first page.
+        start_fork_server()
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process
