@@ -21,7 +21,6 @@ class PageItem(scrapy.Item):
     headers = scrapy.Field()  # the few response headers the pipelines use (lower-case names)
     hints = scrapy.Field()  # per-site hints (language, timezone, selectors to prune)
     reject = scrapy.Field()  # why the page cannot be read (e.g. "http 404", "binary content")
-    reject_details = scrapy.Field()  # what the rejects file should say about it
 
 
 ARTICLE_FIELDS = (

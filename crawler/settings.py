@@ -63,6 +63,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.robotstxt.StrictRobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    # Scrapy's meta-refresh redirects without decoding pages that cannot hold one.
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.metarefresh.CheapMetaRefreshMiddleware": 580,
     # Last before the download itself: holds requests while the reader pool is full.
@@ -101,6 +102,7 @@ EXTENSIONS = {
     "crawler.extensions.accounting.PageAccounting": 40,
     "crawler.extensions.reactorlag.ReactorLag": 50,
     "crawler.extensions.statsfile.StatsFile": 60,
+    # Log records below LOG_LEVEL dropped where they are made (Scrapy builds, then filters).
     "crawler.extensions.loglevel.LogLevelAtSource": 70,
 }
 

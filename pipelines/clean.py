@@ -109,6 +109,7 @@ class CleaningPipeline:
         removed = clean_fields(item, self.templates if self.enabled else None, site)
         if removed:
             self.stats.inc_value("cleaning/template_lines", removed)
+            item._simhash = None  # the worker hashed the text before stripping: dedupe rehashes
         if len(item["text"]) < self.min_text_chars:
             raise Rejected("no usable body after cleaning", item.get("url"))
         return item

@@ -67,15 +67,15 @@ class ExtractionPipeline:
         url = item["url"]
         if item.get("reject"):
             self._count("rejected")
-            raise Rejected(item["reject"], url, **(item.get("reject_details") or {}))
+            raise Rejected(item["reject"], url)
         body = item.get("body")
         if body is None:
             self._count("rejected")
             raise Rejected(
                 "not html", url, content_type=item.get("headers", {}).get("content-type")
             )
-        # Decoded text is at most as long as its bytes in any charset but UTF-16/32; the
-        # worker checks the characters themselves.
+        # A character takes at most 4 bytes in the charsets pages use: a body over 4x the
+        # character limit is too large before decoding. The worker checks the characters.
         if len(body) > 4 * self.config.max_chars:
             self._count("rejected")
             raise Rejected("too large", url, bytes=len(body))

@@ -58,6 +58,8 @@ def compile_schema(schema: Mapping[str, Any]) -> Check | None:
     """A function that is True exactly when ``schema`` accepts the value, for the subset of
     JSON Schema the article schema uses (type, pattern, minLength, minimum, items, required,
     properties, additionalProperties: false); None for anything else."""
+    if not isinstance(schema, Mapping):  # a boolean schema: left to jsonschema
+        return None
     checks: list[Check] = []
     for keyword, value in schema.items():
         if keyword in _ANNOTATIONS:
@@ -125,7 +127,7 @@ class ValidationPipeline:
         if not isinstance(item, ArticleItem):
             return item
         data = dict(item)
-        # The compiled check is ~20x faster than jsonschema; jsonschema has the last word
+        # The compiled check is about 5x faster than jsonschema; jsonschema has the last word
         # (and the error message) whenever the check says no.
         if self.check is None or not self.check(data):
             error = next(iter(self.validator.iter_errors(data)), None)

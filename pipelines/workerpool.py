@@ -64,8 +64,8 @@ def decode_and_read(
 
 
 def read_and_hash(reader: Reader, html: str, url: str, options: ReadOptions) -> PageReading:
-    """The worker's task: read the page, and hash an article's text for the dedupe stage
-    here, off the reactor thread (the dedupe stage falls back to hashing it itself).
+    """Read the decoded page, and hash an article's text for the dedupe stage here, off the
+    reactor thread (the dedupe stage falls back to hashing it itself).
 
     An article's text leaves normalised, with its word count and fingerprint: read_page
     makes it so, and another reader's text is made so here. The cleaning stage then redoes

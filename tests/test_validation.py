@@ -13,11 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from w3lib.encoding import html_to_unicode
+from scrapy.utils.test import get_crawler
 
-from crawler.items import ARTICLE_FIELDS
+from crawler.decoding import decode_html
+from crawler.drops import Rejected
+from crawler.items import ARTICLE_FIELDS, ArticleItem
 from pipelines.extraction import read_page
-from pipelines.validate import article_check, article_schema, article_validator, compile_schema
+from pipelines.validate import (
+    ValidationPipeline,
+    article_check,
+    article_schema,
+    article_validator,
+    compile_schema,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.iterdir() if (p / "expected.json").exists())
@@ -25,8 +33,9 @@ CASES = sorted(p for p in GOLDEN.iterdir() if (p / "expected.json").exists())
 
 def _item(folder: Path) -> dict[str, Any]:
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-    _, html = html_to_unicode("text/html", (folder / "page.html").read_bytes())
-    reading = read_page(html, expected["url"])
+    decoded = decode_html((folder / "page.html").read_bytes())
+    assert decoded.text is not None
+    reading = read_page(decoded.text, expected["url"])
     item = {k: v for k, v in reading.fields.items() if k in ARTICLE_FIELDS}
     item.update(url=expected["url"], fetched_at="2026-01-05T08:00:00Z")
     return item
@@ -79,3 +88,17 @@ def test_a_schema_with_unknown_keywords_is_left_to_jsonschema() -> None:
     schema = copy.deepcopy(article_schema())
     schema["properties"]["title"]["maxLength"] = 200
     assert compile_schema(schema) is None
+
+
+def test_the_stage_passes_a_good_item_and_rejects_a_bad_one_naming_the_field() -> None:
+    crawler = get_crawler()
+    stage = ValidationPipeline.from_crawler(crawler)
+    good = ArticleItem(_item(CASES[0]))
+    assert stage.process_item(good) is good
+    bad = ArticleItem(_item(CASES[0]), language="english")
+    with pytest.raises(Rejected) as refused:
+        stage.process_item(bad)
+    assert refused.value.reason.startswith("invalid language:")
+    assert refused.value.url == bad["url"]
+    assert crawler.stats.get_value("validation/ok") == 1
+    assert crawler.stats.get_value("validation/rejected") == 1

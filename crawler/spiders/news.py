@@ -65,7 +65,6 @@ class NewsSpider(scrapy.Spider):
         self._links_done: dict[str, set[str]] = {}
         # Per site, built on first use: every page of the site carries the same hints.
         self._hints: dict[str, dict[str, object]] = {}
-        self._prefixes: dict[str, tuple[str, ...]] = {}
         self._documents: dict[str, set[str]] = {}
 
     @classmethod
@@ -306,19 +305,13 @@ class NewsSpider(scrapy.Spider):
         owner = next((s for s in self.sites if s.name == site), None)
         if owner is None:
             return
+        # The reader's worker kept the links that start with one of the site's URL prefixes
+        # (hints["url_prefixes"]) and counted the rest: most links of a page lead off the site.
         links = getattr(reading, "links", None) or ()
-        # Most links of a page lead off the site. The reader's worker drops and counts them
-        # (offsite_links); what is left gets the same C-level prefix test here before any
-        # parsing (a link spelled with an upper-case host counts as off-site).
-        prefixes = self._prefixes.get(owner.name) or self._prefixes.setdefault(
-            owner.name, owner.url_prefixes()
-        )
-        on_site = [u for u in links if u.startswith(prefixes)]
-        offsite = sum(1 for u in links if u.startswith(("http://", "https://"))) - len(on_site)
-        offsite += getattr(reading, "offsite_links", 0)
+        offsite = getattr(reading, "offsite_links", 0)
         if offsite:
             self.crawler.stats.inc_value("spider/offsite_links_skipped", offsite)
-        followed = (u for u in on_site if not self._skipped_extension(u))
+        followed = (u for u in links if not self._skipped_extension(u))
         for request in self._follow(followed, owner):
             self.crawler.engine.crawl(request)
 
@@ -372,13 +365,18 @@ class NewsSpider(scrapy.Spider):
                 for name in KEPT_HEADERS
                 if response.headers.get(name)
             },
-            hints=self._hints.get(site.name) or self._hints.setdefault(site.name, site.hints()),
+            hints=self._site_hints(site),
         )
         if reject is not None:
             item["reject"] = reject
         elif self._is_html(response):
             self._attach_body(response, item)
         return item
+
+    def _site_hints(self, site: Site) -> dict[str, object]:
+        if site.name not in self._hints:
+            self._hints[site.name] = site.hints()
+        return self._hints[site.name]
 
     def _attach_body(self, response: Response, item: PageItem) -> None:
         """The page's bytes and declared charset: the reader's worker decodes them (see

@@ -20,14 +20,6 @@ _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 MAX_SHARE_REMOVED = 0.35
 
 
-def element_tokens(el: HtmlElement) -> frozenset[str]:
-    """Lower-case tokens of an element's class and id."""
-    cls, ident = el.get("class"), el.get("id")
-    if not cls and not ident:
-        return frozenset()
-    return tokens_of(f"{cls or ''} {ident or ''}")
-
-
 @lru_cache(maxsize=4096)
 def tokens_of(raw: str) -> frozenset[str]:
     """Lower-case tokens of a "class id" string."""

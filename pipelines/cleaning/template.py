@@ -43,6 +43,14 @@ class SiteTemplates:
     def pages(self, site: str) -> int:
         return self._pages[site]
 
+    def blocks(self, site: str) -> int:
+        """How many distinct blocks of the site are counted (bounded by max_blocks)."""
+        return len(self._blocks.get(site, ()))
+
+    def seen(self, site: str, line: str) -> int:
+        """On how many of the site's pages a block with this text was counted."""
+        return self._blocks.get(site, Counter()).get(block_key(line), 0)
+
     def observe(self, site: str, keys: list[str]) -> None:
         """Count one page of ``site`` with these block keys."""
         counts = self._blocks.setdefault(site, Counter())
@@ -57,8 +65,8 @@ class SiteTemplates:
     def _shrink(self, counts: Counter[str]) -> None:
         """Forget rare blocks: template blocks are the frequent ones. Blocks seen on one page
         only go first (most blocks of a news site are an article's own lines, so this usually
-        suffices); then every block seen on fewer pages than the one ranked max_blocks / 2.
-        Linear passes, no sort: this runs on the reactor thread."""
+        suffices); then the rarest, down to max_blocks / 2, as ``most_common`` would keep them
+        (ties: the earliest seen stay). Linear passes, no sort: this runs on the reactor."""
         for key in [key for key, seen in counts.items() if seen == 1]:
             del counts[key]
         keep = self.policy.max_blocks // 2
@@ -71,14 +79,18 @@ class SiteTemplates:
                 cut = seen
                 break
             kept += histogram[seen]
-        for key in [key for key, seen in counts.items() if seen <= cut]:
+        # Every block seen on more than ``cut`` pages stays; of those seen on exactly ``cut``,
+        # the first ``keep - kept``.
+        tied = [key for key, seen in counts.items() if seen == cut]
+        doomed = [key for key, seen in counts.items() if seen < cut] + tied[keep - kept :]
+        for key in doomed:
             del counts[key]
 
     def is_template(self, site: str, line: str) -> bool:
         pages = self._pages[site]
         if pages < self.policy.min_pages:
             return False
-        seen = self._blocks.get(site, Counter()).get(block_key(line), 0)
+        seen = self.seen(site, line)
         share = (
             self.policy.long_line_share
             if len(line) >= self.policy.long_line_chars

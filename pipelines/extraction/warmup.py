@@ -10,6 +10,7 @@ scan them and copy their memory pages on write.
 from __future__ import annotations
 
 import gc
+import logging
 
 from pipelines.extraction.page import ReadOptions, read_page
 
@@ -19,5 +20,8 @@ WARM_UP_PAGE = (
     "before any worker starts.</p></article></body></html>"
 )
 
-read_page(WARM_UP_PAGE, "http://localhost/warm-up", ReadOptions())
+try:
+    read_page(WARM_UP_PAGE, "http://localhost/warm-up", ReadOptions())
+except Exception:  # noqa: BLE001 - the fork server must start; workers then warm up alone
+    logging.getLogger(__name__).exception("reader warm-up failed in the fork server")
 gc.freeze()

@@ -24,9 +24,14 @@ SHINGLE = 3
 
 def shingles(text: str, size: int = SHINGLE) -> list[str]:
     """Overlapping runs of ``size`` tokens of the normalised, lower-cased text."""
-    words = _lowered_tokens(text)
+    return _shingles(_lowered_tokens(text), size)
+
+
+def _shingles(words: list[str], size: int) -> list[str]:
     if len(words) <= size:
         return [" ".join(words)] if words else []
+    if size == 3:  # the usual size, without a slice and a join per shingle
+        return [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
     return [" ".join(words[i : i + size]) for i in range(len(words) - size + 1)]
 
 
@@ -44,17 +49,13 @@ def simhash(text: str) -> int:
     per-bit counts come from whole columns at once: byte j of every digest as one big integer,
     masked to one bit per byte and popcounted, rather than a loop over shingles.
     """
-    words = _lowered_tokens(text)
-    if not words:
-        return 0
     blake2b = hashlib.blake2b
-    if len(words) <= SHINGLE:
-        digests = [blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()]
-    else:
-        digests = [
-            blake2b(f"{a} {b} {c}".encode(), digest_size=8).digest()
-            for a, b, c in zip(words, words[1:], words[2:], strict=False)
-        ]
+    digests = [
+        blake2b(shingle.encode(), digest_size=8).digest()
+        for shingle in _shingles(_lowered_tokens(text), SHINGLE)
+    ]
+    if not digests:
+        return 0
     count = len(digests)
     packed = b"".join(digests)
     masks = [int.from_bytes(bytes((1 << k,)) * count, "little") for k in range(8)]
