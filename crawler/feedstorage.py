@@ -26,6 +26,15 @@ logger = logging.getLogger(__name__)
 PART_SUFFIX = ".part"
 
 
+def path_beside_feed(feed_uri: str, suffix: str) -> Path | None:
+    """A file named after a local feed: ``out.jsonl`` + ``.rejects.jsonl`` ->
+    ``out.rejects.jsonl``; None for feeds that are not local files."""
+    if "://" in feed_uri and not feed_uri.startswith("file://"):
+        return None
+    path = Path(feed_uri.removeprefix("file://"))
+    return path.with_name(path.name.split(".")[0] + suffix)
+
+
 class AtomicFileFeedStorage(FileFeedStorage):
     """FileFeedStorage that writes ``<path>.part`` and renames it into place at the end."""
 

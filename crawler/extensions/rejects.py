@@ -16,6 +16,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.drops import NotAnArticle, Unchanged
 from crawler.export import json_line
+from crawler.feedstorage import path_beside_feed
 from crawler.signals import request_rejected
 from crawler.state import store_for
 
@@ -24,10 +25,7 @@ logger = logging.getLogger(__name__)
 
 def rejects_path_for(feed_uri: str) -> Path | None:
     """``out.jsonl`` -> ``out.rejects.jsonl``; None for feeds that are not local files."""
-    if "://" in feed_uri and not feed_uri.startswith("file://"):
-        return None
-    path = Path(feed_uri.removeprefix("file://"))
-    return path.with_name(path.name.split(".")[0] + ".rejects.jsonl")
+    return path_beside_feed(feed_uri, ".rejects.jsonl")
 
 
 class RejectsFile:

@@ -18,6 +18,7 @@ from scrapy.http import Request, Response
 
 from crawler.drops import NotAnArticle, Rejected, Unchanged
 from crawler.extensions.rejects import uri_params
+from crawler.feedstorage import path_beside_feed
 from crawler.outcome import run_failure
 
 logger = logging.getLogger(__name__)
@@ -27,10 +28,7 @@ DUPLICATE_REASONS = {"duplicate", "near duplicate"}
 
 def summary_path_for(feed_uri: str) -> Path | None:
     """``out.jsonl`` -> ``out.summary.json``; None for feeds that are not local files."""
-    if "://" in feed_uri and not feed_uri.startswith("file://"):
-        return None
-    path = Path(feed_uri.removeprefix("file://"))
-    return path.with_name(path.name.split(".")[0] + ".summary.json")
+    return path_beside_feed(feed_uri, ".summary.json")
 
 
 class SiteTally:
