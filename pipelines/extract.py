@@ -50,6 +50,7 @@ class ExtractionPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        # `scrapy crawl` has started it already; other entry points (CrawlerProcess) start here.
         start_fork_server()
         return cls(crawler, ExtractionSettings.from_settings(crawler.settings))
 

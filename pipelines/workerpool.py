@@ -39,7 +39,8 @@ TASKS_PER_WORKER = 2_000
 
 
 def _warm_up(reader: Reader) -> None:
-    """Import and exercise the reader once so the first real page pays no start-up cost."""
+    """Import and exercise the reader once so the first real page pays no start-up cost.
+    Needed only where the fork server has not warmed it: another reader, or spawned workers."""
     reader("<html><body><p>warm up</p></body></html>", "http://localhost/", ReadOptions())
 
 
@@ -115,12 +116,14 @@ class ReaderPool:
         self.reader = reader
         self.workers = pool_size(workers)
         self.timeout = timeout
+        context = worker_context()
+        warmed = reader is read_page and context.get_start_method() == "forkserver"
         self._pool = ProcessPool(
             max_workers=self.workers,
             max_tasks=TASKS_PER_WORKER,
-            initializer=_warm_up,
-            initargs=(reader,),
-            context=worker_context(),
+            initializer=None if warmed else _warm_up,
+            initargs=() if warmed else (reader,),
+            context=context,
         )
 
     async def read(
