@@ -89,6 +89,8 @@ NEWS_ACCOUNTING_ENABLED = True
 DEPTH_PRIORITY = 0
 
 # --- Components ---------------------------------------------------------------------------------
+# Scrapy's in-memory stats, without the deprecation shim Scrapy puts on every stats call.
+STATS_CLASS = "crawler.stats.PlainStatsCollector"
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractionPipeline": 100,
     "pipelines.clean.CleaningPipeline": 200,

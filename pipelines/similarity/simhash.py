@@ -99,7 +99,9 @@ class SimHashIndex:
         self.max_distance = max_distance
         self._spans = band_spans(max_distance)
         self._entries: OrderedDict[str, tuple[int, str]] = OrderedDict()
-        self._bands: list[dict[int, set[str]]] = [{} for _ in self._spans]
+        # A band value holds a list, not a set: with ~9-bit bands every value is shared by
+        # len/512 keys, and a set's table costs about five times a list's per key.
+        self._bands: list[dict[int, list[str]]] = [{} for _ in self._spans]
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -113,7 +115,7 @@ class SimHashIndex:
             self._remove(key)
         self._entries[key] = (value, url)
         for band, part in zip(self._bands, self._band_values(value), strict=True):
-            band.setdefault(part, set()).add(key)
+            band.setdefault(part, []).append(key)
         while len(self._entries) > self.capacity:
             self._remove(next(iter(self._entries)))
 
@@ -121,8 +123,8 @@ class SimHashIndex:
         value, _ = self._entries.pop(key)
         for band, part in zip(self._bands, self._band_values(value), strict=True):
             keys = band.get(part)
-            if keys is not None:
-                keys.discard(key)
+            if keys is not None and key in keys:
+                keys.remove(key)
                 if not keys:
                     del band[part]
 
@@ -131,7 +133,7 @@ class SimHashIndex:
         best: Match | None = None
         candidates: set[str] = set()
         for band, part in zip(self._bands, self._band_values(value), strict=True):
-            candidates |= band.get(part, set())
+            candidates.update(band.get(part, ()))
         for key in candidates - exclude:
             other, url = self._entries[key]
             distance = hamming(value, other)
