@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
 from scrapy.spiderloader import get_spider_loader
+from scrapy.utils.conf import build_component_list
+from scrapy.utils.python import global_object_name
 
 from crawler.outcome import run_failure
 from crawler.spiders.arguments import SpiderArgumentError
@@ -15,6 +18,19 @@ from pipelines.workerserver import start_fork_server
 
 if TYPE_CHECKING:
     import argparse
+
+
+EXTRACTION_STAGE = "pipelines.extract.ExtractionPipeline"
+
+
+def reads_pages(settings: BaseSettings) -> bool:
+    """Whether the extraction stage is among the enabled item pipelines: only then is the
+    fork server worth starting early (a crawl without it would start a reader for nothing)."""
+    enabled = build_component_list(settings.getwithbase("ITEM_PIPELINES"))
+    return any(
+        (path if isinstance(path, str) else global_object_name(path)) == EXTRACTION_STAGE
+        for path in enabled
+    )
 
 
 class Command(ScrapyCrawl):
@@ -38,7 +54,8 @@ class Command(ScrapyCrawl):
                 self._fail(f"error: {exc}")
         # The reader's fork server imports and warms the reader (most of a second) while
         # Scrapy sets up the crawl, so the workers are ready for the first page.
-        start_fork_server()
+        if reads_pages(self.settings):
+            start_fork_server()
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process
