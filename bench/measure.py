@@ -169,16 +169,43 @@ class Timing:
     def cpu_ms_per_page(self) -> float:
         return 1000 * self.cpu_seconds / self.pages
 
+    def __add__(self, other: Timing) -> Timing:
+        return Timing(
+            self.pages + other.pages,
+            self.articles + other.articles,
+            self.wall_seconds + other.wall_seconds,
+            self.cpu_seconds + other.cpu_seconds,
+        )
 
-def timed(pages: list[tuple[str, str]], read: Callable[[str, str], bool]) -> Timing:
-    """Run ``read(html, url)`` over the pages in this process; it says whether it gave an article."""
-    for html, url in pages[:5]:  # imports and first-call caches are not the steady state
-        read(html, url)
-    articles = 0
-    wall, cpu = time.perf_counter(), time.process_time()
-    for html, url in pages:
-        articles += read(html, url)
-    return Timing(len(pages), articles, time.perf_counter() - wall, time.process_time() - cpu)
+
+Reader = Callable[[str, str], bool]
+
+
+def timed_together(
+    pages: list[tuple[str, str]], readers: dict[str, Callable[[], Reader]]
+) -> dict[str, Timing]:
+    """Time each reader over the pages in this process, taking turns page by page, so that a
+    change in the machine's speed (other load, steal, clock) weighs on every reader alike.
+
+    A reader says whether a page gave an article. Each is made fresh by its factory (a reader
+    may keep state, such as the fingerprints it has seen); a throwaway one reads a few pages
+    first, since imports and first-call caches are not the steady state.
+    """
+    for make in readers.values():
+        warm = make()
+        for html, url in pages[:5]:
+            warm(html, url)
+    live = {name: make() for name, make in readers.items()}
+    totals = {name: Timing(0, 0, 0.0, 0.0) for name in readers}
+    names = list(readers)
+    for index, (html, url) in enumerate(pages):
+        for name in names if index % 2 == 0 else names[::-1]:
+            wall, cpu = time.perf_counter(), time.process_time()
+            article = live[name](html, url)
+            totals[name] += Timing(
+                1, int(article), time.perf_counter() - wall, time.process_time() - cpu
+            )
+    return totals
 
 
 def cores() -> int:
