@@ -75,7 +75,8 @@ class RejectsFile:
         self.write({"url": url, "reason": reason, **details, "at": _now()})
 
     def write(self, record: dict[str, Any]) -> None:
-        """Append one record as one unbuffered write: a killed crawl leaves whole lines only."""
+        """Append one record as one unbuffered write: every record written is whole on disk
+        (a SIGKILL mid-write can cut only the last line of the ``.part``, never delivered)."""
         if self._file is None:
             self._file = self._open()
         line = json_line(json.dumps(record, ensure_ascii=False, default=str))
