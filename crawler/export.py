@@ -1,11 +1,12 @@
-"""A JSON Lines exporter whose feed never holds a partial or split line.
+"""A JSON Lines exporter whose delivered feed never holds a partial or split line.
 
 Each item becomes one ``write`` of one complete line followed by a flush, so every line the
 exporter has written is whole on disk. A SIGKILL during a write may cut that one line short
 (Linux stops a write to a regular file at a page boundary when the process is killed); it is
-the last line of a ``.part`` file, which is never delivered (crawler.feedstorage). Characters that some readers take for line
-breaks (U+2028, U+2029, U+0085) are escaped, and lone surrogates, which cannot be written as
-UTF-8, become U+FFFD instead of making the exporter drop the item.
+then the last line of a ``.part`` file, which is never delivered (crawler.feedstorage).
+Characters that some readers take for line breaks (U+2028, U+2029, U+0085) are escaped, and
+lone surrogates, which cannot be written as UTF-8, become U+FFFD instead of making the
+exporter drop the item.
 """
 
 from __future__ import annotations

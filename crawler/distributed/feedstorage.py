@@ -33,9 +33,9 @@ def drop_cut_tail(path: Path) -> int:
         if tail.endswith(b"\n"):
             return 0
         newline = tail.rfind(b"\n")
-        keep = start + newline + 1 if newline >= 0 else (0 if start == 0 else size)
-        if keep == size:  # a line longer than the scan: leave it for a human to look at
+        if newline < 0 and start > 0:  # a line longer than the scan: left for a human
             return 0
+        keep = start + newline + 1
         handle.truncate(keep)
         handle.flush()
         os.fsync(handle.fileno())
