@@ -1,0 +1,29 @@
+"""Readers for the worker-pool tests: read_page, except on pages that misbehave on purpose.
+
+They live in a module of their own because the pool's workers import a reader by name.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+from pipelines.extraction import PageReading, ReadOptions, read_page
+
+
+def misbehaving_reader(html: str, url: str, options: ReadOptions) -> PageReading:
+    """read_page, but a URL ending in /hang never returns, /crash kills its worker outright
+    (as the kernel's OOM killer would) and /fail raises."""
+    if url.endswith("/hang"):
+        time.sleep(3600)
+    if url.endswith("/crash"):
+        os.kill(os.getpid(), signal.SIGKILL)
+    if url.endswith("/fail"):
+        raise ValueError("a reader bug")
+    return read_page(html, url, options)
+
+
+def unstartable_reader(html: str, url: str, options: ReadOptions) -> PageReading:
+    """A reader whose warm-up (its first call, in each new worker) kills the worker."""
+    os._exit(3)
