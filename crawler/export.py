@@ -22,10 +22,14 @@ logger = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPES = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
 _ESCAPED = re.compile("[\u2028\u2029\u0085]")
+# Either of the above: most lines hold neither and are scanned once.
+_SPECIAL = re.compile("[\ud800-\udfff\u2028\u2029\u0085]")
 
 
 def json_line(encoded: str) -> str:
     """A JSON text made safe as one line of a JSON Lines file."""
+    if _SPECIAL.search(encoded) is None:
+        return encoded + "\n"
     if _SURROGATE.search(encoded):
         logger.warning("lone surrogate replaced by U+FFFD in exported item")
         encoded = _SURROGATE.sub("\ufffd", encoded)

@@ -49,3 +49,20 @@ def test_no_line_is_template_before_any_block_repeats_enough() -> None:
         _page(templates, [f"Story {page} line {n}" for n in range(30)])
     lines = ["Story 5 line 1", "Story 5 line 2"]
     assert templates.strip("portal", lines) == (lines, 0)
+
+
+def test_strip_removes_the_lines_is_template_names_short_and_long_at_their_thresholds() -> None:
+    # 10 pages: a short line is template from 5 pages on (share 0.5), a line of 150 characters
+    # or more from 8 (long_line_share 0.8); neither below 3.
+    templates = SiteTemplates(TemplatePolicy(min_pages=4))
+    short = {seen: f"Short line seen on {seen} pages" for seen in range(1, 11)}
+    long = {seen: f"Long line seen on {seen} pages. " + "x" * 150 for seen in range(1, 11)}
+    for page in range(10):
+        repeated = [line for seen, line in short.items() if page < seen]
+        repeated += [line for seen, line in long.items() if page < seen]
+        _page(templates, [*repeated, f"Story {page}'s own line"])
+    lines = [*short.values(), *long.values(), "A new story's own line"]
+    kept, removed = templates.strip("portal", lines)
+    assert kept == [line for line in lines if not templates.is_template("portal", line)]
+    assert kept == [*(short[s] for s in range(1, 5)), *(long[s] for s in range(1, 8)), lines[-1]]
+    assert removed == 6 + 3

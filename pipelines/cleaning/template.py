@@ -49,7 +49,8 @@ class SiteTemplates:
 
     def seen(self, site: str, line: str) -> int:
         """On how many of the site's pages a block with this text was counted."""
-        return self._blocks.get(site, Counter()).get(block_key(line), 0)
+        counts = self._blocks.get(site)
+        return counts.get(block_key(line), 0) if counts else 0
 
     def observe(self, site: str, keys: list[str]) -> None:
         """Count one page of ``site`` with these block keys."""
@@ -99,10 +100,23 @@ class SiteTemplates:
         return seen >= 3 and seen >= share * pages
 
     def strip(self, site: str, lines: list[str]) -> tuple[list[str], int]:
-        """The lines that are not template, and how many were removed."""
+        """The lines that are not template, and how many were removed.
+
+        ``is_template`` for each line, with the site's counts and thresholds looked up once
+        (a line is template when seen on at least max(3, share x pages) of the site's pages).
+        """
         if not self._may_have_template(site):
             return lines, 0
-        kept = [line for line in lines if not self.is_template(site, line)]
+        policy, pages = self.policy, self._pages[site]
+        counts = self._blocks[site]
+        short_min = max(3, policy.share * pages)
+        long_min = max(3, policy.long_line_share * pages)
+        long_chars = policy.long_line_chars
+        kept = [
+            line
+            for line in lines
+            if counts.get(block_key(line), 0) < (long_min if len(line) >= long_chars else short_min)
+        ]
         return kept, len(lines) - len(kept)
 
     def _may_have_template(self, site: str) -> bool:
