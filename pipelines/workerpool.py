@@ -1,11 +1,13 @@
 """Worker processes that read pages off the reactor thread, each page under a time limit.
 
-The event loop feeds the workers itself: each worker has its own pipe, the loop writes a page
-to an idle worker and watches the pipe for the reading. No helper threads, so the reactor
-thread never hands the GIL to a pool thread (with pebble's feeder and result threads that
-cost about a millisecond of the reactor process's CPU a page, an eighth of its work). A page
-that overruns its time limit has its worker killed and replaced, so one pathological page
-never stalls the crawl; a worker that dies is replaced and its page rejected.
+The event loop feeds the workers itself: each worker has a pipe for pages and one for
+readings, the loop writes pages without blocking and watches the reading pipes. No helper
+threads, so the reactor thread never hands the GIL to a pool thread (pebble's feeder and
+result threads cost the reactor process about 1.4 ms of CPU a page, a sixth of its work).
+Each worker has its next page waiting in its pipe while it reads one, so it never waits for
+the reactor between pages. A page that overruns its time limit has its worker killed and
+replaced, so one pathological page never stalls the crawl; a worker that dies is replaced
+and its page rejected. Pages queued behind either go to another worker.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ import itertools
 import logging
 import os
 import signal
+import struct
 import traceback
 from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 from trafilatura.meta import reset_caches
@@ -46,6 +50,10 @@ TASKS_PER_WORKER = 2_000
 # Workers dying one after another before they are ready (a reader that fails to import or
 # warm up): after this many the pool stops starting them and rejects every page.
 START_FAILURES = 3
+# Pages a worker holds at once: the one it reads and the next, waiting in its pipe.
+PAGES_IN_FLIGHT = 2
+# A page pipe's capacity (Linux; 64 KiB otherwise): most pages are then one write.
+PIPE_BYTES = 1 << 20
 
 
 def _warm_up(reader: Reader) -> None:
@@ -119,18 +127,6 @@ def pool_size(configured: int) -> int:
     return configured if configured > 0 else max(1, os.cpu_count() or 1)
 
 
-class _Worker:
-    """One worker process, the loop's end of its pipe, and the page it is reading."""
-
-    def __init__(self, process: Any, conn: Connection) -> None:
-        self.process = process
-        self.conn = conn
-        self.ready = False  # until the worker says it has started (warm-up done)
-        self.pages = 0
-        self.task: _Task | None = None
-        self.timer: asyncio.TimerHandle | None = None
-
-
 class _Task:
     __slots__ = ("args", "future", "url")
 
@@ -140,8 +136,29 @@ class _Task:
         self.url: str = args[2]
 
 
-def serve_pages(conn: Connection, reader: Reader, warm: bool) -> None:
-    """A worker's life: say it is ready, then read each page sent until the pipe closes.
+class _Worker:
+    """One worker process, the loop's ends of its two pipes, and the pages it holds."""
+
+    def __init__(self, process: Any, pages: Connection, readings: Connection) -> None:
+        self.process = process
+        self.pages = pages  # the loop writes pages here, without blocking
+        self.readings = readings  # and reads each reading whole when the pipe is readable
+        self.ready = False  # until the worker says it has started (warm-up done)
+        self.sent = 0  # pages sent over its life
+        self.retiring = False  # asked to exit after the pages it holds
+        self.held: deque[_Task] = deque()  # in order: the one being read first
+        self.unsent = bytearray()
+        self.timer: asyncio.TimerHandle | None = None
+
+
+def _frame(message: Any) -> bytes:
+    """``message`` as multiprocessing's Connection.send writes it (the worker's recv reads it)."""
+    payload = ForkingPickler.dumps(message)
+    return struct.pack("!i", len(payload)) + payload
+
+
+def serve_pages(pages: Connection, readings: Connection, reader: Reader, warm: bool) -> None:
+    """A worker's life: say it is ready, then read each page sent until told to stop.
 
     SIGINT is left to the crawl's process, which stops the crawl gracefully: a Ctrl-C in the
     terminal reaches the whole process group, and must not kill the pages being read.
@@ -149,27 +166,26 @@ def serve_pages(conn: Connection, reader: Reader, warm: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if warm:
         _warm_up(reader)
-    conn.send(("ready",))
+    readings.send(("ready",))
     while True:
         try:
-            task = conn.recv()
+            task = pages.recv()
         except (EOFError, OSError):
             return
         if task is None:
             return
         try:
-            answer: tuple[Any, ...] = ("read", decode_and_read(reader, *task))
-            conn.send(answer)
+            readings.send(("read", decode_and_read(reader, *task)))
         except Exception as exc:  # noqa: BLE001 - reported to the loop, which rejects the page
-            conn.send(("error", type(exc).__name__, traceback.format_exc()))
+            readings.send(("error", type(exc).__name__, traceback.format_exc()))
 
 
 class ReaderPool:
     """Reads pages in worker processes; ``read`` is awaitable from the reactor thread.
 
-    Workers start on the first ``read`` (the event loop must be running). A task goes to an
-    idle worker in one blocking ``send``: the worker is waiting in ``recv`` and drains the
-    pipe as it is written, so the loop waits only for the copy.
+    Workers start on the first ``read`` (the event loop must be running). A page's time limit
+    runs from when its worker starts on it: when it is sent to an idle worker, or when the
+    reading of the page before it arrives.
     """
 
     def __init__(self, reader: Reader, workers: int, timeout: float) -> None:
@@ -182,7 +198,6 @@ class ReaderPool:
         self.warm = not (reader is read_page and self.context.get_start_method() == "forkserver")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._workers: list[_Worker] = []
-        self._idle: deque[_Worker] = deque()
         self._pending: deque[_Task] = deque()
         self._closed = False
         # Workers that died before saying they were ready, in a row; at START_FAILURES the
@@ -209,111 +224,157 @@ class ReaderPool:
 
     def _start_worker(self) -> None:
         assert self._loop is not None
-        ours, theirs = self.context.Pipe()
+        pages_in, pages_out = self.context.Pipe(duplex=False)
+        readings_in, readings_out = self.context.Pipe(duplex=False)
         process = self.context.Process(
-            target=serve_pages, args=(theirs, self.reader, self.warm), daemon=True
+            target=serve_pages, args=(pages_in, readings_out, self.reader, self.warm), daemon=True
         )
         process.start()
-        theirs.close()
-        worker = _Worker(process, ours)
+        pages_in.close()
+        readings_out.close()
+        with contextlib.suppress(AttributeError, OSError):  # Linux only; 64 KiB will do
+            import fcntl
+
+            fcntl.fcntl(pages_out.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        os.set_blocking(pages_out.fileno(), False)
+        worker = _Worker(process, pages_out, readings_in)
         self._workers.append(worker)
-        self._loop.add_reader(ours.fileno(), self._readable, worker)
+        self._loop.add_reader(readings_in.fileno(), self._readable, worker)
 
     def _retire(self, worker: _Worker, kill: bool) -> None:
-        """Stop watching the worker and let it go (asked to exit, or killed)."""
+        """Stop watching the worker and let it go (it exits on its own, or is killed)."""
         assert self._loop is not None
-        self._loop.remove_reader(worker.conn.fileno())
+        self._loop.remove_reader(worker.readings.fileno())
+        self._loop.remove_writer(worker.pages.fileno())
         if worker.timer is not None:
             worker.timer.cancel()
             worker.timer = None
         if kill:
             worker.process.kill()
-        else:
-            with contextlib.suppress(OSError):  # already gone: nothing to ask
-                worker.conn.send(None)
-        worker.conn.close()
+        worker.pages.close()
+        worker.readings.close()
         self._workers.remove(worker)
-        if worker in self._idle:
-            self._idle.remove(worker)
 
     def _replace(self, worker: _Worker, kill: bool) -> None:
+        """Retire the worker; the pages it held but had not started go back to the queue. A
+        retiring worker's replacement started when it was given its last page."""
+        self._pending.extendleft(reversed(worker.held))
+        worker.held.clear()
         self._retire(worker, kill)
-        if not self._closed:
+        if not self._closed and not worker.retiring:
             self._start_worker()
 
-    # --- tasks ---------------------------------------------------------------------------
+    # --- pages out -----------------------------------------------------------------------
 
     def _dispatch(self) -> None:
-        assert self._loop is not None
-        while self._idle and self._pending:
+        """Give queued pages to ready workers, the emptiest first, up to PAGES_IN_FLIGHT."""
+        while self._pending:
+            open_workers = [
+                w
+                for w in self._workers
+                if w.ready and not w.retiring and len(w.held) < PAGES_IN_FLIGHT
+            ]
+            if not open_workers:
+                return
+            worker = min(open_workers, key=lambda w: len(w.held))
             task = self._pending.popleft()
             if task.future.done():  # its reader gave up (the crawl is closing)
                 continue
-            worker = self._idle.popleft()
-            try:
-                worker.conn.send(task.args)
-            except OSError:  # the worker died while idle: its pipe says so next
-                self._pending.appendleft(task)
-                self._replace(worker, kill=True)
-                continue
-            worker.task = task
-            if self.timeout > 0:
-                worker.timer = self._loop.call_later(self.timeout, self._overran, worker)
+            worker.held.append(task)
+            worker.sent += 1
+            if len(worker.held) == 1:
+                self._start_timer(worker)
+            message = _frame(task.args)
+            if worker.sent >= TASKS_PER_WORKER:
+                # Its last page: it exits after reading it, and a fresh worker starts now.
+                worker.retiring = True
+                message += _frame(None)
+                self._start_worker()
+            self._send(worker, message)
+
+    def _send(self, worker: _Worker, data: bytes) -> None:
+        worker.unsent += data
+        self._flush(worker)
+
+    def _flush(self, worker: _Worker) -> None:
+        assert self._loop is not None
+        try:
+            written = os.write(worker.pages.fileno(), worker.unsent)
+        except BlockingIOError:
+            written = 0
+        except OSError:  # the worker is gone: its readings pipe reports that
+            worker.unsent.clear()
+            self._loop.remove_writer(worker.pages.fileno())
+            return
+        del worker.unsent[:written]
+        if worker.unsent:
+            self._loop.add_writer(worker.pages.fileno(), self._flush, worker)
+        else:
+            self._loop.remove_writer(worker.pages.fileno())
+
+    def _start_timer(self, worker: _Worker) -> None:
+        assert self._loop is not None
+        if self.timeout > 0:
+            worker.timer = self._loop.call_later(self.timeout, self._overran, worker)
+
+    # --- readings in ---------------------------------------------------------------------
 
     def _readable(self, worker: _Worker) -> None:
         try:
-            answer = worker.conn.recv()
+            answer = worker.readings.recv()
         except (EOFError, OSError):
-            self._died(worker)
+            self._ended(worker)
             return
         if answer[0] == "ready":
             worker.ready = True
             self._failed_starts = 0
         else:
             self._finish(worker, self._reading(worker, answer))
-            worker.pages += 1
-            if worker.pages >= TASKS_PER_WORKER:
-                self._replace(worker, kill=False)
-                self._dispatch()
-                return
-        self._idle.append(worker)
+            if worker.held:
+                self._start_timer(worker)  # the next page is being read from now on
+            elif worker.retiring:
+                self._retire(worker, kill=False)
         self._dispatch()
 
     def _reading(self, worker: _Worker, answer: tuple[Any, ...]) -> PageReading:
-        assert worker.task is not None
+        url = worker.held[0].url if worker.held else "?"
         if answer[0] == "read":
             return answer[1]
         _, name, trace = answer
-        logger.error("extraction failed on %s\n%s", worker.task.url, trace.rstrip())
-        return PageReading(worker.task.url, "reject", f"extraction error: {name}")
+        logger.error("extraction failed on %s\n%s", url, trace.rstrip())
+        return PageReading(url, "reject", f"extraction error: {name}")
 
     def _finish(self, worker: _Worker, reading: PageReading) -> None:
-        task, worker.task = worker.task, None
+        """Answer the page the worker was reading."""
         if worker.timer is not None:
             worker.timer.cancel()
             worker.timer = None
-        if task is not None and not task.future.done():
-            task.future.set_result(reading)
+        if worker.held:
+            task = worker.held.popleft()
+            if not task.future.done():
+                task.future.set_result(reading)
 
     def _overran(self, worker: _Worker) -> None:
         """The page took longer than the time limit: reject it, kill and replace its worker."""
         worker.timer = None
-        if worker.task is not None:
-            self._finish(worker, PageReading(worker.task.url, "reject", "extraction timeout"))
+        if worker.held:
+            self._finish(worker, PageReading(worker.held[0].url, "reject", "extraction timeout"))
         self._replace(worker, kill=True)
         self._dispatch()
 
-    def _died(self, worker: _Worker) -> None:
-        """The worker's pipe closed: it died (killed, crashed, out of memory)."""
+    def _ended(self, worker: _Worker) -> None:
+        """The worker's readings pipe closed: it exited as asked, or died (killed, crashed,
+        out of memory) and its page is rejected."""
+        if worker.retiring and not worker.held:
+            self._retire(worker, kill=False)
+            return
         worker.process.join(1)  # its exit code follows the closed pipe within milliseconds
         code = worker.process.exitcode
         cause = f"exit code {code}" if code is not None else "pipe closed"
-        if worker.task is not None:
-            logger.warning("extraction worker died on %s: %s", worker.task.url, cause)
-            self._finish(
-                worker,
-                PageReading(worker.task.url, "reject", f"extraction worker died: {cause}"),
-            )
+        if worker.held:
+            url = worker.held[0].url
+            logger.warning("extraction worker died on %s: %s", url, cause)
+            self._finish(worker, PageReading(url, "reject", f"extraction worker died: {cause}"))
         else:
             logger.warning("idle extraction worker died: %s", cause)
         if not worker.ready:
@@ -328,6 +389,8 @@ class ReaderPool:
         if self._broken is None:
             self._broken = f"extraction workers cannot start: {cause}"
             logger.error("%s; every page is rejected with that reason", self._broken)
+        self._pending.extendleft(reversed(worker.held))
+        worker.held.clear()
         self._retire(worker, kill=False)
         for task in self._pending:
             if not task.future.done():
@@ -338,17 +401,19 @@ class ReaderPool:
         """Answer every page still waiting, kill the workers reading one, ask the others to
         exit and wait for them a while (then kill them too)."""
         self._closed = True
-        for task in self._pending:
+        closed = "extraction pool closed"
+        waiting = [*self._pending, *(task for w in self._workers for task in w.held)]
+        for task in waiting:
             if not task.future.done():
-                task.future.set_result(PageReading(task.url, "reject", "extraction pool closed"))
+                task.future.set_result(PageReading(task.url, "reject", closed))
         self._pending.clear()
         workers = list(self._workers)
         for worker in workers:
-            busy = worker.task is not None
-            if busy:  # its page is answered now; nothing would read the rest of it
-                self._finish(
-                    worker, PageReading(worker.task.url, "reject", "extraction pool closed")
-                )
+            busy = bool(worker.held)
+            worker.held.clear()
+            if not busy and not worker.unsent:
+                with contextlib.suppress(OSError):  # already gone: nothing to ask
+                    os.write(worker.pages.fileno(), _frame(None))
             self._retire(worker, kill=busy)
         for worker in workers:
             worker.process.join(timeout=5 / max(1, len(workers)))

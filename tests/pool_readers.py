@@ -13,8 +13,10 @@ from pipelines.extraction import PageReading, ReadOptions, read_page
 
 
 def misbehaving_reader(html: str, url: str, options: ReadOptions) -> PageReading:
-    """read_page, but a URL ending in /hang never returns, /crash kills its worker outright
-    (as the kernel's OOM killer would) and /fail raises."""
+    """read_page, but a URL ending in /hang never returns, /slow takes a second and a half,
+    /crash kills its worker outright (as the kernel's OOM killer would) and /fail raises."""
+    if url.endswith("/slow"):
+        time.sleep(1.5)
     if url.endswith("/hang"):
         time.sleep(3600)
     if url.endswith("/crash"):

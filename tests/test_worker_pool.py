@@ -16,6 +16,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 import pipelines.workerpool as workerpool
 from pipelines.extraction import ReadOptions, read_page
 from pipelines.workerpool import ReaderPool, decode_and_read
@@ -159,3 +161,44 @@ def test_workers_that_cannot_start_make_every_page_a_reject_not_a_restart_loop(c
     assert first.reason == later.reason == reason
     assert caplog.text.count(reason) == 1
     assert pool._workers == []
+
+
+@pytest.mark.parametrize("first", ["/hang", "/crash"])
+def test_a_page_queued_behind_a_page_that_kills_its_worker_is_still_read(first: str) -> None:
+    # One worker holds two pages: the one it reads and the next, waiting in its pipe.
+    pool = ReaderPool(misbehaving_reader, workers=1, timeout=2)
+    lost, queued = run(pool, lambda p: asyncio.gather(read(p, first), read(p, "/queued")))
+    assert lost.kind == "reject" and lost.url == SITE + first
+    assert queued.kind == "article" and queued.url == SITE + "/queued"
+
+
+def test_a_large_page_waiting_for_a_busy_worker_does_not_block_the_event_loop() -> None:
+    # 4 MB is many times a pipe's capacity: written as the worker drains it, while the loop
+    # goes on with other work (here a 10 ms ticker).
+    large = BODY + b"<!-- " + b"x" * 4_000_000 + b" -->"
+    pool = ReaderPool(misbehaving_reader, workers=1, timeout=30)
+
+    async def scenario(p: ReaderPool) -> Any:
+        await read(p, "/warm")
+        gaps: list[float] = []
+        done = asyncio.Event()
+
+        async def tick() -> None:
+            loop = asyncio.get_running_loop()
+            last = loop.time()
+            while not done.is_set():
+                await asyncio.sleep(0.01)
+                gaps.append(loop.time() - last)
+                last = loop.time()
+
+        ticker = asyncio.ensure_future(tick())
+        slow = asyncio.ensure_future(read(p, "/slow"))
+        await asyncio.sleep(0.1)
+        big = await p.read(large, None, SITE + "/large", ReadOptions())
+        done.set()
+        await ticker
+        return await slow, big, max(gaps)
+
+    slow, big, longest_gap = run(pool, scenario)
+    assert slow.kind == big.kind == "article"
+    assert longest_gap < 0.5
