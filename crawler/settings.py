@@ -174,7 +174,8 @@ NEWS_SKIP_EXTENSIONS = [
 # --- Extraction ---------------------------------------------------------------------------------
 # Worker processes that read pages off the reactor thread (0 = one per CPU core).
 NEWS_EXTRACT_WORKERS = 0
-# Seconds one page may take in a worker before it is rejected with "extraction timeout".
+# Seconds one page may take in a worker before it is rejected with "extraction timeout"
+# (its worker is killed and replaced); 0 = no limit.
 NEWS_EXTRACT_TIMEOUT = 20.0
 # Pages whose decoded HTML is longer than this many characters are rejected as "too large".
 NEWS_EXTRACT_MAX_CHARS = 5_000_000

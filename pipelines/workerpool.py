@@ -43,9 +43,9 @@ logger = logging.getLogger(__name__)
 # trafilatura's caches (htmldate, courlan, its own LRUs) are reset in the worker after this many
 # pages: they grow with the variety of pages read. A reset costs a few milliseconds.
 CACHE_RESET_PAGES = 500
-# A worker is replaced after this many pages, against slow growth nothing else bounds. Rare:
-# while a worker is replaced its core idles (the pool notices the exit within a few tenths of
-# a second), so replacing every CACHE_RESET_PAGES would cost the crawl several per cent.
+# A worker is replaced after this many pages, against slow growth nothing else bounds. Its
+# replacement starts as it exits (not before: two workers' memory at once would be the crawl's
+# peak); forked from the warm fork server, it is ready within milliseconds.
 TASKS_PER_WORKER = 2_000
 # Workers dying one after another before they are ready (a reader that fails to import or
 # warm up): after this many the pool stops starting them and rejects every page.
@@ -164,20 +164,25 @@ def serve_pages(pages: Connection, readings: Connection, reader: Reader, warm: b
     terminal reaches the whole process group, and must not kill the pages being read.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if warm:
-        _warm_up(reader)
-    readings.send(("ready",))
-    while True:
-        try:
-            task = pages.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        try:
-            readings.send(("read", decode_and_read(reader, *task)))
-        except Exception as exc:  # noqa: BLE001 - reported to the loop, which rejects the page
-            readings.send(("error", type(exc).__name__, traceback.format_exc()))
+    try:
+        if warm:
+            _warm_up(reader)
+        readings.send(("ready",))
+        while True:
+            try:
+                task = pages.recv()
+            except (EOFError, OSError):
+                return
+            if task is None:
+                return
+            try:
+                readings.send(("read", decode_and_read(reader, *task)))
+            except BrokenPipeError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the loop rejects the page with this
+                readings.send(("error", type(exc).__name__, traceback.format_exc()))
+    except BrokenPipeError:  # the pool was closed: nobody is listening
+        return
 
 
 class ReaderPool:
@@ -215,6 +220,8 @@ class ReaderPool:
             self._loop = asyncio.get_running_loop()
             for _ in range(self.workers):
                 self._start_worker()
+            if self._broken:
+                return PageReading(url, "reject", self._broken)
         future: asyncio.Future[PageReading] = self._loop.create_future()
         self._pending.append(_Task((body, charset, url, options), future))
         self._dispatch()
@@ -223,19 +230,34 @@ class ReaderPool:
     # --- workers -------------------------------------------------------------------------
 
     def _start_worker(self) -> None:
+        """Start a worker; if that fails (the fork server is gone, no file descriptors left)
+        with no other worker running, give up rather than leave pages waiting forever."""
         assert self._loop is not None
-        pages_in, pages_out = self.context.Pipe(duplex=False)
-        readings_in, readings_out = self.context.Pipe(duplex=False)
-        process = self.context.Process(
-            target=serve_pages, args=(pages_in, readings_out, self.reader, self.warm), daemon=True
-        )
-        process.start()
+        ends: list[Connection] = []
+        try:
+            ends.extend(self.context.Pipe(duplex=False))
+            ends.extend(self.context.Pipe(duplex=False))
+            pages_in, pages_out, readings_in, readings_out = ends
+            process = self.context.Process(
+                target=serve_pages,
+                args=(pages_in, readings_out, self.reader, self.warm),
+                daemon=True,
+            )
+            process.start()
+        except Exception as exc:  # noqa: BLE001 - logged; the pool goes on or gives up
+            for end in ends:
+                end.close()
+            logger.error("could not start an extraction worker: %r", exc)
+            if not self._workers:
+                self._give_up(f"could not start a worker: {type(exc).__name__}")
+            return
         pages_in.close()
         readings_out.close()
-        with contextlib.suppress(AttributeError, OSError):  # Linux only; 64 KiB will do
-            import fcntl
+        for end in (pages_out, readings_in):
+            with contextlib.suppress(AttributeError, OSError):  # Linux only; 64 KiB will do
+                import fcntl
 
-            fcntl.fcntl(pages_out.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+                fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         os.set_blocking(pages_out.fileno(), False)
         worker = _Worker(process, pages_out, readings_in)
         self._workers.append(worker)
@@ -256,12 +278,12 @@ class ReaderPool:
         self._workers.remove(worker)
 
     def _replace(self, worker: _Worker, kill: bool) -> None:
-        """Retire the worker; the pages it held but had not started go back to the queue. A
-        retiring worker's replacement started when it was given its last page."""
+        """Retire the worker and start another; the pages it held but had not started go
+        back to the queue."""
         self._pending.extendleft(reversed(worker.held))
         worker.held.clear()
         self._retire(worker, kill)
-        if not self._closed and not worker.retiring:
+        if not self._closed and not self._broken:
             self._start_worker()
 
     # --- pages out -----------------------------------------------------------------------
@@ -286,10 +308,9 @@ class ReaderPool:
                 self._start_timer(worker)
             message = _frame(task.args)
             if worker.sent >= TASKS_PER_WORKER:
-                # Its last page: it exits after reading it, and a fresh worker starts now.
+                # Its last page: it exits after reading it, and a fresh worker starts then.
                 worker.retiring = True
                 message += _frame(None)
-                self._start_worker()
             self._send(worker, message)
 
     def _send(self, worker: _Worker, data: bytes) -> None:
@@ -325,6 +346,15 @@ class ReaderPool:
         except (EOFError, OSError):
             self._ended(worker)
             return
+        except Exception as exc:  # noqa: BLE001 - a reading this process cannot unpickle
+            url = worker.held[0].url if worker.held else "?"
+            logger.error("unreadable reading from the worker on %s: %r", url, exc)
+            if worker.held:
+                reason = f"extraction error: unreadable reading ({type(exc).__name__})"
+                self._finish(worker, PageReading(url, "reject", reason))
+            self._replace(worker, kill=True)  # out of step with its pipe: start afresh
+            self._dispatch()
+            return
         if answer[0] == "ready":
             worker.ready = True
             self._failed_starts = 0
@@ -334,6 +364,7 @@ class ReaderPool:
                 self._start_timer(worker)  # the next page is being read from now on
             elif worker.retiring:
                 self._retire(worker, kill=False)
+                self._start_worker()
         self._dispatch()
 
     def _reading(self, worker: _Worker, answer: tuple[Any, ...]) -> PageReading:
@@ -366,7 +397,7 @@ class ReaderPool:
         """The worker's readings pipe closed: it exited as asked, or died (killed, crashed,
         out of memory) and its page is rejected."""
         if worker.retiring and not worker.held:
-            self._retire(worker, kill=False)
+            self._replace(worker, kill=False)
             return
         worker.process.join(1)  # its exit code follows the closed pipe within milliseconds
         code = worker.process.exitcode
@@ -380,18 +411,20 @@ class ReaderPool:
         if not worker.ready:
             self._failed_starts += 1
         if self._broken or self._failed_starts >= START_FAILURES:
-            self._give_up(worker, cause)
+            self._pending.extendleft(reversed(worker.held))
+            worker.held.clear()
+            self._retire(worker, kill=False)
+            self._give_up(cause)
             return
         self._replace(worker, kill=False)
         self._dispatch()
 
-    def _give_up(self, worker: _Worker, cause: str) -> None:
+    def _give_up(self, cause: str) -> None:
+        """Workers cannot be started: every page waiting, and every page to come, is a
+        reject with the reason (logged once)."""
         if self._broken is None:
             self._broken = f"extraction workers cannot start: {cause}"
             logger.error("%s; every page is rejected with that reason", self._broken)
-        self._pending.extendleft(reversed(worker.held))
-        worker.held.clear()
-        self._retire(worker, kill=False)
         for task in self._pending:
             if not task.future.done():
                 task.future.set_result(PageReading(task.url, "reject", self._broken))

@@ -29,3 +29,22 @@ def misbehaving_reader(html: str, url: str, options: ReadOptions) -> PageReading
 def unstartable_reader(html: str, url: str, options: ReadOptions) -> PageReading:
     """A reader whose warm-up (its first call, in each new worker) kills the worker."""
     os._exit(3)
+
+
+def _refuse_to_load() -> None:
+    raise RuntimeError("only the worker can load this")
+
+
+class OnlyInTheWorker:
+    """Pickles in the worker; unpickling it (in the crawl's process) raises."""
+
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return _refuse_to_load, ()
+
+
+def unloadable_reader(html: str, url: str, options: ReadOptions) -> PageReading:
+    """read_page, but a URL ending in /odd comes back with a value the crawl cannot load."""
+    reading = read_page(html, url, options)
+    if url.endswith("/odd"):
+        reading.fields["odd"] = OnlyInTheWorker()
+    return reading

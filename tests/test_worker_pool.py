@@ -21,7 +21,7 @@ import pytest
 import pipelines.workerpool as workerpool
 from pipelines.extraction import ReadOptions, read_page
 from pipelines.workerpool import ReaderPool, decode_and_read
-from tests.pool_readers import misbehaving_reader, unstartable_reader
+from tests.pool_readers import misbehaving_reader, unloadable_reader, unstartable_reader
 
 GOLDEN = Path(__file__).parent / "golden"
 PAGE = GOLDEN / "en_herald_river_exhibit"
@@ -202,3 +202,40 @@ def test_a_large_page_waiting_for_a_busy_worker_does_not_block_the_event_loop() 
     slow, big, longest_gap = run(pool, scenario)
     assert slow.kind == big.kind == "article"
     assert longest_gap < 0.5
+
+
+def test_a_reading_the_crawl_cannot_load_rejects_its_page_not_the_next_one(caplog) -> None:
+    pool = ReaderPool(unloadable_reader, workers=1, timeout=30)
+    with caplog.at_level(logging.ERROR, logger="pipelines.workerpool"):
+        odd, queued = run(pool, lambda p: asyncio.gather(read(p, "/odd"), read(p, "/queued")))
+    assert (odd.url, odd.reason) == (
+        SITE + "/odd",
+        "extraction error: unreadable reading (RuntimeError)",
+    )
+    assert queued.kind == "article" and queued.url == SITE + "/queued"
+    assert "only the worker can load this" in caplog.text
+
+
+class _NoProcesses:
+    """A start method whose processes cannot start (the fork server gone, no descriptors)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def Pipe(self, duplex: bool = True) -> Any:  # noqa: N802 - multiprocessing's name
+        return self.real.Pipe(duplex)
+
+    def Process(self, **kwargs: Any) -> Any:  # noqa: N802
+        process = self.real.Process(**kwargs)
+        process.start = lambda: (_ for _ in ()).throw(OSError(24, "Too many open files"))
+        return process
+
+
+def test_workers_that_cannot_be_started_make_pages_rejects_not_waits(caplog) -> None:
+    pool = ReaderPool(read_page, workers=2, timeout=30)
+    pool.context = _NoProcesses(pool.context)
+    with caplog.at_level(logging.ERROR, logger="pipelines.workerpool"):
+        first, later = run(pool, lambda p: asyncio.gather(read(p, "/a"), read(p, "/b")))
+    reason = "extraction workers cannot start: could not start a worker: OSError"
+    assert first.reason == later.reason == reason
+    assert "Too many open files" in caplog.text
