@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import itertools
 import logging
 import os
@@ -151,6 +152,11 @@ class _Worker:
         self.timer: asyncio.TimerHandle | None = None
 
 
+def _reading_url(worker: _Worker) -> str:
+    """The URL of the page the worker is reading ("?" if none)."""
+    return worker.held[0].url if worker.held else "?"
+
+
 def _frame(message: Any) -> bytes:
     """``message`` as multiprocessing's Connection.send writes it (the worker's recv reads it)."""
     payload = ForkingPickler.dumps(message)
@@ -255,8 +261,6 @@ class ReaderPool:
         readings_out.close()
         for end in (pages_out, readings_in):
             with contextlib.suppress(AttributeError, OSError):  # Linux only; 64 KiB will do
-                import fcntl
-
                 fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         os.set_blocking(pages_out.fileno(), False)
         worker = _Worker(process, pages_out, readings_in)
@@ -277,12 +281,15 @@ class ReaderPool:
         worker.readings.close()
         self._workers.remove(worker)
 
-    def _replace(self, worker: _Worker, kill: bool) -> None:
-        """Retire the worker and start another; the pages it held but had not started go
-        back to the queue."""
+    def _release(self, worker: _Worker, kill: bool) -> None:
+        """Retire the worker; the pages it held but had not started go back to the queue."""
         self._pending.extendleft(reversed(worker.held))
         worker.held.clear()
         self._retire(worker, kill)
+
+    def _replace(self, worker: _Worker, kill: bool) -> None:
+        """Release the worker and start another."""
+        self._release(worker, kill)
         if not self._closed and not self._broken:
             self._start_worker()
 
@@ -347,7 +354,7 @@ class ReaderPool:
             self._ended(worker)
             return
         except Exception as exc:  # noqa: BLE001 - a reading this process cannot unpickle
-            url = worker.held[0].url if worker.held else "?"
+            url = _reading_url(worker)
             logger.error("unreadable reading from the worker on %s: %r", url, exc)
             if worker.held:
                 reason = f"extraction error: unreadable reading ({type(exc).__name__})"
@@ -368,7 +375,7 @@ class ReaderPool:
         self._dispatch()
 
     def _reading(self, worker: _Worker, answer: tuple[Any, ...]) -> PageReading:
-        url = worker.held[0].url if worker.held else "?"
+        url = _reading_url(worker)
         if answer[0] == "read":
             return answer[1]
         _, name, trace = answer
@@ -394,11 +401,8 @@ class ReaderPool:
         self._dispatch()
 
     def _ended(self, worker: _Worker) -> None:
-        """The worker's readings pipe closed: it exited as asked, or died (killed, crashed,
-        out of memory) and its page is rejected."""
-        if worker.retiring and not worker.held:
-            self._replace(worker, kill=False)
-            return
+        """The worker's readings pipe closed: it died (killed, crashed, out of memory) and its
+        page is rejected. (A retiring worker is let go at its last reading, before it exits.)"""
         worker.process.join(1)  # its exit code follows the closed pipe within milliseconds
         code = worker.process.exitcode
         cause = f"exit code {code}" if code is not None else "pipe closed"
@@ -411,9 +415,7 @@ class ReaderPool:
         if not worker.ready:
             self._failed_starts += 1
         if self._broken or self._failed_starts >= START_FAILURES:
-            self._pending.extendleft(reversed(worker.held))
-            worker.held.clear()
-            self._retire(worker, kill=False)
+            self._release(worker, kill=False)
             self._give_up(cause)
             return
         self._replace(worker, kill=False)
