@@ -2,20 +2,26 @@
 
 Prints, from one run: end-to-end articles/s, CPU ms per page and peak RSS of the crawl (all
 its processes), the bound (our extraction + cleaning alone in one process, and that times the
-cores), their ratio, reactor lag, and our per-page time against plain trafilatura's.
+cores), their ratio, reactor lag, and our per-page time against plain trafilatura's. The bound
+is timed in slices during the crawl, with the crawl stopped meanwhile (``bench/slices.py``).
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import shutil
 import tempfile
+from datetime import datetime
+from functools import reduce
+from operator import add
 from pathlib import Path
 
 from bench.bound import ReadAndClean, plain_trafilatura, project_reader
-from bench.measure import REPO, Timing, cores, crawl, timed_together
+from bench.measure import REPO, TakingTurns, Timing, cores, crawl
 from bench.portal import Portal, load_sources
 from bench.server import PortalServer
+from bench.slices import BoundSlices
 
 MB = 1024 * 1024
 RSS_MARK = 2000
@@ -32,14 +38,17 @@ def main() -> int:
         sample = _sample(portal, args.bound_pages)
         site = server.base_url.split("//", 1)[1]
         readers = {"ours": lambda: ReadAndClean(site), "plain": lambda: plain_trafilatura}
-        # The bound is timed before and after the crawl and the two passes added up: the
-        # machine's speed drifts (other tenants, clock), and the crawl sits between the two.
-        before = timed_together(sample, readers)
-        result = crawl(server.base_url + "/", total_pages + 10, out, RSS_MARK, args.setting)
+        # The bound is timed in slices during the crawl, with the crawl stopped meanwhile:
+        # the machine's speed drifts (other tenants, clock), so both sample the same minutes.
+        turns = TakingTurns(sample, readers)
+        slices = BoundSlices(turns, args.slice_every, args.slice_pages)
+        result = crawl(server.base_url + "/", total_pages + 10, out, RSS_MARK, args.setting, slices)
     finally:
         served = server.stop()
-    after = timed_together(sample, readers)
-    _report(args, portal, total_pages, result, served, before, after)
+    during = turns.totals["ours"].pages
+    if during < args.bound_least:  # a crawl too short for enough slices: top up after it
+        turns.read(args.bound_least - during)
+    _report(args, portal, total_pages, result, served, turns, slices, during)
     if not args.keep:
         shutil.rmtree(out, ignore_errors=True)
     else:
@@ -56,7 +65,26 @@ def _arguments() -> argparse.Namespace:
         help="benchmark pages (../shared/benchmarks)",
     )
     parser.add_argument(
-        "--bound-pages", type=int, default=400, help="pages timed for the bound (default 400)"
+        "--bound-pages",
+        type=int,
+        default=400,
+        help="sample of the pages timed for the bound, in order (default 400)",
+    )
+    parser.add_argument(
+        "--bound-least",
+        type=int,
+        default=160,
+        help="pages timed for the bound at least: after the crawl if its slices timed "
+        "fewer (default 160)",
+    )
+    parser.add_argument(
+        "--slice-every",
+        type=float,
+        default=2.0,
+        help="seconds of crawling between two slices of the bound (default 2)",
+    )
+    parser.add_argument(
+        "--slice-pages", type=int, default=16, help="pages in a slice of the bound (default 16)"
     )
     parser.add_argument("-s", "--setting", action="append", default=[], type=lambda v: f"-s{v}")
     parser.add_argument("--keep", action="store_true", help="keep the crawl's feed, log, stats")
@@ -75,19 +103,24 @@ def _default_benchmarks() -> Path:
 
 
 def _sample(portal: Portal, size: int) -> list[tuple[str, str]]:
-    """An even spread of the crawled pages (listings and articles in the crawl's proportions)."""
+    """An even spread of the crawled pages (listings and articles in the crawl's proportions),
+    in a fixed shuffled order: the slices may time only a part of it, which must be as mixed."""
     paths = portal.paths()
     step = max(1, len(paths) // size)
     chosen = paths[::step][:size]
+    random.Random(0).shuffle(chosen)
     return [(portal.render(p).decode("utf-8"), portal.base_url + p) for p in chosen]  # type: ignore[union-attr]
 
 
 def _report(
-    args, portal, total_pages, result, served, before: dict[str, Timing], after: dict[str, Timing]
+    args, portal, total_pages, result, served, turns: TakingTurns, slices: BoundSlices, during: int
 ) -> None:  # type: ignore[no-untyped-def]
     stats = result.stats
-    ours, plain = before["ours"] + after["ours"], before["plain"] + after["plain"]
-    elapsed = float(stats.get("elapsed_time_seconds") or result.wall_seconds)
+    ours, plain = turns.totals["ours"], turns.totals["plain"]
+    engine = float(stats.get("elapsed_time_seconds") or result.wall_seconds)
+    paused = slices.paused_within(_when(stats, "start_time"), _when(stats, "finish_time"))
+    elapsed = engine - paused
+    wall = result.wall_seconds - slices.paused_within(None, None)
     articles = int(stats.get("item_scraped_count", 0))
     responses = int(stats.get("response_received_count", 0))
     n_cores = cores()
@@ -104,12 +137,14 @@ def _report(
         ("crawl exit code", str(result.returncode)),
         ("finish reason", str(stats.get("finish_reason"))),
         ("responses / articles exported", f"{responses} / {articles}"),
-        ("crawl time (engine) / process wall", f"{elapsed:.1f} s / {result.wall_seconds:.1f} s"),
+        ("crawl time (engine) / process wall",
+         f"{elapsed:.1f} s / {wall:.1f} s  (stopped {paused:.1f} s for "
+         f"{len(slices.pauses)} slices of the bound, not counted)"),
         ("END-TO-END articles/s", f"{e2e:.1f}  (pages/s {responses / elapsed:.1f})"),
         ("CPU ms per page (main+workers)",
          f"{1000 * result.cpu_seconds / max(responses, 1):.1f}  (main process "
          f"{1000 * result.main_cpu_seconds / max(responses, 1):.1f}; cores busy "
-         f"{result.cpu_seconds / result.wall_seconds:.2f} of {cores()})"),
+         f"{result.cpu_seconds / wall:.2f} of {cores()})"),
         ("peak RSS, all crawl processes", f"{result.peak_rss / MB:.0f} MB"),
     ]  # fmt: skip
     if result.rss_at_mark is not None and portal.articles > RSS_MARK:
@@ -120,9 +155,9 @@ def _report(
         ("reader", reader_path),
         ("BOUND one process (read+clean)",
          f"{one:.1f} articles/s ({ours.pages / ours.wall_seconds:.1f} pages/s, "
-         f"{after['ours'].articles}/{after['ours'].pages} articles in sample)"),
-        ("  timed before / after the crawl",
-         f"{_rate(before['ours']):.1f} / {_rate(after['ours']):.1f} articles/s"),
+         f"{ours.articles}/{ours.pages} articles)"),
+        ("  timed during the crawl / after it", f"{during} / {ours.pages - during} pages"),
+        ("  first / second half of the slices", _halves(slices.timings)),
         (f"BOUND x {n_cores} cores", f"{bound:.1f} articles/s"),
         ("RATIO end-to-end / one process", f"{e2e / one:.2f}   (target >= 1.6)"),
         ("RATIO end-to-end / cores x one", f"{e2e / bound:.2f}   (target >= 0.8)"),
@@ -132,7 +167,8 @@ def _report(
          "independent of other load on the machine)"),
         ("reactor lag p99 / max / p50",
          f"{stats.get('reactor_lag/p99_ms')} / {stats.get('reactor_lag/max_ms')} / "
-         f"{stats.get('reactor_lag/p50_ms')} ms  (p99 target < 50)"),
+         f"{stats.get('reactor_lag/p50_ms')} ms  (p99 target < 50; "
+         f"{stats.get('reactor_lag/continued', 0)} firings across a stop not counted)"),
         ("read gate max pages / requests held",
          f"{stats.get('readgate/max_pages')} / {stats.get('readgate/held', 0)}"),
         ("per page: ours read+clean", f"{ours.ms_per_page:.1f} ms (CPU {ours.cpu_ms_per_page:.1f})"),
@@ -147,7 +183,24 @@ def _report(
 
 
 def _rate(timing: Timing) -> float:
-    return timing.articles / timing.wall_seconds
+    return timing.articles / timing.wall_seconds if timing.wall_seconds else 0.0
+
+
+def _halves(timings: list[Timing]) -> str:
+    """The bound's rate over the first and the second half of the slices: the drift the
+    slices absorbed."""
+    if len(timings) < 2:
+        return "-"
+    middle = len(timings) // 2
+    first, second = reduce(add, timings[:middle]), reduce(add, timings[middle:])
+    return f"{_rate(first):.1f} / {_rate(second):.1f} articles/s"
+
+
+def _when(stats: dict, key: str) -> datetime | None:  # type: ignore[type-arg]
+    try:
+        return datetime.fromisoformat(str(stats[key]))
+    except (KeyError, ValueError):
+        return None
 
 
 def _trace(trace: list[tuple[int, int, int]]) -> str:

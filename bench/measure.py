@@ -11,9 +11,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psutil
+
+if TYPE_CHECKING:
+    from bench.slices import BoundSlices
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_SECONDS = 0.1
@@ -42,8 +45,16 @@ class CrawlResult:
     load_after: str = ""
 
 
-def crawl(start_url: str, max_pages: int, out: Path, mark: int, extra: list[str]) -> CrawlResult:
-    """Run the crawl, sampling the RSS of all its processes; CPU from the reaped children."""
+def crawl(
+    start_url: str,
+    max_pages: int,
+    out: Path,
+    mark: int,
+    extra: list[str],
+    slices: BoundSlices | None = None,
+) -> CrawlResult:
+    """Run the crawl, sampling the RSS of all its processes; CPU from the reaped children.
+    With ``slices``, the bound is timed in slices during the crawl, once articles flow."""
     out.mkdir(parents=True, exist_ok=True)
     feed, stats_file = out / "items.jsonl", out / "stats.json"
     command = [
@@ -62,7 +73,7 @@ def crawl(start_url: str, max_pages: int, out: Path, mark: int, extra: list[str]
     started = time.perf_counter()
     with (out / "crawl.log").open("wb") as log:
         process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
-        peak, at_mark, trace, others_cpu = _sample(process, feed, mark)
+        peak, at_mark, trace, others_cpu = _sample(process, feed, mark, slices)
     wall = time.perf_counter() - started
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
     return CrawlResult(
@@ -86,8 +97,8 @@ def _load() -> str:
 
 
 def _sample(
-    process: subprocess.Popen[bytes], feed: Path, mark: int
-) -> tuple[int, int | None, list[tuple[int, int]], float]:
+    process: subprocess.Popen[bytes], feed: Path, mark: int, slices: BoundSlices | None
+) -> tuple[int, int | None, list[tuple[int, int, int]], float]:
     """Peak RSS (sum over the crawl's process tree), the peak until ``mark`` articles, a trace,
     and the CPU seconds of the tree's other processes (last seen of each).
 
@@ -108,6 +119,8 @@ def _sample(
         if time.monotonic() - last_trace >= 2:
             trace.append((lines, rss, main_rss))
             last_trace = time.monotonic()
+        if slices is not None and lines > 0 and slices.due():
+            slices.run(root)
         time.sleep(SAMPLE_SECONDS)
     return peak, at_mark, trace, sum(cpu.values())
 
@@ -177,35 +190,54 @@ class Timing:
             self.cpu_seconds + other.cpu_seconds,
         )
 
+    def __sub__(self, other: Timing) -> Timing:
+        return Timing(
+            self.pages - other.pages,
+            self.articles - other.articles,
+            self.wall_seconds - other.wall_seconds,
+            self.cpu_seconds - other.cpu_seconds,
+        )
+
 
 Reader = Callable[[str, str], bool]
 
 
-def timed_together(
-    pages: list[tuple[str, str]], readers: dict[str, Callable[[], Reader]]
-) -> dict[str, Timing]:
-    """Time each reader over the pages in this process, taking turns page by page, so that a
+class TakingTurns:
+    """Readers timed over the pages in this process, taking turns page by page, so that a
     change in the machine's speed (other load, steal, clock) weighs on every reader alike.
 
     A reader says whether a page gave an article. Each is made fresh by its factory (a reader
-    may keep state, such as the fingerprints it has seen); a throwaway one reads a few pages
-    first, since imports and first-call caches are not the steady state.
+    may keep state, such as the fingerprints it has seen), and made afresh whenever the pages
+    start over; a throwaway one reads a few pages first, since imports and first-call caches
+    are not the steady state. ``read(n)`` times the next ``n`` pages, so the timing can be
+    spread over a crawl in slices.
     """
-    for make in readers.values():
-        warm = make()
-        for html, url in pages[:5]:
-            warm(html, url)
-    live = {name: make() for name, make in readers.items()}
-    totals = {name: Timing(0, 0, 0.0, 0.0) for name in readers}
-    names = list(readers)
-    for index, (html, url) in enumerate(pages):
-        for name in names if index % 2 == 0 else names[::-1]:
-            wall, cpu = time.perf_counter(), time.process_time()
-            article = live[name](html, url)
-            totals[name] += Timing(
-                1, int(article), time.perf_counter() - wall, time.process_time() - cpu
-            )
-    return totals
+
+    def __init__(self, pages: list[tuple[str, str]], readers: dict[str, Callable[[], Reader]]):
+        self.pages = pages
+        self.readers = readers
+        for make in readers.values():
+            warm = make()
+            for html, url in pages[:5]:
+                warm(html, url)
+        self.totals = {name: Timing(0, 0, 0.0, 0.0) for name in readers}
+        self._live: dict[str, Reader] = {}
+        self._index = 0
+
+    def read(self, count: int) -> None:
+        names = list(self.readers)
+        for _ in range(count):
+            position = self._index % len(self.pages)
+            if position == 0:
+                self._live = {name: make() for name, make in self.readers.items()}
+            html, url = self.pages[position]
+            for name in names if self._index % 2 == 0 else names[::-1]:
+                wall, cpu = time.perf_counter(), time.process_time()
+                article = self._live[name](html, url)
+                self.totals[name] += Timing(
+                    1, int(article), time.perf_counter() - wall, time.process_time() - cpu
+                )
+            self._index += 1
 
 
 def cores() -> int:

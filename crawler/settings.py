@@ -286,6 +286,7 @@ NEWS_READ_GATE_ENABLED = True
 NEWS_READ_BACKLOG = 0
 NEWS_READ_BACKLOG_PER_WORKER = 4
 # Reactor lag (max and p99 delay of a timer on the reactor thread) in the stats; for benchmarks.
+# A firing that spans a stop of the process (SIGSTOP/SIGCONT) is counted apart, not as lag.
 NEWS_REACTOR_LAG_ENABLED = False
 NEWS_REACTOR_LAG_INTERVAL = 0.01
 # Write the final stats as JSON to this path ("" = don't); `make bench` reads it.
