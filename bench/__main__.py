@@ -12,10 +12,12 @@ import argparse
 import random
 import shutil
 import tempfile
+from collections.abc import Sequence
 from datetime import datetime
 from functools import reduce
 from operator import add
 from pathlib import Path
+from typing import overload
 
 from bench.bound import ReadAndClean, plain_trafilatura, project_reader
 from bench.measure import REPO, TakingTurns, Timing, cores, crawl
@@ -35,7 +37,7 @@ def main() -> int:
     try:
         portal = Portal(load_sources(benchmarks), args.pages, server.base_url)
         total_pages = len(portal.paths())
-        sample = _sample(portal, args.bound_pages)
+        sample = PageSample(portal)
         site = server.base_url.split("//", 1)[1]
         readers = {"ours": lambda: ReadAndClean(site), "plain": lambda: plain_trafilatura}
         # The bound is timed in slices during the crawl, with the crawl stopped meanwhile:
@@ -63,12 +65,6 @@ def _arguments() -> argparse.Namespace:
         "--benchmarks",
         default=str(_default_benchmarks()),
         help="benchmark pages (../shared/benchmarks)",
-    )
-    parser.add_argument(
-        "--bound-pages",
-        type=int,
-        default=400,
-        help="sample of the pages timed for the bound, in order (default 400)",
     )
     parser.add_argument(
         "--bound-least",
@@ -102,14 +98,28 @@ def _default_benchmarks() -> Path:
     return REPO.parent / "shared" / "benchmarks"
 
 
-def _sample(portal: Portal, size: int) -> list[tuple[str, str]]:
-    """An even spread of the crawled pages (listings and articles in the crawl's proportions),
-    in a fixed shuffled order: the slices may time only a part of it, which must be as mixed."""
-    paths = portal.paths()
-    step = max(1, len(paths) // size)
-    chosen = paths[::step][:size]
-    random.Random(0).shuffle(chosen)
-    return [(portal.render(p).decode("utf-8"), portal.base_url + p) for p in chosen]  # type: ignore[union-attr]
+class PageSample(Sequence[tuple[str, str]]):
+    """The crawled pages in a fixed shuffled order, rendered when timed: any stretch of it mixes
+    listings and articles as the crawl does, and no page is timed twice unless the slices
+    outrun the portal (a page read again may find caches warm)."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+        self.paths = portal.paths()
+        random.Random(0).shuffle(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, str]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, str]]: ...
+    def __getitem__(self, index: int | slice) -> tuple[str, str] | list[tuple[str, str]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        path = self.paths[index]
+        return self.portal.render(path).decode("utf-8"), self.portal.base_url + path  # type: ignore[union-attr]
 
 
 def _report(
