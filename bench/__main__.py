@@ -12,12 +12,10 @@ import argparse
 import random
 import shutil
 import tempfile
-from collections.abc import Sequence
 from datetime import datetime
 from functools import reduce
 from operator import add
 from pathlib import Path
-from typing import overload
 
 from bench.bound import ReadAndClean, plain_trafilatura, project_reader
 from bench.measure import REPO, TakingTurns, Timing, cores, crawl
@@ -98,7 +96,7 @@ def _default_benchmarks() -> Path:
     return REPO.parent / "shared" / "benchmarks"
 
 
-class PageSample(Sequence[tuple[str, str]]):
+class PageSample:
     """The crawled pages in a fixed shuffled order, rendered when timed: any stretch of it mixes
     listings and articles as the crawl does, and no page is timed twice unless the slices
     outrun the portal (a page read again may find caches warm)."""
@@ -111,13 +109,7 @@ class PageSample(Sequence[tuple[str, str]]):
     def __len__(self) -> int:
         return len(self.paths)
 
-    @overload
-    def __getitem__(self, index: int) -> tuple[str, str]: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[tuple[str, str]]: ...
-    def __getitem__(self, index: int | slice) -> tuple[str, str] | list[tuple[str, str]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def __getitem__(self, index: int) -> tuple[str, str]:
         path = self.paths[index]
         return self.portal.render(path).decode("utf-8"), self.portal.base_url + path  # type: ignore[union-attr]
 
@@ -135,7 +127,7 @@ def _report(
     responses = int(stats.get("response_received_count", 0))
     n_cores = cores()
     e2e = articles / elapsed
-    one = ours.articles / ours.wall_seconds
+    one = _rate(ours)
     bound = one * n_cores
     reader_path, _ = project_reader()
     rows = [
@@ -167,7 +159,7 @@ def _report(
          f"{one:.1f} articles/s ({ours.pages / ours.wall_seconds:.1f} pages/s, "
          f"{ours.articles}/{ours.pages} articles)"),
         ("  timed during the crawl / after it", f"{during} / {ours.pages - during} pages"),
-        ("  first / second half of the slices", _halves(slices.timings)),
+        ("  first / second half of the slices", _halves([t["ours"] for t in slices.timings])),
         (f"BOUND x {n_cores} cores", f"{bound:.1f} articles/s"),
         ("RATIO end-to-end / one process", f"{e2e / one:.2f}   (target >= 1.6)"),
         ("RATIO end-to-end / cores x one", f"{e2e / bound:.2f}   (target >= 0.8)"),

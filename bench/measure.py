@@ -8,10 +8,10 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import psutil
 
@@ -202,6 +202,13 @@ class Timing:
 Reader = Callable[[str, str], bool]
 
 
+class Pages(Protocol):
+    """(html, url) of pages by position: a list, or pages rendered when asked for."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, index: int) -> tuple[str, str]: ...
+
+
 class TakingTurns:
     """Readers timed over the pages in this process, taking turns page by page, so that a
     change in the machine's speed (other load, steal, clock) weighs on every reader alike.
@@ -213,15 +220,14 @@ class TakingTurns:
     spread over a crawl in slices.
     """
 
-    def __init__(
-        self, pages: Sequence[tuple[str, str]], readers: dict[str, Callable[[], Reader]]
-    ) -> None:
+    def __init__(self, pages: Pages, readers: dict[str, Callable[[], Reader]]) -> None:
         self.pages = pages
         self.readers = readers
         for make in readers.values():
             warm = make()
-            for html, url in pages[-5:]:  # the end of the pages: the last to be timed
-                warm(html, url)
+            # The end of the pages: the last to be timed.
+            for index in range(max(0, len(pages) - 5), len(pages)):
+                warm(*pages[index])
         self.totals = {name: Timing(0, 0, 0.0, 0.0) for name in readers}
         self._live: dict[str, Reader] = {}
         self._index = 0

@@ -32,8 +32,8 @@ class BoundSlices:
         self.pages = pages
         # (start, end) of each stop, wall-clock seconds since the epoch (as the crawl's stats).
         self.pauses: list[tuple[float, float]] = []
-        # Each slice's timing of the first reader (the bound), to show the drift it absorbed.
-        self.timings: list[Timing] = []
+        # Each slice's timing by reader, to show the drift the slices absorbed.
+        self.timings: list[dict[str, Timing]] = []
         self._last = time.monotonic()
 
     def due(self) -> bool:
@@ -45,10 +45,9 @@ class BoundSlices:
         stopped = _signal_tree(root, signal.SIGSTOP)
         try:
             _wait_stopped(stopped)
-            first = next(iter(self.turns.totals))
-            before = self.turns.totals[first]
+            before = dict(self.turns.totals)
             self.turns.read(self.pages)
-            self.timings.append(self.turns.totals[first] - before)
+            self.timings.append({name: t - before[name] for name, t in self.turns.totals.items()})
         finally:
             for proc in reversed(stopped):
                 _send(proc, signal.SIGCONT)

@@ -63,7 +63,7 @@ def test_a_slice_stops_the_whole_tree_and_its_time_is_counted() -> None:
         slices.run(root)
 
         assert len(seen) == 2 and max(seen) < 0.05, seen
-        assert slices.turns.totals["r"].pages == 2
+        assert slices.turns.totals["r"].pages == 2 and slices.timings[0]["r"].pages == 2
         ((begin, end),) = slices.pauses
         assert end - begin >= 0.6
         assert slices.paused_within(None, None) == end - begin
