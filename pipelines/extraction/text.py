@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 # CJK ideographs, kana and hangul count as one word each; Latin words and digits stay whole.
 CJK_CHAR = (
@@ -18,9 +19,18 @@ _CJK = re.compile(CJK_CHAR)
 _SPACE = re.compile(r"\s+")
 
 
-def tokens(text: str) -> list[str]:
-    """Tokens as the benchmark counts them: each CJK character, each other word run."""
-    return _TOKEN.findall(text)
+def tokens(text: str) -> tuple[str, ...]:
+    """Tokens as the benchmark counts them: each CJK character, each other word run.
+
+    The last text's tokens are remembered: the extractor counts an article's words and the
+    dedupe stage's SimHash then splits the same text.
+    """
+    return _last_tokens(text)
+
+
+@lru_cache(maxsize=1)
+def _last_tokens(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN.findall(text))
 
 
 def word_count(text: str) -> int:

@@ -13,6 +13,7 @@ entries the least recently added is evicted.
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -36,9 +37,11 @@ def _shingles(words: list[str], size: int) -> list[str]:
 
 
 def _lowered_tokens(text: str) -> list[str]:
+    # NFKC-normal text (most is) has the tokens of its normalise_line form, and ``tokens``
+    # remembers the last text it split: in a worker, the extractor's word count of this text.
+    words = tokens(text if unicodedata.is_normalized("NFKC", text) else normalise_line(text))
     # One lower() over the tokens joined by spaces equals lowering each token (no token holds
     # a space, and a space stops the final-sigma context as a token's edge does), and is cheaper.
-    words = tokens(normalise_line(text))
     return " ".join(words).lower().split(" ") if words else []
 
 
