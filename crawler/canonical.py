@@ -14,6 +14,7 @@ Pure functions, no Scrapy: tested on strings alone.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only say where a reader came from: never part of an article's identity.
@@ -100,6 +101,9 @@ def clean_url(url: str) -> str:
     return urlunsplit((scheme, _netloc(scheme, host, port), path, clean_query(parts.query), ""))
 
 
+# The keys made last: the spider keys a link when it requests it, the dedupe stage keys the
+# page's URL and canonical URL (mostly that same URL) when its article comes back.
+@lru_cache(maxsize=4096)
 def url_key(url: str) -> str:
     """The identity of the page at ``url``: equal for its tracking, mobile and AMP variants."""
     parts = urlsplit(clean_url(url))

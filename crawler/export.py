@@ -15,6 +15,7 @@ import logging
 import re
 from typing import Any
 
+from scrapy import Item
 from scrapy.exporters import JsonLinesItemExporter
 
 logger = logging.getLogger(__name__)
@@ -22,28 +23,63 @@ logger = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ESCAPES = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
 _ESCAPED = re.compile("[\u2028\u2029\u0085]")
-# Either of the above: most lines hold neither and are scanned once.
-_SPECIAL = re.compile("[\ud800-\udfff\u2028\u2029\u0085]")
 
 
 def json_line(encoded: str) -> str:
     """A JSON text made safe as one line of a JSON Lines file."""
-    if _SPECIAL.search(encoded) is None:
-        return encoded + "\n"
-    if _SURROGATE.search(encoded):
-        logger.warning("lone surrogate replaced by U+FFFD in exported item")
-        encoded = _SURROGATE.sub("\ufffd", encoded)
-    return _ESCAPED.sub(lambda m: _ESCAPES[m.group()], encoded) + "\n"
+    # The common cases in C-level scans, not a regex pass over every character: ASCII holds
+    # none of these; other text is tested by substring search and by encoding it.
+    if not encoded.isascii():
+        if _has_surrogate(encoded):
+            logger.warning("lone surrogate replaced by U+FFFD in exported item")
+            encoded = _SURROGATE.sub("\ufffd", encoded)
+        if "\u2028" in encoded or "\u2029" in encoded or "\u0085" in encoded:
+            encoded = _ESCAPED.sub(lambda m: _ESCAPES[m.group()], encoded)
+    return encoded + "\n"
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 class LineJsonLinesExporter(JsonLinesItemExporter):
     """Scrapy's JSON Lines exporter, writing each line whole (one write, then flush)."""
 
     def export_item(self, item: Any) -> None:
-        data = json_line(self.encoder.encode(dict(self.get_serialized_fields(item))))
+        data = json_line(self.encoder.encode(self._fields(item)))
         self.file.write(data.encode(self.encoding or "utf-8"))
         self.file.flush()
         logger.debug("feed line written: %s", _url(item))
+
+    def _fields(self, item: Any) -> dict[str, Any]:
+        """``get_serialized_fields`` as a dict. For an Item with no field list and no
+        serializer declared that is its populated fields in declaration order, made here
+        without the per-field adapter calls (a tenth of their cost)."""
+        fields = item.fields if isinstance(item, Item) else None
+        if (
+            fields is not None
+            and self.fields_to_export is None
+            and not self.export_empty_fields
+            and not _declares_serializer(type(item), fields)
+        ):
+            return {name: item[name] for name in fields if name in item}
+        return dict(self.get_serialized_fields(item))
+
+
+_SERIALIZING: dict[type, bool] = {}
+
+
+def _declares_serializer(item_class: type, fields: dict[str, Any]) -> bool:
+    known = _SERIALIZING.get(item_class)
+    if known is None:
+        known = _SERIALIZING[item_class] = any(
+            isinstance(meta, dict) and "serializer" in meta for meta in fields.values()
+        )
+    return known
 
 
 def _url(item: Any) -> str:
