@@ -68,7 +68,34 @@ def compile_schema(schema: Mapping[str, Any]) -> Check | None:
         if check is None:
             return None
         checks.append(check)
-    return lambda v: all(check(v) for check in checks)
+    return _all_of(checks)
+
+
+# The checks run for every article on the reactor thread: they are combined into closures
+# that call each other directly, without a generator per object and per keyword.
+
+
+def _all_of(checks: list[Check]) -> Check:
+    if not checks:
+        return lambda v: True
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda v: first(v) and second(v)
+    if len(checks) == 3:
+        first, second, third = checks
+        return lambda v: first(v) and second(v) and third(v)
+    return lambda v: all(one(v) for one in checks)
+
+
+def _any_of(tests: list[Check]) -> Check:
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda v: first(v) or second(v)
+    return lambda v: any(test(v) for test in tests)
 
 
 def _keyword_check(keyword: str, value: Any, schema: Mapping[str, Any]) -> Check | None:
@@ -76,8 +103,7 @@ def _keyword_check(keyword: str, value: Any, schema: Mapping[str, Any]) -> Check
         names = [value] if isinstance(value, str) else list(value)
         if not all(name in _TYPES for name in names):
             return None
-        tests = [_TYPES[name] for name in names]
-        return lambda v: any(test(v) for test in tests)
+        return _any_of([_TYPES[name] for name in names])
     if keyword == "pattern":
         search = re.compile(value).search
         return lambda v: not isinstance(v, str) or search(v) is not None
@@ -89,22 +115,41 @@ def _keyword_check(keyword: str, value: Any, schema: Mapping[str, Any]) -> Check
         item_check = compile_schema(value)
         if item_check is None:
             return None
-        return lambda v: not isinstance(v, list) or all(item_check(x) for x in v)
+
+        def each_item(v: Any) -> bool:
+            if isinstance(v, list):
+                for x in v:
+                    if not item_check(x):
+                        return False
+            return True
+
+        return each_item
     if keyword == "required":
         names = list(value)
-        return lambda v: not isinstance(v, dict) or all(name in v for name in names)
+
+        def has_required(v: Any) -> bool:
+            if isinstance(v, dict):
+                for name in names:
+                    if name not in v:
+                        return False
+            return True
+
+        return has_required
     if keyword == "properties":
         compiled = {name: compile_schema(sub) for name, sub in value.items()}
         if any(check is None for check in compiled.values()):
             return None
-        return lambda v: (
-            not isinstance(v, dict)
-            or all(
-                compiled[k](x)
-                for k, x in v.items()
-                if k in compiled  # type: ignore[misc]
-            )
-        )
+        by_name: dict[str, Check] = compiled  # type: ignore[assignment]
+
+        def each_property(v: Any) -> bool:
+            if isinstance(v, dict):
+                for k, x in v.items():
+                    check = by_name.get(k)
+                    if check is not None and not check(x):
+                        return False
+            return True
+
+        return each_property
     if keyword == "additionalProperties" and value is False:
         known = frozenset(schema.get("properties", {}))
         return lambda v: not isinstance(v, dict) or known.issuperset(v)
