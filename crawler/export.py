@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cache
 from typing import Any
 
 from scrapy import Item
@@ -64,22 +65,15 @@ class LineJsonLinesExporter(JsonLinesItemExporter):
             fields is not None
             and self.fields_to_export is None
             and not self.export_empty_fields
-            and not _declares_serializer(type(item), fields)
+            and not _declares_serializer(type(item))
         ):
             return {name: item[name] for name in fields if name in item}
         return dict(self.get_serialized_fields(item))
 
 
-_SERIALIZING: dict[type, bool] = {}
-
-
-def _declares_serializer(item_class: type, fields: dict[str, Any]) -> bool:
-    known = _SERIALIZING.get(item_class)
-    if known is None:
-        known = _SERIALIZING[item_class] = any(
-            isinstance(meta, dict) and "serializer" in meta for meta in fields.values()
-        )
-    return known
+@cache
+def _declares_serializer(item_class: type[Item]) -> bool:
+    return any("serializer" in meta for meta in item_class.fields.values())
 
 
 def _url(item: Any) -> str:

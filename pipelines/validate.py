@@ -6,7 +6,7 @@ import json
 import numbers
 import re
 from collections.abc import Callable, Mapping
-from functools import cache
+from functools import cache, reduce
 from pathlib import Path
 from typing import Any
 
@@ -76,26 +76,19 @@ def compile_schema(schema: Mapping[str, Any]) -> Check | None:
 
 
 def _all_of(checks: list[Check]) -> Check:
-    if not checks:
-        return lambda v: True
-    if len(checks) == 1:
-        return checks[0]
-    if len(checks) == 2:
-        first, second = checks
-        return lambda v: first(v) and second(v)
-    if len(checks) == 3:
-        first, second, third = checks
-        return lambda v: first(v) and second(v) and third(v)
-    return lambda v: all(one(v) for one in checks)
+    return reduce(_both, checks) if checks else (lambda v: True)
+
+
+def _both(first: Check, second: Check) -> Check:
+    return lambda v: first(v) and second(v)
 
 
 def _any_of(tests: list[Check]) -> Check:
-    if len(tests) == 1:
-        return tests[0]
-    if len(tests) == 2:
-        first, second = tests
-        return lambda v: first(v) or second(v)
-    return lambda v: any(test(v) for test in tests)
+    return reduce(_either, tests)
+
+
+def _either(first: Check, second: Check) -> Check:
+    return lambda v: first(v) or second(v)
 
 
 def _keyword_check(keyword: str, value: Any, schema: Mapping[str, Any]) -> Check | None:
