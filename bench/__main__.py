@@ -130,6 +130,8 @@ def _report(
     one = _rate(ours)
     bound = one * n_cores
     reader_path, _ = project_reader()
+    # Everything but the main process: the workers (and the idle fork server).
+    workers_ms = 1000 * (result.cpu_seconds - result.main_cpu_seconds) / max(responses, 1)
     rows = [
         ("command", " ".join(result.command[1:]).replace(str(REPO) + "/", "")),
         ("portal", f"{portal.articles} articles + {portal.listings} listings from "
@@ -167,6 +169,10 @@ def _report(
          f"{ours.cpu_seconds * 1000 / max(ours.articles, 1):.1f} / "
          f"{result.cpu_seconds * 1000 / max(articles, 1):.1f} ms  (the crawl's overhead, "
          "independent of other load on the machine)"),
+        ("CPU per page: bound alone / workers",
+         f"{ours.cpu_ms_per_page:.1f} / {workers_ms:.1f} ms  "
+         f"({workers_ms / ours.cpu_ms_per_page - 1:+.0%}: the same reading on two busy cores, "
+         "with the SimHash and the fork server)"),
         ("reactor lag p99 / max / p50",
          f"{stats.get('reactor_lag/p99_ms')} / {stats.get('reactor_lag/max_ms')} / "
          f"{stats.get('reactor_lag/p50_ms')} ms  (p99 target < 50; "
