@@ -26,33 +26,30 @@ _ESCAPES = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
 _ESCAPED = re.compile("[\u2028\u2029\u0085]")
 
 
-def json_line(encoded: str) -> str:
-    """A JSON text made safe as one line of a JSON Lines file."""
-    # The common cases in C-level scans, not a regex pass over every character: ASCII holds
-    # none of these; other text is tested by substring search and by encoding it.
-    if not encoded.isascii():
-        if _has_surrogate(encoded):
-            logger.warning("lone surrogate replaced by U+FFFD in exported item")
-            encoded = _SURROGATE.sub("\ufffd", encoded)
-        if "\u2028" in encoded or "\u2029" in encoded or "\u0085" in encoded:
-            encoded = _ESCAPED.sub(lambda m: _ESCAPES[m.group()], encoded)
-    return encoded + "\n"
-
-
-def _has_surrogate(text: str) -> bool:
+def json_line(encoded: str, encoding: str = "utf-8") -> bytes:
+    """A JSON text as the bytes of one line of a JSON Lines file."""
+    # C-level scans, not a regex pass over every character: ASCII holds none of the line
+    # separators; a lone surrogate shows as the encode failing.
+    if not encoded.isascii() and (
+        "\u2028" in encoded or "\u2029" in encoded or "\u0085" in encoded
+    ):
+        encoded = _ESCAPED.sub(lambda m: _ESCAPES[m.group()], encoded)
+    line = encoded + "\n"
     try:
-        text.encode("utf-8")
+        return line.encode(encoding)
     except UnicodeEncodeError:
-        return True
-    return False
+        if not _SURROGATE.search(line):
+            raise
+        logger.warning("lone surrogate replaced by U+FFFD in exported item")
+        return _SURROGATE.sub("\ufffd", line).encode(encoding)
 
 
 class LineJsonLinesExporter(JsonLinesItemExporter):
     """Scrapy's JSON Lines exporter, writing each line whole (one write, then flush)."""
 
     def export_item(self, item: Any) -> None:
-        data = json_line(self.encoder.encode(self._fields(item)))
-        self.file.write(data.encode(self.encoding or "utf-8"))
+        line = json_line(self.encoder.encode(self._fields(item)), self.encoding or "utf-8")
+        self.file.write(line)
         self.file.flush()
         logger.debug("feed line written: %s", _url(item))
 

@@ -13,19 +13,15 @@ from pathlib import Path
 
 import pytest
 from scrapy.exporters import JsonLinesItemExporter
-from w3lib.encoding import html_to_unicode
 
 from crawler.export import LineJsonLinesExporter
 from crawler.items import ARTICLE_FIELDS, ArticleItem
 from pipelines.extraction import read_page
-
-GOLDEN = Path(__file__).parent / "golden"
-CASES = sorted(p for p in GOLDEN.iterdir() if (p / "expected.json").exists())
+from tests.golden import CASES, load_golden
 
 
 def golden_article(folder: Path) -> ArticleItem:
-    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-    _, html = html_to_unicode("text/html", (folder / "page.html").read_bytes())
+    expected, html = load_golden(folder)
     fields = read_page(html, expected["url"]).fields
     item = ArticleItem()
     for name in reversed(ARTICLE_FIELDS):  # not the declaration order

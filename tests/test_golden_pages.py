@@ -7,17 +7,11 @@ does. Title, authors and date must match; body snippets must (not) appear.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
-from w3lib.encoding import html_to_unicode
 
 from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import read_page
-
-GOLDEN = Path(__file__).parent / "golden"
-CASES = sorted(p for p in GOLDEN.iterdir() if (p / "expected.json").exists())
+from tests.golden import CASES, load_golden
 
 
 def squash(text: str) -> str:
@@ -26,10 +20,7 @@ def squash(text: str) -> str:
 
 @pytest.fixture(params=CASES, ids=[p.name for p in CASES])
 def case(request: pytest.FixtureRequest) -> tuple[dict, dict]:
-    expected = json.loads((request.param / "expected.json").read_text(encoding="utf-8"))
-    _, html = html_to_unicode(
-        expected.get("content_type", "text/html"), (request.param / "page.html").read_bytes()
-    )
+    expected, html = load_golden(request.param)
     reading = read_page(html, expected["url"])
     assert reading.kind == "article", (reading.kind, reading.reason, reading.signals)
     fields = dict(reading.fields, text=normalise_text(reading.fields["text"]))

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import gzip
-import json
 import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from w3lib.encoding import html_to_unicode
 
 from crawler.canonical import clean_url, url_key
 from crawler.discovery import (
@@ -27,6 +25,7 @@ from pipelines.extraction import ReadOptions, read_page
 from pipelines.extraction.text import word_count
 from pipelines.similarity import SimHashIndex, hamming, simhash
 from pipelines.workerpool import read_and_hash
+from tests.golden import GOLDEN, load_golden
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = "https://news.example.com/2024/05/story-123.html"
@@ -96,9 +95,7 @@ def test_simhash_values_stay_those_stored_whatever_was_split_before(name: str) -
     if name == "full width":
         text = FULL_WIDTH
     else:
-        golden = ROOT / "tests" / "golden" / name
-        expected = json.loads((golden / "expected.json").read_text(encoding="utf-8"))
-        _, html = html_to_unicode("text/html", (golden / "page.html").read_bytes())
+        expected, html = load_golden(GOLDEN / name)
         text = read_and_hash(read_page, html, expected["url"], ReadOptions()).fields["text"]
     word_count(text)  # as the extractor does last: its tokens are remembered
     assert simhash(text) == STORED_SIMHASHES[name]

@@ -79,8 +79,7 @@ class RejectsFile:
         (a SIGKILL mid-write can cut only the last line of the ``.part``, never delivered)."""
         if self._file is None:
             self._file = self._open()
-        line = json_line(json.dumps(record, ensure_ascii=False, default=str))
-        self._file.write(line.encode("utf-8"))
+        self._file.write(json_line(json.dumps(record, ensure_ascii=False, default=str)))
         self.crawler.stats.inc_value("rejects/written")
 
     @property
