@@ -105,7 +105,7 @@ def _sample(
     The crawl's own CPU comes from waiting for it; its workers fork from a server process it
     never waits for, so their CPU is sampled here (missing at most the last sample interval).
     """
-    tree = _ProcessTree(psutil.Process(process.pid))
+    tree = ProcessTree(psutil.Process(process.pid))
     peak, at_mark, lines, offset = 0, None, 0, 0
     trace: list[tuple[int, int, int]] = []
     last_trace = 0.0
@@ -124,7 +124,7 @@ def _sample(
     return peak, at_mark, trace, sum(tree.cpu.values())
 
 
-class _ProcessTree:
+class ProcessTree:
     """The crawl's processes, read every sample; the list of them is found again only every
     ``LIST_SECONDS`` or when one has gone. Finding it scans all of /proc (about 3 ms), which
     ten times a second took CPU from the crawl under measurement; reading a known process

@@ -9,7 +9,7 @@ import time
 
 import psutil
 
-from bench.measure import _ProcessTree
+from bench.measure import ProcessTree
 
 # A parent that starts, after a pause, a child that holds 64 MB and burns CPU for a while.
 TREE = """
@@ -32,7 +32,7 @@ child.wait()
 def test_sampler_finds_a_worker_started_later_and_counts_its_memory_and_cpu() -> None:
     parent = subprocess.Popen([sys.executable, "-c", TREE])
     try:
-        tree = _ProcessTree(psutil.Process(parent.pid))
+        tree = ProcessTree(psutil.Process(parent.pid))
         first_total, first_main = tree.sample()
         assert first_total == first_main  # no child yet
         deadline = time.monotonic() + 15

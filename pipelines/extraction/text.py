@@ -19,17 +19,13 @@ _CJK = re.compile(CJK_CHAR)
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1)
 def tokens(text: str) -> tuple[str, ...]:
     """Tokens as the benchmark counts them: each CJK character, each other word run.
 
     The last text's tokens are remembered: the extractor counts an article's words and the
     dedupe stage's SimHash then splits the same text.
     """
-    return _last_tokens(text)
-
-
-@lru_cache(maxsize=1)
-def _last_tokens(text: str) -> tuple[str, ...]:
     return tuple(_TOKEN.findall(text))
 
 
