@@ -13,6 +13,18 @@ class NotAnArticle(DropItem):
         self.reason = "listing page"
 
 
+class ArticleLikeListing(NotAnArticle):
+    """A page that looks like an article (dated, a headline, an article-like URL) but was read
+    as a listing: followed like one, and written to the rejects file with why, so a wrong
+    decision is never a silent loss."""
+
+    def __init__(self, reason: str, url: str, **details: object) -> None:
+        super().__init__(url)
+        self.reason = reason
+        self.url = url
+        self.details = details
+
+
 class Rejected(DropItem):
     """A page the pipelines refuse; written to the rejects file with its URL and reason."""
 

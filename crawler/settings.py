@@ -179,7 +179,9 @@ NEWS_EXTRACT_WORKERS = 0
 NEWS_EXTRACT_TIMEOUT = 20.0
 # Pages whose decoded HTML is longer than this many characters are rejected as "too large".
 NEWS_EXTRACT_MAX_CHARS = 5_000_000
-# Minimum body length for an article: shorter bodies are rejected as "no usable body".
+# Minimum body length for an article, in characters, a CJK character counting as a word (6
+# characters: a 14-character Chinese text is as long as 80 of English); shorter bodies are
+# rejected as "no usable body".
 NEWS_MIN_TEXT_CHARS = 80
 
 # --- Quality (text extraction and cleaning) ------------------------------------------------------

@@ -16,7 +16,7 @@ from crawler.items import ArticleItem
 from crawler.signals import page_read
 from pipelines.cleaning.normalise import normalise_text, normalise_value
 from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
-from pipelines.extraction.text import text_fingerprint, word_count
+from pipelines.extraction.text import text_fingerprint, text_length, word_count
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class CleaningPipeline:
         if removed:
             self.stats.inc_value("cleaning/template_lines", removed)
             item._simhash = None  # the worker hashed the text before stripping: dedupe rehashes
-        if len(item["text"]) < self.min_text_chars:
+        if text_length(item["text"]) < self.min_text_chars:
             raise Rejected("no usable body after cleaning", item.get("url"))
         return item
 

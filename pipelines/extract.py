@@ -10,10 +10,11 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
-from crawler.drops import NotAnArticle, Rejected
+from crawler.drops import ArticleLikeListing, NotAnArticle, Rejected
 from crawler.items import ARTICLE_FIELDS, ArticleItem, PageItem
 from crawler.signals import page_queued, page_read
 from pipelines.extraction import PageReading, ReadOptions
+from pipelines.extraction.classify import ARTICLE_LIKE_LISTING
 from pipelines.workerpool import ReaderPool
 from pipelines.workerserver import start_fork_server
 
@@ -88,6 +89,10 @@ class ExtractionPipeline:
             self.stats.inc_value(f"decoding/{reading.decoding}")
         self._count(reading.kind)
         if reading.kind == "listing":
+            if reading.reason == ARTICLE_LIKE_LISTING:
+                self.stats.inc_value("extraction/article_like_listing")
+                self.stats.inc_value(f"extraction/article_like_listing/{item['site']}")
+                raise ArticleLikeListing(reading.reason, url, **reading.details)
             raise NotAnArticle(url)
         if reading.kind == "reject":
             raise Rejected(reading.reason or "unreadable", url, **reading.details)

@@ -14,7 +14,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.drops import NotAnArticle, Unchanged
+from crawler.drops import ArticleLikeListing, NotAnArticle, Unchanged
 from crawler.export import json_line
 from crawler.feedstorage import path_beside_feed
 from crawler.signals import request_rejected
@@ -60,7 +60,9 @@ class RejectsFile:
         return Path("output") / "rejects.jsonl"
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
-        if isinstance(exception, (NotAnArticle, Unchanged)):
+        if isinstance(exception, Unchanged) or (
+            isinstance(exception, NotAnArticle) and not isinstance(exception, ArticleLikeListing)
+        ):
             return
         record = {
             "url": getattr(exception, "url", None) or _get(item, "url"),

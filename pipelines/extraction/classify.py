@@ -3,6 +3,12 @@
 Signals: og:type, JSON-LD types, the URL's shape, a dominant text block, and a publish date.
 A listing page (home, section, tag, author, search, pagination) is only followed, never
 exported.
+
+A page that looks like an article (dated, its headline on the page, an article-like URL) is
+read as one even when its body is short: a brief of two sentences, or a short body beside
+lists of other stories' headlines (related news, most read), which are not its body. Where
+such a page is still decided a listing, the verdict says so (``article_like``), so the
+decision can be recorded instead of passing silently.
 """
 
 from __future__ import annotations
@@ -75,6 +81,29 @@ class Verdict:
     is_article: bool
     score: int
     signals: list[str] = field(default_factory=list)
+    # Dated, its headline on the page and an article-like URL, whatever the decision.
+    article_like: bool = False
+
+
+# The reason a page that looks like an article but is read as a listing gives in the rejects
+# file (it is followed for links all the same).
+ARTICLE_LIKE_LISTING = "article-like page read as a listing"
+
+# Body words (CJK characters counting one each) of a page's own prose, beside any teaser
+# lists, that make a short article of a page that looks like one: two sentences of a brief.
+BRIEF_WORDS = 30
+
+
+def looks_like_article(
+    url_points: int, url_signals: list[str], has_date: bool, has_headline: bool
+) -> bool:
+    """Dated, its headline on the page, and a URL that names one document (id, date or slug
+    leaf, an id query), not a listing path."""
+    listing_url = any(s in _LISTING_URL_SIGNALS for s in url_signals)
+    return has_date and has_headline and url_points > 0 and not listing_url
+
+
+_LISTING_URL_SIGNALS = {"url:home", "url:listing-segment", "url:listing-query", "url:section-like"}
 
 
 def url_shape(url: str) -> tuple[int, list[str]]:
@@ -126,11 +155,24 @@ def classify(
     teaser_links: int,
     headline_lines: int = 0,
     headline_share: float = 0.0,
+    prose_words: int | None = None,
+    has_headline: bool = False,
 ) -> Verdict:
-    """Weigh the evidence; an article needs a body and positive points."""
+    """Weigh the evidence; an article needs a body and positive points.
+
+    ``headline_lines``/``headline_share``: the body's lines that are other pages' headlines
+    (and their teaser lines), and their share of its characters; ``prose_words``: the body's
+    words outside them (default: all of ``body_words``); ``has_headline``: the page's title
+    stands in a heading element.
+    """
     from pipelines.extraction.metadata import ARTICLE_TYPES, LISTING_TYPES
 
     points, signals = url_shape(url)
+    article_like = looks_like_article(points, signals, has_date, has_headline)
+    prose = body_words if prose_words is None else prose_words
+    teaser_list = (headline_lines >= 2 and headline_share >= 0.4) or headline_share >= 0.6
+    # Teasers beside an article's own prose are not its body: measure the prose alone.
+    beside_body = teaser_list and article_like and prose >= BRIEF_WORDS
     if og_type:
         if og_type.lower() == "article":
             points += 3
@@ -144,13 +186,15 @@ def classify(
     elif ld_types & LISTING_TYPES:
         points -= 1
         signals.append("ld:listing")
-    body = max(body_words, dominant_words)
+    body = prose if beside_body else max(body_words, dominant_words)
     if body >= 150:
         points += 2
         signals.append("text:long")
     elif body >= 60:
         points += 1
         signals.append("text:medium")
+    elif article_like and body >= BRIEF_WORDS:
+        signals.append("text:brief")
     else:
         points -= 2
         signals.append("text:short")
@@ -160,8 +204,12 @@ def classify(
     if teaser_links >= 12 and dominant_words < 60:
         points -= 2
         signals.append("links:many-teasers")
-    if (headline_lines >= 2 and headline_share >= 0.4) or headline_share >= 0.6:
+    if beside_body:
+        signals.append("text:teasers-beside-body")
+    elif teaser_list:
         points -= 3
         signals.append("text:headline-list")
-    is_article = points >= 2 and body_words >= 30
-    return Verdict(is_article, points, signals)
+    if article_like:
+        signals.append("looks:article")
+    is_article = points >= 2 and body_words >= BRIEF_WORDS
+    return Verdict(is_article, points, signals, article_like)

@@ -16,10 +16,10 @@ from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import metadata as md
-from pipelines.extraction.classify import classify
+from pipelines.extraction.classify import ARTICLE_LIKE_LISTING, classify
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
-from pipelines.extraction.text import block_key, text_fingerprint, word_count
+from pipelines.extraction.text import block_key, text_fingerprint, text_length, word_count
 
 # A page's lines hashed for site-template learning, at most this many.
 MAX_PAGE_BLOCKS = 400
@@ -32,6 +32,14 @@ BLOCK_MIN_CHARS = 200
 BLOCK_SHARE = 0.3
 SHORT_LINE_CHARS = 25
 SHORT_LINES_SHARE = 0.5
+# The headline and the dateline are looked for in this many lines at the start of the text.
+HEAD_LINES = 3
+# A dateline ("March 14, 2025", "2025-03-04 18:20 来源：...") is at most this long.
+DATELINE_CHARS = 100
+# Lines above the headline in a body that took the page's head along: at most this many,
+# each at most this long (a logo, a menu entry, a breadcrumb), none a sentence.
+PAGE_HEAD_LINES = 12
+PAGE_HEAD_LINE_CHARS = 60
 
 
 @dataclass(frozen=True)
@@ -115,15 +123,12 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     page_lines = render_lines(body) if body is not None else []
     reading.blocks = _page_blocks(page_lines)
     site_names = _site_names(meta, ld, url)
-    title = md.clean_title(
-        _title_text(tree),
-        [
-            md._ld_text((ld or {}).get("headline")) or "",
-            md.first_meta(meta, "og:title") or "",
-            *md.headings(tree),
-        ],
-        site_names,
-    )
+    headlines = [
+        md._ld_text((ld or {}).get("headline")) or "",
+        md.first_meta(meta, "og:title") or "",
+        *md.headings(tree),
+    ]
+    title = md.clean_title(_title_text(tree), headlines, site_names)
     links = read_links(tree, url)
     reading.links = links.follow
     anchors = links.headlines
@@ -132,10 +137,17 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     markup_authors = md.byline_names(tree) or md.dateline_authors(
         _after_headline(page_lines, title)
     )
+    # The page's headline as its own sources give it (not a subheading or a dek), and
+    # whether it stands on the page: the title in a heading, or the page's h1.
+    h1s = [el.text_content() for el in tree.iter("h1")]
+    heads = {_squash(h) for h in (title or "", *headlines[:2], *h1s) if h.strip()}
+    has_headline = bool(h1s) or _headline_element(tree, title) is not None
     removed = prune_chrome(tree, list(options.prune_xpaths))
     flatten_layout_tables(tree)
     lines, block_words, main_block = _body_lines(tree, url, page_lines)
-    cleaned = clean_lines(lines, title)
+    cleaned = clean_lines(_from_headline(lines, heads, removed), title)
+    names = {_squash(n) for n in [*site_names, *_title_rest(_title_text(tree), title)]}
+    cleaned.lines = _drop_head(cleaned.lines, heads, names, removed)
     removed.update(cleaned.removed)
     reading.removed = dict(removed)
     text = normalise_text("\n".join(cleaned.lines))
@@ -150,6 +162,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     fields["source"] = cleaned.source or fields.get("source")
     fields["editor"] = cleaned.editor
     reading.fields = fields
+    teasers, teaser_share, prose_words, marks = _headline_lines(cleaned.lines, anchors)
     verdict = classify(
         url,
         md.first_meta(meta, "og:type"),
@@ -158,15 +171,93 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         block_words,
         bool(fields["published"]),
         teaser_links,
-        *_headline_lines(cleaned.lines, anchors),
+        teasers,
+        teaser_share,
+        prose_words=prose_words,
+        has_headline=has_headline,
     )
     reading.signals = verdict.signals + (["body:main-block"] if main_block else [])
-    if len(text) < options.min_text_chars:
+    if "text:teasers-beside-body" in verdict.signals:
+        text = _without_teaser_lists(cleaned.lines, marks, fields, removed)
+    if text_length(text) < options.min_text_chars:
         reading.kind = "listing" if not verdict.is_article else "reject"
         reading.reason = "no usable body"
-        return reading
-    reading.kind = "article" if verdict.is_article else "listing"
+    else:
+        reading.kind = "article" if verdict.is_article else "listing"
+    if reading.kind == "listing" and verdict.article_like:
+        # Followed like any listing, but recorded: a page that looks like an article and
+        # is not delivered must never be a silent loss.
+        reading.details = {
+            "why": reading.reason or "listing by its evidence",
+            "score": verdict.score,
+            "signals": reading.signals,
+            "words": fields["word_count"],
+        }
+        reading.reason = ARTICLE_LIKE_LISTING
     return reading
+
+
+def _from_headline(lines: list[str], heads: set[str], removed: dict[str, int]) -> list[str]:
+    """The article starts under its headline: when the body holds the headline (one of the
+    page's own headline sources) after a few short lines (logo, menu, breadcrumb, section
+    label: the page's head, which a body read off a small page takes along), the headline
+    and everything above it go."""
+    for i, line in enumerate(lines[:PAGE_HEAD_LINES]):
+        if _squash(line) in heads:
+            removed["page head above the headline"] = (
+                removed.get("page head above the headline", 0) + i
+            )
+            removed["headline repeated in body"] = removed.get("headline repeated in body", 0) + 1
+            return lines[i + 1 :]
+        if len(line.strip()) > PAGE_HEAD_LINE_CHARS or _SENTENCE.search(line):
+            break
+    return lines
+
+
+def _drop_head(
+    lines: list[str], heads: set[str], names: set[str], removed: dict[str, int]
+) -> list[str]:
+    """The text starts with the article's first paragraph: a headline (any of the page's own
+    headline sources) or a dateline before it is already in ``title`` and ``published``; the
+    site's name there is the info line's or the logo's."""
+    start = 0
+    while start < min(HEAD_LINES, len(lines)):
+        line = lines[start].strip()
+        if _squash(line) in heads:
+            reason = "headline repeated in body"
+        elif _squash(line) in names:
+            reason = "site name"
+        elif _is_dateline(line):
+            reason = "dateline"
+        else:
+            break
+        removed[reason] = removed.get(reason, 0) + 1
+        start += 1
+    return lines[start:]
+
+
+def _title_rest(title_text: str | None, title: str | None) -> list[str]:
+    """What the ``<title>`` holds beside the headline: the site's name ("headline_Site")."""
+    if not title_text or not title or title not in title_text:
+        return []
+    return [p for p in re.split(r"[_|｜\-–—:：·]+", title_text.replace(title, " ")) if p.strip()]
+
+
+def _is_dateline(line: str) -> bool:
+    """A short line that carries a date and is not a sentence."""
+    return (
+        len(line) <= DATELINE_CHARS
+        and not _SENTENCE.search(line)
+        and md.date_in_text(line, None) is not None
+    )
+
+
+# A sentence's end: CJK full stops, or a word (not an abbreviation like "Sept.") and a stop.
+_SENTENCE = re.compile(r"[。！？]|[a-z]{4,}[.!?](\s|$)")
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
 
 
 # One XPath of 250 child steps, evaluated in C: it matches when any element is that deep.
@@ -203,16 +294,38 @@ def _page_blocks(lines: list[str]) -> list[str]:
     return keys
 
 
-def _headline_lines(lines: list[str], anchor_texts: set[str]) -> tuple[int, float]:
+def _without_teaser_lists(
+    lines: list[str], marks: list[bool], fields: dict[str, Any], removed: dict[str, int]
+) -> str:
+    """An article's text without the teaser lists before and after its own prose (related
+    news, most read, previous/next): the lines ``_headline_lines`` marked, at either end."""
+    kept = [i for i, mark in enumerate(marks) if not mark]
+    if not kept:
+        return fields["text"]
+    first, last = kept[0], kept[-1]
+    dropped = first + len(lines) - 1 - last
+    if not dropped:
+        return fields["text"]
+    removed["teaser list beside the body"] = removed.get("teaser list beside the body", 0) + dropped
+    text = normalise_text("\n".join(lines[first : last + 1]))
+    fields.update(text=text, word_count=word_count(text), fingerprint=text_fingerprint(text))
+    return text
+
+
+def _headline_lines(lines: list[str], anchor_texts: set[str]) -> tuple[int, float, int, list[bool]]:
     """Teaser-list evidence: how many body lines begin with another page's headline (or are
-    cut-short teasers), and the share of the body's characters in those lines and the two
-    short lines after each (the teaser sentence, its author or date)."""
+    cut-short teasers), the share of the body's characters in those lines and the two
+    short lines after each (the teaser sentence, its author or date), the words of the
+    other lines (the page's own prose), and which lines are teasers."""
     anchors: dict[str, list[str]] = {}
     for text in anchor_texts:
         anchors.setdefault(text[:8], []).append(text)
     count, chars, follow = 0, 0, 0
+    prose: list[str] = []
+    marks: list[bool] = []
     for line in lines:
-        cell = line.lstrip("|-*•· ")
+        cell = _RANK.sub("", line.lstrip("|-*•· "))
+        teaser = True
         if len(cell) <= 240 and (_TRUNCATED.search(cell) or _starts_with_anchor(cell, anchors)):
             count += 1
             chars += len(cell)
@@ -221,9 +334,11 @@ def _headline_lines(lines: list[str], anchor_texts: set[str]) -> tuple[int, floa
             chars += len(cell)
             follow -= 1
         else:
-            follow = 0
+            follow, teaser = 0, False
+            prose.append(cell)
+        marks.append(teaser)
     total = sum(len(line) for line in lines) or 1
-    return count, chars / total
+    return count, chars / total, word_count("\n".join(prose)), marks
 
 
 def _starts_with_anchor(line: str, anchors: dict[str, list[str]]) -> bool:
@@ -238,6 +353,8 @@ def _starts_with_anchor(line: str, anchors: dict[str, list[str]]) -> bool:
     return False
 
 
+# A ranking's number before a headline ("1主城区…", "02. Storm…"); a year is not one.
+_RANK = re.compile(r"^(?:top\s*)?\d{1,2}(?!\d)[.、)]?\s*", re.I)
 # A teaser's first sentence cut short: "... one of college hockey's ..." / "国家税务…".
 _TRUNCATED = re.compile(r"(\.\.\.|…|⋯)\s*(\S{0,12}\s*)?\|?\s*$")
 
