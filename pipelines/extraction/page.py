@@ -32,6 +32,10 @@ BLOCK_MIN_CHARS = 200
 BLOCK_SHARE = 0.3
 SHORT_LINE_CHARS = 25
 SHORT_LINES_SHARE = 0.5
+# A body shorter than this (characters, a CJK character counting as a word) is checked
+# against the densest block, which must add at least SHORT_BODY_MORE to be read instead.
+SHORT_BODY_CHARS = 600
+SHORT_BODY_MORE = 20
 # The headline and the dateline are looked for in this many lines at the start of the text.
 HEAD_LINES = 3
 # A dateline ("March 14, 2025", "2025-03-04 18:20 来源：...") is at most this long.
@@ -373,7 +377,27 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     if not lines or _whole_page(lines, page_lines, block, dominant):
         fallback = render_lines(block.element) if block is not None else []
         return fallback, _dominant_words(block), True
+    short = _short_body(lines, block)
+    if short is not None:
+        return short, _dominant_words(block), True
     return lines, _dominant_words(block), False
+
+
+def _short_body(lines: list[str], block: Any) -> list[str] | None:
+    """trafilatura drops paragraphs of a short body (a one-line quote, a closing sentence):
+    where it kept little, and the densest block holds what it kept from it and more, the
+    block's lines, after trafilatura's lines above the block (headline, dateline, byline)."""
+    if block is None or text_length("".join(lines)) >= SHORT_BODY_CHARS:
+        return None
+    block_lines = render_lines(block.element)
+    in_block = {_squash(line) for line in block_lines}
+    kept = [i for i, line in enumerate(lines) if _squash(line) in in_block]
+    if not kept:
+        return None
+    more = text_length("".join(block_lines)) - text_length("".join(lines[i] for i in kept))
+    if more < SHORT_BODY_MORE:
+        return None
+    return lines[: kept[0]] + block_lines
 
 
 def _whole_page(lines: list[str], page_lines: list[str], block: Any, dominant: int) -> bool:
