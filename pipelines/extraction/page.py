@@ -32,9 +32,11 @@ BLOCK_MIN_CHARS = 200
 BLOCK_SHARE = 0.3
 SHORT_LINE_CHARS = 25
 SHORT_LINES_SHARE = 0.5
-# A body shorter than this (characters, a CJK character counting as a word) is checked
-# against the densest block, which must add at least SHORT_BODY_MORE to be read instead.
-SHORT_BODY_CHARS = 600
+# Sentences shorter than this in all (characters, a CJK character counting as a word:
+# about 200 words or CJK characters) are a brief's: its container is read instead of
+# trafilatura's text when that adds only short lines around it or misses at least
+# SHORT_BODY_MORE of it.
+SHORT_BODY_CHARS = 1200
 SHORT_BODY_MORE = 20
 # The headline and the dateline are looked for in this many lines at the start of the text.
 HEAD_LINES = 3
@@ -374,30 +376,83 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
         doc = None
     text = (doc.text if doc is not None else "") or ""
     lines = [line for line in text.split("\n") if line.strip()]
+    short = _short_body(tree, lines) if lines else None
+    if short is not None:
+        return short, _dominant_words(block), True
     if not lines or _whole_page(lines, page_lines, block, dominant):
         fallback = render_lines(block.element) if block is not None else []
         return fallback, _dominant_words(block), True
-    short = _short_body(lines, block)
-    if short is not None:
-        return short, _dominant_words(block), True
     return lines, _dominant_words(block), False
 
 
-def _short_body(lines: list[str], block: Any) -> list[str] | None:
-    """trafilatura drops paragraphs of a short body (a one-line quote, a closing sentence):
-    where it kept little, and the densest block holds what it kept from it and more, the
-    block's lines, after trafilatura's lines above the block (headline, dateline, byline)."""
-    if block is None or text_length("".join(lines)) >= SHORT_BODY_CHARS:
+def _short_body(tree: HtmlElement, lines: list[str]) -> list[str] | None:
+    """A brief's own container, where trafilatura's reading of it is worse: it dropped
+    paragraphs of the short body (a one-line quote), or took the page around it (info
+    line, tool links, share bar; the whole-page test needs a longer block to tell). The
+    container holds every sentence trafilatura found, and grows only by sentences; what
+    trafilatura kept beyond it must be short lines (headline, dateline, labels)."""
+    sentences = [line for line in lines if _SENTENCE.search(line)]
+    paragraphs = [line for line in lines if len(line.strip()) >= SHORT_LINE_CHARS]
+    if not sentences or text_length("".join(paragraphs)) >= SHORT_BODY_CHARS:
         return None
-    block_lines = render_lines(block.element)
+    holder = _holder(tree, [_squash(line) for line in sentences])
+    if holder is None:
+        return None
+    holder = _widest(holder, {_squash(line) for line in lines})
+    block_lines = render_lines(holder)
     in_block = {_squash(line) for line in block_lines}
-    kept = [i for i, line in enumerate(lines) if _squash(line) in in_block]
-    if not kept:
+    kept = {i for i, line in enumerate(lines) if _squash(line) in in_block}
+    outside = [line.strip() for i, line in enumerate(lines) if i not in kept]
+    long_outside = [line for line in outside if len(line) >= SHORT_LINE_CHARS]
+    if any(_SENTENCE.search(line) for line in long_outside) or text_length(
+        "".join(long_outside)
+    ) >= text_length("".join(lines[i] for i in kept)):
         return None
-    more = text_length("".join(block_lines)) - text_length("".join(lines[i] for i in kept))
-    if more < SHORT_BODY_MORE:
+    # The container's lines trafilatura kept, and the sentences it dropped (not the
+    # container's labels: a share bar or a video's duration inside it stays out).
+    ours = {_squash(lines[i]) for i in kept}
+    body = [line for line in block_lines if _squash(line) in ours or _SENTENCE.search(line)]
+    more = text_length("".join(body)) - text_length("".join(lines[i] for i in kept))
+    return body if outside or more >= SHORT_BODY_MORE else None
+
+
+def _widest(holder: HtmlElement, kept: set[str]) -> HtmlElement:
+    """The holder's largest ancestor that adds only sentences trafilatura dropped (a closing
+    quote in a sibling paragraph), no labels or headlines."""
+    node = holder
+    parent = node.getparent()
+    while parent is not None and parent.tag != "html":
+        added = [
+            line
+            for line in render_lines(parent)
+            if _squash(line) not in kept and line not in render_lines(node)
+        ]
+        if any(not _SENTENCE.search(line) for line in added):
+            break
+        node, parent = parent, parent.getparent()
+    return node
+
+
+def _holder(tree: HtmlElement, sentences: list[str]) -> HtmlElement | None:
+    """The smallest element whose text holds every one of ``sentences`` (squashed): up from
+    the element whose own text starts the first one."""
+    probe = sentences[0][:12]
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if probe in _squash(el.text or ""):
+            node = el
+        elif probe in _squash(el.tail or ""):
+            node = el.getparent()
+        else:
+            continue
+        while node is not None:
+            text = _squash(node.text_content())
+            if all(s in text for s in sentences):
+                return node
+            node = node.getparent()
         return None
-    return lines[: kept[0]] + block_lines
+    return None
 
 
 def _whole_page(lines: list[str], page_lines: list[str], block: Any, dominant: int) -> bool:
