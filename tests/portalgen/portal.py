@@ -100,6 +100,8 @@ def _fill(portal: GeneratedPortal, rng: random.Random, n: int, digest: bool) -> 
         others = [a for a in listed if a is not case]
         portal.pages[_path(case.url)] = (_article_page(portal, case, others, rng), _ctype())
     portal.pages["/"] = (_front_page(portal, listed, digest), _ctype())
+    for path in ("/about/", "/search/"):  # linked from every page's head or foot
+        portal.pages[path] = (_plain_page(portal, path.strip("/")), _ctype())
     if digest:
         portal.digest_url = portal.base_url + _digest_path(t)
         portal.pages[_path(portal.digest_url)] = (_digest_page(portal), _ctype())
@@ -212,7 +214,7 @@ def _article_page(
     with_lead = rng.random() < 0.7 if t.share_place != "none" else False
     share = parts.share_bar(t.share_markup, lead, labels, with_lead)
     if t.share_place != "none":
-        leak.share.extend([lead, *labels])
+        leak.share.extend([lead, *labels] if with_lead else labels)
     top = share if t.share_place in ("top", "both") else ""
     bottom = share if t.share_place in ("bottom", "both") else ""
     teasers = ""
@@ -289,6 +291,14 @@ def _front_page(portal: GeneratedPortal, listed: list[ArticleCase], digest: bool
         f'<ul class="news-list">\n{cards}\n</ul>\n{more}\n</body></html>\n'
     )
     return page.encode("utf-8")
+
+
+def _plain_page(portal: GeneratedPortal, name: str) -> bytes:
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>{name} - {esc(portal.site_name)}'
+        f'</title></head><body><h1>{name}</h1><p><a href="/">{esc(portal.site_name)}</a></p>'
+        "</body></html>\n"
+    ).encode()
 
 
 def _digest_page(portal: GeneratedPortal) -> bytes:
