@@ -9,16 +9,23 @@ a reason), never an exception. Example counts are bounded so the file runs in se
 
 from __future__ import annotations
 
-import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+import os
+import tempfile
 
-from pipelines.extraction import ReadOptions, read_page
-from pipelines.extraction.page import PageReading
-from pipelines.workerpool import decode_and_read
+# Hypothesis keeps a cache under ./.hypothesis unless told otherwise; tests write only under
+# temporary folders (read lazily, so set before the first example runs).
+os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="hypothesis-"))
+
+import pytest  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from pipelines.extraction import ReadOptions, read_page  # noqa: E402
+from pipelines.extraction.page import PageReading  # noqa: E402
+from pipelines.workerpool import decode_and_read  # noqa: E402
 
 FAST = settings(
-    max_examples=30,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     derandomize=True,  # the same examples every run: a failure here is reproducible
