@@ -229,11 +229,14 @@ def test_deep_nesting_never_raises(depth: int, tag: str, text: str) -> None:
 @settings(FAST, max_examples=10)
 @given(size=st.integers(min_value=100_000, max_value=2_000_000), name=ATTR_NAME)
 def test_huge_attributes_never_raise(size: int, name: str) -> None:
+    """Huge attribute values and text runs (a million letters and no space) are read in
+    time linear in their size: a pattern that backtracks over them would hang a worker."""
     value = "a" * size
     html = (
         f'<html><head><meta name="description" content="{value}"></head><body>'
         f'<div {name}="{value}"><h1>Headline here</h1><p>{"Some words. " * 40}</p></div>'
-        f'<a href="http://news.example.com/{value}">link text here</a></body></html>'
+        f'<a href="http://news.example.com/{value}">link text here</a>'
+        f"<p>{value}</p><p>{value[: size // 2]} {value}!</p></body></html>"
     )
     _assert_read(read_page(html, "http://news.example.com/2025/01/02/1234.html"))
 

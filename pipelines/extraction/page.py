@@ -259,7 +259,9 @@ def _is_dateline(line: str) -> bool:
 
 
 # A sentence's end: CJK full stops, or a word (not an abbreviation like "Sept.") and a stop.
-_SENTENCE = re.compile(r"[。！？]|[a-z]{4,}[.!?](\s|$)")
+# Fixed width (the last four letters of the word): a run of a million letters is scanned
+# once, not once per starting letter.
+_SENTENCE = re.compile(r"[。！？]|[a-z]{4}[.!?](\s|$)")
 
 
 def _squash(text: str) -> str:
@@ -419,17 +421,15 @@ def _short_body(tree: HtmlElement, lines: list[str]) -> list[str] | None:
 def _widest(holder: HtmlElement, kept: set[str]) -> HtmlElement:
     """The holder's largest ancestor that adds only sentences trafilatura dropped (a closing
     quote in a sibling paragraph), no labels or headlines."""
-    node = holder
+    node, node_lines = holder, set(render_lines(holder))
     parent = node.getparent()
     while parent is not None and parent.tag != "html":
-        added = [
-            line
-            for line in render_lines(parent)
-            if _squash(line) not in kept and line not in render_lines(node)
-        ]
-        if any(not _SENTENCE.search(line) for line in added):
+        parent_lines = render_lines(parent)
+        added = [line for line in parent_lines if line not in node_lines]
+        if any(_squash(line) not in kept and not _SENTENCE.search(line) for line in added):
             break
-        node, parent = parent, parent.getparent()
+        node, node_lines = parent, set(parent_lines)
+        parent = node.getparent()
     return node
 
 
