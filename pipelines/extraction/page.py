@@ -258,10 +258,11 @@ def _is_dateline(line: str) -> bool:
     )
 
 
-# A sentence's end: CJK full stops, or a word (not an abbreviation like "Sept.") and a stop.
-# Fixed width (the last four letters of the word): a run of a million letters is scanned
-# once, not once per starting letter.
-_SENTENCE = re.compile(r"[。！？]|[a-z]{4}[.!?](\s|$)")
+# A sentence's end: CJK full stops, or a word and a stop: a lowercase word ("out.",
+# "said.”") or a capitalised one of five letters or more ("Street.", "Paris."), so not an
+# abbreviation like "Mrs.", "Sept." or "Corp.", nor a number. The word starts at a word
+# boundary: a run of a million letters is scanned once, not once per letter.
+_SENTENCE = re.compile(r"[。！？]|\b(?:[a-z]{2,}|[A-Z][a-z]{4,})[.!?]['\"”’)）]?(\s|$)")
 
 
 def _squash(text: str) -> str:
