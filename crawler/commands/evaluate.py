@@ -331,7 +331,11 @@ def format_worst(results: list[PageResult], count: int) -> str:
             for mine, _, r, theirs in scored[:count]:
                 if fld == "text_f1":
                     ours_text = r.outcomes[OURS].values.get("text") or ""
-                    detail = f"{len(ours_text)} chars vs truth {len(r.page.body)} chars"
+                    score = r.outcomes[OURS].text
+                    detail = (
+                        f"P {score.precision:.2f} R {score.recall:.2f}, "
+                        f"{len(ours_text)} chars vs truth {len(r.page.body)}"
+                    )
                 else:
                     key = truths[fld]
                     truth = {"title": r.page.title, "authors": r.page.authors}.get(
