@@ -122,6 +122,20 @@ SENTENCES = [
 ]
 
 
+ZH_URL = "https://news.example.cn/society/2024/0503/a1024.html"
+ZH_ARTICLE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+<title>江边博物馆新展开幕_社会新闻</title></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/society/">社会</a></div>
+<div class="article"><h1>江边博物馆新展开幕</h1><div class="info">2024-05-03 09:15 来源：本报</div>
+{paragraphs}
+</div><div class="footer">版权所有</div></body></html>"""
+ZH_SENTENCES = [
+    "市博物馆五月三日上午正式开放期待已久的江河展览，许多家庭和学校班级一早就在门口排队等候。",
+    "策展人用了三年时间，从下游沿岸的渔村收集船只、渔网和老照片，其中不少由村民家庭出借。",
+    "展览将持续到九月底，本市十八岁以下居民免费参观，博物馆在其网站上发表声明作了说明。",
+]
+
+
 def write_set(folder: Path, truths: list[dict], pages: dict[str, str]) -> Path:
     (folder / "pages").mkdir(parents=True)
     for page_id, html in pages.items():
@@ -164,7 +178,12 @@ def test_scrapy_evaluate_scores_every_field_of_a_tiny_set(tmp_path: Path) -> Non
             "body": body,
         },
     ]
-    folder = write_set(tmp_path / "tiny-set", truths, {t["id"]: html for t in truths})
+    zh_body = "\n".join(ZH_SENTENCES)
+    zh_html = ZH_ARTICLE.format(paragraphs="\n".join(f"<p>{s}</p>" for s in ZH_SENTENCES))
+    # A Chinese page without field truth: its own language-group rows, text scored per character.
+    truths.append({"id": "zh", "url": ZH_URL, "lang": "zh", "title": None, "body": zh_body})
+    pages = {t["id"]: html for t in truths} | {"zh": zh_html}
+    folder = write_set(tmp_path / "tiny-set", truths, pages)
     items = tmp_path / "out" / "items.jsonl"
     result = subprocess.run(
         [sys.executable, "-m", "scrapy", "evaluate", str(folder), "--items", str(items)]
@@ -178,8 +197,10 @@ def test_scrapy_evaluate_scores_every_field_of_a_tiny_set(tmp_path: Path) -> Non
     rows = {
         line.split(" | ")[2]: line.strip("| ").split(" | ")
         for line in result.stdout.splitlines()
-        if line.startswith("| tiny-set |")
+        if line.startswith("| tiny-set | all |")
     }
+    groups = [line.split(" | ")[1] for line in result.stdout.splitlines() if "| tiny-set |" in line]
+    assert groups == ["all"] * 3 + ["CJK"] * 3 + ["other"] * 3
     assert set(rows) == {
         "newscrawler",
         "trafilatura (defaults)",
@@ -188,7 +209,7 @@ def test_scrapy_evaluate_scores_every_field_of_a_tiny_set(tmp_path: Path) -> Non
     header = next(line for line in result.stdout.splitlines() if line.startswith("| set |"))
     columns = header.strip("| ").split(" | ")
     ours = dict(zip(columns, rows["newscrawler"], strict=True))
-    assert ours["pages"] == "3" and ours["lang"] == "other"
+    assert ours["pages"] == "4" and ours["lang"] == "all"
     # Two pages have field truth, one right and one wrong: 0.5 over 2 pages for every field.
     for column in ("title exact", "authors F1", "published day", "published minute"):
         assert ours[column] == "0.500 (2)", (column, ours[column])
@@ -209,6 +230,7 @@ def test_scrapy_evaluate_scores_every_field_of_a_tiny_set(tmp_path: Path) -> Non
     }
     assert scored["untitled"]["scores"]["title_exact"] is None
     assert scored["untitled"]["scores"]["authors_f1"] is None
+    assert scored["zh"]["group"] == "CJK" and scored["zh"]["scores"]["text_f1"] > 0.9
     assert scored["right"]["truth"]["authors"] == ["Maria Lopez"]
     assert scored["right"]["trafilatura"]["scores"]["title_exact"] == 1.0
     assert scored["right"]["trafilatura"]["authors"] == ["Maria Lopez"]
