@@ -6,6 +6,9 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+
+from scrapy.utils.misc import load_object
 
 from crawler.benchmark import (
     Page,
@@ -237,3 +240,38 @@ def test_scrapy_evaluate_scores_every_field_of_a_tiny_set(tmp_path: Path) -> Non
     assert "text" in scored["right"] and scored["right"]["kind"] == "article"
     assert "### tiny-set: worst title_exact" in result.stdout
     assert "`wrong`" in result.stdout
+
+
+def reader_that_raises(html: str, url: str) -> Any:
+    """The project's reader, except that it raises on a page marked ``data-raise``."""
+    if "data-raise" in html:
+        raise ValueError("Invalid IPv6 URL")
+    return load_object("pipelines.extraction.read_page")(html, url)
+
+
+def test_a_page_the_reader_raises_on_is_reported_and_scored_empty(tmp_path: Path) -> None:
+    html = ARTICLE.format(paragraphs="\n".join(f"<p>{s}</p>" for s in SENTENCES))
+    body = "\n".join(SENTENCES)
+    truths = [
+        {"id": "fine", "lang": "en", "title": "River exhibit opens", "body": body},
+        {"id": "raises", "lang": "en", "title": "River exhibit opens", "body": body},
+    ]
+    pages = {"fine": html, "raises": html.replace("<article>", "<article data-raise>")}
+    folder = write_set(tmp_path / "set", truths, pages)
+    items = tmp_path / "items.jsonl"
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "evaluate", str(folder), "--items", str(items)]
+        + ["-s", f"NEWS_PAGE_READER={__name__}.reader_that_raises"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "1 reading(s) raised" in result.stdout
+    assert "set/raises newscrawler: ValueError: Invalid IPv6 URL" in result.stdout
+    scored = {item["id"]: item for item in map(json.loads, items.read_text().splitlines())}
+    assert scored["raises"]["error"] == "ValueError: Invalid IPv6 URL"
+    assert scored["raises"]["scores"]["text_f1"] == 0.0
+    assert scored["raises"]["scores"]["title_exact"] == 0.0
+    assert scored["fine"]["error"] is None and scored["fine"]["scores"]["title_exact"] == 1.0
