@@ -6,6 +6,8 @@ import fcntl
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -76,6 +78,16 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+@contextmanager
+def _writing(what: str, path: Path) -> Iterator[None]:
+    """SQLite's errors on a write (disk full, read-only, I/O error) as StateStoreError, the
+    one error callers handle: a failed state write stops the run (crawler.delivery)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StateStoreError(f"cannot {what} in {path}: {exc}") from exc
+
+
 def fsync_directory(path: Path) -> None:
     """Make a rename in ``path`` durable."""
     fd = os.open(path, os.O_RDONLY)
@@ -141,16 +153,18 @@ class SQLiteStateStore(StateStore):
             report.lost.append(str(final))
 
     def begin_run(self, run_id: str, started_at: datetime) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO runs (run_id, started_at, status) VALUES (?, ?, 'running')",
-            (run_id, started_at.astimezone(UTC).isoformat()),
-        )
+        with _writing("record the run", self.path):
+            self._db.execute(
+                "INSERT OR REPLACE INTO runs (run_id, started_at, status) VALUES (?, ?, 'running')",
+                (run_id, started_at.astimezone(UTC).isoformat()),
+            )
 
     def finish_run(self, run_id: str, succeeded: bool) -> None:
-        self._db.execute(
-            "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
-            ("succeeded" if succeeded else "failed", _now(), run_id),
-        )
+        with _writing("record the run's outcome", self.path):
+            self._db.execute(
+                "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
+                ("succeeded" if succeeded else "failed", _now(), run_id),
+            )
 
     def last_successful_start(self) -> datetime | None:
         row = self._db.execute(
@@ -184,26 +198,32 @@ class SQLiteStateStore(StateStore):
 
     # --- delivery ----------------------------------------------------------------------
     def register_file(self, run_id: str, tmp: str, final: str) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO files (run_id, tmp_path, final_path, status)"
-            " VALUES (?, ?, ?, 'writing')",
-            (run_id, tmp, final),
-        )
+        with _writing("register an output file", self.path):
+            self._db.execute(
+                "INSERT OR REPLACE INTO files (run_id, tmp_path, final_path, status)"
+                " VALUES (?, ?, ?, 'writing')",
+                (run_id, tmp, final),
+            )
 
     def commit_delivery(self, run_id: str, tmp: str, final: str) -> int:
         pending = self._pending.pop(run_id, [])
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
         try:
-            for article in pending:
-                self._upsert(run_id, article)
-            self._set_file(run_id, final, "committed")
-            db.execute("UPDATE runs SET status = 'committed' WHERE run_id = ?", (run_id,))
+            with _writing("mark the run's articles seen", self.path):
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    for article in pending:
+                        self._upsert(run_id, article)
+                    self._set_file(run_id, final, "committed")
+                    db.execute("UPDATE runs SET status = 'committed' WHERE run_id = ?", (run_id,))
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
         except BaseException:
-            db.execute("ROLLBACK")
             self._pending[run_id] = pending
             raise
-        db.execute("COMMIT")
         return len(pending)
 
     def _upsert(self, run_id: str, article: ArticleState) -> None:
@@ -228,7 +248,8 @@ class SQLiteStateStore(StateStore):
             )
 
     def mark_delivered(self, run_id: str, final: str) -> None:
-        self._set_file(run_id, final, "delivered")
+        with _writing("record a delivery", self.path):
+            self._set_file(run_id, final, "delivered")
 
     def _set_file(self, run_id: str, final: str, status: str) -> None:
         self._db.execute(
