@@ -8,6 +8,7 @@ leaves either no trace in the state or a commit the next run completes.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -67,9 +68,12 @@ class AtomicFileFeedStorage(FileFeedStorage):
         """Fail the run before it crawls when the feed's folder cannot be made or written
         (the file itself is opened at the first article)."""
         assert self.crawler is not None and self.crawler.stats is not None
+        folder = self.final.parent
         try:
-            self.final.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryFile(dir=self.final.parent, prefix=".probe-"):
+            if folder.exists() and not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder, prefix=".probe-"):
                 pass
         except OSError as exc:
             output_failed(self.crawler, "feed", self.final, exc, stop=False)
