@@ -53,7 +53,7 @@ def output_failed(
         return
     message = f"cannot write the {what} {path}: {describe(exc)}"
     stats.set_value(OUTPUT_ERROR, message)
-    logger.error("%s; stopping the run, nothing it fetched is marked seen", message)
+    logger.error("%s; stopping the run", message)
     if stop:
         stop_run(crawler)
 

@@ -17,7 +17,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,47 +24,11 @@ from crawler.outcome import ExitCode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from scheduled_crawl import crawl, feed_files, read_jsonl  # noqa: E402
 from scheduled_portal import Portal, PortalServer, Story, paragraphs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = datetime(2024, 5, 2, 8, tzinfo=UTC)
-
-
-def crawl(
-    tmp: Path, sites: Path, *extra: str, feed_dir: Path | None = None, timeout: int = 180
-) -> subprocess.CompletedProcess[str]:
-    """One scheduled run (state under tmp/state, run files under ``feed_dir``)."""
-    pairs = {
-        "NEWS_STATE_PATH": tmp / "state" / "news.sqlite",
-        "NEWS_TEMPLATE_STORE": tmp / "state" / "templates.json",
-        "NEWS_DEFAULT_FEED": (feed_dir or tmp / "output") / "%(run_start)s.jsonl",
-        "DOWNLOAD_DELAY": 0,
-        "AUTOTHROTTLE_ENABLED": False,
-        "NEWS_EXTRACT_WORKERS": 1,
-        "NEWS_TEMPLATE_HOLD_SECONDS": 1,
-        "RETRY_TIMES": 0,
-    }
-    args = [arg for k, v in pairs.items() for arg in ("-s", f"{k}={v}")]
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", "crawl", "news", "-a", f"sites={sites}", *args, *extra],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-
-
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
-def feed_files(folder: Path) -> list[Path]:
-    """The run files a consumer would read (no rejects, no part files)."""
-    return sorted(
-        p
-        for p in folder.glob("*.jsonl")
-        if not p.name.endswith(".rejects.jsonl") and p.name.count(".") == 1
-    )
 
 
 def seen_urls(tmp: Path) -> set[str]:
