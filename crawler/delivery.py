@@ -51,11 +51,17 @@ def output_failed(
     if stats.get_value(OUTPUT_ERROR):
         logger.debug("another failed write of the %s %s: %s", what, path, describe(exc))
         return
-    message = f"cannot write the {what} {path}: {describe(exc)}"
+    where = f" {path}" if path else ""
+    message = f"cannot write the {what}{where}: {describe(exc)}"
     stats.set_value(OUTPUT_ERROR, message)
     logger.error("%s; stopping the run", message)
     if stop:
         stop_run(crawler)
+
+
+def state_failed(crawler: Crawler, exc: BaseException, *, stop: bool = True) -> None:
+    """A write of the state store failed (its error names the store)."""
+    output_failed(crawler, "state store", "", exc, stop=stop)
 
 
 def output_error(crawler: Crawler) -> str | None:
@@ -98,18 +104,27 @@ class GuardedFile(io.RawIOBase):
     """An append-only file whose content always ends with a whole record.
 
     ``write`` writes all its bytes (looping over short writes) or, when the system refuses
-    (disk full, I/O error, quota), cuts the file back to where that write began, calls
-    ``on_failure`` and from then on drops every write (each one counted by ``on_failure``).
-    ``failed`` tells the owner not to deliver the file.
+    (disk full, I/O error, quota), cuts the file back to where that write began (or, with
+    ``empty_on_failure``, to nothing, freeing the space at once for a file that will not be
+    delivered), calls ``on_failure`` and from then on drops every write (each one counted by
+    ``on_failure``). ``failed`` tells the owner what happened.
     """
 
-    def __init__(self, path: Path, *, append: bool, on_failure: Callable[[OSError], None]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        append: bool,
+        on_failure: Callable[[OSError], None],
+        empty_on_failure: bool = False,
+    ) -> None:
         super().__init__()
         flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
         self.path = path
-        self._fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o666)
+        self._fd = os.open(path, flags, 0o666)  # not inherited (PEP 446)
         self._good = os.lseek(self._fd, 0, os.SEEK_END)
         self._on_failure = on_failure
+        self._empty_on_failure = empty_on_failure
         self.failed: OSError | None = None
 
     def writable(self) -> bool:
@@ -138,6 +153,8 @@ class GuardedFile(io.RawIOBase):
     def _cut_back(self) -> None:
         """Drop the part of the failed record that reached the file (truncating needs no
         free space)."""
+        if self._empty_on_failure:
+            self._good = 0
         try:
             os.ftruncate(self._fd, self._good)
         except OSError as exc:

@@ -20,7 +20,13 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
 
-from crawler.delivery import OUTPUT_ERROR, GuardedFile, output_error, output_failed
+from crawler.delivery import (
+    OUTPUT_ERROR,
+    GuardedFile,
+    output_error,
+    output_failed,
+    state_failed,
+)
 from crawler.state import StateStoreError, store_for
 from crawler.state.sqlite import fsync_directory
 
@@ -96,7 +102,11 @@ class AtomicFileFeedStorage(FileFeedStorage):
             append = self.write_mode == "ab"
             if append and self.final.exists():
                 shutil.copyfile(self.final, self.part)  # -o appends: start from the old file
-            return GuardedFile(self.part, append=append, on_failure=self._failed)
+            # A feed with a failed write is never delivered: emptied at once, which frees
+            # the space the rejects file and summary need to record the failure.
+            return GuardedFile(
+                self.part, append=append, on_failure=self._failed, empty_on_failure=True
+            )
         except (OSError, StateStoreError) as exc:
             self._failed(exc)
             # Items still coming are dropped into the void; nothing is delivered or marked.
@@ -118,7 +128,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
             self._commit()
         except (OSError, StateStoreError) as exc:
             if self.crawler is not None:
-                output_failed(self.crawler, "state store", "commit", exc)
+                state_failed(self.crawler, exc)
             self._discard()
             return
         try:
@@ -130,7 +140,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
             self._mark_delivered()
         except (OSError, StateStoreError) as exc:
             if self.crawler is not None:
-                output_failed(self.crawler, "state store", "delivery record", exc)
+                state_failed(self.crawler, exc)
 
     def _refused(self) -> bool:
         """The run must not deliver: it never started, or an output write failed."""

@@ -89,6 +89,9 @@ def test_a_full_disk_fails_the_run_and_the_next_run_delivers_what_was_lost(
         ]
         assert seen_urls(tmp_path) <= set(delivered)
         assert not list((small_disk / "output").glob("*.part"))
+        # The feed was emptied when its write failed: the summary had room to say why.
+        (summary,) = (small_disk / "output").glob("*.summary.json")
+        assert "ENOSPC" in json.loads(summary.read_text())["failure"]
 
         # The next run, with space, delivers every article exactly once.
         second = crawl(tmp_path, sites)
@@ -98,6 +101,45 @@ def test_a_full_disk_fails_the_run_and_the_next_run_delivers_what_was_lost(
     expected = {server.base + story.path for story in portal.stories.values()}
     assert sorted(urls) == sorted(expected)
     assert seen_urls(tmp_path) == expected
+
+
+def fill(folder: Path) -> Path:
+    """A file that takes every free byte of ``folder``'s filesystem."""
+    filler = folder / "filler"
+    with filler.open("wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 4096)
+        except OSError:
+            pass
+    return filler
+
+
+def test_a_full_disk_under_the_state_store(tmp_path: Path, small_disk: Path) -> None:
+    """The state store cannot record the run: nothing is delivered, the next run does it."""
+    portal = big_portal("Ledger Ledger", 4)
+    state_home = small_disk  # crawl() keeps its state in <tmp>/state
+    with PortalServer(portal, "127.0.0.30") as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[sites.ledger]\nstart_urls = ["{server.base}/"]\n')
+        output = tmp_path / "output"
+        first = crawl(state_home, sites, feed_dir=output)
+        assert first.returncode == ExitCode.OK, first.stderr[-3000:]
+        for ident in range(5, 9):
+            portal.add(Story(ident, f"Ledger later {ident}", paragraphs(f"l{ident}", 8), OLD))
+        filler = fill(small_disk)
+        second = crawl(state_home, sites, feed_dir=output)
+        assert second.returncode == ExitCode.OUTPUT_FAILED, second.stderr[-3000:]
+        (line,) = stderr_lines(second)
+        assert line.startswith("crawl failed: cannot write the state store: ")
+        filler.unlink()
+        seen_after_failure = seen_urls(state_home)
+        third = crawl(state_home, sites, feed_dir=output)
+        assert third.returncode == ExitCode.OK, third.stderr[-3000:]
+    runs = [[item["url"] for item in read_jsonl(p)] for p in feed_files(output)]
+    assert [len(urls) for urls in runs] == [4, 4]  # the failed run delivered no file
+    assert seen_after_failure == set(runs[0])
+    assert seen_urls(state_home) == {server.base + s.path for s in portal.stories.values()}
 
 
 def test_failed_writes_are_counted(tmp_path: Path, small_disk: Path) -> None:

@@ -15,7 +15,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.delivery import GuardedFile, output_failed
+from crawler.delivery import GuardedFile, output_failed, state_failed
 from crawler.drops import NotAnArticle, Unchanged
 from crawler.export import json_line
 from crawler.feedstorage import path_beside_feed
@@ -135,7 +135,7 @@ class RejectsFile:
             if store is not None:
                 store.mark_delivered(_run_id(self.crawler), str(self.path))
         except StateStoreError as exc:
-            output_failed(self.crawler, "state store", "delivery record", exc)
+            state_failed(self.crawler, exc)
         logger.info("rejects written to %s", self.path)
 
 

@@ -11,7 +11,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
-from crawler.delivery import output_error, output_failed
+from crawler.delivery import output_error, state_failed
 from crawler.feedstorage import AtomicFileFeedStorage
 from crawler.outcome import crawl_sites, run_failure
 from crawler.state import StateStoreError, close_store, store_for
@@ -56,9 +56,6 @@ class StateKeeper:
     def _run_id(self) -> str:
         return str(getattr(self.crawler.spider, "run_id", "run"))
 
-    def _failed(self, what: str, exc: Exception) -> None:
-        output_failed(self.crawler, "state store", what, exc)
-
     def spider_opened(self, spider: Any) -> None:
         store = store_for(self.crawler)
         if store is None:
@@ -66,7 +63,7 @@ class StateKeeper:
         try:
             store.begin_run(self._run_id(), spider.started_at)
         except (StateStoreError, OSError) as exc:
-            output_failed(self.crawler, "state store", "run record", exc, stop=False)
+            state_failed(self.crawler, exc, stop=False)
             assert self.crawler.stats is not None
             self.crawler.stats.set_value("run/startup_error", output_error(self.crawler))
 
@@ -77,7 +74,7 @@ class StateKeeper:
             try:
                 store.add_pending(self._run_id(), article)
             except (StateStoreError, OSError) as exc:
-                self._failed("pending article", exc)
+                state_failed(self.crawler, exc)
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
         """A duplicate's URL is remembered with the run's delivery, like an article's."""
@@ -87,7 +84,7 @@ class StateKeeper:
             try:
                 store.add_pending(self._run_id(), article)
             except (StateStoreError, OSError) as exc:
-                self._failed("pending duplicate", exc)
+                state_failed(self.crawler, exc)
 
     def engine_stopped(self) -> None:
         store = store_for(self.crawler)
@@ -103,6 +100,6 @@ class StateKeeper:
             failure = run_failure(self.crawler.stats.get_stats(), crawl_sites(self.crawler))
             store.finish_run(run_id, succeeded=failure is None)
         except (StateStoreError, OSError) as exc:
-            self._failed("run outcome", exc)
+            state_failed(self.crawler, exc)
         finally:
             close_store(self.crawler)

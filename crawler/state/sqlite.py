@@ -18,6 +18,7 @@ from crawler.state.store import (
     Recovery,
     StateStore,
     StateStoreError,
+    StateWriteError,
 )
 
 logger = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def _writing(what: str, path: Path) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise StateStoreError(f"cannot {what} in {path}: {exc}") from exc
+        raise StateWriteError(f"cannot {what} in {path}: {exc}") from exc
 
 
 def fsync_directory(path: Path) -> None:
@@ -104,10 +105,11 @@ class SQLiteStateStore(StateStore):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = self._acquire_lock()
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        with _writing("open the store", self.path):
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
         self._pending: dict[str, list[ArticleState]] = {}
 
     def _acquire_lock(self) -> IO[str]:
@@ -122,6 +124,10 @@ class SQLiteStateStore(StateStore):
     # --- runs and recovery -------------------------------------------------------------
     def recover(self) -> Recovery:
         """Safe only while holding the lock: every run recorded as unfinished is dead."""
+        with _writing("recover the runs of killed crawls", self.path):
+            return self._recover()
+
+    def _recover(self) -> Recovery:
         report = Recovery()
         rows = self._db.execute(
             "SELECT run_id, tmp_path, final_path, status FROM files"
