@@ -79,14 +79,27 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+# SQLite result codes of a write the system refused (not of a corrupt or busy store).
+_WRITE_FAILURES = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PERM,
+}
+
+
 @contextmanager
 def _writing(what: str, path: Path) -> Iterator[None]:
-    """SQLite's errors on a write (disk full, read-only, I/O error) as StateStoreError, the
-    one error callers handle: a failed state write stops the run (crawler.delivery)."""
+    """SQLite's errors as the store's: a write the system refused (disk full, read-only, I/O
+    error) as StateWriteError, which stops the run as an output failure (crawler.delivery);
+    any other (a corrupt file) as StateStoreError."""
     try:
         yield
     except sqlite3.Error as exc:
-        raise StateWriteError(f"cannot {what} in {path}: {exc}") from exc
+        code = (exc.sqlite_errorcode or 0) & 0xFF  # primary result code (Python 3.11+)
+        error = StateWriteError if code in _WRITE_FAILURES else StateStoreError
+        raise error(f"cannot {what} in {path}: {exc}") from exc
 
 
 def fsync_directory(path: Path) -> None:
