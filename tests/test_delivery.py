@@ -194,6 +194,21 @@ def test_a_feed_path_that_cannot_be_made_fails_before_crawling(tmp_path: Path) -
     assert not server.article_requests()  # it stopped before crawling
 
 
+def test_a_read_only_output_folder_fails_before_crawling(tmp_path: Path, small_disk: Path) -> None:
+    (small_disk / "output").mkdir()
+    remount = ["mount", "-o", "remount,ro", str(small_disk)]
+    subprocess.run(remount, check=True, capture_output=True)
+    portal = big_portal("Read Only Record", 3)
+    with PortalServer(portal, "127.0.0.34") as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[sites.record]\nstart_urls = ["{server.base}/"]\n')
+        result = crawl(tmp_path, sites, feed_dir=small_disk / "output")
+    assert result.returncode == ExitCode.OUTPUT_FAILED, result.stderr[-3000:]
+    (line,) = stderr_lines(result)
+    assert "Read-only file system (EROFS)" in line
+    assert not server.article_requests()
+
+
 class Redirector:
     """Answers every request with a redirect to ``target`` (a portal that moved domain)."""
 
