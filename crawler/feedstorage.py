@@ -67,7 +67,8 @@ class AtomicFileFeedStorage(FileFeedStorage):
     ) -> AtomicFileFeedStorage:
         storage = cls(uri, feed_options=feed_options)
         storage.crawler = crawler
-        storage.check_writable()
+        if "%(" not in uri:  # Scrapy's support check builds one from the URI template too
+            storage.check_writable()
         return storage
 
     def check_writable(self) -> None:

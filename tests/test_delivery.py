@@ -194,6 +194,19 @@ def test_a_feed_path_that_cannot_be_made_fails_before_crawling(tmp_path: Path) -
     assert not server.article_requests()  # it stopped before crawling
 
 
+def test_the_feed_folder_check_uses_the_run_s_own_path(tmp_path: Path) -> None:
+    """Scrapy builds a storage for the feed URI template before the run (to check it is
+    supported); only the run's own path is checked and made, never a "%(name)s" folder."""
+    portal = big_portal("Template Tribune", 2)
+    with PortalServer(portal, "127.0.0.35") as server:
+        sites = tmp_path / "sites.toml"
+        sites.write_text(f'[sites.tribune]\nstart_urls = ["{server.base}/"]\n')
+        result = crawl(tmp_path, sites, feed_dir=tmp_path / "out" / "%(name)s")
+    assert result.returncode == ExitCode.OK, result.stderr[-3000:]
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["news"]
+    assert len(read_jsonl(feed_files(tmp_path / "out" / "news")[0])) == 2
+
+
 def test_a_read_only_output_folder_fails_before_crawling(tmp_path: Path, small_disk: Path) -> None:
     (small_disk / "output").mkdir()
     remount = ["mount", "-o", "remount,ro", str(small_disk)]
