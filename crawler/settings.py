@@ -104,6 +104,8 @@ EXTENSIONS = {
     "crawler.extensions.accounting.PageAccounting": 40,
     "crawler.extensions.reactorlag.ReactorLag": 50,
     "crawler.extensions.statsfile.StatsFile": 60,
+    # Old scheduled runs' files removed when a run ends (NEWS_OUTPUT_KEEP_*).
+    "crawler.extensions.retention.RunRetention": 65,
     # Log records below LOG_LEVEL dropped where they are made (Scrapy builds, then filters).
     "crawler.extensions.loglevel.LogLevelAtSource": 70,
 }
@@ -114,6 +116,11 @@ FEED_EXPORT_ENCODING = "utf-8"
 # by the run's start time (UTC).
 NEWS_DEFAULT_FEED = "output/%(name)s/%(run_start)s.jsonl"
 ADDONS = {"crawler.addons.DefaultFeed": 0}
+# Retention of the default feed's folder (scheduled runs only; never a -o/-O feed): when a
+# run ends, the files of runs older than NEWS_OUTPUT_KEEP_DAYS days, or beyond the newest
+# NEWS_OUTPUT_KEEP_RUNS runs, are removed. 0 turns a limit off; both 0 keep everything.
+NEWS_OUTPUT_KEEP_DAYS = 30
+NEWS_OUTPUT_KEEP_RUNS = 0
 LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
 REMOTE_CONTROL_ENABLED = False
 # Rejected pages (URL, reason) go to a JSON Lines file beside the feed.

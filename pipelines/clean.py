@@ -11,6 +11,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from crawler.delivery import output_failed
 from crawler.drops import Rejected
 from crawler.items import ArticleItem
 from crawler.signals import page_read
@@ -86,7 +87,10 @@ class CleaningPipeline:
     def close_spider(self) -> None:
         self._release_all()
         if self.enabled and self.store is not None:
-            self.templates.save(self.store)
+            try:
+                self.templates.save(self.store)
+            except OSError as exc:  # disk full, read-only: counted, the run exits 74
+                output_failed(self.crawler, "template store", self.store, exc)
 
     def page_read(self, site: str, reading: Any) -> None:
         """Count the blocks of article pages only: a teaser repeated on many listing pages

@@ -12,7 +12,7 @@ from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.python import global_object_name
 
-from crawler.outcome import run_failure
+from crawler.outcome import ExitCode, crawl_sites, run_outcome
 from crawler.spiders.arguments import SpiderArgumentError
 from pipelines.workerserver import start_fork_server
 
@@ -63,13 +63,14 @@ class Command(ScrapyCrawl):
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
+            self.exitcode = ExitCode.FAILED
             return
-        failure = run_failure(crawler.stats.get_stats() if crawler.stats else {})
-        if failure:
-            print(f"crawl failed: {failure}", file=sys.stderr)
-            self.exitcode = 1
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        outcome = run_outcome(stats, crawl_sites(crawler))
+        if outcome.reason:
+            print(f"crawl failed: {outcome.reason}", file=sys.stderr)
+        self.exitcode = int(outcome.code)
 
     def _fail(self, message: str) -> NoReturn:
         print(message, file=sys.stderr)
-        sys.exit(2)
+        sys.exit(ExitCode.USAGE)

@@ -54,7 +54,7 @@ def merge_summaries(workers: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "workers": len(workers),
         "articles": total.get("item_scraped_count", 0),
-        "pages_fetched": total.get("response_received_count", 0),
+        "pages_fetched": total.get("pages/fetched", 0),
         "started": min(started) if started else None,
         "finished": max(finished) if finished else None,
         "per_worker": [
@@ -62,7 +62,7 @@ def merge_summaries(workers: list[dict[str, Any]]) -> dict[str, Any]:
                 "worker": r["worker"],
                 "finish_reason": r.get("finish_reason"),
                 "articles": r.get("stats", {}).get("item_scraped_count", 0),
-                "pages_fetched": r.get("stats", {}).get("response_received_count", 0),
+                "pages_fetched": r.get("stats", {}).get("pages/fetched", 0),
             }
             for r in workers
         ],

@@ -355,6 +355,7 @@ class NewsSpider(scrapy.Spider):
     def _page_item(self, response: Response, site: Site, reject: str | None = None) -> PageItem:
         """One PageItem per response that reached the spider: the unit of page accounting."""
         self.crawler.stats.inc_value("pages/fetched")
+        self.crawler.stats.inc_value(f"pages/fetched/{site.name}")
         item = PageItem(
             url=response.url,
             status=response.status,
