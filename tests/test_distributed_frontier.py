@@ -119,7 +119,7 @@ def test_queue_entries_are_json_and_never_unpickled() -> None:
     with pytest.raises(BadPayload):
         request_from_json(pickle.dumps({"url": "http://x/"}).decode("latin-1"), news)
     with pytest.raises(BadPayload, match="unknown callback"):
-        request_from_json('{"url":"http://x/","callback":"__init__"}', news)
+        request_from_json('{"v":1,"url":"http://x/","callback":"__init__"}', news)
     with pytest.raises(BadPayload):
         request_from_json('{"url":"javascript:alert(1)"}', news)
 

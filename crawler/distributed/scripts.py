@@ -29,19 +29,26 @@ end
 return result
 """
 
-# Take the best request and lease it to a worker until now + lease ms.
-# KEYS: queue, leases, lease_data, lease_seq   ARGV: lease ms, worker id
-# Returns {lease id, payload} or nil when the queue is empty.
+# Take the best request and lease it to a worker until now + lease ms. An entry longer than
+# the limit is not something a worker wrote: it is removed, not leased, and only its first
+# bytes go back (the worker logs and counts it), so no worker ever holds a huge entry.
+# KEYS: queue, leases, lease_data, lease_seq   ARGV: lease ms, worker id, max entry bytes
+# Returns {lease id, payload, size}, {"", first bytes, size} for a removed entry, or nil when
+# the queue is empty.
 POP = """
 local top = redis.call('ZPOPMIN', KEYS[1])
 if #top == 0 then return nil end
+local size = string.len(top[1])
+if tonumber(ARGV[3]) > 0 and size > tonumber(ARGV[3]) then
+  return {'', string.sub(top[1], 1, 200), size}
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 -- The Redis time in the id keeps ids unique even if a crash without fsync rewinds the counter.
 local id = ARGV[2] .. ':' .. redis.call('INCR', KEYS[4]) .. ':' .. now
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), id)
 redis.call('HSET', KEYS[3], id, top[2] .. ' ' .. top[1])
-return {id, top[1]}
+return {id, top[1], size}
 """
 
 # Extend the leases a live worker still holds. KEYS: leases   ARGV: lease ms, ids...
