@@ -148,6 +148,8 @@ class GeneratedPortal:
     per_section: int = 10
     duplicate_every: int = 0
     requests: list[tuple[float, str]] = field(default_factory=list)
+    # Requests with any other method than GET: "<method> <path>" (a worker never sends one).
+    other_methods: list[str] = field(default_factory=list)
 
     def article_path(self, number: int) -> str:
         return f"/news/2024/05/{10000 + number}.html"
@@ -249,6 +251,12 @@ def serve_portal(portal: GeneratedPortal) -> Iterator[str]:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def do_POST(self) -> None:  # noqa: N802
+            portal.other_methods.append(f"{self.command} {self.path}")
+            self.send_error(405)
+
+        do_PUT = do_DELETE = do_PATCH = do_POST  # noqa: N815
 
         def log_message(self, format: str, *args: object) -> None:
             return None
