@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import pickle
-import re
-import shlex
 import socket
 import subprocess
 import sys
@@ -42,9 +40,6 @@ from tests.distributed_fixtures import (
     wait_all,
 )
 
-DOCS = ROOT / "docs" / "operations-redis.md"
-CRAWLER_PASSWORD = "crawler-secret-Jq2"
-SEEDER_PASSWORD = "seeder-secret-Hw7"
 TIMEOUT = 120
 
 
@@ -53,33 +48,14 @@ TIMEOUT = 120
 
 @pytest.fixture(scope="module")
 def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """redis-server with the seeder and crawler users exactly as docs/operations-redis.md
+    defines them."""
     with redis_server(tmp_path_factory.mktemp("redis")) as server:
-        apply_documented_acl(server)
         yield server
-
-
-def apply_documented_acl(server: RedisServer) -> None:
-    """The seeder and crawler users exactly as docs/operations-redis.md defines them (the
-    default user stays on here: the fixture manages the server through it)."""
-    client = server.client()
-    lines = re.findall(r"^ACL SETUSER (?:seeder|crawler) .*$", DOCS.read_text(), re.M)
-    assert len(lines) == 2, lines
-    for line in lines:
-        line = line.replace("SEEDER-PASSWORD", SEEDER_PASSWORD)
-        line = line.replace("CRAWLER-PASSWORD", CRAWLER_PASSWORD)
-        client.execute_command(*shlex.split(line))
 
 
 def user_url(server: RedisServer, user: str, password: str) -> str:
     return f"redis://{user}:{password}@127.0.0.1:{server.port}/0"
-
-
-def crawler_url(server: RedisServer) -> str:
-    return user_url(server, "crawler", CRAWLER_PASSWORD)
-
-
-def seeder_url(server: RedisServer) -> str:
-    return user_url(server, "seeder", SEEDER_PASSWORD)
 
 
 class CanaryServer(ThreadingHTTPServer):
@@ -232,16 +208,16 @@ def test_hostile_queue_entries_are_dropped_once_and_counted_in_a_real_crawl(
     portal = GeneratedPortal(articles=20)
     with serve_portal(portal) as base, canary() as internal:
         site = base.split("//")[1].rstrip("/")
-        seeded = seed(seeder_url(redis), base)
+        seeded = seed(redis.seeder_url, base)
         assert seeded.returncode == 0, seeded.stderr[-2000:]
-        attacker = redis_client.Redis.from_url(crawler_url(redis))
+        attacker = redis_client.Redis.from_url(redis.crawler_url)
         # The crawler's credential writes the queue, but cannot widen the sites registry.
         with pytest.raises(redis_client.exceptions.NoPermissionError):
             attacker.hset("news:sites", internal.origin, json.dumps({"name": internal.origin}))
         entries = hostile_entries(base, site, internal.origin)
         inject(attacker, entries)
         # Workers without sites of their own: they take them from the (read-only) registry.
-        workers = [start_worker(crawler_url(redis), tmp_path, f"w{i}") for i in range(2)]
+        workers = [start_worker(redis.crawler_url, tmp_path, f"w{i}") for i in range(2)]
         assert wait_all(workers, TIMEOUT) == [0, 0]
         assert internal.connections == 0
     assert portal.other_methods == []
@@ -335,7 +311,7 @@ def test_wrong_password_unreachable_redis_and_seeding_as_crawler_are_one_line(
     assert lines[-1].startswith(f"error: Redis at 127.0.0.1:{dead_port} unreachable for 1 s")
     assert len(lines) <= 2 and "Traceback" not in unreachable.stderr
     assert PASSWORD not in unreachable.stderr
-    as_crawler = run_command("seed", "-a", "start_urls=http://127.0.0.1:9/", url=crawler_url(redis))
+    as_crawler = run_command("seed", "-a", "start_urls=http://127.0.0.1:9/", url=redis.crawler_url)
     assert as_crawler.returncode == 77
     assert as_crawler.stderr.strip().splitlines() == [
         "error: scrapy seed needs a Redis user that can write the sites registry news:sites "
