@@ -216,6 +216,9 @@ def test_hostile_queue_entries_are_dropped_once_and_counted_in_a_real_crawl(
             attacker.hset("news:sites", internal.origin, json.dumps({"name": internal.origin}))
         entries = hostile_entries(base, site, internal.origin)
         inject(attacker, entries)
+        # The workers' summaries hash is writable too: garbage there is left out of the merge.
+        attacker.hset("news:workers", "evil-1", b"\x80\x05not json")
+        attacker.hset("news:workers", "evil-2", json.dumps({"worker": "x", "stats": {"a": "b"}}))
         # Workers without sites of their own: they take them from the (read-only) registry.
         workers = [start_worker(redis.crawler_url, tmp_path, f"w{i}") for i in range(2)]
         assert wait_all(workers, TIMEOUT) == [0, 0]
@@ -223,7 +226,9 @@ def test_hostile_queue_entries_are_dropped_once_and_counted_in_a_real_crawl(
     assert portal.other_methods == []
     urls = exported_urls(tmp_path)
     assert sorted(urls) == sorted(article_url(base, n) for n in range(20))
-    stats = summary_stats(tmp_path)
+    merged = json.loads((tmp_path / "crawl-summary.json").read_text(encoding="utf-8"))
+    assert merged["workers"] == 2 and merged["articles"] == 20
+    stats = merged["stats"]
     assert stats["redis/bad_queue_entries"] == len(entries)
     kinds: dict[str, int] = {}
     for kind, _ in entries.values():

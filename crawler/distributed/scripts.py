@@ -94,8 +94,8 @@ CLAIM = """
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 'lost' end
 for i = 3, #KEYS do
   local v = redis.call('GET', KEYS[i])
-  if v then
-    local space = string.find(v, ' ', 1, true)
+  local space = v and string.find(v, ' ', 1, true)
+  if space then  -- (a value not "<owner> <url>" is not a claim: taken over)
     local owner = string.sub(v, 1, space - 1)
     if owner ~= ARGV[1] and (owner == 'done' or redis.call('ZSCORE', KEYS[1], owner)) then
       return string.sub(v, space + 1)
@@ -126,8 +126,11 @@ for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[2], id)
   redis.call('HDEL', KEYS[3], id)
   redis.call('DEL', ARGV[3] .. id)
-  if entry then
-    local space = string.find(entry, ' ', 1, true)
+  local space = entry and string.find(entry, ' ', 1, true)
+  if entry and not (space and tonumber(string.sub(entry, 1, space - 1))) then
+    redis.call('HSET', KEYS[4], id, entry)  -- not "<score> <payload>": park it
+    dead = dead + 1
+  elseif entry then
     local score = string.sub(entry, 1, space - 1)
     local payload = string.sub(entry, space + 1)
     local ok, request = pcall(cjson.decode, payload)
@@ -140,7 +143,7 @@ for _, id in ipairs(ids) do
       redis.call('HSET', KEYS[4], id, cjson.encode(request))
       dead = dead + 1
     else
-      redis.call('ZADD', KEYS[1], score, cjson.encode(request))
+      redis.call('ZADD', KEYS[1], tonumber(score), cjson.encode(request))
       requeued = requeued + 1
     end
     end
