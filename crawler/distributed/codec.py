@@ -56,7 +56,8 @@ def request_to_json(request: scrapy.Request) -> str:
         "priority": request.priority,
         "dont_filter": request.dont_filter,
         "cb_kwargs": request.cb_kwargs,
-        "meta": _portable_meta(request.meta),
+        # Checked as on the way back, so an entry a worker writes is one every worker runs.
+        "meta": _checked_meta(_portable_meta(request.meta)),
     }
     try:
         return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
