@@ -80,6 +80,8 @@ def _read(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SitesFileError(f"{path}: not valid TOML/YAML: {first_line}") from None
+    except RecursionError:
+        raise SitesFileError(f"{path}: not valid TOML/YAML: nested too deeply") from None
     if not isinstance(data, dict):
         raise SitesFileError(f"{path}: expected a table of sites")
     return data

@@ -81,3 +81,11 @@ def test_a_real_crawl_with_an_undecodable_sites_file_is_one_line_and_exit_2(
         f"error: bad sites file: {sites}: line 2: byte 0xe9 is not UTF-8 (nor GB18030 or "
         "UTF-16 with a byte order mark): save the file as UTF-8"
     ]
+
+
+@pytest.mark.parametrize("name", ["sites.toml", "sites.yaml"])
+def test_nesting_too_deep_for_the_parser_is_one_error_too(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_text("x = " + "[" * 100_000 if name.endswith(".toml") else "[" * 100_000)
+    with pytest.raises(SitesFileError, match="nested too deeply"):
+        load_sites_file(path)
