@@ -253,6 +253,39 @@ def test_hostile_queue_entries_are_dropped_once_and_counted_in_a_real_crawl(
     assert "Traceback" not in log
 
 
+def test_a_flood_of_bad_entries_is_drained_counted_and_logged_within_bounds(
+    redis: RedisServer, tmp_path: Path
+) -> None:
+    fresh(redis)
+    portal = GeneratedPortal(articles=5)
+    with serve_portal(portal) as base:
+        site = base.split("//")[1].rstrip("/")
+        assert seed(redis.seeder_url, base).returncode == 0
+        kinds = list(hostile_entries(base, site, "127.0.0.1:9").values())
+        attacker = redis_client.Redis.from_url(redis.crawler_url)
+        seeded = attacker.zcard("news:requests")
+        flood = 2500
+        pipe = attacker.pipeline(transaction=False)
+        for n in range(flood):
+            _, payload = kinds[n % len(kinds)]
+            # Trailing white space (or bytes after a pickle) spelling n keeps entries unique.
+            unique = "".join(" \t"[int(bit)] for bit in f"{n:b}")
+            if isinstance(payload, bytes):
+                pipe.zadd("news:requests", {payload + unique.encode(): -1000 - n})
+            else:
+                pipe.zadd("news:requests", {payload + unique: -1000 - n})
+        pipe.execute()
+        assert attacker.zcard("news:requests") == seeded + flood
+        worker = start_worker(redis.crawler_url, tmp_path, "w0")
+        assert wait_all([worker], TIMEOUT) == [0]
+    assert sorted(exported_urls(tmp_path)) == sorted(article_url(base, n) for n in range(5))
+    stats = summary_stats(tmp_path)
+    assert stats["redis/bad_queue_entries"] == flood
+    log = (tmp_path / "w0.log").read_text(encoding="utf-8")
+    assert log.count("dropped queue entry") == 1000
+    assert log.count("bad queue entries dropped so far") == 1  # at 2,000
+
+
 def test_a_site_a_queue_writer_adds_to_a_writable_registry_is_never_fetched(
     redis: RedisServer, tmp_path: Path
 ) -> None:

@@ -58,6 +58,9 @@ MAX_BAD_IN_A_ROW = 50
 # Stat of dropped queue entries; "<stat>/<kind>" says what was wrong (not_utf8, not_json,
 # too_large, bad_field, bad_callback, not_get, offsite, url_too_long).
 BAD_ENTRIES_STAT = "redis/bad_queue_entries"
+# Bad entries logged one by one; past this many, one line per this many (a flood of entries
+# must not fill the disk with log lines; the stats count every one).
+BAD_ENTRIES_LOGGED = 1000
 
 
 class SharedSeenSet(RFPDupeFilter):
@@ -314,6 +317,13 @@ class LeasingScheduler(Scheduler):
     def _bad_entry(self, lease: Lease, kind: str, reason: str) -> None:
         self._count(BAD_ENTRIES_STAT)
         self._count(f"{BAD_ENTRIES_STAT}/{kind}")
+        if lease.id:
+            self._ack(lease.id)
+        seen = self.stats.get_value(BAD_ENTRIES_STAT, 0) if self.stats is not None else 0
+        if seen > BAD_ENTRIES_LOGGED:
+            if seen % BAD_ENTRIES_LOGGED == 0:
+                logger.error("%d bad queue entries dropped so far (last: %s)", seen, reason)
+            return
         sample = lease.payload[:120]
         logger.error(
             "dropped queue entry %s (%s): %s; entry starts %r",
@@ -322,8 +332,6 @@ class LeasingScheduler(Scheduler):
             reason,
             sample,
         )
-        if lease.id:
-            self._ack(lease.id)
 
     def _seeded_site(self, request: Any) -> Any:
         """The seeded site the request is for: the one its ``site_name`` names, if the URL is on
