@@ -153,6 +153,8 @@ def hostile_entries(base: str, site: str, canary_origin: str) -> dict[str, tuple
         "deep nesting": ("not_json", "[" * 30000),
         "not json": ("not_json", "GET /admin HTTP/1.1"),
         "unknown callback": ("bad_callback", entry(page, site, callback="__init__")),
+        "a helper as callback": ("bad_callback", entry(page, site, callback="site_for")),
+        "a callback as errback": ("bad_callback", entry(page, site, errback="parse")),
         "huge": ("too_large", entry(page, site, meta={"news_x": "y" * 100_000})),
         "url too long": ("url_too_long", entry(page + "?q=" + "a" * 5000, site)),
         "internal service, seeded site's name": ("offsite", entry(internal, site)),

@@ -98,7 +98,7 @@ def request_from_json(
     if not url.startswith(("http://", "https://")):
         raise BadPayload("url is not http(s)", "bad_field")
     callback = _method(spider, record.get("callback"))
-    errback = _method(spider, record.get("errback"))
+    errback = _method(spider, record.get("errback"), "failure")
     target = callback if callback is not None else _method(spider, "parse")
     cb_kwargs = _checked_kwargs(_field(record, "cb_kwargs", dict, {}), target)
     meta = _checked_meta(_field(record, "meta", dict, {}))
@@ -188,12 +188,19 @@ def _name(method: Any) -> str | None:
     return name
 
 
-def _method(spider: scrapy.Spider, name: Any) -> Any:
+def _method(spider: scrapy.Spider, name: Any, takes: str = "response") -> Any:
+    """The spider's method ``name`` if it is one of its own whose first argument is
+    ``takes`` (a callback takes the response, an errback the failure: Scrapy's convention,
+    which keeps helpers like ``site_for`` from being called as callbacks)."""
     if name is None:
         return None
     if not isinstance(name, str) or name not in spider_callbacks(type(spider)):
         raise BadPayload(f"unknown callback {str(name)[:80]!r}", "bad_callback")
-    return getattr(spider, name)
+    method = getattr(spider, name)
+    first = next(iter(inspect.signature(method).parameters), None)
+    if first != takes:
+        raise BadPayload(f"{name} does not take a {takes}", "bad_callback")
+    return method
 
 
 def spider_callbacks(spidercls: type) -> set[str]:
