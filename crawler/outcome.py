@@ -8,26 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import IntEnum
 from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawler.exitcodes import ExitCode
 from crawler.spiders.news import NewsSpider
-
-
-class ExitCode(IntEnum):
-    """Exit statuses of a crawl, for cron and monitoring."""
-
-    OK = 0  # items delivered, or nothing new: every site answered
-    FAILED = 1  # the crawl failed: no site answered, stopped early, state store unusable
-    USAGE = 2  # bad command-line arguments or sites file: nothing was crawled
-    SITES_FAILED = 3  # some sites failed (no page of theirs answered); the others delivered
-    OUTPUT_FAILED = (
-        74  # an output write failed (disk full, permission, I/O error): sysexits EX_IOERR
-    )
-    LOCKED = 75  # bin/crawl-cron only: the previous run of this sites file still holds the lock
-
 
 # Finish reasons that mean the run did not do its job.
 FAILED_FINISH_REASONS = {
@@ -60,6 +46,8 @@ def run_outcome(stats: dict[str, Any], sites: Sequence[str] | None = None) -> Ou
     if error:
         return Outcome(ExitCode.OUTPUT_FAILED, str(error))
     reason = stats.get("finish_reason")
+    if reason == "redis_unavailable":
+        return Outcome(ExitCode.REDIS_UNAVAILABLE, FAILED_FINISH_REASONS[reason])
     if reason in FAILED_FINISH_REASONS:
         return Outcome(ExitCode.FAILED, FAILED_FINISH_REASONS[reason])
     if stats.get("run/startup_error"):

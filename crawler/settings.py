@@ -273,6 +273,8 @@ NEWS_REDIS_RETRY_MAX_SECONDS = 5.0
 NEWS_REDIS_OUTAGE_SECONDS = 300.0
 # Set by `scrapy seed`: queue the start requests in Redis and stop without fetching.
 NEWS_REDIS_SEED_ONLY = False
+# A queue entry longer than this is not one a worker wrote: removed, logged, counted, never run.
+NEWS_REDIS_MAX_ENTRY_BYTES = 32768
 # Runs before DefaultFeed so that the default feed is named per worker.
 ADDONS = {**ADDONS, "crawler.addons.RedisMode": -1}
 

@@ -75,7 +75,7 @@ def test_three_workers_export_every_article_exactly_once(
 ) -> None:
     pages, base = portal
     seeded(redis, base)
-    workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(3)]
+    workers = [start_worker(redis.crawler_url, tmp_path, f"w{i}") for i in range(3)]
     assert wait_all(workers, CRAWL_TIMEOUT) == [0, 0, 0]
     counts = assert_every_article_once(tmp_path, pages, base)
     per_file = {p.name: len(p.read_text().splitlines()) for p in tmp_path.glob("w?.jsonl")}
@@ -98,7 +98,7 @@ def test_worker_killed_mid_crawl_loses_nothing(
 ) -> None:
     pages, base = portal
     seeded(redis, base)
-    workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(3)]
+    workers = [start_worker(redis.crawler_url, tmp_path, f"w{i}") for i in range(3)]
     wait_for_lines(tmp_path, 30, timeout=90)
     # Kill the busiest worker: mid-crawl, with pages in hand.
     lines = [len(exported_urls(tmp_path, f"w{i}.jsonl")) for i in range(3)]
@@ -119,7 +119,7 @@ def test_redis_restart_mid_crawl_loses_nothing(
 ) -> None:
     pages, base = portal
     seeded(redis, base)
-    workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(2)]
+    workers = [start_worker(redis.crawler_url, tmp_path, f"w{i}") for i in range(2)]
     wait_for_lines(tmp_path, 60, timeout=90)
     redis.restart(down_seconds=1.5)
     assert wait_all(workers, CRAWL_TIMEOUT) == [0, 0]
@@ -153,12 +153,17 @@ def test_download_delay_is_shared_by_all_workers_per_host(
         client.delete(key)
     with serve_portal(small) as base:
         polite = {"DOWNLOAD_DELAY": "0.3", "RANDOMIZE_DOWNLOAD_DELAY": "False"}
-        # No `scrapy seed` here: the first worker seeds with -a start_urls, the other joins.
+        # No `scrapy seed` here: both workers seed with -a start_urls (the seen set keeps one
+        # copy of each seed), as the crawler user, which cannot write the sites registry.
         seeding = ("-a", f"start_urls={base}")
         workers = [
-            start_worker(redis.url, tmp_path, "p0", polite, seeding),
+            start_worker(redis.crawler_url, tmp_path, "p0", polite, seeding),
             start_worker(
-                redis.url, tmp_path, "p1", {**polite, "NEWS_REDIS_IDLE_CLOSE_SECONDS": "8"}
+                redis.crawler_url,
+                tmp_path,
+                "p1",
+                {**polite, "NEWS_REDIS_IDLE_CLOSE_SECONDS": "8"},
+                seeding,
             ),
         ]
         assert wait_all(workers, CRAWL_TIMEOUT) == [0, 0]

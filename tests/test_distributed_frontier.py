@@ -119,7 +119,7 @@ def test_queue_entries_are_json_and_never_unpickled() -> None:
     with pytest.raises(BadPayload):
         request_from_json(pickle.dumps({"url": "http://x/"}).decode("latin-1"), news)
     with pytest.raises(BadPayload, match="unknown callback"):
-        request_from_json('{"url":"http://x/","callback":"__init__"}', news)
+        request_from_json('{"v":1,"url":"http://x/","callback":"__init__"}', news)
     with pytest.raises(BadPayload):
         request_from_json('{"url":"javascript:alert(1)"}', news)
 
@@ -177,3 +177,24 @@ def test_a_garbage_entry_whose_lease_expires_is_parked_not_looped_on(frontier: F
     time.sleep(0.01)
     assert frontier.reap(max_attempts=3) == (0, 1)
     assert frontier.reap(max_attempts=3) == (0, 0)
+
+
+def test_lease_data_and_claims_a_queue_writer_garbled_never_break_the_scripts(
+    frontier: Frontier,
+) -> None:
+    """Whoever can write the crawl's keys can write lease data and claims too: a value that is
+    not in the scripts' own shape is parked or taken over, never a script error (which would
+    stop every worker's reaping, or close the worker that claims)."""
+    client = frontier.server
+    keys = frontier.keys
+    client.zadd(keys.leases, {"w:1:1": 0, "w:2:1": 0})
+    client.hset(keys.lease_data, mapping={"w:1:1": "no-space-here", "w:2:1": "abc {}"})
+    assert frontier.reap(max_attempts=3) == (0, 2)
+    assert set(client.hkeys(keys.dead)) == {b"w:1:1", b"w:2:1"}
+    frontier.push(json.dumps({"url": "http://s/1"}), 0, "fp1")
+    lease = frontier.pop(lease_ms=10_000, worker="w3")
+    assert lease is not None
+    claim = keys.claim("url", "garbled")
+    client.set(claim, "no-space")
+    assert frontier.claim(lease.id, "http://s/1", [claim], 10_000) == ""
+    assert client.get(claim) == f"{lease.id} http://s/1".encode()
