@@ -177,8 +177,11 @@ def test_download_delay_is_shared_by_all_workers_per_host(
     # Two workers, one host: the requests are spread at the shared pace, 0.3 s apart overall.
     # Each worker on its own would keep 0.3 s and the two would interleave (about half this
     # span; gaps of 0.06 s were measured). The span, unlike single gaps, does not depend on
-    # the jitter between Redis granting a slot and the request reaching the server.
+    # the jitter between Redis granting a slot and the request reaching the server. It is a
+    # lower bound that load only lengthens (each grant waits for the previous one's key to
+    # expire on the Redis clock); only the first request's jitter shortens it, hence the margin
+    # of a quarter (unshared, the span would be about half).
     assert len(times) >= 25
-    assert times[-1] - times[0] >= 0.3 * (len(times) - 1) * 0.9, times[-1] - times[0]
+    assert times[-1] - times[0] >= 0.3 * (len(times) - 1) * 0.75, times[-1] - times[0]
     merged = summary(tmp_path)
     assert merged["stats"].get("ratelimit/waits", 0) > 0
