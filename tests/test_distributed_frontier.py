@@ -47,12 +47,13 @@ def test_a_popped_request_is_leased_and_comes_back_when_the_lease_expires(
     frontier: Frontier,
 ) -> None:
     assert frontier.push('{"url":"http://a/1"}', 0, "fp1") == QUEUED
-    lease = frontier.pop(lease_ms=300, worker="w1")
+    lease = frontier.pop(lease_ms=60_000, worker="w1")
     assert lease is not None and lease.payload == '{"url":"http://a/1"}'
     status = frontier.status()
     assert (status.queued, status.leased) == (0, 1)  # leased, not deleted
     assert frontier.reap(max_attempts=3) == (0, 0)  # not expired yet
-    time.sleep(0.4)
+    assert frontier.renew([lease.id], 1) == []  # now its deadline is a millisecond away
+    time.sleep(0.05)
     assert frontier.reap(max_attempts=3) == (1, 0)
     again = frontier.pop(lease_ms=10_000, worker="w2")
     assert again is not None and json.loads(again.payload)["attempts"] == 1
@@ -64,12 +65,12 @@ def test_a_popped_request_is_leased_and_comes_back_when_the_lease_expires(
 
 def test_renewed_leases_do_not_expire_and_lost_ones_are_reported(frontier: Frontier) -> None:
     frontier.push('{"url":"http://a/1"}', 0, "fp1")
-    lease = frontier.pop(lease_ms=300, worker="w1")
+    lease = frontier.pop(lease_ms=1, worker="w1")
     assert lease is not None
+    time.sleep(0.05)  # its deadline has passed, but no worker has taken it back yet
     for _ in range(3):
-        time.sleep(0.15)
-        assert frontier.renew([lease.id], 300) == []
-    assert frontier.reap(max_attempts=3) == (0, 0)
+        assert frontier.renew([lease.id], 60_000) == []
+    assert frontier.reap(max_attempts=3) == (0, 0)  # the renewal moved the deadline on
     assert frontier.renew(["w9:404"], 300) == ["w9:404"]
 
 
