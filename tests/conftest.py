@@ -83,6 +83,7 @@ def backbone(backbone_server: tuple[PortalServer, list[Portal], Portal]) -> Back
 # --- Tiers: `make test-fast` runs `-m "not slow"`, `make test` (CI) runs everything --------------
 
 SLOW_MODULES = {
+    "test_arguments",
     "test_bench_sampler",
     "test_bench_slices",
     "test_crawl_backbone",
@@ -99,7 +100,8 @@ SLOW_MODULES = {
 }
 """Modules whose tests run real crawls, a redis-server or long-lived subprocesses."""
 
-SLOW_FIXTURES = {"backbone", "backbone_server"}
+SLOW_FIXTURES = {"backbone", "backbone_server", "portal_server"}
+"""Fixtures that start a crawl or serve portals over HTTP."""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
