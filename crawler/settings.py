@@ -42,7 +42,7 @@ DOWNLOAD_HANDLERS = {
     "data": None,
 }
 
-# --- Hostile web: address policy, faults, limits (see README "Hostile web") ----------------
+# --- Hostile web: address policy, faults, limits (see docs/architecture.md) ----------------
 # Never connect to private, loopback, link-local, multicast or reserved addresses, except the
 # origins the user named (crawler.addresspolicy); checked on every hop and on the resolved
 # address at connect time.

@@ -301,10 +301,17 @@ class PortalServer:
     def __init__(self, portal: Portal, host: str = "127.0.0.1") -> None:
         self.portal = portal
         self.log: list[tuple[str, dict[str, str], int]] = []
+        # A test clears ``release`` to hold every answer until it sets it again; ``arrived``
+        # is set by the first request.
+        self.release = threading.Event()
+        self.release.set()
+        self.arrived = threading.Event()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                server.arrived.set()
+                server.release.wait(300)
                 status, ctype, body, story = portal.resolve(self.path, server.base)
                 headers = {}
                 if story is not None:
