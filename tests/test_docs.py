@@ -37,6 +37,7 @@ NOT_RUN = {
     ".venv/bin/scrapy crawl news -a sites=sites.toml": "the example sites are on the internet",
     "bin/crawl-cron": "runs the sites file's internet sites (tests/test_scheduled_runs.py)",
     "export REDIS_URL=": "Redis mode needs a Redis server (tests/test_distributed_*.py)",
+    "REDIS_URL=": "Redis mode needs a Redis server (tests/test_distributed_*.py)",
     ".venv/bin/scrapy seed": "Redis mode needs a Redis server (tests/test_distributed_*.py)",
     ".venv/bin/scrapy crawl news -s NEWS_REDIS_WORKER_ID=": "Redis mode needs a Redis server",
     "redis-cli": "needs the crawl's Redis server",
