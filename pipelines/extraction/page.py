@@ -16,6 +16,7 @@ from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import metadata as md
+from pipelines.extraction import published as pub
 from pipelines.extraction.classify import classify
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
@@ -128,7 +129,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     reading.links = links.follow
     anchors = links.headlines
     teaser_links = len(anchors)
-    dated = _visible_date_candidates(tree, page_lines, title)
+    dated = pub.gather(tree, meta, ld, page_lines, _headline_element(tree, title), title)
     markup_authors = md.byline_names(tree) or md.dateline_authors(
         _after_headline(page_lines, title)
     )
@@ -296,39 +297,11 @@ def _fields(
     language: str | None,
     site_names: list[str],
     options: ReadOptions,
-    dated: list[str],
+    dated: pub.DateEvidence,
 ) -> dict[str, Any]:
     ld = ld or {}
     tz = md.timezone_for(language, options.timezone_hint)
-    visible: str | None = None
-    published = (
-        md.parse_iso(md._ld_text(ld.get("datePublished")), tz)
-        or md.parse_iso(
-            md.first_meta(
-                meta,
-                "article:published_time",
-                "og:published_time",
-                "pubdate",
-                "publishdate",
-                "publish_date",
-                "datepublished",
-                "date",
-                "dc.date",
-                "dc.date.issued",
-                "sailthru.date",
-                "parsely-pub-date",
-                "publishtime",
-                "firstpublishedtime",
-            ),
-            tz,
-        )
-        or (visible := _first_date(dated, tz))
-    )
-    if published and len(published) == 10:
-        # Structured data gave the day only; the dateline under the headline may add the time.
-        visible = visible if visible is not None else _first_date(dated, tz)
-        if visible and visible.startswith(published) and len(visible) > 10:
-            published = visible
+    published = pub.choose(dated, text.split("\n"), url, tz, language)
     modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
         md.first_meta(
             meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"
