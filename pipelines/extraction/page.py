@@ -365,26 +365,6 @@ def _canonical_href(tree: HtmlElement) -> str | None:
     return None
 
 
-def _visible_date_candidates(
-    tree: HtmlElement, page_lines: list[str], title: str | None
-) -> list[str]:
-    """Visible date sources, most trustworthy first: what follows the headline, then the rest.
-
-    A masthead often prints today's date above the headline on every page; the article's own
-    date is the first one after its headline.
-    """
-    head = _headline_element(tree, title)
-    after_head: list[str] = []
-    if head is not None:
-        after_head += [
-            t.get("datetime") or t.text_content()
-            for t in head.xpath("following::time[position()<=2]")
-        ]
-    after_head += [line for line in _after_headline(page_lines, title, 14) if len(line) <= 160]
-    anywhere = md.time_elements(tree) + [line for line in page_lines[:80] if len(line) <= 160]
-    return after_head + anywhere
-
-
 def _after_headline(page_lines: list[str], title: str | None, count: int = 6) -> list[str]:
     start = next((i for i, line in enumerate(page_lines) if title and title in line), None)
     return page_lines[start + 1 : start + 1 + count] if start is not None else []
@@ -396,16 +376,4 @@ def _headline_element(tree: HtmlElement, title: str | None) -> HtmlElement | Non
     for el in tree.iter("h1", "h2", "h3"):
         if title in re.sub(r"\s+", " ", el.text_content()):
             return el
-    return None
-
-
-def _first_date(candidates: list[str], tz: Any) -> str | None:
-    for text in candidates:
-        found = (
-            md.parse_iso(text, tz)
-            if re.match(r"^\s*\d{4}-\d\d-\d\d", text)
-            else md.date_in_text(text, tz)
-        )
-        if found:
-            return found
     return None
