@@ -38,7 +38,8 @@ FUTURE_SLACK = timedelta(days=1)
 # How many lines after the headline an info line may stand, and above the body a post header.
 AFTER_HEADLINE_LINES = 14
 BEFORE_BODY_LINES = 6
-AFTER_BODY_LINES = 4
+AFTER_BODY_LINES = 2
+LABELLED_AFTER_BODY_LINES = 40
 # The body's first and last paragraphs of at least this many characters locate it on the page
 # (shorter ones are its headline, byline or dateline, repeated).
 BODY_LINE_CHARS = 25
@@ -491,14 +492,15 @@ def _visible(
         picked = _pick(lines, region, tz, language, now, nearest_last=True)
         if picked:
             return picked
-    # 3. Right after the body: a signature or source line, a post footer, a labelled box.
+    # 3. After the body: a labelled date box (``Datum`` / ``28.04.2023``); else a source or
+    #    signature line, a post footer, right below the last paragraph (teasers come later).
     if end is not None:
-        region = list(range(end + 1, min(len(lines), end + 1 + AFTER_BODY_LINES)))
-        picked = _pick(lines, region, tz, language, now, short_only=True)
+        region = list(range(end + 1, min(len(lines), end + 1 + LABELLED_AFTER_BODY_LINES)))
+        picked = _pick(lines, region, tz, language, now, labelled_only=True)
         if picked:
             return picked
-        region = list(range(end + 1, min(len(lines), end + 40)))
-        picked = _pick(lines, region, tz, language, now, labelled_only=True)
+        region = list(range(end + 1, min(len(lines), end + 1 + AFTER_BODY_LINES)))
+        picked = _pick(lines, region, tz, language, now, short_only=True)
         if picked:
             return picked
     return None
