@@ -136,3 +136,25 @@ def test_schema_takes_the_precision_the_page_gives(value: str, valid: bool) -> N
         e for e in validator.iter_errors({"published": value}) if list(e.path) == ["published"]
     ]
     assert (not errors) == valid
+
+
+def test_utc_structured_time_keeps_the_pages_wall_clock() -> None:
+    """JSON-LD in UTC, the dateline in Paris time: the value is the page's clock, offset kept."""
+    body = "马克龙星期一在莫斯科与普京会面，双方就乌克兰局势交换了意见，会谈持续了五个多小时。"
+    lines = ["马克龙星期一在莫斯科与普京会面", "发表时间： 06/02/2022 - 13:48", body]
+    evidence = DateEvidence(structured=["2022-02-06T12:48:06Z"], page_lines=lines, headline_index=0)
+    got = choose(evidence, [body], "https://example.org/a", CST, "zh")
+    assert got == "2022-02-06T13:48:06+01:00"
+    evidence.page_lines = [lines[0], "发表时间： 06/02/2022", body]
+    assert choose(evidence, [body], "https://example.org/a", CST, "zh") == (
+        "2022-02-06T12:48:06+00:00"
+    )
+
+
+def test_a_generic_date_meta_does_not_add_an_update_time() -> None:
+    """JSON-LD says the day; dc.date (any date, here the 'Stand' update) must not add its time."""
+    evidence = DateEvidence(structured=["2024-04-22", "2024-04-22T06:00+02:00"])
+    evidence.explicit = ["2024-04-22"]
+    assert choose(evidence, [], "https://example.org/a", None) == "2024-04-22"
+    evidence.explicit = ["2024-04-22", "2024-04-22T06:00+02:00"]
+    assert choose(evidence, [], "https://example.org/a", None) == "2024-04-22T06:00:00+02:00"

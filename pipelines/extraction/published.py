@@ -89,6 +89,8 @@ class DateEvidence:
     """What the page says about its dates, gathered before chrome pruning changes the tree."""
 
     structured: list[str] = field(default_factory=list)
+    # The values of sources that name the publication explicitly (not a generic "date").
+    explicit: list[str] = field(default_factory=list)
     headline_times: list[str] = field(default_factory=list)
     time_elements: list[str] = field(default_factory=list)
     page_lines: list[str] = field(default_factory=list)
@@ -385,13 +387,18 @@ def gather(
 ) -> DateEvidence:
     """Read the tree's date sources before pruning removes any of them."""
     evidence = DateEvidence(page_lines=page_lines, tree=tree)
-    if ld:
-        evidence.structured += [_text(ld.get("datePublished")), _text(ld.get("dateCreated"))]
+    explicit: list[str | None] = [_text((ld or {}).get("datePublished"))]
     for key in _META_PUBLISHED:
-        evidence.structured += meta.get(key, [])[:1]
-    for el in _MARKED_DATES(tree):
-        evidence.structured.append(el.get("content") or el.get("datetime") or el.text_content())
-    evidence.structured = [s for s in evidence.structured if s and s.strip()]
+        if "publish" in key:
+            explicit += meta.get(key, [])[:1]
+    explicit += [
+        el.get("content") or el.get("datetime") or el.text_content() for el in _MARKED_DATES(tree)
+    ]
+    found: list[str | None] = [*explicit, _text((ld or {}).get("dateCreated"))]
+    for key in _META_PUBLISHED:
+        found += meta.get(key, [])[:1]
+    evidence.structured = [s for s in found if s and s.strip()]
+    evidence.explicit = [s for s in explicit if s and s.strip()]
     if headline is not None:
         evidence.headline_times = [
             t.get("datetime") or t.text_content()
@@ -424,9 +431,15 @@ def choose(
     """The published date: structured data, refined or replaced by what the page shows
     around its headline and body; the URL's date; htmldate's guess last."""
     now = now or datetime.now(UTC)
-    parsed = [parse_structured(s, tz) for s in evidence.structured]
-    plausible = [v for v in parsed if v and _plausible(v, now, 1970)]
-    structured = _most_precise(plausible)
+    plausible = [
+        v
+        for v in (parse_structured(s, tz) for s in evidence.structured)
+        if _plausible(v, now, 1970)
+    ]
+    explicit = [
+        v for v in (parse_structured(s, tz) for s in evidence.explicit) if _plausible(v, now, 1970)
+    ]
+    structured = _most_precise(plausible, explicit)
     visible = _visible(evidence, body_lines, tz, language, now)
     if structured:
         if (
@@ -436,7 +449,7 @@ def choose(
             and visible.startswith(structured)
         ):
             return visible  # the dateline adds the time to a day-only structured date
-        return structured
+        return _local_clock(structured, visible) if visible else structured
     if visible:
         return visible
     for candidate in evidence.headline_times + evidence.time_elements:
@@ -449,15 +462,31 @@ def choose(
     return _htmldate(evidence.tree, now)
 
 
-def _most_precise(values: list[str]) -> str | None:
-    """The first structured value, or a later one for the same day that says more (a time,
-    an offset): a page's JSON-LD may print "Fri Apr 28 19:20:36 CEST 2023" while its meta
-    tag carries the same moment with its offset."""
+def _most_precise(values: list[str], explicit: list[str]) -> str | None:
+    """The first structured value, or an explicitly published one for the same day that says
+    more (a time, an offset). A generic ``dc.date`` on the same day may be the update's time."""
     if not values:
         return None
     first = values[0]
-    same_day = [v for v in values if v[:10] == first[:10]]
+    same_day = [first] + [v for v in explicit if v[:10] == first[:10]]
     return max(same_day, key=lambda v: (len(v) > 10, _has_offset(v)))
+
+
+def _local_clock(structured: str, visible: str) -> str:
+    """A UTC time as the page's own wall clock: when the dateline shows the same moment in
+    local time (whole quarter hours off, within 14 hours), keep that clock with its offset."""
+    if len(visible) <= 10 or not re.search(r"(?:\+00:00|Z)$", structured):
+        return structured
+    try:
+        utc = datetime.fromisoformat(structured.replace("Z", "+00:00"))
+        shown = datetime.fromisoformat(visible).replace(tzinfo=None)
+    except ValueError:
+        return structured
+    shift = shown.replace(second=utc.second) - utc.replace(tzinfo=None)
+    quarter = timedelta(minutes=15)
+    if not shift or abs(shift) > timedelta(hours=14) or shift % quarter:
+        return structured
+    return utc.astimezone(timezone(shift)).isoformat(timespec="seconds")
 
 
 def _has_offset(value: str) -> bool:
