@@ -37,7 +37,7 @@ MIN_YEAR = 1990
 FUTURE_SLACK = timedelta(days=1)
 # How many lines after the headline an info line may stand, and above the body a post header.
 AFTER_HEADLINE_LINES = 14
-BEFORE_BODY_LINES = 6
+BEFORE_BODY_LINES = 14
 AFTER_BODY_LINES = 2
 LABELLED_AFTER_BODY_LINES = 40
 # The body's first and last paragraphs of at least this many characters locate it on the page
@@ -440,6 +440,8 @@ def choose(
         v for v in (parse_structured(s, tz) for s in evidence.explicit) if _plausible(v, now, 1970)
     ]
     structured = _most_precise(plausible, explicit)
+    if structured:
+        structured = _same_moment_local(structured, plausible)
     visible = _visible(evidence, body_lines, tz, language, now)
     if structured:
         if (
@@ -449,6 +451,8 @@ def choose(
             and visible.startswith(structured)
         ):
             return visible  # the dateline adds the time to a day-only structured date
+        if visible and len(visible) == 10 and _one_day_off(structured, visible):
+            return visible  # a UTC time past midnight; the page's own day is the one it shows
         return _local_clock(structured, visible) if visible else structured
     if visible:
         return visible
@@ -470,6 +474,38 @@ def _most_precise(values: list[str], explicit: list[str]) -> str | None:
     first = values[0]
     same_day = [first] + [v for v in explicit if v[:10] == first[:10]]
     return max(same_day, key=lambda v: (len(v) > 10, _has_offset(v)))
+
+
+def _same_moment_local(value: str, others: list[str]) -> str:
+    """A UTC value, or another structured value for the same moment (within a minute) in the
+    page's local time: "2019-11-20T05:57:50Z" and "2019-11-19 21:57:00 -0800" agree."""
+    if not re.search(r"(?:\+00:00|Z)$", value):
+        return value
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    for other in others:
+        if len(other) <= 19 or re.search(r"(?:\+00:00|Z)$", other):
+            continue
+        try:
+            local = datetime.fromisoformat(other)
+        except ValueError:
+            continue
+        if local.tzinfo is not None and abs(local - moment) < timedelta(minutes=1):
+            return moment.astimezone(local.tzinfo).isoformat(timespec="seconds")
+    return value
+
+
+def _one_day_off(structured: str, visible: str) -> bool:
+    """A UTC date-time whose day is the day before or after the one the page shows."""
+    if len(structured) <= 10 or not re.search(r"(?:\+00:00|Z)$", structured):
+        return False
+    try:
+        gap = date.fromisoformat(structured[:10]) - date.fromisoformat(visible)
+    except ValueError:
+        return False
+    return abs(gap.days) == 1
 
 
 def _local_clock(structured: str, visible: str) -> str:
@@ -503,11 +539,11 @@ def _visible(
     lines = evidence.page_lines
     head = evidence.headline_index
     start, end = _body_span(lines, body_lines)
-    # 1. Between the headline and the body: the info line, the post header. The date line
-    #    nearest the body is the text's own (a repost's original date under its byline).
+    # 1. Between the headline and the body: the info line, the post header; the first one
+    #    (a photo caption further down has the photo's date).
     if head is not None and start is not None and head < start:
         region = list(range(head + 1, start))[-AFTER_HEADLINE_LINES:]
-        picked = _pick(lines, region, tz, language, now, nearest_last=True)
+        picked = _pick(lines, region, tz, language, now)
         if picked:
             return picked
     if head is not None and (start is None or start <= head):
@@ -547,6 +583,16 @@ def is_prose(line: str, found: list[Found]) -> bool:
     return bool(_SENTENCE.search(rest.strip())) or len(_LOWER_WORD.findall(rest)) >= 7
 
 
+# A time of day alone on its line, under the date line it belongs to.
+_CLOCK_LINE = re.compile(r"^\s*\d{1,2}[:.]\d\d(?:\s*[AaPp]\.?\s?[Mm]\.?|\s*Uhr|\s*h)?\s*$")
+# A photo credit marks a caption, whose date is the photo's, not the article's.
+_CAPTION = re.compile(
+    r"\((?:AP|AFP|Reuters|dpa|EPA|Getty[^)]*|Foto[^)]*|Photo[^)]*|Bild[^)]*|Archiv[^)]*)\)\s*$"
+    r"|(?:Foto|Photo|Bild|Image|Credit|图片?|摄影?)\s*[:：/]",
+    re.I,
+)
+
+
 def _pick(
     lines: list[str],
     region: list[int],
@@ -564,8 +610,10 @@ def _pick(
         line = lines[i]
         if len(line) > INFO_LINE_CHARS or (short_only and len(line) > 60):
             continue
+        if i + 1 < len(lines) and _CLOCK_LINE.match(lines[i + 1]):
+            line = f"{line} {lines[i + 1].strip()}"  # "Nov. 19, 2019" / "5:50 PM"
         found = labelled_dates(line, lines[i - 1] if i else "", tz, language)
-        prose = is_prose(line, found)
+        prose = is_prose(line, found) or bool(_CAPTION.search(line))
         for item in found:
             if not _plausible(item.value, now, MIN_YEAR):
                 continue
