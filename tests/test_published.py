@@ -158,3 +158,28 @@ def test_a_generic_date_meta_does_not_add_an_update_time() -> None:
     assert choose(evidence, [], "https://example.org/a", None) == "2024-04-22"
     evidence.explicit = ["2024-04-22", "2024-04-22T06:00+02:00"]
     assert choose(evidence, [], "https://example.org/a", None) == "2024-04-22T06:00:00+02:00"
+
+
+def test_a_caption_date_is_not_the_articles() -> None:
+    body = "The board voted on Thursday to approve the new library, ending a three-year debate."
+    lines = [
+        "Board approves library",
+        "An old bus depot on the site, on Aug. 31, 2019. (AP)",
+        "By Jane Roe on Monday, November 18th, 2019 at 11:04 a.m.",
+        body,
+    ]
+    evidence = DateEvidence(page_lines=lines, headline_index=0)
+    assert choose(evidence, [body], "https://example.org/a", None, "en") == "2019-11-18T11:04:00"
+
+
+def test_utc_past_midnight_keeps_the_day_the_page_shows() -> None:
+    body = "Five companies were added to the lunar lander program, the agency said on Monday."
+    lines = ["NASA adds five companies", "by Jeff Roe — November 18, 2019", body]
+    evidence = DateEvidence(
+        structured=["2019-11-19T04:50:22+00:00"], page_lines=lines, headline_index=0
+    )
+    assert choose(evidence, [body], "https://example.org/a", None, "en") == "2019-11-18"
+    evidence.structured.append("2019-11-18 20:50:00 -0800")
+    assert choose(evidence, [body], "https://example.org/a", None, "en") == (
+        "2019-11-18T20:50:22-08:00"
+    )
