@@ -81,6 +81,8 @@ def test_no_date_in_numbers_that_are_not_dates() -> None:
         ("注册时间：2003-01-08", "", ["other"]),
         ("回复 2006-4-19 08:15:02 游客小李", "", ["other"]),
         ("2025-03-10 16:05 来源：滨江日报", "", [""]),
+        ("입력 2024.05.02. 10:30 수정 2024.05.03. 09:00", "", ["published", "modified"]),
+        ("公開日：2024年5月2日 10:30 更新日：2024年5月3日", "", ["published", "modified"]),
     ],
 )
 def test_labels_tell_published_from_updates_and_profiles(

@@ -101,7 +101,7 @@ class DateEvidence:
 # --- parsing ------------------------------------------------------------------------------------
 
 _TIME = (
-    r"(?:\s*(?:T|,|\||-|–|/|um|at|à|a\s+las|alle|ore|om|kl\.?|klo|o\s+godz\.?|v)?\s*"
+    r"(?:\.?\s*(?:T|,|\||-|–|/|um|at|à|a\s+las|alle|ore|om|kl\.?|klo|o\s+godz\.?|v)?\s*"
     r"(?:\(?[^\W\d_]{1,9}\.?\)?\s*)?"  # a weekday between date and time: (星期二), Di.
     r"(?P<H>\d{1,2})(?:[:：时h]|\.(?=\d\d\s*(?:Uhr|h\b)))(?P<M>\d{2})"
     r"(?:[:：分](?P<S>\d{2})(?:\.\d+)?)?\s*秒?"
@@ -294,14 +294,14 @@ def parse_structured(value: str | None, tz: timezone | None) -> str | None:
 
 _PUBLISHED_LABELS = (
     "发布时间 发布日期 发表时间 发表日期 发表于 发布于 发帖时间 出版日期 刊登日期 上传时间 日期 时间 "
-    "發佈時間 發表於 發布日期 "
+    "發佈時間 發表於 發布日期 公開日 公開 配信 掲載 投稿日 입력 기사입력 등록 게재 "
     "published posted date released first published erstellt veröffentlicht publiziert "
     "erschienen datum publié publiée publie mis en ligne publicado publicada fecha "
     "pubblicato pubblicata data gepubliceerd publisert publiceret udgivet publicerad "
     "opublikowano zveřejněno publikováno vydáno"
 )
 _MODIFIED_LABELS = (
-    "更新时间 更新日期 更新于 修改时间 最后修改 修订 编辑于 更新 最后更新 "
+    "更新时间 更新日期 更新于 修改时间 最后修改 修订 编辑于 更新 最后更新 更新日 수정 업데이트 "
     "updated last updated modified last modified aktualisiert zuletzt aktualisiert geändert "
     "stand mis à jour modifié actualizado actualización aggiornato aggiornamento atualizado "
     "bijgewerkt oppdatert opdateret uppdaterad zaktualizowano aktualizováno aktualizace"
