@@ -185,3 +185,16 @@ def test_utc_past_midnight_keeps_the_day_the_page_shows() -> None:
     assert choose(evidence, [body], "https://example.org/a", None, "en") == (
         "2019-11-18T20:50:22-08:00"
     )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Mon, 01 Jan 0001 00:00:00 +1400", "9999-12-31T23:59:59-23:59", "2024-02-30", "[2024-13]"],
+)
+def test_odd_structured_values_read_as_nothing_or_a_date_never_raise(value: str) -> None:
+    got = parse_structured(value, CST)
+    assert got is None or got[:4].isdigit()
+
+
+def test_a_url_that_cannot_be_split_has_no_date() -> None:
+    assert url_date("http://[ccpa-preferences]/2024/05/02/story") is None

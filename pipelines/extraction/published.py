@@ -282,7 +282,7 @@ def parse_structured(value: str | None, tz: timezone | None) -> str | None:
         text = text[: zone.start()] + _ZONES[zone.group(0)] + text[zone.end() :]
     try:
         mailed = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         mailed = None
     if mailed is not None:
         return mailed.isoformat(timespec="seconds")
@@ -665,7 +665,10 @@ _URL_DATE = re.compile(
 
 def url_date(url: str) -> str | None:
     """The day in a URL's path (``/2024/05/02/``, ``/20240502/``, ``2024-05-02``)."""
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # "http://[bad-host]/..." : a URL we cannot split has no date to give
+        return None
     for match in _URL_DATE.finditer(path):
         try:
             return date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
