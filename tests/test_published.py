@@ -77,6 +77,7 @@ def test_no_date_in_numbers_that_are_not_dates() -> None:
         ("更新时间：2025-03-12 09:40 | 发布时间：2025-03-10 16:05", "", ["modified", "published"]),
         ("Published 2 May 2024 | Updated 3 May 2024 10:00", "", ["published", "modified"]),
         ("Aktualisiert am 03.05.2024", "", ["modified"]),
+        ("Akt.: 29. Juni 2025 - 21.18 Uhr", "", ["modified"]),
         ("28.04.2023", "Datum", ["published"]),
         ("注册时间：2003-01-08", "", ["other"]),
         ("回复 2006-4-19 08:15:02 游客小李", "", ["other"]),

@@ -37,7 +37,7 @@ MIN_YEAR = 1990
 FUTURE_SLACK = timedelta(days=1)
 # How many lines after the headline an info line may stand, and above the body a post header.
 AFTER_HEADLINE_LINES = 14
-BEFORE_BODY_LINES = 14
+BEFORE_BODY_LINES = 24
 AFTER_BODY_LINES = 2
 LABELLED_AFTER_BODY_LINES = 40
 # The body's first and last paragraphs of at least this many characters locate it on the page
@@ -302,7 +302,7 @@ _PUBLISHED_LABELS = (
 )
 _MODIFIED_LABELS = (
     "更新时间 更新日期 更新于 修改时间 最后修改 修订 编辑于 更新 最后更新 更新日 수정 업데이트 "
-    "updated last updated modified last modified aktualisiert zuletzt aktualisiert geändert "
+    "updated last updated modified last modified aktualisiert zuletzt aktualisiert geändert akt "
     "stand mis à jour modifié actualizado actualización aggiornato aggiornamento atualizado "
     "bijgewerkt oppdatert opdateret uppdaterad zaktualizowano aktualizováno aktualizace"
 )
