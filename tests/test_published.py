@@ -78,6 +78,8 @@ def test_no_date_in_numbers_that_are_not_dates() -> None:
         ("Published 2 May 2024 | Updated 3 May 2024 10:00", "", ["published", "modified"]),
         ("Aktualisiert am 03.05.2024", "", ["modified"]),
         ("Akt.: 29. Juni 2025 - 21.18 Uhr", "", ["modified"]),
+        ("Publié le 2 mai 2024 | Mis à jour le 03/05/2024 à 10h05", "", ["published", "modified"]),
+        ("Member since 2019-01-01", "", ["other"]),
         ("28.04.2023", "Datum", ["published"]),
         ("注册时间：2003-01-08", "", ["other"]),
         ("回复 2006-4-19 08:15:02 游客小李", "", ["other"]),

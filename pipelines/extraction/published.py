@@ -81,7 +81,7 @@ class Found:
     precision: str  # "year", "month", "day" or "minute"
     start: int
     end: int
-    label: str = ""  # "published", "modified" or ""
+    label: str = ""  # "published", "modified", "other" or ""
 
 
 @dataclass
@@ -295,33 +295,33 @@ def parse_structured(value: str | None, tz: timezone | None) -> str | None:
 _PUBLISHED_LABELS = (
     "发布时间 发布日期 发表时间 发表日期 发表于 发布于 发帖时间 出版日期 刊登日期 上传时间 日期 时间 "
     "發佈時間 發表於 發布日期 公開日 公開 配信 掲載 投稿日 입력 기사입력 등록 게재 "
-    "published posted date released first published erstellt veröffentlicht publiziert "
-    "erschienen datum publié publiée publie mis en ligne publicado publicada fecha "
+    "published posted date released first_published erstellt veröffentlicht publiziert "
+    "erschienen datum publié publiée publie mis_en_ligne publicado publicada fecha "
     "pubblicato pubblicata data gepubliceerd publisert publiceret udgivet publicerad "
     "opublikowano zveřejněno publikováno vydáno"
 )
 _MODIFIED_LABELS = (
     "更新时间 更新日期 更新于 修改时间 最后修改 修订 编辑于 更新 最后更新 更新日 수정 업데이트 "
-    "updated last updated modified last modified aktualisiert zuletzt aktualisiert geändert akt "
-    "stand mis à jour modifié actualizado actualización aggiornato aggiornamento atualizado "
+    "updated last_updated modified last_modified aktualisiert zuletzt_aktualisiert geändert akt "
+    "stand mis_à_jour modifié actualizado actualización aggiornato aggiornamento atualizado "
     "bijgewerkt oppdatert opdateret uppdaterad zaktualizowano aktualizováno aktualizace"
 )
 # Dates that belong to something else: a reply, a comment, a member's or a blog's profile.
 _OTHER_LABELS = (
     "回复 评论 回帖 注册 注册时间 加入时间 建立于 创建于 开通于 上次登录 最后登录 登录 生日 "
-    "reply replied comment commented joined member since registered antwort kommentar"
+    "reply replied comment commented joined member_since registered antwort kommentar"
 )
 
 
 def _label_pattern(words: str) -> re.Pattern[str]:
-    latin = sorted({w for w in re.split(r"\s{1,}", words) if w}, key=len, reverse=True)
-    return re.compile(r"(?:" + "|".join(re.escape(w) for w in latin) + r")", re.I)
+    """One pattern for space-separated labels, longest first; "_" joins a label's words."""
+    labels = sorted(set(words.split()), key=len, reverse=True)
+    escaped = (re.escape(label).replace("_", r"\s+") for label in labels)
+    return re.compile(r"(?:" + "|".join(escaped) + r")", re.I)
 
 
 _PUBLISHED = _label_pattern(_PUBLISHED_LABELS)
-_MODIFIED = _label_pattern(
-    _MODIFIED_LABELS.replace("last updated", "").replace("last modified", "")
-)
+_MODIFIED = _label_pattern(_MODIFIED_LABELS)
 _OTHER = _label_pattern(_OTHER_LABELS)
 # What may stand between a label and its date: separators, "am", "on", "le", "el", a weekday.
 _LABEL_GAP = re.compile(r"^[\s:：\-–|/（(]*(?:am|on|le|el|il|den|dne|dia|the)?[\s:：,]*$", re.I)
