@@ -16,6 +16,7 @@ from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import metadata as md
+from pipelines.extraction import published as pub
 from pipelines.extraction.classify import classify
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
@@ -128,7 +129,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     reading.links = links.follow
     anchors = links.headlines
     teaser_links = len(anchors)
-    dated = _visible_date_candidates(tree, page_lines, title)
+    dated = pub.gather(tree, meta, ld, page_lines, _headline_element(tree, title), title)
     markup_authors = md.byline_names(tree) or md.dateline_authors(
         _after_headline(page_lines, title)
     )
@@ -296,39 +297,11 @@ def _fields(
     language: str | None,
     site_names: list[str],
     options: ReadOptions,
-    dated: list[str],
+    dated: pub.DateEvidence,
 ) -> dict[str, Any]:
     ld = ld or {}
     tz = md.timezone_for(language, options.timezone_hint)
-    visible: str | None = None
-    published = (
-        md.parse_iso(md._ld_text(ld.get("datePublished")), tz)
-        or md.parse_iso(
-            md.first_meta(
-                meta,
-                "article:published_time",
-                "og:published_time",
-                "pubdate",
-                "publishdate",
-                "publish_date",
-                "datepublished",
-                "date",
-                "dc.date",
-                "dc.date.issued",
-                "sailthru.date",
-                "parsely-pub-date",
-                "publishtime",
-                "firstpublishedtime",
-            ),
-            tz,
-        )
-        or (visible := _first_date(dated, tz))
-    )
-    if published and len(published) == 10:
-        # Structured data gave the day only; the dateline under the headline may add the time.
-        visible = visible if visible is not None else _first_date(dated, tz)
-        if visible and visible.startswith(published) and len(visible) > 10:
-            published = visible
+    published = pub.choose(dated, text.split("\n"), url, tz, language)
     modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
         md.first_meta(
             meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"
@@ -392,26 +365,6 @@ def _canonical_href(tree: HtmlElement) -> str | None:
     return None
 
 
-def _visible_date_candidates(
-    tree: HtmlElement, page_lines: list[str], title: str | None
-) -> list[str]:
-    """Visible date sources, most trustworthy first: what follows the headline, then the rest.
-
-    A masthead often prints today's date above the headline on every page; the article's own
-    date is the first one after its headline.
-    """
-    head = _headline_element(tree, title)
-    after_head: list[str] = []
-    if head is not None:
-        after_head += [
-            t.get("datetime") or t.text_content()
-            for t in head.xpath("following::time[position()<=2]")
-        ]
-    after_head += [line for line in _after_headline(page_lines, title, 14) if len(line) <= 160]
-    anywhere = md.time_elements(tree) + [line for line in page_lines[:80] if len(line) <= 160]
-    return after_head + anywhere
-
-
 def _after_headline(page_lines: list[str], title: str | None, count: int = 6) -> list[str]:
     start = next((i for i, line in enumerate(page_lines) if title and title in line), None)
     return page_lines[start + 1 : start + 1 + count] if start is not None else []
@@ -423,16 +376,4 @@ def _headline_element(tree: HtmlElement, title: str | None) -> HtmlElement | Non
     for el in tree.iter("h1", "h2", "h3"):
         if title in re.sub(r"\s+", " ", el.text_content()):
             return el
-    return None
-
-
-def _first_date(candidates: list[str], tz: Any) -> str | None:
-    for text in candidates:
-        found = (
-            md.parse_iso(text, tz)
-            if re.match(r"^\s*\d{4}-\d\d-\d\d", text)
-            else md.date_in_text(text, tz)
-        )
-        if found:
-            return found
     return None
