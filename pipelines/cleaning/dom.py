@@ -10,9 +10,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import lxml.etree
 from lxml.html import HtmlElement
 
-from pipelines.cleaning.rules import CHROME_TAGS, CHROME_TOKENS
+from pipelines.cleaning.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
 
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 # A container holding more than this share of the page's text is never removed by a token
@@ -34,13 +35,20 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
         return removed
     # Every test below reads the unpruned tree: measure all text once, not per element.
     chars = text_lengths(body)
+    links = link_lengths(chars)
     total = chars[body] or 1
-    protected = _protected(tree, chars)
+    protected, main = _protected(tree, chars)
+    main_text = chars[main] - links[main] if main is not None and main in chars else 0
     doomed: list[tuple[HtmlElement, str]] = []
     for el in chars:
         if el in protected or not isinstance(el.tag, str):
             continue
-        reason = CHROME_TAGS.get(el.tag) or _token_reason(el.get("class"), el.get("id"))
+        reason = CHROME_TAGS.get(el.tag)
+        if reason is None:
+            reason = _token_reason(el.get("class"), el.get("id"))
+            if reason and _holds_article_text(el, reason, chars, links, main, main_text):
+                removed[KEPT_BY_EVIDENCE] += 1
+                continue
         if reason and chars[el] <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
     doomed.reverse()  # document order, as before
@@ -48,6 +56,7 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body, chars))
     doomed.extend((el, CAPTION_REASON) for el in _image_captions(body, chars))
     doomed.extend((el, FURNITURE_REASON) for el in _headline_furniture(body, chars))
+    doomed.extend((el, LABEL_BAR_REASON) for el in label_bars(body, chars, links))
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
     doomed_set = {el for el, _ in doomed}
@@ -56,6 +65,74 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
             _drop(el)
             removed[reason] += 1
     return removed
+
+
+# Counted (not a removal): a container whose class/id names chrome, kept because its
+# structure says it holds the article's text.
+KEPT_BY_EVIDENCE = "kept: a chrome name on a container that holds article text"
+# Inside the main block, a named element with less than this share of link text that reads
+# as prose (or is a section heading) is the article's own.
+INSIDE_LINK_SHARE = 0.25
+# Outside the main block, a named element is kept only when it holds prose with almost no
+# links amounting to this share of the main block's own text: the article's other part.
+OUTSIDE_LINK_SHARE = 0.2
+OUTSIDE_TEXT_SHARE = 0.5
+# Prose: at least this many characters of non-link text with a sentence mark in them.
+PROSE_MIN_CHARS = 60
+_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+_SENTENCE_MARK = re.compile(r"[.!?。！？]")
+
+
+def _holds_article_text(
+    el: HtmlElement,
+    reason: str,
+    chars: dict[HtmlElement, int],
+    links: dict[HtmlElement, int],
+    main: HtmlElement | None,
+    main_text: int,
+) -> bool:
+    """Whether structure outvotes a chrome name: the element holds the article's own text.
+
+    A class/id name is one weak signal: portals call article wrappers "editor", "sidebar"
+    or "share" layouts. Inside the main block, prose with few links and section headings
+    stay; outside it, only prose with almost no links amounting to a large share of the main
+    block's text (the article split over two containers). Reader comments are prose too:
+    outside the main block their name is trusted.
+    """
+    n = chars.get(el, 0)
+    if not n:
+        return False
+    link_share = links[el] / n
+    if main is not None and any(a is main for a in el.iterancestors()):
+        if link_share >= INSIDE_LINK_SHARE:
+            return False
+        return el.tag in _HEADINGS or _is_prose(el, n - links[el])
+    if reason == COMMENT_REASON or link_share >= OUTSIDE_LINK_SHARE:
+        return False
+    own = n - links[el]
+    return own >= OUTSIDE_TEXT_SHARE * main_text and _is_prose(el, own)
+
+
+def _is_prose(el: HtmlElement, own_chars: int) -> bool:
+    if own_chars < PROSE_MIN_CHARS:
+        return False
+    return any(_SENTENCE_MARK.search(t) for t in _VISIBLE_TEXTS(el))
+
+
+_VISIBLE_TEXTS = lxml.etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+)
+
+
+def link_lengths(chars: dict[HtmlElement, int]) -> dict[HtmlElement, int]:
+    """Characters of link text under each element of ``chars`` (children come first there)."""
+    links: dict[HtmlElement, int] = {}
+    for el in chars:
+        if el.tag == "a":
+            links[el] = chars[el]
+        else:
+            links[el] = sum(links.get(child, 0) for child in el)
+    return links
 
 
 @lru_cache(maxsize=4096)
@@ -86,7 +163,11 @@ def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
     # Once per element of the page, so _count is inlined: "".join(t.split()) drops all space.
     for el in reversed(list(root.iter())):
         text = el.text
-        n = len("".join(text.split())) if text and isinstance(el.tag, str) else 0
+        tag = el.tag
+        if tag in _INVISIBLE or not isinstance(tag, str):
+            chars[el] = 0  # script and style text is not page text; the tail is the parent's
+            continue
+        n = len("".join(text.split())) if text else 0
         for child in el:
             n += chars[child]
             tail = child.tail
@@ -94,6 +175,9 @@ def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
                 n += len("".join(tail.split()))
         chars[el] = n
     return chars
+
+
+_INVISIBLE = {"script", "style", "noscript", "template"}
 
 
 def _chars(el: HtmlElement, chars: dict[HtmlElement, int]) -> int:
@@ -221,8 +305,11 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _protected(tree: HtmlElement, chars: dict[HtmlElement, int]) -> set[HtmlElement]:
-    """The headline and the ancestors of the densest text block are never removed."""
+def _protected(
+    tree: HtmlElement, chars: dict[HtmlElement, int]
+) -> tuple[set[HtmlElement], HtmlElement | None]:
+    """The headline and the ancestors of the densest text block are never removed; the
+    second value is that block (the main block), or None."""
     keep: set[HtmlElement] = set()
     for h1 in tree.iter("h1"):
         keep.add(h1)
@@ -242,7 +329,7 @@ def _protected(tree: HtmlElement, chars: dict[HtmlElement, int]) -> set[HtmlElem
     if best is not None:
         keep.add(best)
         keep.update(best.iterancestors())
-    return keep
+    return keep, best
 
 
 def _drop(el: HtmlElement) -> None:
@@ -292,3 +379,114 @@ def _is_layout(table: HtmlElement) -> bool:
         if len(_text(cell)) >= LAYOUT_CELL_CHARS:
             return True
     return False
+
+
+LABEL_BAR_REASON = "a run of short link/button labels is a share or tool bar, not text"
+# A bar's controls: at least this many (two after a lead-in such as "分享到:" or "Share this").
+BAR_MIN_CONTROLS = 3
+# A control's label: at most this many characters (no spaces) and words, no sentence marks.
+LABEL_MAX_CHARS = 20
+LABEL_MAX_WORDS = 3
+# A lead-in before the first control: at most this many characters, no digits.
+LEAD_IN_MAX_CHARS = 20
+# Plain text between controls ("|", "or", "和"): at most this share of the bar's text.
+BAR_PLAIN_SHARE = 0.25
+BAR_MAX_CHARS = 200
+_LABEL_MARKS = re.compile(r"[.!?。！？,，;；]")
+_ONLY_PUNCT = re.compile(r"^[\W_]*$")
+_DIGIT = re.compile(r"\d")
+_UNIT_SKIP = {"script", "style", "noscript", "template"}
+
+
+def label_bars(
+    body: HtmlElement, chars: dict[HtmlElement, int], links: dict[HtmlElement, int]
+) -> list[HtmlElement]:
+    """Share and tool bars by shape: the largest elements that are a run of short labels,
+    mostly links, buttons or icons, with at most a short lead-in; no sentence in them.
+
+    Share bars come in every markup (ul/li, bare links, spans with click handlers, buttons,
+    icons with alt text) and under any class name, so the shape decides, not the name.
+    """
+    found: list[HtmlElement] = []
+    stack = [body]
+    while stack:
+        el = stack.pop()
+        n = chars.get(el, 0)
+        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el):
+            found.append(el)
+            continue
+        stack.extend(c for c in reversed(el) if isinstance(c.tag, str) and chars.get(c, 0))
+    return found
+
+
+def _is_label_bar(el: HtmlElement) -> bool:
+    units: list[tuple[str, bool]] = []
+    _label_units(el, units)
+    controls = [label for label, control in units if control]
+    if len(controls) < BAR_MIN_CONTROLS - 1:
+        return False
+    lead_in = ""
+    if units and not units[0][1]:
+        lead_in = units[0][0]
+        units = units[1:]
+        if len(_squash(lead_in)) > LEAD_IN_MAX_CHARS or _DIGIT.search(lead_in):
+            return False
+    if len(controls) < BAR_MIN_CONTROLS and not lead_in:
+        return False
+    for label in controls:
+        if (
+            len(_squash(label)) > LABEL_MAX_CHARS
+            or len(label.split()) > LABEL_MAX_WORDS
+            or _LABEL_MARKS.search(label)
+        ):
+            return False
+    plain = "".join(_squash(label) for label, control in units if not control)
+    labels = sum(len(_squash(label)) for label in controls)
+    return (
+        bool(labels)
+        and not _DIGIT.search(plain)
+        and len(plain) <= BAR_PLAIN_SHARE * (labels + len(plain))
+    )
+
+
+def _label_units(el: HtmlElement, units: list[tuple[str, bool]]) -> None:
+    """``el``'s text as (label, is-control) units: a link, button or clickable element is
+    one control (its text, or its icon's alt/title/aria-label); other text is plain."""
+    _plain(el.text, units)
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _UNIT_SKIP:
+            if _is_control(child):
+                units.append((_control_label(child), True))
+            else:
+                _label_units(child, units)
+        _plain(child.tail, units)
+
+
+def _plain(text: str | None, units: list[tuple[str, bool]]) -> None:
+    if text and _SENTENCE_MARK.search(text):
+        units.append((text, False))  # a sentence: its digits or length fail the bar
+        units.append(("0" * (BAR_MAX_CHARS + 1), False))
+    elif text and not _ONLY_PUNCT.match(text):
+        units.append((" ".join(text.split()), False))
+
+
+def _is_control(el: HtmlElement) -> bool:
+    tag = el.tag
+    if tag in ("a", "button"):
+        return True
+    if tag == "img":
+        return bool(el.get("onclick"))
+    return bool(el.get("onclick") or el.get("role") == "button")
+
+
+def _control_label(el: HtmlElement) -> str:
+    text = " ".join(el.text_content().split())
+    if text:
+        return text
+    for node in (el, *el.iter("img", "svg")):
+        for name in ("alt", "title", "aria-label"):
+            value = node.get(name)
+            if value and value.strip():
+                return " ".join(value.split())
+    return ""

@@ -34,6 +34,9 @@ def _field(regex: str, field: str, reason: str) -> FieldRule:
     return FieldRule(re.compile(regex, re.I), field, reason)
 
 
+# Reader comments are prose like the article: outside the main block their name is trusted.
+COMMENT_REASON = "reader comments are never part of the article body"
+
 # Class/id tokens of containers that hold chrome. Matched as whole tokens of the class or id
 # split on - _ and spaces, so "share" hits "post-share-bar" but not "shareholder".
 CHROME_TOKENS: dict[str, str] = {
@@ -49,9 +52,9 @@ CHROME_TOKENS: dict[str, str] = {
     "breadcrumbs": "breadcrumb trail is navigation",
     "crumb": "breadcrumb trail is navigation",
     "copyright": "copyright notices are site chrome",
-    "comment": "reader comments are never part of the article body",
-    "comments": "reader comments are never part of the article body",
-    "disqus": "reader comments are never part of the article body",
+    "comment": COMMENT_REASON,
+    "comments": COMMENT_REASON,
+    "disqus": COMMENT_REASON,
     "newsletter": "newsletter sign-up boxes",
     "subscribe": "subscription prompts",
     "signup": "sign-up prompts",
