@@ -9,6 +9,7 @@ from pipelines.cleaning.rules import (
     CHROME_LINES,
     END_MARK,
     FIELD_LINES,
+    FINAL_TAILS,
     INFO_LINE,
     LEAD_BYLINE,
     TAIL_HEADINGS,
@@ -95,18 +96,80 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
 
 
 def _cut_tail(lines: list[str], out: CleanedText) -> list[str]:
-    """Cut at a heading that starts a list of other stories or comments, past the first third."""
+    """At a heading that starts a list of other stories, past the first third: skip the
+    widget (the heading and the headline-like lines under it) and keep reading when the
+    article goes on after it; cut when only the widget, teasers or comments follow.
+
+    An in-body box ("Most read in Football", "Lesen Sie auch", 相关阅读) sits between two
+    paragraphs of the article as often as it closes the page: the heading alone ends nothing.
+    """
     total = sum(len(line) for line in lines) or 1
     seen = 0
-    for i, line in enumerate(lines):
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
         text = line.strip()
         if seen > total * 0.3 and len(text) <= 60:
             rule = next((r for r in TAIL_HEADINGS if r.pattern.match(text)), None)
             if rule:
                 out.drop(rule.reason)
-                return lines[:i]
+                end = _widget_end(lines, i + 1)
+                if rule.reason in FINAL_TAILS or not _reads_on(lines[end:]):
+                    return kept
+                for _ in range(i + 1, end):
+                    out.drop("teaser link")
+                i = end
+                continue
         seen += len(line)
-    return lines
+        kept.append(line)
+        i += 1
+    return kept
+
+
+# After a widget, the article reads on when at least this share of what follows is in long
+# sentences and at most this share of its lines are short headline-like lines.
+READ_ON_PROSE_SHARE = 0.6
+READ_ON_SHORT_LINES = 0.34
+PROSE_LINE_CHARS = 80
+
+
+def _widget_end(lines: list[str], start: int) -> int:
+    """Index of the first line after a widget heading that is not one of its links."""
+    end = start
+    while (
+        end < len(lines)
+        and end - start < TEASER_MAX_LINES
+        and _headline_like(lines[end].strip())
+    ):
+        end += 1
+    return end
+
+
+def _headline_like(text: str) -> bool:
+    return len(text) <= TEASER_LINE_CHARS and (
+        not _SENTENCE_END.search(text) or text.endswith(("...", "…"))
+    )
+
+
+def _reads_on(rest: list[str]) -> bool:
+    """The lines after a widget are the article going on, not more teasers or comments."""
+    texts = [line.strip() for line in rest if line.strip()]
+    if not texts or not _is_prose_line(texts[0]):
+        return False
+    total = sum(len(t) for t in texts)
+    prose = sum(len(t) for t in texts if _is_prose_line(t))
+    # A closing line ("(dmk)", a sign-off) is not a teaser headline.
+    short = sum(1 for t in texts[:-1] if _headline_like(t))
+    return prose >= READ_ON_PROSE_SHARE * total and short <= READ_ON_SHORT_LINES * len(texts)
+
+
+def _is_prose_line(text: str) -> bool:
+    return (
+        len(text) >= PROSE_LINE_CHARS
+        and bool(_SENTENCE_END.search(text))
+        and not text.endswith(("...", "…"))
+    )
 
 
 def _drop_teasers(lines: list[str], out: CleanedText) -> list[str]:

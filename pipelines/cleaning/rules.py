@@ -97,6 +97,15 @@ CHROME_TOKENS: dict[str, str] = {
     "popup": "pop-ups",
 }
 
+# Tail headings after which nothing is the article's (comments, the closing notices); after
+# the others an in-body widget may end and the article read on.
+FINAL_TAILS = frozenset(
+    {
+        "reader comments follow",
+        "copyright and disclaimer notices close the article",
+    }
+)
+
 # Elements that never hold article text.
 CHROME_TAGS: dict[str, str] = {
     "nav": "navigation",
