@@ -80,7 +80,8 @@ OUTSIDE_TEXT_SHARE = 0.5
 # Prose: at least this many characters of non-link text with a sentence mark in them.
 PROSE_MIN_CHARS = 60
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
-_SENTENCE_MARK = re.compile(r"[.!?。！？]")
+# A sentence's end: a full stop before a space or the end (not inside a URL or a number).
+_SENTENCE_MARK = re.compile(r"[.!?][\"'”’)]?(?:\s|$)|[。！？]")
 
 
 def _holds_article_text(
@@ -96,7 +97,7 @@ def _holds_article_text(
     A class/id name is one weak signal: portals call article wrappers "editor", "sidebar"
     or "share" layouts. Inside the main block, prose with few links and section headings
     stay; outside it, only prose with almost no links amounting to a large share of the main
-    block's text (the article split over two containers). Reader comments are prose too:
+    block's text or standing right beside it (the article split over containers). Reader comments are prose too:
     outside the main block their name is trusted.
     """
     n = chars.get(el, 0)
@@ -110,7 +111,32 @@ def _holds_article_text(
     if reason == COMMENT_REASON or link_share >= OUTSIDE_LINK_SHARE:
         return False
     own = n - links[el]
-    return own >= OUTSIDE_TEXT_SHARE * main_text and _is_prose(el, own)
+    if not _is_prose(el, own):
+        return False
+    if own >= OUTSIDE_TEXT_SHARE * main_text:
+        return True
+    # A picture's holder beside the article holds its caption, not a paragraph.
+    return _next_to(el, main) and next(el.iter("img", "picture", "video", "figure"), None) is None
+
+
+# Two elements are neighbours when their nearest common ancestor is at most this many levels
+# above each: a paragraph's wrapper beside the main block's, not a sidebar column.
+NEIGHBOUR_LEVELS = 2
+
+
+def _next_to(el: HtmlElement, main: HtmlElement | None) -> bool:
+    """``el`` stands beside the main block: a sibling of it or of its parent, or their child."""
+    if main is None:
+        return False
+    near_main = [main, *list(main.iterancestors())[:NEIGHBOUR_LEVELS]]
+    up = el
+    for _ in range(NEIGHBOUR_LEVELS):
+        up = up.getparent()
+        if up is None:
+            return False
+        if any(up is a for a in near_main[1:]):
+            return True
+    return False
 
 
 def _is_prose(el: HtmlElement, own_chars: int) -> bool:
