@@ -237,6 +237,8 @@ TEASER_LIST_REASON = "a list of headline links with a teaser sentence each is ot
 TEASER_LIST_ITEMS = 3
 TEASER_LIST_SHARE = 0.8
 TEASER_HEADLINE_CHARS = 15
+# ...or whose text is mostly that link ("<b>Topic:</b> <a>headline</a>").
+TEASER_ITEM_LINK_SHARE = 0.6
 
 
 def _teaser_lists(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
@@ -251,7 +253,9 @@ def _teaser_lists(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[Html
             link = next((a for a in li.iter("a") if chars[a]), None)
             if link is None or chars[link] < TEASER_HEADLINE_CHARS:
                 continue
-            if _text(li).startswith(_text(link)):
+            if chars[link] >= TEASER_ITEM_LINK_SHARE * chars[li] or _text(li).startswith(
+                _text(link)
+            ):
                 headed += 1
         if headed >= TEASER_LIST_SHARE * len(items):
             found.append(lst)
