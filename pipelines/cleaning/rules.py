@@ -139,6 +139,14 @@ TAIL_HEADINGS: list[LineRule] = [
         "reader comments follow",
     ),
     _line(
+        r"^(\d+\s+)?(kommentare|leserkommentare|commentaires|comentarios|commenti|kommentarer|"
+        r"komentáře|komentarze|comentários|댓글|コメント)\s*(\(\d+\))?\s*[:：]?$|"
+        r"^(kommentar (abgeben|schreiben|verfassen)|laisser un commentaire|deja (un|tu) comentario|"
+        r"lascia un commento|deixe (um|seu) comentário|skriv en kommentar|napište komentář|"
+        r"dodaj komentarz)\b",
+        "reader comments follow",
+    ),
+    _line(
         r"^.{0,12}(版权与免责声明|免责声明|版权声明|反侵权公告|侵权声明)\s*[:：]?$",
         "copyright and disclaimer notices close the article",
     ),
@@ -153,7 +161,10 @@ TAIL_HEADINGS: list[LineRule] = [
 TEASER_HEADINGS: list[LineRule] = [
     _line(
         r"^(don'?t miss|see also|also read|more on this( story)?|related|recommended|"
-        r"you may also like|more from \S+( \S+)?|tags|topics|标签|相关链接|相关阅读|延伸阅读|推荐阅读)\s*[:：]?$",
+        r"you may also like|more from \S+( \S+)?|tags|topics|标签|相关链接|相关阅读|延伸阅读|推荐阅读|"
+        r"auch interessant|mehr zum thema|mehr dazu|ähnliche( artikel| themen)?|weiterführende links|"
+        r"lire aussi|à lire aussi|sur le même sujet|leer más|lea también|leggi anche|les også|"
+        r"czytaj (też|także|również|więcej)|čtěte také|související články|関連記事|관련\s?기사)\s*[:：]?$",
         "teaser links to other stories",
     ),
 ]
