@@ -40,6 +40,8 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     protected, main = _protected(tree, chars)
     main_text = chars[main] - links[main] if main is not None and main in chars else 0
     doomed: list[tuple[HtmlElement, str]] = []
+    named: list[tuple[HtmlElement, str]] = []
+    kept_markup: set[tuple[str, str]] = set()
     for el in chars:
         if el in protected or not isinstance(el.tag, str):
             continue
@@ -48,10 +50,22 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
             reason = _token_reason(el.get("class"), el.get("id"))
             if reason and _holds_article_text(el, reason, chars, links, main, main_text):
                 removed[KEPT_BY_EVIDENCE] += 1
+                kept_markup.add((el.tag, el.get("class") or ""))
+                continue
+            if reason:
+                named.append((el, reason))
                 continue
         if reason and chars[el] <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
-    doomed.reverse()  # document order, as before
+    for el, reason in named:
+        # The same markup as a paragraph kept above, a sentence too: a short paragraph of it.
+        if (el.tag, el.get("class") or "") in kept_markup and _short_paragraph(el, chars, links):
+            removed[KEPT_BY_EVIDENCE] += 1
+        elif chars[el] <= total * MAX_SHARE_REMOVED:
+            doomed.append((el, reason))
+    # Document order, as before (the names' pass walked children first, like ``chars``).
+    order = {el: i for i, el in enumerate(chars)}
+    doomed.sort(key=lambda pair: -order[pair[0]])
     doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body, chars))
     doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body, chars))
     doomed.extend((el, CAPTION_REASON) for el in _image_captions(body, chars))
@@ -137,6 +151,17 @@ def _next_to(el: HtmlElement, main: HtmlElement | None) -> bool:
         if any(up is a for a in near_main[1:]):
             return True
     return False
+
+
+def _short_paragraph(
+    el: HtmlElement, chars: dict[HtmlElement, int], links: dict[HtmlElement, int]
+) -> bool:
+    n = chars.get(el, 0)
+    return (
+        n > 0
+        and links[el] < INSIDE_LINK_SHARE * n
+        and any(_SENTENCE_MARK.search(t) for t in _VISIBLE_TEXTS(el))
+    )
 
 
 def _is_prose(el: HtmlElement, own_chars: int) -> bool:

@@ -138,9 +138,7 @@ def _widget_end(lines: list[str], start: int) -> int:
     """Index of the first line after a widget heading that is not one of its links."""
     end = start
     while (
-        end < len(lines)
-        and end - start < TEASER_MAX_LINES
-        and _headline_like(lines[end].strip())
+        end < len(lines) and end - start < TEASER_MAX_LINES and _headline_like(lines[end].strip())
     ):
         end += 1
     return end
