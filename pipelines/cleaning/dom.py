@@ -450,6 +450,7 @@ BAR_MAX_CHARS = 200
 _LABEL_MARKS = re.compile(r"[.!?。！？,，;；]")
 _ONLY_PUNCT = re.compile(r"^[\W_]*$")
 _DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
 _UNIT_SKIP = {"script", "style", "noscript", "template"}
 
 
@@ -470,8 +471,61 @@ def label_bars(
         if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el):
             found.append(el)
             continue
-        stack.extend(c for c in reversed(el) if isinstance(c.tag, str) and chars.get(c, 0))
+        run = _sibling_bar(el, chars)
+        found.extend(run)
+        stack.extend(
+            c for c in reversed(el) if isinstance(c.tag, str) and chars.get(c, 0) and c not in run
+        )
     return found
+
+
+def _sibling_bar(parent: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
+    """Runs of sibling elements that are each one short control (``<p><a>微信</a></p>``,
+    ``<div><a>Facebook</a></div>``...), after an optional lead-in sibling ("分享到：")."""
+    found: list[HtmlElement] = []
+    run: list[HtmlElement] = []
+    lead = False
+    for child in [*parent, None]:
+        kind = _label_kind(child, chars) if child is not None else None
+        tail = (child.tail or "").strip() if child is not None else ""
+        if tail and (not _ONLY_PUNCT.match(tail) or _SENTENCE_MARK.search(tail + " ")):
+            kind = None  # text between the siblings: a sentence runs through them
+        if kind == "control":
+            run.append(child)
+            continue
+        controls = len(run) - lead
+        if controls >= BAR_MIN_CONTROLS or (lead and controls >= BAR_MIN_CONTROLS - 1):
+            found.extend(run)
+        run, lead = [], False
+        if kind == "lead":
+            run, lead = [child], True
+    return [el for el in found if el is not None]
+
+
+def _label_kind(el: HtmlElement, chars: dict[HtmlElement, int]) -> str | None:
+    """ "control" for an element that is one short link/button label, "lead" for a short
+    lead-in ending in a colon, else None."""
+    if not isinstance(el.tag, str) or chars.get(el, 0) > LABEL_MAX_CHARS * 2:
+        return None
+    units: list[tuple[str, bool]] = []
+    if _is_control(el):
+        units.append((_control_label(el), True))
+    else:
+        _label_units(el, units)
+    if len(units) == 1:
+        label, control = units[0]
+        if _LABEL_MARKS.search(label) or len(label.split()) > LABEL_MAX_WORDS:
+            return None
+        if control and len(_squash(label)) <= LABEL_MAX_CHARS and _LETTER.search(label):
+            return "control"
+        if (
+            not control
+            and label.rstrip().endswith((":", "："))
+            and len(_squash(label)) <= LEAD_IN_MAX_CHARS
+            and not _DIGIT.search(label)
+        ):
+            return "lead"
+    return None
 
 
 def _is_label_bar(el: HtmlElement) -> bool:

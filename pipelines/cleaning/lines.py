@@ -64,10 +64,15 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
     out = CleanedText(lines=[])
     kept = _drop_teasers(_cut_tail(lines, out), out)
     n = len(kept)
+    in_bar = False
     for i, line in enumerate(kept):
         text = line.strip()
         if not text:
             continue
+        if in_bar and _is_label(text):
+            out.drop(SHARE_BAR)  # one label of the bar the lead-in line opened
+            continue
+        in_bar = False
         if title and i < EDGE_LINES and _same(text, title):
             out.drop("title repeated in body")
             continue
@@ -81,6 +86,7 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
         rule = _chrome_rule(text)
         if rule:
             out.drop(rule.reason)
+            in_bar = rule.reason == SHARE_BAR
             continue
         if not out.lines:
             text = _strip_lead_byline(text, out)
@@ -93,6 +99,22 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
             text = text[: editor.start()].rstrip()
         out.lines.append(text)
     return out
+
+
+SHARE_BAR = "share bar"
+# A bar's label on a line of its own: this many characters (no spaces) and words at most.
+LABEL_MAX_CHARS = 12
+LABEL_MAX_WORDS = 3
+_LABEL_BREAKS = re.compile(r"[.!?。！？,，;；:：\d]")
+
+
+def _is_label(text: str) -> bool:
+    """A short label such as 微信, QQ空间 or "Copy link": no sentence, no number."""
+    return (
+        len("".join(text.split())) <= LABEL_MAX_CHARS
+        and len(text.split()) <= LABEL_MAX_WORDS
+        and not _LABEL_BREAKS.search(text)
+    )
 
 
 def _cut_tail(lines: list[str], out: CleanedText) -> list[str]:

@@ -178,6 +178,11 @@ CHROME_LINES: list[LineRule] = [
     ),
     _line(r"^(share|share this|share on|share via)\b.{0,60}$", "share bar"),
     _line(
+        r"^(teilen|artikel teilen|partager|compartir|condividi|del|dele|udostępnij|sdílet|"
+        r"シェア|共有する|공유하기)\s*[:：]?$",
+        "share bar",
+    ),
+    _line(
         r"^(facebook|twitter|x|linkedin|whatsapp|email|reddit|pinterest|copy link)(\s*[|/·,]?\s*(facebook|twitter|x|linkedin|whatsapp|email|reddit|pinterest|copy link|print)){1,}$",
         "share bar",
     ),
