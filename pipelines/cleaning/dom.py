@@ -490,7 +490,9 @@ def _sibling_bar(parent: HtmlElement, chars: dict[HtmlElement, int]) -> list[Htm
         tail = (child.tail or "").strip() if child is not None else ""
         if tail and (not _ONLY_PUNCT.match(tail) or _SENTENCE_MARK.search(tail + " ")):
             kind = None  # text between the siblings: a sentence runs through them
-        if kind == "control":
+        if kind == "control" and (lead or not _is_control(child)):
+            # Bare links in a row are a container's business (``_is_label_bar``): a footer
+            # row of links beside other text is not a bar of its own.
             run.append(child)
             continue
         controls = len(run) - lead
