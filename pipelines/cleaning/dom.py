@@ -518,7 +518,7 @@ def _label_kind(el: HtmlElement, chars: dict[HtmlElement, int]) -> str | None:
         label, control = units[0]
         if _LABEL_MARKS.search(label) or len(label.split()) > LABEL_MAX_WORDS:
             return None
-        if control and len(_squash(label)) <= LABEL_MAX_CHARS and _LETTER.search(label):
+        if control and _label_len(label) <= LABEL_MAX_CHARS and _LETTER.search(label):
             return "control"
         if (
             not control
@@ -546,7 +546,7 @@ def _is_label_bar(el: HtmlElement) -> bool:
         return False
     for label in controls:
         if (
-            len(_squash(label)) > LABEL_MAX_CHARS
+            _label_len(label) > LABEL_MAX_CHARS
             or len(label.split()) > LABEL_MAX_WORDS
             or _LABEL_MARKS.search(label)
         ):
@@ -558,6 +558,16 @@ def _is_label_bar(el: HtmlElement) -> bool:
         and not _DIGIT.search(plain)
         and len(plain) <= BAR_PLAIN_SHARE * (labels + len(plain))
     )
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _label_len(label: str) -> int:
+    """Characters without spaces, a CJK character counted twice (分享到微信朋友圈 is a label,
+    a twelve-character Chinese headline is not)."""
+    squashed = _squash(label)
+    return len(squashed) + len(_CJK.findall(squashed))
 
 
 def _label_units(el: HtmlElement, units: list[tuple[str, bool]]) -> None:

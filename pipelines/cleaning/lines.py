@@ -102,8 +102,9 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
 
 
 SHARE_BAR = "share bar"
-# A bar's label on a line of its own: this many characters (no spaces) and words at most.
-LABEL_MAX_CHARS = 12
+# A bar's label on a line of its own: this many characters (no spaces, a CJK character counts
+# twice) and words at most.
+LABEL_MAX_CHARS = 18
 LABEL_MAX_WORDS = 3
 _LABEL_BREAKS = re.compile(r"[.!?。！？,，;；:：\d]")
 
@@ -111,7 +112,7 @@ _LABEL_BREAKS = re.compile(r"[.!?。！？,，;；:：\d]")
 def _is_label(text: str) -> bool:
     """A short label such as 微信, QQ空间 or "Copy link": no sentence, no number."""
     return (
-        len("".join(text.split())) <= LABEL_MAX_CHARS
+        weighted_len("".join(text.split())) <= LABEL_MAX_CHARS
         and len(text.split()) <= LABEL_MAX_WORDS
         and not _LABEL_BREAKS.search(text)
     )
@@ -156,6 +157,15 @@ READ_ON_SHORT_LINES = 0.34
 PROSE_LINE_CHARS = 80
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def weighted_len(text: str) -> int:
+    """Length with a CJK character counted twice: a Chinese line says in 40 characters what
+    a Latin one says in 80."""
+    return len(text) + len(_CJK.findall(text))
+
+
 def _widget_end(lines: list[str], start: int) -> int:
     """Index of the first line after a widget heading that is not one of its links."""
     end = start
@@ -186,7 +196,7 @@ def _reads_on(rest: list[str]) -> bool:
 
 def _is_prose_line(text: str) -> bool:
     return (
-        len(text) >= PROSE_LINE_CHARS
+        weighted_len(text) >= PROSE_LINE_CHARS
         and bool(_SENTENCE_END.search(text))
         and not text.endswith(("...", "…"))
     )
