@@ -73,7 +73,7 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
             out.drop(SHARE_BAR)  # one label of the bar the lead-in line opened
             continue
         in_bar = False
-        if title and i < EDGE_LINES and _same(text, title):
+        if title and i < EDGE_LINES and _is_headline(text, title):
             out.drop("title repeated in body")
             continue
         near_edge = i < EDGE_LINES or i >= n - EDGE_LINES
@@ -264,6 +264,32 @@ def _take_inline(text: str, out: CleanedText) -> None:
     author = _INLINE_AUTHOR.search(text)
     if author:
         out.authors.extend(split_names(author.group(1)))
+
+
+# A kicker printed in the headline's element ("Premier League Rückschlag im Titelkampf - ..."):
+# at most this many characters (no spaces) before the title; the title at least this long.
+KICKER_MAX_CHARS = 40
+KICKER_TITLE_MIN_CHARS = 20
+
+
+def _is_headline(text: str, title: str) -> bool:
+    """The headline again, alone or after its kicker (topic line) in the same element."""
+    line, head = _squash(text), _squash(title)
+    if line == head:
+        return True
+    return (
+        len(head) >= KICKER_TITLE_MIN_CHARS
+        and line.endswith(head)
+        and len(line) - len(head) <= KICKER_MAX_CHARS
+    )
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only, lower-cased: the same headline in other punctuation."""
+    return _NON_WORD.sub("", text).lower()
+
+
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def _same(a: str, b: str) -> bool:
