@@ -195,7 +195,10 @@ CHROME_LINES: list[LineRule] = [
         "newsletter prompt",
     ),
     _line(
-        r"^(read more|see more|more|related|also read|also on \S+|watch|recommended)\s*[:：]\s*\S.{0,140}$",
+        r"^(read more|see more|more|related|also read|also on \S+|watch|recommended|lesen sie auch|"
+        r"lesen sie mehr|mehr zum thema|auch interessant|lire aussi|à lire aussi|lea también|"
+        r"lee también|leer más|leggi anche|les også|czytaj (też|także|więcej)|čtěte také|"
+        r"相关阅读|延伸阅读|推荐阅读)\s*[:：]\s*\S.{0,140}$",
         "inline teaser link to another story",
     ),
     _line(
