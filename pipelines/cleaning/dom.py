@@ -91,6 +91,8 @@ INSIDE_LINK_SHARE = 0.25
 # links amounting to this share of the main block's own text: the article's other part.
 OUTSIDE_LINK_SHARE = 0.2
 OUTSIDE_TEXT_SHARE = 0.5
+# Beside the main block, a container with a picture is kept only with this much text.
+CAPTION_MAX_PROSE = 300
 # Prose: at least this many characters of non-link text with a sentence mark in them.
 PROSE_MIN_CHARS = 60
 _HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
@@ -129,8 +131,11 @@ def _holds_article_text(
         return False
     if own >= OUTSIDE_TEXT_SHARE * main_text:
         return True
-    # A picture's holder beside the article holds its caption, not a paragraph.
-    return _next_to(el, main) and next(el.iter("img", "picture", "video", "figure"), None) is None
+    # A picture's holder beside the article holds its caption, not a paragraph: with a
+    # picture, only more text than a caption has counts.
+    return _next_to(el, main) and (
+        own >= CAPTION_MAX_PROSE or next(el.iter("img", "picture", "video", "figure"), None) is None
+    )
 
 
 # Two elements are neighbours when their nearest common ancestor is at most this many levels
