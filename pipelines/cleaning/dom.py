@@ -63,9 +63,7 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
             removed[KEPT_BY_EVIDENCE] += 1
         elif chars[el] <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
-    # Document order, as before (the names' pass walked children first, like ``chars``).
-    order = {el: i for i, el in enumerate(chars)}
-    doomed.sort(key=lambda pair: -order[pair[0]])
+    # The order of ``doomed`` does not matter: an element goes unless an ancestor is doomed.
     doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body, chars))
     doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body, chars))
     doomed.extend((el, CAPTION_REASON) for el in _image_captions(body, chars))
@@ -469,6 +467,7 @@ def label_bars(
     icons with alt text) and under any class name, so the shape decides, not the name.
     """
     found: list[HtmlElement] = []
+    controls = control_counts(chars)
     stack = [body]
     while stack:
         el = stack.pop()
@@ -476,37 +475,58 @@ def label_bars(
         if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el):
             found.append(el)
             continue
-        run = _sibling_bar(el, chars)
+        run = _sibling_bar(el, chars, controls)
         found.extend(run)
+        # Only a subtree with two controls or more can hold a bar.
         stack.extend(
-            c for c in reversed(el) if isinstance(c.tag, str) and chars.get(c, 0) and c not in run
+            c
+            for c in reversed(el)
+            if controls.get(c, 0) >= BAR_MIN_CONTROLS - 1 and chars.get(c, 0) and c not in run
         )
     return found
 
 
-def _sibling_bar(parent: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
+def control_counts(chars: dict[HtmlElement, int]) -> dict[HtmlElement, int]:
+    """How many controls (links, buttons, clickable elements) each element holds; a control
+    inside a control counts once. ``chars`` lists children before parents."""
+    counts: dict[HtmlElement, int] = {}
+    for el in chars:
+        if _is_control(el):
+            counts[el] = 1
+        else:
+            counts[el] = sum(counts.get(child, 0) for child in el) if len(el) else 0
+    return counts
+
+
+def _sibling_bar(
+    parent: HtmlElement, chars: dict[HtmlElement, int], controls: dict[HtmlElement, int]
+) -> list[HtmlElement]:
     """Runs of sibling elements that are each one short control (``<p><a>微信</a></p>``,
     ``<div><a>Facebook</a></div>``...), after an optional lead-in sibling ("分享到：")."""
     found: list[HtmlElement] = []
     run: list[HtmlElement] = []
     lead = False
     for child in [*parent, None]:
-        kind = _label_kind(child, chars) if child is not None else None
-        tail = (child.tail or "").strip() if child is not None else ""
-        if tail and (not _ONLY_PUNCT.match(tail) or _SENTENCE_MARK.search(tail + " ")):
-            kind = None  # text between the siblings: a sentence runs through them
+        kind = None
+        if child is not None and isinstance(child.tag, str):
+            held = controls.get(child, 0)
+            if held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS):
+                kind = _label_kind(child, chars)
+            tail = (child.tail or "").strip()
+            if tail and (not _ONLY_PUNCT.match(tail) or _SENTENCE_MARK.search(tail + " ")):
+                kind = None  # text between the siblings: a sentence runs through them
         if kind == "control" and (lead or not _is_control(child)):
             # Bare links in a row are a container's business (``_is_label_bar``): a footer
             # row of links beside other text is not a bar of its own.
             run.append(child)
             continue
-        controls = len(run) - lead
-        if controls >= BAR_MIN_CONTROLS or (lead and controls >= BAR_MIN_CONTROLS - 1):
+        count = len(run) - lead
+        if count >= BAR_MIN_CONTROLS or (lead and count >= BAR_MIN_CONTROLS - 1):
             found.extend(run)
         run, lead = [], False
         if kind == "lead":
             run, lead = [child], True
-    return [el for el in found if el is not None]
+    return found
 
 
 def _label_kind(el: HtmlElement, chars: dict[HtmlElement, int]) -> str | None:
@@ -517,8 +537,8 @@ def _label_kind(el: HtmlElement, chars: dict[HtmlElement, int]) -> str | None:
     units: list[tuple[str, bool]] = []
     if _is_control(el):
         units.append((_control_label(el), True))
-    else:
-        _label_units(el, units)
+    elif not _label_units(el, units):
+        return None
     if len(units) == 1:
         label, control = units[0]
         if _LABEL_MARKS.search(label) or len(label.split()) > LABEL_MAX_WORDS:
@@ -537,7 +557,8 @@ def _label_kind(el: HtmlElement, chars: dict[HtmlElement, int]) -> str | None:
 
 def _is_label_bar(el: HtmlElement) -> bool:
     units: list[tuple[str, bool]] = []
-    _label_units(el, units)
+    if not _label_units(el, units):
+        return False
     controls = [label for label, control in units if control]
     if len(controls) < BAR_MIN_CONTROLS - 1:
         return False
@@ -575,26 +596,38 @@ def _label_len(label: str) -> int:
     return len(squashed) + len(_CJK.findall(squashed))
 
 
-def _label_units(el: HtmlElement, units: list[tuple[str, bool]]) -> None:
+def _label_units(el: HtmlElement, units: list[tuple[str, bool]]) -> bool:
     """``el``'s text as (label, is-control) units: a link, button or clickable element is
-    one control (its text, or its icon's alt/title/aria-label); other text is plain."""
-    _plain(el.text, units)
+    one control (its text, or its icon's alt/title/aria-label); other text is plain.
+    False as soon as a unit is too long for any bar (the walk stops there)."""
+    if not _plain(el.text, units):
+        return False
     for child in el:
         tag = child.tag
         if isinstance(tag, str) and tag not in _UNIT_SKIP:
             if _is_control(child):
-                units.append((_control_label(child), True))
-            else:
-                _label_units(child, units)
-        _plain(child.tail, units)
+                label = _control_label(child)
+                if len(label) > BAR_MAX_CHARS:
+                    return False
+                units.append((label, True))
+            elif not _label_units(child, units):
+                return False
+        if not _plain(child.tail, units):
+            return False
+    return True
 
 
-def _plain(text: str | None, units: list[tuple[str, bool]]) -> None:
-    if text and _SENTENCE_MARK.search(text):
-        units.append((text, False))  # a sentence: its digits or length fail the bar
-        units.append(("0" * (BAR_MAX_CHARS + 1), False))
-    elif text and not _ONLY_PUNCT.match(text):
-        units.append((" ".join(text.split()), False))
+def _plain(text: str | None, units: list[tuple[str, bool]]) -> bool:
+    """Add a plain unit; False when it is a sentence or too long for a lead-in."""
+    if not text:
+        return True
+    if _SENTENCE_MARK.search(text):
+        return False
+    if _ONLY_PUNCT.match(text):
+        return True
+    label = " ".join(text.split())
+    units.append((label, False))
+    return len(label) <= LEAD_IN_MAX_CHARS * 2
 
 
 def _is_control(el: HtmlElement) -> bool:
