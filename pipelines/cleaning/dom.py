@@ -1,7 +1,10 @@
 """DOM-level chrome removal, before the page-level extractor runs.
 
-Structure says more than text here: a container whose class/id names a share bar or a
-related list, or a list of links with teaser sentences, is removed as a whole.
+Structure says more than names here. A class/id name is one weak signal: a named container
+goes unless its structure says it holds the article's text (prose with few links inside the
+main block, or a large or adjacent share of it outside); lists of teaser links, share and
+tool bars (found by their shape: a run of short labels, mostly controls) go whatever their
+names. See docs/reading.md.
 """
 
 from __future__ import annotations

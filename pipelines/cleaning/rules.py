@@ -37,8 +37,10 @@ def _field(regex: str, field: str, reason: str) -> FieldRule:
 # Reader comments are prose like the article: outside the main block their name is trusted.
 COMMENT_REASON = "reader comments are never part of the article body"
 
-# Class/id tokens of containers that hold chrome. Matched as whole tokens of the class or id
-# split on - _ and spaces, so "share" hits "post-share-bar" but not "shareholder".
+# Class/id tokens of containers that usually hold chrome. Matched as whole tokens of the class
+# or id split on - _ and spaces, so "share" hits "post-share-bar" but not "shareholder". A match
+# is one weak signal: dom.py keeps a named container whose structure says it holds the
+# article's text (an "editor" class on every paragraph, a "has-sidebar" section layout).
 CHROME_TOKENS: dict[str, str] = {
     "share": "share bars list social networks, not text",
     "sharing": "share bars list social networks, not text",
