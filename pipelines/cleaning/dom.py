@@ -171,9 +171,15 @@ def _short_paragraph(
 
 
 def _is_prose(el: HtmlElement, own_chars: int) -> bool:
-    if own_chars < PROSE_MIN_CHARS:
+    """Non-link text long enough for a sentence (a CJK character counts twice), ending one."""
+    if own_chars < PROSE_MIN_CHARS / 2:
         return False
-    return any(_SENTENCE_MARK.search(t) for t in _VISIBLE_TEXTS(el))
+    texts = _VISIBLE_TEXTS(el)
+    if own_chars < PROSE_MIN_CHARS and own_chars + len(_CJK.findall("".join(texts))) < (
+        PROSE_MIN_CHARS
+    ):
+        return False
+    return any(_SENTENCE_MARK.search(t) for t in texts)
 
 
 _VISIBLE_TEXTS = lxml.etree.XPath(

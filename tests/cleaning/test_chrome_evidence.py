@@ -99,3 +99,15 @@ def test_named_paragraphs_inside_the_article_stay_and_a_named_credit_line_goes()
     assert "covered market" in text and "applauded" in text
     assert "Work starts in April." in text
     assert "sam@courier.example" not in text
+
+
+def test_a_short_chinese_paragraph_with_a_chrome_name_stays_inside_the_article() -> None:
+    paragraphs = "".join(
+        f"<p>今年以来，我市持续推进老旧小区改造，第{n}批项目已经完工，惠及居民一万八千余户。</p>"
+        for n in range(1, 5)
+    )
+    text = pruned_text(
+        f'<div class="story">{paragraphs}'
+        '<p class="share-tip">下半年还将启动第二批改造项目，优先解决居民反映最集中的排水和消防问题。</p></div>'
+    )
+    assert "下半年还将启动第二批改造项目，优先解决居民反映最集中的排水和消防问题。" in text
