@@ -24,6 +24,8 @@ from pipelines.extraction.text import block_key, text_fingerprint, word_count
 
 # A page's lines hashed for site-template learning, at most this many.
 MAX_PAGE_BLOCKS = 400
+# A line of the text is counted for template learning from this many characters (QQ, 微信).
+TEXT_BLOCK_MIN_CHARS = 1
 # trafilatura's text is "the whole page" when it holds this share of the page's visible text,
 # the densest block holds a real body (BLOCK_MIN_CHARS, BLOCK_SHARE of trafilatura's text) and
 # the rest is mostly short lines (menus, link bars). Calibrated on both benchmark sets, where a
@@ -114,7 +116,6 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     ld = md.ld_article(ld_objects)
     body = tree.find("body")
     page_lines = render_lines(body) if body is not None else []
-    reading.blocks = _page_blocks(page_lines)
     site_names = _site_names(meta, ld, url)
     title = md.clean_title(
         _title_text(tree),
@@ -140,6 +141,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     removed.update(cleaned.removed)
     reading.removed = dict(removed)
     text = normalise_text("\n".join(cleaned.lines))
+    reading.blocks = _page_blocks(text.split("\n"), page_lines)
     language = (
         options.language_hint
         or md.declared_language(tree, meta, ld)
@@ -194,14 +196,23 @@ def _site_names(meta: dict[str, list[str]], ld: dict | None, url: str) -> list[s
     return [n for n in names if n]
 
 
-def _page_blocks(lines: list[str]) -> list[str]:
-    keys = []
-    for line in lines:
-        if len(line) >= 4:
+def _page_blocks(text_lines: list[str], page_lines: list[str]) -> list[str]:
+    """Site-template keys: the text's own lines first, as the cleaning stage will strip them,
+    short labels (微信, "X") included; then the page's rendered lines.
+
+    trafilatura splits a share bar into one label a line where the page renders it as one
+    line: only the text's own lines let a bar repeated on every page be learnt as template.
+    """
+    keys: list[str] = []
+    for line in text_lines:
+        if len(line.strip()) >= TEXT_BLOCK_MIN_CHARS:
             keys.append(block_key(line))
+    for line in page_lines:
         if len(keys) >= MAX_PAGE_BLOCKS:
             break
-    return keys
+        if len(line) >= 4:
+            keys.append(block_key(line))
+    return keys[:MAX_PAGE_BLOCKS]
 
 
 def _headline_lines(lines: list[str], anchor_texts: set[str]) -> tuple[int, float]:
