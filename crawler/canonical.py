@@ -85,13 +85,32 @@ def _netloc(scheme: str, host: str, port: int | None) -> str:
     return f"{host}:{port}"
 
 
+# Bytes no fetchable URL holds: controls (urlsplit silently deletes tab and newline) and space.
+_UNFETCHABLE = re.compile(r"[\x00-\x20\x7f]")
+
+
+def fetchable(url: str) -> bool:
+    """An absolute http(s) URL that parses: host present, port a number in range, no control
+    character or space. Pages carry links that are none of these (``http://[ccpa-preferences]``,
+    ``//[x]/y``, ``:99999``): those are skipped, never fetched, never allowed to raise."""
+    if _UNFETCHABLE.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def clean_url(url: str) -> str:
     """A fetchable URL for the same page without tracking, fragment, default port or index leaf.
 
-    Unparseable URLs come back stripped of their fragment only.
+    Unparseable URLs (bad port, a bracketed host that is no IPv6 address) come back stripped
+    of their fragment only; ``fetchable`` tells them apart.
     """
-    parts = urlsplit(url.strip())
     try:
+        parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
         return url.split("#", 1)[0]
@@ -106,11 +125,11 @@ def clean_url(url: str) -> str:
 @lru_cache(maxsize=4096)
 def url_key(url: str) -> str:
     """The identity of the page at ``url``: equal for its tracking, mobile and AMP variants."""
-    parts = urlsplit(clean_url(url))
     try:
+        parts = urlsplit(clean_url(url))
         port = parts.port
     except ValueError:
-        port = None
+        return url.split("#", 1)[0]
     host = parts.hostname or ""
     while HOST_VARIANTS.match(host) and host.count(".") >= 2:
         host = HOST_VARIANTS.sub("", host, count=1)

@@ -86,6 +86,8 @@ class ExtractionPipeline:
         self.crawler.signals.send_catch_log(page_read, site=item["site"], reading=reading)
         if reading.decoding:
             self.stats.inc_value(f"decoding/{reading.decoding}")
+        if reading.bad_links:
+            self.stats.inc_value("reader/bad_links_skipped", reading.bad_links)
         self._count(reading.kind)
         if reading.kind == "listing":
             raise NotAnArticle(url)

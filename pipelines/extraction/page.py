@@ -69,6 +69,8 @@ class PageReading:
     details: dict[str, Any] = field(default_factory=dict)
     # Absolute http(s) links the worker left out of ``links`` as off-site (link_prefixes).
     offsite_links: int = 0
+    # Hrefs skipped because they make no fetchable URL ("http://[x]", a bad port): counted.
+    bad_links: int = 0
 
 
 class PageTooLarge(ValueError):
@@ -126,6 +128,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     )
     links = read_links(tree, url)
     reading.links = links.follow
+    reading.bad_links = links.bad
     anchors = links.headlines
     teaser_links = len(anchors)
     dated = _visible_date_candidates(tree, page_lines, title)
@@ -362,9 +365,12 @@ def _fields(
     )
     return {
         "url": url,
-        "canonical_url": md.absolute(canonical, url)
-        if canonical is not None
-        else md.absolute(md.first_meta(meta, "og:url"), url) or url,
+        "canonical_url": (
+            md.absolute(canonical, url)
+            if canonical is not None
+            else md.absolute(md.first_meta(meta, "og:url"), url)
+        )
+        or url,  # an unusable canonical (bad host, other scheme) falls back to the page URL
         "title": title,
         "authors": authors,
         "published": published,

@@ -1,0 +1,156 @@
+"""A bad link never loses a page (issue 18): hrefs that make no URL are skipped and counted.
+
+Real pages carry anchors such as ``href="http://[ccpa-preferences]"`` (a US news template) or
+``href="//[x]/y"``; ``urlsplit`` raises on them. The reader skips such a link, counts it in
+``PageReading.bad_links`` (the extraction stage adds it to ``reader/bad_links_skipped``), and
+reads the page. Property tests throw arbitrary hrefs and base URLs at it.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawler.canonical import clean_url, fetchable, url_key
+from pipelines.extraction import read_page
+from pipelines.extraction.links import read_links
+from pipelines.extraction.page import parse_html
+
+PAGE_URL = "https://news.example.org/2024/05/02/council-budget.html"
+BODY = " ".join(
+    ["The council approved the harbour budget after a long debate on Tuesday evening."] * 12
+)
+
+
+def article(hrefs: list[str], base: str | None = None, canonical: str | None = None) -> str:
+    """A plain article page whose chrome carries the given hrefs."""
+    head = f'<base href="{escape(base)}">' if base is not None else ""
+    if canonical is not None:
+        head += f'<link rel="canonical" href="{escape(canonical)}">'
+        head += f'<meta property="og:url" content="{escape(canonical)}">'
+        head += f'<meta property="og:image" content="{escape(canonical)}">'
+    anchors = "".join(
+        f'<li><a href="{escape(h)}">Privacy choices and preferences {i}</a></li>'
+        for i, h in enumerate(hrefs)
+    )
+    return (
+        f"<html><head><title>Council budget | Example</title>{head}</head><body>"
+        f"<nav><ul>{anchors}</ul></nav><article><h1>Council approves the harbour budget</h1>"
+        f"<p>{BODY}</p><p>{BODY}</p></article>"
+        f'<footer><a href="/about/">About us</a></footer></body></html>'
+    )
+
+
+BAD_HREFS = [
+    "http://[ccpa-preferences]",
+    "//[x]/y",
+    "https://[::1",
+    "http://example.org:99999/a",
+    "http://example.org:port/a",
+    "http://exa\tmple.org/a",
+    "https://exam ple.org/a",
+    "http://]/",
+]
+
+
+def test_a_page_with_bad_links_is_read_and_the_bad_links_are_counted() -> None:
+    html = article([*BAD_HREFS, "/2024/05/01/other-story.html"])
+    reading = read_page(html, PAGE_URL)
+    assert reading.kind == "article", reading.reason
+    assert "harbour budget" in reading.fields["text"]
+    assert reading.links == [
+        "https://news.example.org/2024/05/01/other-story.html",
+        "https://news.example.org/about/",
+    ]
+    assert reading.bad_links == len(BAD_HREFS)
+
+
+def test_a_bad_base_href_or_canonical_falls_back_to_the_page_url() -> None:
+    html = article(["/a/story.html"], base="http://[bad]/", canonical="http://[bad]/x")
+    reading = read_page(html, PAGE_URL)
+    assert reading.kind == "article"
+    assert reading.fields["canonical_url"] == PAGE_URL
+    assert "https://news.example.org/a/story.html" in reading.links
+
+
+def test_clean_url_and_url_key_never_raise_and_fetchable_says_no() -> None:
+    for href in BAD_HREFS:
+        clean_url(href)
+        url_key(href)
+        assert not fetchable(href), href
+
+
+# Hrefs built from the parts that break URL parsers: brackets, ports, controls, schemes.
+PIECES = st.sampled_from(
+    [
+        "http://",
+        "https://",
+        "//",
+        "[",
+        "]",
+        "::1",
+        "ccpa",
+        ":",
+        "99999",
+        "-1",
+        "@",
+        "/",
+        "?",
+        "#",
+        "%",
+        "%zz",
+        "\x00",
+        "\t",
+        "\n",
+        "\x7f",
+        " ",
+        "\u3000",
+        "例",
+        "javascript:",
+        "..",
+        "example.org",
+        "xn--",
+        ";",
+    ]
+)
+HREFS = st.one_of(
+    st.lists(PIECES, max_size=8).map("".join),
+    st.text(max_size=40),
+)
+BASES = st.one_of(
+    st.just(PAGE_URL),
+    st.lists(PIECES, max_size=6).map(lambda parts: "http://" + "".join(parts)),
+    st.text(max_size=30),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hrefs=st.lists(HREFS, max_size=6), base=BASES)
+def test_read_links_never_raises(hrefs: list[str], base: str) -> None:
+    html = article(hrefs, base=base)
+    links = read_links(parse_html(html, 1_000_000), PAGE_URL)
+    assert all(fetchable(u) for u in links.follow)
+    assert links.bad <= len(hrefs)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    hrefs=st.lists(HREFS, max_size=4),
+    base=BASES,
+    canonical=HREFS,
+    # The page's own URL is one Scrapy fetched: it parses (w3lib made it safe).
+    page_url=BASES.filter(fetchable),
+)
+def test_read_page_never_raises(hrefs: list[str], base: str, canonical: str, page_url: str) -> None:
+    reading = read_page(article(hrefs, base=base, canonical=canonical), page_url)
+    assert reading.kind in ("article", "listing", "reject")
+
+
+@settings(max_examples=300, deadline=None)
+@given(url=HREFS)
+def test_url_functions_never_raise(url: str) -> None:
+    clean_url(url)
+    url_key(url)
+    fetchable(url)
