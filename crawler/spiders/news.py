@@ -167,13 +167,17 @@ class NewsSpider(scrapy.Spider):
         start: bool = False,
         changed: datetime | None = None,
     ) -> scrapy.Request | None:
-        """A request for ``url`` if it is new in this run, unknown (or changed) and in budget."""
+        """A request for ``url`` if it is new in this run, unknown (or changed) and in budget.
+
+        A URL counts as handled in this run only once it is requested (or over budget): a
+        known article skipped on an undated listing link is looked at again when its sitemap
+        or feed entry arrives later with a newer date (crawler.incremental).
+        """
         url = url if start else clean_url(url)
         seen = self._seen.setdefault(site.name, set())
         key = url_key(url)
         if key in seen:
             return None
-        seen.add(key)
         request = scrapy.Request(
             url,
             callback=self.parse,
@@ -184,6 +188,7 @@ class NewsSpider(scrapy.Spider):
         )
         if not start and self.incremental.admit(request, changed) is None:
             return None
+        seen.add(key)
         if self._pages.get(site.name, 0) >= site.max_pages:
             self.crawler.stats.inc_value("spider/max_pages_reached")
             return None
