@@ -49,7 +49,7 @@ BAD_HREFS = [
     "https://[::1",
     "http://example.org:99999/a",
     "http://example.org:port/a",
-    "http://exa\tmple.org/a",
+    "http://exa\x7fmple.org/a",
     "https://exam ple.org/a",
     "http://]/",
 ]
@@ -154,3 +154,21 @@ def test_url_functions_never_raise(url: str) -> None:
     clean_url(url)
     url_key(url)
     fetchable(url)
+
+
+def test_a_path_with_a_space_is_still_a_link() -> None:
+    """Browsers (and Scrapy) escape a space in a path: only a bad host makes a link bad."""
+    reading = read_page(article(["/2024/05/a story.html"]), PAGE_URL)
+    assert "https://news.example.org/2024/05/a story.html" in reading.links
+    assert reading.bad_links == 0
+
+
+def test_links_stop_being_resolved_at_the_limit_and_the_rest_is_counted() -> None:
+    hrefs = [f"https://elsewhere.example/{i}" for i in range(5)]
+    hrefs += [f"/2024/05/story-{i}.html" for i in range(50)]
+    tree = parse_html(article(hrefs), 1_000_000)
+    links = read_links(tree, PAGE_URL, ("https://news.example.org/",), limit=10)
+    on_site = [u for u in links.follow if u.startswith("https://news.example.org/")]
+    assert len(on_site) == 10
+    assert len(links.follow) == 15  # off-site links before the limit are returned as well
+    assert links.cut == 40 + 1  # the rest, and the footer's link

@@ -23,7 +23,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.encoding import http_content_type_encoding
 
-from crawler.canonical import clean_url, url_key
+from crawler.canonical import clean_url, fetchable, url_key
 from crawler.discovery import DiscoveryError, Entry, feed_links, parse_feed, parse_sitemap
 from crawler.discovery import robots_sitemaps as sitemaps_in_robots
 from crawler.distributed.connection import redis_url
@@ -90,6 +90,10 @@ class NewsSpider(scrapy.Spider):
             canonicalize=False,
         )
         spider.links_from_reader = settings.getbool("NEWS_LINKS_FROM_READER")
+        spider.max_links = settings.getint("NEWS_MAX_LINKS_PER_PAGE")
+        # Scrapy's UrlLengthMiddleware sees only callback output; the reader's links are
+        # scheduled from a signal, so every request is checked here.
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
         if spider.links_from_reader:
             spider.skip_extensions = tuple(
                 "." + ext.lower() for ext in settings.getlist("NEWS_SKIP_EXTENSIONS")
@@ -173,6 +177,12 @@ class NewsSpider(scrapy.Spider):
         known article skipped on an undated listing link is looked at again when its sitemap
         or feed entry arrives later with a newer date (crawler.incremental).
         """
+        if self.max_url_length and len(url) > self.max_url_length:
+            self.crawler.stats.inc_value("urllength/request_ignored_count")
+            return None
+        if not start and not fetchable(url):
+            self.crawler.stats.inc_value("spider/bad_links_skipped")
+            return None
         url = url if start else clean_url(url)
         seen = self._seen.setdefault(site.name, set())
         key = url_key(url)
@@ -233,9 +243,8 @@ class NewsSpider(scrapy.Spider):
             and self._is_html(response)
         ):
             if not self.links_from_reader:
-                yield from self._follow(
-                    (link.url for link in self.link_extractor.extract_links(response)), site
-                )
+                links = [link.url for link in self.link_extractor.extract_links(response)]
+                yield from self._follow(self._capped(links), site)
             if self.discover_feeds and response.meta.get("news_start"):
                 for url in feed_links(response.text, response.url):
                     if site.owns(url):
@@ -316,9 +325,24 @@ class NewsSpider(scrapy.Spider):
         offsite = getattr(reading, "offsite_links", 0)
         if offsite:
             self.crawler.stats.inc_value("spider/offsite_links_skipped", offsite)
-        followed = (u for u in links if not self._skipped_extension(u))
+        cut = getattr(reading, "links_cut", 0)
+        if cut:
+            self.crawler.stats.inc_value("links/cut", cut)
+            self.crawler.stats.inc_value("links/pages_cut")
+        followed = (u for u in self._capped(links) if not self._skipped_extension(u))
         for request in self._follow(followed, owner):
             self.crawler.engine.crawl(request)
+
+    def _capped(self, links: list[str]) -> list[str]:
+        """At most NEWS_MAX_LINKS_PER_PAGE links of a page; the rest counted in links/cut."""
+        if not self.max_links or len(links) <= self.max_links:
+            return links
+        self.crawler.stats.inc_value("links/cut", len(links) - self.max_links)
+        self.crawler.stats.inc_value("links/pages_cut")
+        return links[: self.max_links]
+
+    def _budget_spent(self, site: Site) -> bool:
+        return self._pages.get(site.name, 0) >= site.max_pages
 
     def _skipped_extension(self, url: str) -> bool:
         """The URL's path ends in a NEWS_SKIP_EXTENSIONS suffix (media, documents)."""
@@ -333,7 +357,13 @@ class NewsSpider(scrapy.Spider):
         # repeat would only be canonicalised again to find its key seen.
         done = self._links_done.setdefault(site.name, set())
         offsite = 0
-        for url in urls:
+        pending = iter(urls)
+        for url in pending:
+            if self._budget_spent(site):
+                # No link work once the site's page budget is spent: a flood costs nothing.
+                rest = 1 + sum(1 for _ in pending)
+                self.crawler.stats.inc_value("links/skipped_budget_spent", rest)
+                break
             raw = url.split("#", 1)[0]
             if raw in done:
                 continue

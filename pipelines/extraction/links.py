@@ -31,10 +31,18 @@ class PageLinks:
     follow: list[str] = field(default_factory=list)
     headlines: set[str] = field(default_factory=set)
     bad: int = 0
+    cut: int = 0  # hrefs not looked at: the limit of on-site links was reached
 
 
-def read_links(tree: HtmlElement, url: str) -> PageLinks:
-    """The page's links and headline anchors in one pass; call before chrome is pruned."""
+def read_links(
+    tree: HtmlElement, url: str, prefixes: tuple[str, ...] = (), limit: int = 0
+) -> PageLinks:
+    """The page's links and headline anchors in one pass; call before chrome is pruned.
+
+    With a ``limit``, links stop being resolved once ``limit`` of them start with one of
+    ``prefixes`` (any link, without prefixes): the hrefs left are counted in ``cut``, so a
+    page with a flood of links costs a bounded amount of work.
+    """
     base = _base_href(tree, url)
     origin = _origin(base)
     host = _netloc(url)
@@ -43,6 +51,7 @@ def read_links(tree: HtmlElement, url: str) -> PageLinks:
     # Pages repeat hrefs (nav, teaser image + title): resolve and test each href once.
     on_site: dict[str, bool] = {}
     resolved: set[str] = set()
+    kept = 0
     for a in tree.iter("a", "area"):
         href = (a.get("href") or "").strip()
         if not href:
@@ -60,19 +69,30 @@ def read_links(tree: HtmlElement, url: str) -> PageLinks:
         if href in resolved or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
         resolved.add(href)
+        if limit and kept >= limit:
+            links.cut += 1
+            continue
         try:
-            target = href if href.startswith(_SCHEMES) else _resolve(base, origin, href)
+            if href.startswith(_SCHEMES):
+                target, checked = href, False
+            elif origin is not None and _ROOTED.match(href):
+                # The shared origin parsed, and a path cannot make the URL unfetchable.
+                target, checked = _join_rooted(origin, href), True
+            else:
+                target, checked = urljoin(base, href), False
         except ValueError:
             links.bad += 1
             continue
         target = target.split("#", 1)[0]
         if not target.startswith(_SCHEMES) or target in seen:
             continue
-        if not fetchable(target):
+        if not checked and not fetchable(target):
             links.bad += 1
             continue
         seen.add(target)
         links.follow.append(target)
+        if not prefixes or target.startswith(prefixes):
+            kept += 1
     return links
 
 
@@ -107,15 +127,8 @@ def _origin(base: str) -> str | None:
     return f"{parts.scheme}://{parts.netloc}/" if parts.netloc else None
 
 
-def _resolve(base: str, origin: str | None, href: str) -> str:
-    """urljoin(base, href); a rooted href ("/a/b") reads only the base's scheme and host, so
-    its join is shared by every page of the site (menus repeat on every page)."""
-    if origin is not None and _ROOTED.match(href):
-        return _join_rooted(origin, href)
-    return urljoin(base, href)
-
-
-# "/path", not "//host" and free of the tab/newline bytes urlsplit deletes (which could turn
+# A rooted href ("/a/b") reads only the base's scheme and host, so its join is shared by
+# every page of the site (menus repeat on every page): "/path", not "//host" and free of the tab/newline bytes urlsplit deletes (which could turn
 # it into "//"): urljoin then never reads the base's path or query.
 _ROOTED = re.compile(r"/(?!/)[^\t\r\n]*\Z")
 

@@ -46,6 +46,8 @@ class ReadOptions:
     # The crawl's worker returns only links that start with one of these (the site's
     # ``scheme://host/`` prefixes) and counts the rest; () returns every link.
     link_prefixes: tuple[str, ...] = ()
+    # The worker returns at most this many of those links (0: all) and counts the rest.
+    max_links: int = 0
 
 
 @dataclass
@@ -71,6 +73,8 @@ class PageReading:
     offsite_links: int = 0
     # Hrefs skipped because they make no fetchable URL ("http://[x]", a bad port): counted.
     bad_links: int = 0
+    # Links the worker cut beyond ReadOptions.max_links.
+    links_cut: int = 0
 
 
 class PageTooLarge(ValueError):
@@ -126,9 +130,10 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         ],
         site_names,
     )
-    links = read_links(tree, url)
+    links = read_links(tree, url, options.link_prefixes, options.max_links)
     reading.links = links.follow
     reading.bad_links = links.bad
+    reading.links_cut = links.cut
     anchors = links.headlines
     teaser_links = len(anchors)
     dated = _visible_date_candidates(tree, page_lines, title)
