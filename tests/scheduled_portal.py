@@ -314,10 +314,12 @@ class PortalServer:
         # starting with its release prefix has arrived (see ``hold``).
         self.holds: dict[str, tuple[str, threading.Event]] = {}
         self.hold_timeouts: list[str] = []
+        self.arrivals: list[str] = []  # request paths in the order they came in
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                server.arrivals.append(self.path)
                 server._release(self.path)
                 server._wait(self.path)
                 status, ctype, body, story = portal.resolve(self.path, server.base)
