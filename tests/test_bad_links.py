@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crawler.canonical import clean_url, fetchable, url_key
+from crawler.discovery import feed_links, parse_feed, parse_sitemap, robots_sitemaps
 from pipelines.extraction import read_page
 from pipelines.extraction.links import read_links
 from pipelines.extraction.page import parse_html
@@ -172,3 +173,22 @@ def test_links_stop_being_resolved_at_the_limit_and_the_rest_is_counted() -> Non
     assert len(on_site) == 10
     assert len(links.follow) == 15  # off-site links before the limit are returned as well
     assert links.cut == 40 + 1  # the rest, and the footer's link
+
+
+def test_one_bad_entry_does_not_cost_its_sitemap_or_feed() -> None:
+    sitemap = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+    <url><loc>http://[ccpa-preferences]/a</loc></url>
+    <url><loc>https://news.example.org/2024/05/02/good.html</loc></url></urlset>"""
+    entries = parse_sitemap(sitemap, "https://news.example.org/sitemap.xml").entries
+    assert [e.url for e in entries] == ["", "https://news.example.org/2024/05/02/good.html"]
+    feed = b"""<rss version="2.0"><channel><item><link>//[x]/y</link></item>
+    <item><link>/2024/05/02/good.html</link></item></channel></rss>"""
+    assert [e.url for e in parse_feed(feed, "https://news.example.org/feed.xml")] == [
+        "https://news.example.org/2024/05/02/good.html",
+    ]
+    robots = "Sitemap: http://[bad]/s.xml\nSitemap: /sitemap.xml\n"
+    assert robots_sitemaps(robots, "https://news.example.org/robots.txt") == [
+        "https://news.example.org/sitemap.xml"
+    ]
+    page = '<html><head><link rel="alternate" type="application/rss+xml" href="http://[x]/f">'
+    assert feed_links(page, "https://news.example.org/") == []

@@ -242,7 +242,7 @@ class NewsSpider(scrapy.Spider):
             and isinstance(response, TextResponse)
             and self._is_html(response)
         ):
-            if not self.links_from_reader:
+            if not self.links_from_reader and not self._budget_spent(site):
                 links = [link.url for link in self.link_extractor.extract_links(response)]
                 yield from self._follow(self._capped(links), site)
             if self.discover_feeds and response.meta.get("news_start"):
@@ -302,7 +302,9 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         for entry in entries:
             allowed = origin_of(entry.url) in site.origins if own_origin else site.owns(entry.url)
-            if not entry.url or not allowed:
+            if not entry.url:
+                stats.inc_value("discovery/bad_urls_skipped")
+            elif not allowed:
                 stats.inc_value("discovery/offsite_skipped")
             elif self.since and entry.changed and entry.changed < self.since:
                 stats.inc_value(f"discovery/{kind}_older_than_since")
