@@ -168,7 +168,7 @@ def test_download_delay_is_shared_by_all_workers_per_host(
     # Each worker on its own would keep 0.3 s and the two would interleave (about half this
     # span; gaps of 0.06 s were measured). The span, unlike single gaps, does not depend on
     # the jitter between Redis granting a slot and the request reaching the server.
-    assert len(times) >= 25
+    assert len(times) >= 24  # articles, front and section pages, robots.txt once per worker
     assert times[-1] - times[0] >= 0.3 * (len(times) - 1) * 0.9, times[-1] - times[0]
     merged = summary(tmp_path)
     assert merged["stats"].get("ratelimit/waits", 0) > 0

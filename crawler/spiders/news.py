@@ -365,6 +365,7 @@ class NewsSpider(scrapy.Spider):
                 # No link work once the site's page budget is spent: a flood costs nothing.
                 rest = 1 + sum(1 for _ in pending)
                 self.crawler.stats.inc_value("links/skipped_budget_spent", rest)
+                self.crawler.stats.inc_value("spider/max_pages_reached")
                 break
             raw = url.split("#", 1)[0]
             if raw in done:
