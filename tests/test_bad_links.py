@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from crawler.canonical import clean_url, fetchable, url_key
 from crawler.discovery import feed_links, parse_feed, parse_sitemap, robots_sitemaps
+from crawler.sites import sites_from_start_urls
 from pipelines.extraction import read_page
 from pipelines.extraction.links import read_links
 from pipelines.extraction.page import parse_html
@@ -192,3 +193,14 @@ def test_one_bad_entry_does_not_cost_its_sitemap_or_feed() -> None:
     ]
     page = '<html><head><link rel="alternate" type="application/rss+xml" href="http://[x]/f">'
     assert feed_links(page, "https://news.example.org/") == []
+
+
+SITE = sites_from_start_urls(["https://news.example.org/"], 10)[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(url=st.one_of(HREFS, HREFS.map(lambda h: "https://news.example.org" + h)))
+def test_the_spiders_site_test_never_raises(url: str) -> None:
+    """The spider asks every link (its own extractor's, sitemap and feed entries) whether it
+    is on the site before anything else."""
+    assert SITE.owns(url) in (True, False)

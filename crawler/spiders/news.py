@@ -290,6 +290,10 @@ class NewsSpider(scrapy.Spider):
 
     def _entries(self, site: Site, entries: Iterable[Entry], kind: str) -> Iterator[Any]:
         for entry in self._fresh(site, entries, kind):
+            if self._budget_spent(site):
+                # Nothing more can be requested for the site: the rest costs no work.
+                self.crawler.stats.inc_value("spider/max_pages_reached")
+                return
             request = self._request(site, entry.url, changed=entry.changed)
             if request is not None:
                 self.crawler.stats.inc_value(f"discovery/{kind}_requests")
