@@ -128,8 +128,9 @@ def _origin(base: str) -> str | None:
 
 
 # A rooted href ("/a/b") reads only the base's scheme and host, so its join is shared by
-# every page of the site (menus repeat on every page): "/path", not "//host" and free of the tab/newline bytes urlsplit deletes (which could turn
-# it into "//"): urljoin then never reads the base's path or query.
+# every page of the site (menus repeat on every page): "/path", not "//host" and free of the
+# tab/newline bytes urlsplit deletes (which could turn it into "//"): urljoin then never
+# reads the base's path or query.
 _ROOTED = re.compile(r"/(?!/)[^\t\r\n]*\Z")
 
 
