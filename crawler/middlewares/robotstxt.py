@@ -7,8 +7,8 @@ every other outcome disallows the whole site for this run, logged as a warning a
 per site: a 5xx or other status, a timeout or reset, and a redirect the address policy
 refuses (robots.txt moved to a host the user did not name: its rules cannot be read).
 
-robots.txt is fetched once per site per run: the spider's own robots.txt request (it reads
-the ``Sitemap:`` lines) is answered from the download this middleware already made.
+robots.txt is fetched once per site per run: the spider reads the ``Sitemap:`` lines from
+this middleware's download (the ``robots_read`` signal) instead of fetching it again.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
 from crawler.addresspolicy import policy_refusal
+from crawler.signals import robots_read
 
 logger = logging.getLogger(__name__)
 
@@ -50,23 +51,6 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         super().__init__(crawler)
         self.max_bytes = crawler.settings.getint("NEWS_ROBOTSTXT_MAX_BYTES")
         self._unavailable: set[str] = set()
-        # The robots.txt answers the spider will ask for again (NEWS_DISCOVER_ROBOTS_SITEMAPS),
-        # by netloc, kept until it does.
-        self._keep = crawler.settings.getbool("NEWS_DISCOVER_ROBOTS_SITEMAPS")
-        self._answers: dict[str, Response] = {}
-
-    async def process_request(self, request: Request) -> Response | None:  # type: ignore[override]
-        """Scrapy's check; then the spider's own robots.txt request gets the answer already
-        downloaded instead of a second download."""
-        await super().process_request(request)
-        if request.meta.get("dont_obey_robotstxt"):
-            return None
-        parts = urlparse_cached(request)
-        answer = self._answers.get(parts.netloc)
-        if answer is None or parts.path != "/robots.txt" or parts.query:
-            return None
-        self._stats.inc_value("robotstxt/reused")
-        return answer.replace(request=request)
 
     def process_request_2(self, rp: Any, request: Request) -> None:
         if urlparse_cached(request).netloc in self._unavailable:
@@ -103,13 +87,12 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             self._stats.inc_value("robotstxt/truncated")
             body = body[: self.max_bytes]
         if 200 <= response.status < 300:
-            if self._keep:
-                self._answers[netloc] = response.replace(body=body)
+            url = f"{urlparse_cached(request).scheme}://{netloc}/robots.txt"
+            text = body.decode("utf-8", "replace")
+            self.crawler.signals.send_catch_log(robots_read, url=url, text=text)
         elif 400 <= response.status < 500:
             self._stats.inc_value("robotstxt/allow_all/4xx")
             body = b""
-            if self._keep:
-                self._answers[netloc] = response.replace(body=b"")
         else:
             kind = "5xx" if response.status >= 500 else "status"
             self._note(netloc, kind, "robots.txt answered %s", response.status)

@@ -31,12 +31,13 @@ from crawler.failures import failure_reason
 from crawler.incremental import REVALIDATE_META, IncrementalFilter
 from crawler.items import PageItem
 from crawler.middlewares.robotstxt import RobotsUnavailable
-from crawler.signals import page_read, request_rejected
+from crawler.signals import page_read, request_rejected, robots_read
 from crawler.sites import Site, origin_of, sites_from_start_urls
 from crawler.spiders.arguments import SpiderArgumentError, parse_arguments
 from crawler.state import store_for
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+ROBOTS_MIDDLEWARE = "crawler.middlewares.robotstxt.StrictRobotsTxtMiddleware"
 # Response headers the pipelines may use.
 KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language")
 
@@ -100,6 +101,13 @@ class NewsSpider(scrapy.Spider):
             )
             crawler.signals.connect(spider.follow_read_links, signal=page_read)
         spider.robots_sitemaps = settings.getbool("NEWS_DISCOVER_ROBOTS_SITEMAPS")
+        # The robots.txt middleware fetches each site's robots.txt anyway: its Sitemap: lines
+        # come from that download (robots_read), so robots.txt is fetched once per site.
+        spider.robots_from_middleware = settings.getbool("ROBOTSTXT_OBEY") and bool(
+            settings.getwithbase("DOWNLOADER_MIDDLEWARES").get(ROBOTS_MIDDLEWARE)
+        )
+        if spider.robots_sitemaps and spider.robots_from_middleware:
+            crawler.signals.connect(spider.read_robots, signal=robots_read)
         spider.discover_feeds = settings.getbool("NEWS_DISCOVER_FEEDS")
         spider.max_documents = settings.getint("NEWS_MAX_DOCUMENTS_PER_SITE")
         spider._name_run_apart(settings.get("NEWS_DEFAULT_FEED"))
@@ -139,7 +147,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def _site_start(self, site: Site) -> Iterator[scrapy.Request]:
-        if self.robots_sitemaps:
+        if self.robots_sitemaps and not self.robots_from_middleware:
             origins = dict.fromkeys(
                 urlunsplit((urlsplit(u).scheme, urlsplit(u).netloc, "/robots.txt", "", ""))
                 for u in site.start_urls + site.feeds + site.sitemaps
@@ -206,9 +214,12 @@ class NewsSpider(scrapy.Spider):
         return request
 
     def _document(
-        self, site: Site, url: str, callback: Callable[..., Any]
+        self, site: Site, url: str, callback: Callable[..., Any], dont_filter: bool = True
     ) -> Iterator[scrapy.Request]:
-        """A robots.txt, sitemap or feed request: always fetched, once per run, capped per site."""
+        """A robots.txt, sitemap or feed request: always fetched, once per run, capped per site.
+
+        ``dont_filter=False``: through the shared seen set of a distributed crawl, where every
+        worker may find the same document (each worker reads robots.txt)."""
         documents = self._documents.setdefault(site.name, set())
         if url in documents:
             return
@@ -223,7 +234,7 @@ class NewsSpider(scrapy.Spider):
             url,
             callback=callback,
             errback=self.failed,
-            dont_filter=True,
+            dont_filter=dont_filter,
             cb_kwargs={"site_name": site.name},
             meta=meta,
         )
@@ -252,13 +263,28 @@ class NewsSpider(scrapy.Spider):
                         yield from self._document(site, url, self.parse_feed)
 
     def parse_robots(self, response: Response, site_name: str) -> Iterator[scrapy.Request]:
+        """robots.txt fetched by the spider itself (the robots.txt middleware is off)."""
         site = self._site(site_name)
         text = (
             response.text if isinstance(response, TextResponse) and response.status == 200 else ""
         )
-        for url in sitemaps_in_robots(text, response.url):
+        yield from self._robots_sitemaps(site, text, response.url)
+
+    def read_robots(self, url: str, text: str) -> None:
+        """The robots.txt middleware read a robots.txt (robots_read signal): its sitemaps are
+        scheduled for every site on that origin."""
+        origin = origin_of(url)
+        for site in self.sites:
+            if origin in site.origins:
+                for request in self._robots_sitemaps(site, text, url, not self.distributed):
+                    self.crawler.engine.crawl(request)
+
+    def _robots_sitemaps(
+        self, site: Site, text: str, base: str, dont_filter: bool = True
+    ) -> Iterator[scrapy.Request]:
+        for url in sitemaps_in_robots(text, base):
             if origin_of(url) in site.origins:
-                yield from self._document(site, url, self.parse_sitemap)
+                yield from self._document(site, url, self.parse_sitemap, dont_filter)
             else:
                 self.crawler.stats.inc_value("discovery/offsite_skipped")
 
