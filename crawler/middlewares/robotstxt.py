@@ -128,8 +128,6 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
         spider = self.crawler.spider
         origin = netloc.lower()
         names = [
-            site.name
-            for site in getattr(spider, "sites", None) or ()
-            if origin in site.origins or origin.rsplit(":", 1)[0] in site.origins
+            site.name for site in getattr(spider, "sites", None) or () if origin in site.origins
         ]
         return names or [netloc]
