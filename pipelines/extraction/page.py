@@ -49,6 +49,8 @@ class ReadOptions:
     # The crawl's worker returns only links that start with one of these (the site's
     # ``scheme://host/`` prefixes) and counts the rest; () returns every link.
     link_prefixes: tuple[str, ...] = ()
+    # The worker returns at most this many of those links (0: all) and counts the rest.
+    max_links: int = 0
 
 
 @dataclass
@@ -72,6 +74,10 @@ class PageReading:
     details: dict[str, Any] = field(default_factory=dict)
     # Absolute http(s) links the worker left out of ``links`` as off-site (link_prefixes).
     offsite_links: int = 0
+    # Hrefs skipped because they make no fetchable URL ("http://[x]", a bad port): counted.
+    bad_links: int = 0
+    # Links the worker cut beyond ReadOptions.max_links.
+    links_cut: int = 0
 
 
 class PageTooLarge(ValueError):
@@ -126,8 +132,10 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         ],
         site_names,
     )
-    links = read_links(tree, url)
+    links = read_links(tree, url, options.link_prefixes, options.max_links)
     reading.links = links.follow
+    reading.bad_links = links.bad
+    reading.links_cut = links.cut
     anchors = links.headlines
     teaser_links = len(anchors)
     dated = pub.gather(tree, meta, ld, page_lines, _headline_element(tree, title), title)
@@ -346,9 +354,12 @@ def _fields(
     )
     return {
         "url": url,
-        "canonical_url": md.absolute(canonical, url)
-        if canonical is not None
-        else md.absolute(md.first_meta(meta, "og:url"), url) or url,
+        "canonical_url": (
+            md.absolute(canonical, url)
+            if canonical is not None
+            else md.absolute(md.first_meta(meta, "og:url"), url)
+        )
+        or url,  # an unusable canonical (bad host, other scheme) falls back to the page URL
         "title": title,
         "authors": authors,
         "published": published,
