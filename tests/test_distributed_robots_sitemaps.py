@@ -45,7 +45,7 @@ def test_sitemaps_listed_in_robots_are_read_once_by_the_crawl(
     with PortalServer(portal) as server:
         result = seed(redis.url, f"{server.base}/")
         assert result.returncode == 0, result.stderr[-2000:]
-        workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(WORKERS)]
+        workers = [start_worker(redis.crawler_url, tmp_path, f"w{i}") for i in range(WORKERS)]
         assert wait_all(workers, 120) == [0] * WORKERS
         requested = Counter(path for path, _, _ in server.log)
     delivered = Counter(exported_urls(tmp_path))
