@@ -15,7 +15,7 @@ from pipelines.cleaning.rules import (
     TEASER_HEADINGS,
     LineRule,
 )
-from pipelines.extraction.metadata import split_names
+from pipelines.extraction.people import split_names
 
 # Metadata lines are only trusted this many lines from either end of the body.
 EDGE_LINES = 4

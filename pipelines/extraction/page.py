@@ -118,7 +118,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     title = md.clean_title(
         _title_text(tree),
         [
-            md._ld_text((ld or {}).get("headline")) or "",
+            md.ld_text((ld or {}).get("headline")) or "",
             md.first_meta(meta, "og:title") or "",
             *md.headings(tree),
         ],
@@ -186,7 +186,7 @@ def _title_text(tree: HtmlElement) -> str | None:
 def _site_names(meta: dict[str, list[str]], ld: dict | None, url: str) -> list[str]:
     names = [
         md.first_meta(meta, "og:site_name", "application-name", "apple-mobile-web-app-title") or "",
-        md._ld_text((ld or {}).get("publisher") or {}) or "",
+        md.ld_text((ld or {}).get("publisher") or {}) or "",
     ]
     host = urlsplit(url).hostname or ""
     names.append(host.removeprefix("www."))
@@ -302,7 +302,7 @@ def _fields(
     tz = md.timezone_for(language, options.timezone_hint)
     visible: str | None = None
     published = (
-        md.parse_iso(md._ld_text(ld.get("datePublished")), tz)
+        md.parse_iso(md.ld_text(ld.get("datePublished")), tz)
         or md.parse_iso(
             md.first_meta(
                 meta,
@@ -329,7 +329,7 @@ def _fields(
         visible = visible if visible is not None else _first_date(dated, tz)
         if visible and visible.startswith(published) and len(visible) > 10:
             published = visible
-    modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
+    modified = md.parse_iso(md.ld_text(ld.get("dateModified")), tz) or md.parse_iso(
         md.first_meta(
             meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"
         ),
@@ -343,7 +343,7 @@ def _fields(
         if meta_author and not meta_author.startswith("http"):
             authors = md.split_names(meta_author)
     canonical = _canonical_href(tree)
-    section = md._ld_text(ld.get("articleSection")) or md.first_meta(
+    section = md.ld_text(ld.get("articleSection")) or md.first_meta(
         meta, "article:section", "section"
     )
     keywords = ld.get("keywords")
@@ -357,7 +357,7 @@ def _fields(
             )
         ]
     )
-    image = md._ld_text(ld.get("image")) or md.first_meta(
+    image = md.ld_text(ld.get("image")) or md.first_meta(
         meta, "og:image", "twitter:image", "og:image:url"
     )
     return {
@@ -373,7 +373,7 @@ def _fields(
         "site_name": site_names[0] if site_names else None,
         "section": section,
         "tags": md.unique(t.strip() for t in tags if isinstance(t, str) and t.strip())[:30],
-        "description": md._ld_text(ld.get("description"))
+        "description": md.ld_text(ld.get("description"))
         or md.first_meta(meta, "description", "og:description", "twitter:description"),
         "text": text,
         "image": md.absolute(image, url),
