@@ -26,7 +26,14 @@ from pipelines.extraction.structured import (
     ld_types,
     meta_values,
 )
-from pipelines.extraction.titles import clean_title, headings
+from pipelines.extraction.titles import (
+    TitleSources,
+    clean_title,
+    headings,
+    page_title,
+    title_key,
+    title_sources,
+)
 
 __all__ = [
     "ARTICLE_TYPES",
@@ -40,6 +47,10 @@ __all__ = [
     "detect_language",
     "first_meta",
     "headings",
+    "page_title",
+    "title_key",
+    "title_sources",
+    "TitleSources",
     "json_ld_objects",
     "ld_article",
     "ld_names",

@@ -115,15 +115,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     page_lines = render_lines(body) if body is not None else []
     reading.blocks = _page_blocks(page_lines)
     site_names = _site_names(meta, ld, url)
-    title = md.clean_title(
-        _title_text(tree),
-        [
-            md.ld_text((ld or {}).get("headline")) or "",
-            md.first_meta(meta, "og:title") or "",
-            *md.headings(tree),
-        ],
-        site_names,
-    )
+    title = md.page_title(md.title_sources(tree, meta, ld), site_names)
     links = read_links(tree, url)
     reading.links = links.follow
     anchors = links.headlines
