@@ -9,9 +9,14 @@ from __future__ import annotations
 from pipelines.extraction.dates import date_in_text, parse_iso, time_elements, timezone_for
 from pipelines.extraction.language import declared_language, detect_language
 from pipelines.extraction.people import (
+    Credit,
+    Credits,
     byline_names,
+    credits,
     dateline_authors,
+    ld_credits,
     ld_names,
+    meta_authors,
     split_names,
     unique,
 )
@@ -40,6 +45,11 @@ __all__ = [
     "LISTING_TYPES",
     "absolute",
     "byline_names",
+    "Credit",
+    "Credits",
+    "credits",
+    "ld_credits",
+    "meta_authors",
     "clean_title",
     "date_in_text",
     "dateline_authors",

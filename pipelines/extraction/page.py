@@ -137,9 +137,17 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         or md.detect_language(text or " ".join(page_lines[:50]))
     )
     fields = _fields(tree, url, meta, ld, title, text, language, site_names, options, dated)
-    # Structured data first, then byline markup, then byline lines found in the body.
-    fields["authors"] = md.unique(fields["authors"] or markup_authors or cleaned.authors)
-    fields["source"] = cleaned.source or fields.get("source")
+    # Structured data first, then meta, byline markup and byline lines: people win.
+    credited = md.credits(
+        md.ld_credits((ld or {}).get("author")),
+        md.meta_authors(meta),
+        markup_authors,
+        cleaned.authors,
+        site_names,
+        [cleaned.source] if cleaned.source else [],
+    )
+    fields["authors"] = credited.authors
+    fields["source"] = cleaned.source or credited.source
     fields["editor"] = cleaned.editor
     reading.fields = fields
     verdict = classify(
@@ -327,13 +335,6 @@ def _fields(
         ),
         tz,
     )
-    authors = md.ld_names(ld.get("author")) if ld.get("author") else []
-    if not authors:
-        meta_author = md.first_meta(
-            meta, "author", "article:author", "dc.creator", "byl", "sailthru.author"
-        )
-        if meta_author and not meta_author.startswith("http"):
-            authors = md.split_names(meta_author)
     canonical = _canonical_href(tree)
     section = md.ld_text(ld.get("articleSection")) or md.first_meta(
         meta, "article:section", "section"
@@ -358,7 +359,7 @@ def _fields(
         if canonical is not None
         else md.absolute(md.first_meta(meta, "og:url"), url) or url,
         "title": title,
-        "authors": authors,
+        "authors": [],
         "published": published,
         "modified": modified,
         "language": language,

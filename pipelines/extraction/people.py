@@ -1,9 +1,18 @@
-"""People credited on a page: authors from structured data, byline markup and info lines."""
+"""People credited on a page: authors, the agency a story comes from, by structure.
+
+Names come from JSON-LD, ``<meta>`` tags, byline markup and byline lines; each source's text
+goes through one reading (``split_names``): labels and roles off ("By", "Von", "文/",
+"记者"), editors cut off, e-mails, handles and tool labels out, split on the language's
+separators and "and" but not inside a "Surname, Given" inversion. ``credits`` then decides
+between people and organisations: a person credited anywhere wins over the publisher; an
+agency credit is kept as ``source``, and as the author where no person is named.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -12,64 +21,230 @@ from lxml.html import HtmlElement
 from pipelines.cleaning.dom import tokens_of
 from pipelines.extraction.structured import squash as _squash
 
-_NAME_SPLIT = re.compile(r"\s*(?:,|，|、|;|；|/|\band\b|&|\s{2,}|\s+(?=[\u4e00-\u9fff]))\s*")
+_CJK = "\u4e00-\u9fff"
+_CJK_NAME = re.compile(rf"[{_CJK}·]{{2,5}}")
 
+# Separators between names: punctuation, and the word "and" of the languages we read. A CJK
+# "and" (和, 与, 及) only splits between two CJK names (checked in ``_split_cjk_and``).
+_NAME_SPLIT = re.compile(
+    r"\s*(?:[,，、;；/|｜&＋+]|\s(?:and|und|og|et|y|e|och|en|i|ja|sowie)\s|\s{2,}|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]))\s*",
+    re.I,
+)
+_CJK_AND = re.compile(rf"(?<=[{_CJK}]{{2}})[和与及](?=[{_CJK}]{{2}})")
 
-# Role words around CJK names: "记者 张三 通讯员 李四" names two people, neither "记者" nor "通讯员".
-_CJK_ROLES = re.compile(
-    r"(本报|特约|实习)?(记者|通讯员|实习生|摄影|摄|作者|编辑|撰稿)\s*[:：/]?|^文\s*[:：/]\s*"
+# A label or role in front of names: "By", "Von", "Par", "Por", "Av", "Door", "Af", "Przez",
+# "Text:", "Autor:", "文/", "作者：", "本报记者", "新华社记者", "通讯员", "实习生" ...
+_LATIN_LABEL = re.compile(
+    r"^(?:(?:written|words|text|story|reporting|reported|photos?)\s+by|by|von|vom|par|por|"
+    r"av|door|af|przez|od|tekst|text|texte|autor(?:in|es|en)?|author|auteur|forfatter|"
+    r"skrevet av|redaksjonen)\b\s*[:：]?\s*",
+    re.I,
+)
+_CJK_ROLE = re.compile(
+    rf"(?:[{_CJK}]{{0,8}}?(?:本报|本刊|本台|本网|特约|实习|见习|首席))?"
+    r"(?:记者|通讯员|实习生|特约撰稿人?|撰稿人?|撰文|采写|执笔人?|作者|文字|摄影|摄|文图|图文|文)"
+    r"\s*[:：/｜|]?\s*"
+)
+# What ends the authors and starts another credit: editors, sources, photo credits.
+_EDITOR_MARK = re.compile(
+    r"(?:责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|监制|editor|edited by|redigert av|"
+    r"redaktion|bearbeitet von)\s*[:：]?",
+    re.I,
+)
+_SOURCE_MARK = re.compile(
+    r"(?:文章来源|新闻来源|来源|稿源|出处|source|quelle|fuente|fonte|kilde|källa|bron|źródło)"
+    r"\s*[:：]\s*",
+    re.I,
+)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+# A clipped parenthesis at the end: "Elena Oberholzer (obe" - the initials of a desk code.
+_CLIPPED = re.compile(r"\s*[(（][^)）]*$")
+_MONTH_TAIL = re.compile(
+    r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
+    r"june|july|august|september|october|november|december|januar|februar|märz|mai|juni|juli|"
+    r"oktober|dezember|updated|published|aktualisiert|stand)\.?$",
+    re.I,
+)
+# Labels of tool links that sit beside bylines: never names.
+TOOL_LABELS = frozenset(
+    [
+        "打印",
+        "打印本页",
+        "打印文章",
+        "收藏",
+        "收藏本文",
+        "加入收藏",
+        "字号",
+        "大",
+        "中",
+        "小",
+        "关闭",
+        "关闭窗口",
+        "分享",
+        "分享到",
+        "评论",
+        "我要评论",
+        "纠错",
+        "复制链接",
+        "微信",
+        "微博",
+        "qq空间",
+        "返回",
+        "返回顶部",
+        "字体",
+        "默认",
+        "放大",
+        "缩小",
+        "print",
+        "share",
+        "email",
+        "e-mail",
+        "mail",
+        "comment",
+        "comments",
+        "save",
+        "follow",
+        "twitter",
+        "facebook",
+        "linkedin",
+        "whatsapp",
+        "x",
+        "rss",
+        "more",
+        "menu",
+        "subscribe",
+        "reddit",
+        "pinterest",
+        "instagram",
+        "threads",
+        "bluesky",
+        "mastodon",
+    ]
+)
+# Wire agencies, by their usual credit. A weak signal only: a credit also counts as an
+# agency by where it stands ("(AP)", "Source: X", "来源：X", "X/dpa").
+WIRE_AGENCIES = frozenset(
+    {
+        "ap",
+        "associated press",
+        "reuters",
+        "afp",
+        "agence france-presse",
+        "dpa",
+        "deutsche presse-agentur",
+        "apa",
+        "sid",
+        "kna",
+        "epd",
+        "efe",
+        "ansa",
+        "ntb",
+        "anp",
+        "belga",
+        "pa media",
+        "upi",
+        "kyodo",
+        "yonhap",
+        "xinhua",
+        "čtk",
+        "pap",
+        "sda",
+        "keystone-sda",
+        "新华社",
+        "新华网",
+        "中新社",
+        "中新网",
+        "中国新闻网",
+    }
+)
+# Generic credits that name no one: "Staff", "Redaktion", "本报".
+_NOBODY_WORDS = frozenset(
+    {
+        "staff",
+        "staff writer",
+        "staff reporter",
+        "redaktion",
+        "unsere redaktion",
+        "unserer redaktion",
+        "newsroom",
+        "editorial team",
+        "本报",
+        "本报记者",
+        "本网",
+        "记者",
+        "通讯员",
+        "佚名",
+        "admin",
+        "administrator",
+        "anonymous",
+    }
 )
 
 
-# News agencies named in bylines ("By Jane Doe, Reuters"): a source, not an author.
-AGENCIES = {
-    "reuters",
-    "ap",
-    "associated press",
-    "afp",
-    "agence france-presse",
-    "bloomberg",
-    "upi",
-    "dpa",
-    "efe",
-    "ansa",
-    "kyodo",
-    "yonhap",
-    "pa",
-    "pa media",
-    "staff",
-    "staff writer",
-    "staff reporter",
-    "新华社",
-    "中新社",
-    "中新网",
-    "人民网",
-    "央视网",
-    "本报",
-    "本报记者",
-}
-_EDITOR_MARK = re.compile(r"(责任编辑|责编|编辑|主编|审核|校对)\s*[:：]")
-
-
 def split_names(text: str) -> list[str]:
-    """ "Jane Doe and John Roe" -> two names; "张三 李四" or "张三、李四" -> two names.
+    """The names a credit line gives, in order.
 
-    Editors named after the authors and news agencies are left out.
+    "Felix Schröder und Jörg Soldwisch" and "A og B" are two names, "张三、李四" and "张三 李四"
+    too; "Brazil, Rachel" is one ("Rachel Brazil"). Editors named after the authors, labels,
+    e-mails, handles and tool labels are left out.
     """
+    text = _squash(_URL.sub(" ", text))
     text = _EDITOR_MARK.split(text, maxsplit=1)[0]
-    text = re.sub(r"^(?:by|par|von)\s+", "", text.strip(), flags=re.I)
-    text = _CJK_ROLES.sub(" ", text)
-    names = []
+    text = _SOURCE_MARK.split(text, maxsplit=1)[0]
+    text = _EMAIL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    # "(dpa)", "(AP)" after names: the agency, as one more credit.
+    text = re.sub(r"[(（]\s*([^()（）]{2,30}?)\s*[)）]", r", \1", text)
+    text = _CLIPPED.sub("", text)
+    text = _LATIN_LABEL.sub("", text.strip())
+    text = _CJK_ROLE.sub(" ", text).strip()
+    inverted = _inverted(text)
+    if inverted:
+        return [inverted]
+    names: list[str] = []
     for part in _NAME_SPLIT.split(text):
-        part = part.strip(" .·|()（）【】[]:：")
-        if (
-            part
-            and len(part) <= 60
-            and not part.lower().startswith("http")
-            and part.lower() not in AGENCIES
-        ):
-            names.append(part)
+        for piece in _CJK_AND.split(part):
+            name = clean_name(piece)
+            if name:
+                names.append(name)
     return names
+
+
+def _inverted(text: str) -> str | None:
+    """ "Brazil, Rachel" (one surname, one given name, a comma between): "Rachel Brazil"."""
+    match = re.fullmatch(r"([A-ZÀ-Þ][\w'\-]+),\s*([A-ZÀ-Þ][\w'\-]+\.?)", text)
+    if not match:
+        return None
+    surname, given = match.groups()
+    if given.lower() in WIRE_AGENCIES or surname.lower() in WIRE_AGENCIES:
+        return None
+    if given.isupper() and len(given) <= 5:  # "Smith, AP": a name and an agency
+        return None
+    return f"{given} {surname}"
+
+
+def clean_name(part: str) -> str | None:
+    """One name with labels, punctuation and trailing dates taken off; None if it is none."""
+    part = _squash(part).strip(" .·•|-–—()（）【】[]:：,，\"'“”«»")
+    part = _LATIN_LABEL.sub("", part)
+    part = re.split(r"\s+\d", part, maxsplit=1)[0]
+    part = _MONTH_TAIL.sub("", part).strip(" .,")
+    words = part.split()
+    while words and words[-1].lower() in TOOL_LABELS:
+        words.pop()
+    part = " ".join(words)
+    low = part.lower()
+    if not part or len(part) > 60 or low in TOOL_LABELS or low in _NOBODY_WORDS:
+        return None
+    if not re.search(r"[^\W\d_]", part) or low.startswith(("http", "www.")):
+        return None
+    if len(words) > 6:  # a sentence, not a name
+        return None
+    if re.fullmatch(r"[a-z]{1,4}", part) and low not in WIRE_AGENCIES:
+        return None  # a desk code or initials ("obe", "ssi"), not a name
+    return part
 
 
 def unique(values: Iterable[str]) -> list[str]:
@@ -80,47 +255,228 @@ def unique(values: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def ld_names(value: Any) -> list[str]:
-    """Names out of a JSON-LD ``author`` value: a string, an object, or a list of either."""
-    values = value if isinstance(value, list) else [value]
-    names = []
-    for entry in values:
-        name = entry.get("name") if isinstance(entry, dict) else entry
-        if isinstance(name, str) and name.strip() and not name.strip().startswith("http"):
-            names.extend(split_names(name))
-    return names
+# --- structured data ------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Credit:
+    """A name credited on the page and whether the page says it is an organisation."""
+
+    name: str
+    organisation: bool = False
+
+
+_ORG_TYPES = {
+    "organization",
+    "newsmediaorganization",
+    "corporation",
+    "organisation",
+    "governmentorganization",
+    "ngo",
+}
+
+
+def ld_credits(value: Any) -> list[Credit]:
+    """Credits out of a JSON-LD ``author``: strings, Person/Organization objects (a Person
+    may give only ``givenName`` and ``familyName``), or lists of them, nested or not."""
+    found: list[Credit] = []
+    for entry in value if isinstance(value, list) else [value]:
+        if isinstance(entry, list):
+            found.extend(ld_credits(entry))
+            continue
+        organisation = False
+        if isinstance(entry, dict):
+            kinds = entry.get("@type", [])
+            kinds = {str(k).lower() for k in (kinds if isinstance(kinds, list) else [kinds])}
+            organisation = bool(kinds & _ORG_TYPES)
+            name = entry.get("name")
+            if isinstance(name, list):
+                name = " ".join(str(n) for n in name)
+            if not (isinstance(name, str) and name.strip()):
+                given = entry.get("givenName") or ""
+                family = entry.get("familyName") or ""
+                name = (
+                    f"{given} {family}"
+                    if isinstance(given, str) and isinstance(family, str)
+                    else ""
+                )
+        else:
+            name = entry
+        if isinstance(name, str) and name.strip() and not name.strip().startswith("http"):
+            found.extend(Credit(n, organisation) for n in split_names(name))
+    return found
+
+
+def ld_names(value: Any) -> list[str]:
+    """Names out of a JSON-LD ``author`` value, people and organisations alike."""
+    return [credit.name for credit in ld_credits(value)]
+
+
+# --- who is credited --------------------------------------------------------------------------
+
+
+@dataclass
+class Credits:
+    """The page's authors and the agency its story comes from."""
+
+    authors: list[str] = field(default_factory=list)
+    source: str | None = None
+
+
+def is_agency(name: str, marked: bool = False) -> bool:
+    """A wire agency: credited where agencies stand (``marked``), or a known wire name."""
+    low = name.lower().strip()
+    if marked:
+        return True
+    if low in WIRE_AGENCIES:
+        return True
+    # "AFP Deutschland", "dpa-AFX", "Reuters Staff": a wire name as the credit's first word.
+    first = re.split(r"[\s\-/]", low, maxsplit=1)[0]
+    return first in WIRE_AGENCIES and len(low.split()) <= 3
+
+
+def _publisher_like(name: str, site_names: Iterable[str]) -> bool:
+    """The credit names the site itself ("STERN.de", "n-tv NACHRICHTEN", "mdr.de")."""
+    low = re.sub(r"\W+", "", name.lower())
+    if not low:
+        return False
+    for site in site_names:
+        s = re.sub(r"\W+", "", site.lower().removeprefix("www."))
+        s_root = re.sub(r"\W+", "", site.lower().removeprefix("www.").rsplit(".", 1)[0])
+        if s and (low in s or s in low or (len(s_root) >= 3 and s_root in low)):
+            return True
+    return bool(re.search(r"\.(?:de|com|at|ch|no|it|pl|cz|lu|es|cn|net|org)\b", name.lower()))
+
+
+def _person_like(name: str) -> bool:
+    """Looks like a person's name: 2-5 CJK characters, or capitalised words, no acronym."""
+    if _CJK_NAME.fullmatch(name):
+        return True
+    words = name.split()
+    if len(words) == 1:
+        return False if name.isupper() or name.islower() else len(name) > 3
+    capital = sum(1 for w in words if w[:1].isupper())
+    return capital >= len(words) - 1 and not name.isupper()
+
+
+def credits(
+    structured: list[Credit],
+    meta: list[str],
+    markup: list[str],
+    lines: list[str],
+    site_names: Iterable[str],
+    agencies: Iterable[str] = (),
+) -> Credits:
+    """People win: the first source naming a person gives the authors.
+
+    The sources in order: JSON-LD, meta author, byline markup, byline lines. An agency named
+    anywhere becomes ``source``; where nobody is credited it is the author, and failing that
+    an organisation that is not the publisher, and failing that the publisher.
+    """
+    sites = [s for s in site_names if s]
+    marked_agencies = [a for a in agencies if a]
+    found_agencies: list[str] = list(marked_agencies)
+    others: list[str] = []
+    publisher: list[str] = []
+    people: list[str] = []
+    for kind, entries in (
+        ("structured", structured),
+        ("meta", [Credit(n) for n in meta]),
+        ("markup", [Credit(n) for n in markup]),
+        ("lines", [Credit(n) for n in lines]),
+    ):
+        persons = []
+        for credit in entries:
+            name = credit.name
+            if is_agency(name):
+                found_agencies.append(name)
+            elif _publisher_like(name, sites):
+                publisher.append(name)
+            elif credit.organisation or not _person_like(name):
+                others.append(name)
+            else:
+                persons.append(name)
+        if persons and not people:
+            people = persons
+            if kind == "structured" and any(not c.organisation for c in entries):
+                # JSON-LD Persons that look like acronyms still are its people ("MDR").
+                people = [
+                    c.name for c in entries if not c.organisation and c.name not in found_agencies
+                ]
+    agencies_u = unique(found_agencies)
+    source = agencies_u[0] if agencies_u else None
+    if people:
+        return Credits(unique(people), source)
+    if agencies_u:
+        return Credits(agencies_u, source)
+    return Credits(unique(others) or unique(publisher)[:1], source)
+
+
+# --- bylines in markup -------------------------------------------------------------------------
 
 BYLINE_TOKENS = {"byline", "author", "authors", "writer", "reporter", "contributor", "byl"}
 # Every byline token contains one of these: a token match implies a substring match.
 _BYLINE_ROOTS = re.compile("byl|author|writer|reporter|contributor")
-_BY_PREFIX = re.compile(r"^\s*(?:by|written by|words by|von|par)\s+", re.I)
-_NAME_LIKE = re.compile(r"^[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}$|^[\u4e00-\u9fff·]{2,5}$")
+# Cards of other stories repeat their byline markup: this many with one class is a list.
+CARD_REPEATS = 3
+_BYLINE_STOP = re.compile(
+    r"\s[|·•]\s|\s{2,}|(?<=\w),\s*(?:updated|published|aktualisiert)|\s+\d|"
+    r"\s(?:updated|published|aktualisiert|veröffentlicht|stand:)\b",
+    re.I,
+)
 
 
 def byline_names(tree: HtmlElement) -> list[str]:
-    """Author names from byline markup (class/id naming an author, rel/itemprop=author)."""
-    found: list[str] = []
+    """Author names from byline markup (class/id naming an author, rel/itemprop=author).
+
+    The bylines of teaser cards are not the article's: markup repeated on the page under one
+    class, or a byline inside a link that also holds a headline, is left out.
+    """
     marked, named = [], []
     # One walk with plain attribute reads: XPath predicates over every element cost more.
     for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
         if el.get("rel") == "author" or el.get("itemprop") == "author":
             marked.append(el)
         cls, ident = el.get("class"), el.get("id")
         if (cls or ident) and _names_byline(cls, ident):
             named.append(el)
-    candidates = marked + named
-    for el in candidates:
-        text = _squash(el.text_content())
+    repeats: dict[tuple[str, str], int] = {}
+    for el in marked + named:
+        key = (el.tag, el.get("class") or el.get("itemprop") or el.get("rel") or "")
+        repeats[key] = repeats.get(key, 0) + 1
+    found: list[str] = []
+    for el in marked + named:
+        key = (el.tag, el.get("class") or el.get("itemprop") or el.get("rel") or "")
+        if repeats[key] >= CARD_REPEATS or _in_card(el):
+            continue
+        text = _squash(" ".join(el.itertext()))
         if not text or len(text) > 120:
             continue
-        text = _BY_PREFIX.sub("", text)
-        text = re.split(
-            r"\s[|·•]\s|\s{2,}|(?<=\w),\s*(?:updated|published)|\s+\d", text, maxsplit=1
-        )[0]
-        names = [n for n in split_names(text) if _NAME_LIKE.match(n)]
-        found.extend(names)
+        text = _BYLINE_STOP.split(_LATIN_LABEL.sub("", text), maxsplit=1)[0]
+        found.extend(n for n in split_names(text) if _markup_name(n))
     return unique(found)
+
+
+def _markup_name(name: str) -> bool:
+    return _person_like(name) or is_agency(name) or bool(re.fullmatch(r"[A-Z][\w.'\-]+", name))
+
+
+def _in_card(el: HtmlElement) -> bool:
+    """Inside a link or list item that holds much more text than the byline: a teaser card."""
+    own = len(_squash(el.text_content()))
+    for depth, parent in enumerate(el.iterancestors()):
+        if depth > 4:
+            break
+        if parent.tag == "a" and len(_squash(parent.text_content())) > own + 30:
+            return True
+        if parent.tag in ("article", "li") and parent.find(".//a") is not None:
+            links = parent.findall(".//a")
+            heads = [a for a in links if len(_squash(a.text_content())) > 30]
+            if heads and parent.find(".//h1") is None and parent.tag == "li":
+                return True
+    return False
 
 
 @lru_cache(maxsize=4096)
@@ -131,17 +487,41 @@ def _names_byline(cls: str | None, ident: str | None) -> bool:
 
 
 _DATELINE_AUTHOR = re.compile(
-    r"(?:作者|记者|文|撰稿|采写)\s*[:：/]\s*(?P<v>[\u4e00-\u9fff·]{2,5}(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])){0,3})"
+    r"(?:作者|记者|文|撰稿|采写|执笔人?)\s*[:：/]\s*(?P<v>[\u4e00-\u9fff·]{2,5}(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])){0,3})"
     r"|\bby\s+(?P<en>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}){0,3})"
 )
 
 
 def dateline_authors(lines: list[str]) -> list[str]:
-    """Authors named in the short info lines under a headline ("来源：… 作者：张三")."""
+    """Authors named in the short info lines under a headline ("来源：… 作者：张三 打印")."""
     for line in lines:
         if len(line) > 160:
             continue
         match = _DATELINE_AUTHOR.search(line)
         if match:
             return split_names(match.group("v") or match.group("en"))
+    return []
+
+
+META_AUTHOR_KEYS = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "byl",
+    "sailthru.author",
+    "parsely-author",
+)
+
+
+def meta_authors(meta: dict[str, list[str]]) -> list[str]:
+    """Names in the first author ``<meta>`` that holds names (profile URLs are not names)."""
+    for key in META_AUTHOR_KEYS:
+        names = [
+            n
+            for value in meta.get(key, [])
+            if not value.startswith("http")
+            for n in split_names(value)
+        ]
+        if names:
+            return names
     return []
