@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipelines.cleaning.bylines import read_byline
 from pipelines.cleaning.rules import (
     CHROME_LINES,
     END_MARK,
@@ -71,6 +72,14 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
             out.drop("title repeated in body")
             continue
         near_edge = i < EDGE_LINES or i >= n - EDGE_LINES
+        credit = read_byline(text, near_edge)
+        if credit is not None:
+            out.authors.extend(credit.authors)
+            out.editor = out.editor or ("、".join(credit.editors) or None)
+            out.drop("byline")
+            if credit.rest is None:
+                continue
+            text = credit.rest
         if _take_field(text, out, near_edge):
             continue
         if i < EDGE_LINES and INFO_LINE.match(text) and len(text) < 120 and _is_info(text):

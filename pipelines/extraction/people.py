@@ -41,9 +41,10 @@ _LATIN_LABEL = re.compile(
     re.I,
 )
 _CJK_ROLE = re.compile(
-    rf"(?:[{_CJK}]{{0,8}}?(?:本报|本刊|本台|本网|特约|实习|见习|首席))?"
-    r"(?:记者|通讯员|实习生|特约撰稿人?|撰稿人?|撰文|采写|执笔人?|作者|文字|摄影|摄|文图|图文|文)"
-    r"\s*[:：/｜|]?\s*"
+    r"(?<![^\s,，、;；:：(（\[【])"
+    rf"(?:[{_CJK}]{{0,10}}?(?:报|社|网|台|刊|频道|特约|实习|见习|首席))?"
+    r"(?:记者|通讯员|实习生|撰稿人?|撰文|采写|执笔人?|作者|摄影)\s*[:：/｜|]?\s*"
+    r"|(?<![^\s,，、;；:：(（\[【])(?:文|摄|文字|文图|图文)\s*[:：/｜|]\s*"
 )
 # What ends the authors and starts another credit: editors, sources, photo credits.
 _EDITOR_MARK = re.compile(
@@ -121,6 +122,12 @@ TOOL_LABELS = frozenset(
         "threads",
         "bluesky",
         "mastodon",
+        "文章",
+        "阅读",
+        "总阅读",
+        "粉丝",
+        "关注",
+        "点赞",
     ]
 )
 # Wire agencies, by their usual credit. A weak signal only: a credit also counts as an
@@ -323,12 +330,17 @@ class Credits:
     source: str | None = None
 
 
+# What an agency calls itself: "Nachrichtenagentur", "news agency", "通讯社", "新华社".
+_AGENCY_WORDS = re.compile(
+    r"\b(?:news ?agency|press agency|presse-?agentur|nachrichtenagentur|agence|agencia|agenzia|"
+    r"news service|wire service)\b|(?:通讯社|新闻社|[\u4e00-\u9fff]{1,4}社)$"
+)
+
+
 def is_agency(name: str, marked: bool = False) -> bool:
     """A wire agency: credited where agencies stand (``marked``), or a known wire name."""
     low = name.lower().strip()
-    if marked:
-        return True
-    if low in WIRE_AGENCIES:
+    if marked or low in WIRE_AGENCIES or _AGENCY_WORDS.search(low):
         return True
     # "AFP Deutschland", "dpa-AFX", "Reuters Staff": a wire name as the credit's first word.
     first = re.split(r"[\s\-/]", low, maxsplit=1)[0]
@@ -374,8 +386,10 @@ def credits(
     an organisation that is not the publisher, and failing that the publisher.
     """
     sites = [s for s in site_names if s]
-    marked_agencies = [a for a in agencies if a]
-    found_agencies: list[str] = list(marked_agencies)
+    # A source line ("来源：X", "Quelle: X") names where the story comes from: the source;
+    # an author only where it is an agency and nobody is credited.
+    sourced = [a for a in agencies if a]
+    found_agencies: list[str] = [a for a in sourced if is_agency(a)]
     others: list[str] = []
     publisher: list[str] = []
     people: list[str] = []
@@ -403,8 +417,13 @@ def credits(
                 people = [
                     c.name for c in entries if not c.organisation and c.name not in found_agencies
                 ]
-    agencies_u = unique(found_agencies)
-    source = agencies_u[0] if agencies_u else None
+    # "SID", "SID Nachrichtenagentur": one agency, credited by its shortest name.
+    agencies_u = [
+        a
+        for a in unique(found_agencies)
+        if not any(o != a and o.lower() in a.lower() for o in found_agencies)
+    ]
+    source = (sourced or agencies_u or [None])[0]
     if people:
         return Credits(unique(people), source)
     if agencies_u:
@@ -487,7 +506,7 @@ def _names_byline(cls: str | None, ident: str | None) -> bool:
 
 
 _DATELINE_AUTHOR = re.compile(
-    r"(?:作者|记者|文|撰稿|采写|执笔人?)\s*[:：/]\s*(?P<v>[\u4e00-\u9fff·]{2,5}(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])){0,3})"
+    r"(?:(?:作者|文|撰稿|采写|执笔人?)\s*[:：/]\s*|记者\s+(?=[\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff])))(?P<v>[\u4e00-\u9fff·]{2,5}(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])){0,3})"
     r"|\bby\s+(?P<en>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}){0,3})"
 )
 

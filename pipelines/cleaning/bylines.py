@@ -1,0 +1,116 @@
+"""Byline lines in a body: "label + names" lines found by shape, taken out of the text.
+
+A byline line is short and made of a credit label (文/, 作者:, 记者, 通讯员, 执笔人:, By, Von,
+Par, Por, Av, Text:) and names, perhaps an organisation before the role ("新京报记者") and a
+dateline after it ("山东冠县报道"); an editor line (责任编辑:, 编辑:) names editors, who are
+not authors; a closing parenthesis at the end of the last paragraph ("……。（记者 胡晓蓉）")
+credits its reporters. Where the line stands decides how much evidence is needed: a strong
+label anywhere, a bare name ("胡平" under the headline) only at the body's first or last lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.extraction.people import TOOL_LABELS, clean_name, split_names
+
+_CJK = "\u4e00-\u9fff"
+_NAME = rf"[{_CJK}·]{{2,4}}"
+_NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME}){{0,5}}"
+# An organisation in front of the role: "新京报", "光明日报", "本报", "新华网黑龙江频道".
+_ORG = rf"(?:[{_CJK}A-Za-z]{{1,12}}?(?:报|社|网|台|刊|频道|中心|杂志)|本报|本刊|本台|本网)?"
+_ROLE = r"(?:特约|实习|见习|首席|驻\S{1,4})?(?:记者|通讯员|实习生|撰稿人?|撰文|采写|执笔人?|作者|文字|文图|图文|文)"
+# Roles that can stand between names ("记者 张三 通讯员 李四"); 文 alone cannot (张文攀).
+_ROLE_BETWEEN = r"(?:特约|实习|见习|首席)?(?:记者|通讯员|实习生|撰稿人?|摄影|执笔人?)"
+# A dateline closing the credit: "山东冠县报道", "发自北京".
+_DATELINE_TAIL = re.compile(rf"\s+[{_CJK}]{{0,8}}(?:报道|电)\s*(?=[)）]?\s*$)|\s+发自[{_CJK}]{{1,8}}")
+_LEAD = r"^[□■●◎◆◇▲△☆★\s]*"
+# "新京报记者 彭冲 山东冠县报道", "本报实习生 刘国栋 周炜", "□ 本报记者 葛灵丹", "文/李青".
+CJK_BYLINE = re.compile(
+    rf"{_LEAD}[【\[（(]?\s*{_ORG}\s*{_ROLE}\s*[:：/｜|]?\s*(?P<v>{_NAMES}(?:\s*{_ROLE_BETWEEN}\s*[:：/]?\s*{_NAMES})*)"
+    rf"(?:\s*[{_CJK}]{{0,8}}(?:报道|发自\S{{0,6}}|摄影?|电))?\s*[】\]）)]?\s*$"
+)
+# "责任编辑：王五", "【编辑:刘欢】", "(松花江网编辑 孙桂芳)".
+EDITOR_LINE = re.compile(
+    rf"{_LEAD}[【\[（(]?\s*{_ORG}\s*(?:责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|监制)\s*[:：]?\s*"
+    rf"(?P<v>{_NAMES})?\s*[】\]）)]?\s*(?P<tail>.{{0,12}})$"
+)
+# "By Jane Doe and John Roe", "Von Felix Schröder und Jörg Soldwisch", "Par Jean Dupont".
+_CAP = r"[A-ZÀ-ÞĀ-Ž][\w'’.\-]+"
+_LATIN_NAME = rf"{_CAP}(?:\s+(?:{_CAP}|van|von|de|der|den|da|di|del|la|le|dos|du)){{0,4}}"
+LATIN_BYLINE = re.compile(
+    r"^(?:(?:written|words|text|story|reporting)\s+by|by|von|par|por|av|door|af|przez|"
+    r"text|texte|autor(?:in)?|author|auteur)\s*[:：]?\s+"
+    rf"(?P<v>{_LATIN_NAME}(?:\s*(?:,|;|&|\band\b|\bund\b|\bog\b|\bet\b|\by\b|\be\b|\boch\b|\bi\b)\s*{_LATIN_NAME}){{0,5}})"
+    r"(?:\s*[,|·•–—-]\s*(?P<tail>[^.!?]{0,60}))?$",
+    re.I,
+)
+# A reporters' credit closing the last paragraph: "……发展。（记者 胡晓蓉）", "(信报记者 蔡雪婧)".
+CLOSING_CREDIT = re.compile(
+    rf"(?<=[。！？!?”\"』」.])\s*[（(]\s*{_ORG}\s*(?P<role>{_ROLE})?\s*[:：]?\s*(?P<v>{_NAMES})"
+    rf"\s*(?:[{_CJK}]{{0,6}}报道)?\s*[)）]\s*$"
+)
+# A name alone on a line: the body's first or last lines only, and only a name in shape
+# (2-4 CJK characters starting with a common surname).
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
+    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
+    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+BARE_NAME = re.compile(rf"^(?P<v>[{_CJK}]{{2,3}}(?:\s+[{_CJK}]{{2,3}}){{0,2}})$")
+
+
+@dataclass
+class Byline:
+    """What a byline line credits, and what is left of the line (None: all of it goes)."""
+
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    rest: str | None = None
+
+
+def read_byline(line: str, at_edge: bool) -> Byline | None:
+    """The credits of ``line`` if it is a byline line (or ends with a closing credit)."""
+    text = _DATELINE_TAIL.sub("", line.strip())
+    if not text or len(text) > 80:
+        return _closing_credit(text) if at_edge else None
+    editor = EDITOR_LINE.match(text)
+    if editor and (editor.group("v") or not editor.group("tail")):
+        return Byline(editors=split_names(editor.group("v") or ""))
+    byline = CJK_BYLINE.match(text)
+    if byline and (at_edge or len(text) <= 30):
+        names = _names(byline.group("v"))
+        if names:
+            return Byline(authors=names)
+    latin = LATIN_BYLINE.match(text)
+    if latin and (at_edge or len(text) <= 60):
+        names = [n for n in split_names(latin.group("v")) if n.lower() not in TOOL_LABELS]
+        if names:
+            return Byline(authors=names)
+    if at_edge:
+        bare = BARE_NAME.match(text)
+        if bare and all(n[0] in _SURNAMES for n in bare.group("v").split()):
+            return Byline(authors=bare.group("v").split())
+    return _closing_credit(text) if at_edge else None
+
+
+def _closing_credit(text: str) -> Byline | None:
+    match = CLOSING_CREDIT.search(text)
+    if not match:
+        return None
+    names = _names(match.group("v"))
+    if not names or (not match.group("role") and not all(n[0] in _SURNAMES for n in names)):
+        return None
+    return Byline(authors=names, rest=text[: match.start()].rstrip())
+
+
+def _names(value: str) -> list[str]:
+    """Names of a CJK credit; correspondents (通讯员) after reporters count as authors too."""
+    names = []
+    for part in re.split(rf"\s*{_ROLE_BETWEEN}\s*[:：/]?\s*", value):
+        names.extend(n for n in split_names(part) if clean_name(n))
+    return [n for n in names if n not in TOOL_LABELS]
