@@ -24,7 +24,9 @@ _ROLE = r"(?:特约|实习|见习|首席|驻\S{1,4})?(?:记者|通讯员|实习�
 # Roles that can stand between names ("记者 张三 通讯员 李四"); 文 alone cannot (张文攀).
 _ROLE_BETWEEN = r"(?:特约|实习|见习|首席)?(?:记者|通讯员|实习生|撰稿人?|摄影|执笔人?)"
 # A dateline closing the credit: "山东冠县报道", "发自北京".
-_DATELINE_TAIL = re.compile(rf"\s+[{_CJK}]{{0,8}}(?:报道|电)\s*(?=[)）]?\s*$)|\s+发自[{_CJK}]{{1,8}}")
+_DATELINE_TAIL = re.compile(
+    rf"\s+[{_CJK}]{{0,8}}(?:报道|电)\s*(?=[)）]?\s*$)|\s+发自[{_CJK}]{{1,8}}"
+)
 _LEAD = r"^[□■●◎◆◇▲△☆★\s]*"
 # "新京报记者 彭冲 山东冠县报道", "本报实习生 刘国栋 周炜", "□ 本报记者 葛灵丹", "文/李青".
 CJK_BYLINE = re.compile(
@@ -33,7 +35,7 @@ CJK_BYLINE = re.compile(
 )
 # "责任编辑：王五", "【编辑:刘欢】", "(松花江网编辑 孙桂芳)".
 EDITOR_LINE = re.compile(
-    rf"{_LEAD}[【\[（(]?\s*{_ORG}\s*(?:责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|监制)\s*[:：]?\s*"
+    rf"{_LEAD}[【\[（(]?\s*{_ORG}\s*(?P<label>责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|监制)\s*[:：]?\s*"
     rf"(?P<v>{_NAMES})?\s*[】\]）)]?\s*(?P<tail>.{{0,12}})$"
 )
 # "By Jane Doe and John Roe", "Von Felix Schröder und Jörg Soldwisch", "Par Jean Dupont".
@@ -71,16 +73,20 @@ class Byline:
     authors: list[str] = field(default_factory=list)
     editors: list[str] = field(default_factory=list)
     rest: str | None = None
+    # Named by a plain "编辑：" (who compiled the page), not a responsible editor (责任编辑):
+    # the page's only credit where no author is named.
+    compiled: bool = False
 
 
-def read_byline(line: str, at_edge: bool) -> Byline | None:
+def read_byline(line: str, at_edge: bool, bare: bool = True) -> Byline | None:
     """The credits of ``line`` if it is a byline line (or ends with a closing credit)."""
     text = _DATELINE_TAIL.sub("", line.strip())
     if not text or len(text) > 80:
         return _closing_credit(text) if at_edge else None
     editor = EDITOR_LINE.match(text)
     if editor and (editor.group("v") or not editor.group("tail")):
-        return Byline(editors=split_names(editor.group("v") or ""))
+        names = split_names(editor.group("v") or "")
+        return Byline(editors=names, compiled=editor.group("label") == "编辑")
     byline = CJK_BYLINE.match(text)
     if byline and (at_edge or len(text) <= 30):
         names = _names(byline.group("v"))
@@ -91,10 +97,10 @@ def read_byline(line: str, at_edge: bool) -> Byline | None:
         names = [n for n in split_names(latin.group("v")) if n.lower() not in TOOL_LABELS]
         if names:
             return Byline(authors=names)
-    if at_edge:
-        bare = BARE_NAME.match(text)
-        if bare and all(n[0] in _SURNAMES for n in bare.group("v").split()):
-            return Byline(authors=bare.group("v").split())
+    if at_edge and bare:
+        name = BARE_NAME.match(text)
+        if name and all(n[0] in _SURNAMES for n in name.group("v").split()):
+            return Byline(authors=name.group("v").split())
     return _closing_credit(text) if at_edge else None
 
 
@@ -114,3 +120,29 @@ def _names(value: str) -> list[str]:
     for part in re.split(rf"\s*{_ROLE_BETWEEN}\s*[:：/]?\s*", value):
         names.extend(n for n in split_names(part) if clean_name(n))
     return [n for n in names if n not in TOOL_LABELS]
+
+
+# Page lines read after the body's last line for a byline the body's reader left out.
+AFTER_BODY_LINES = 4
+
+
+def byline_after_body(page_lines: list[str], body_lines: list[str]) -> list[str]:
+    """Authors of a byline line right after the body, outside what the reader kept.
+
+    The body's reader may drop a short last block ("<div>文/李青</div>") on a long article and
+    keep it on a short one; looking past the body's end gives every article of a template the
+    same authors. Only labelled lines count here, never a bare name.
+    """
+    if not body_lines:
+        return []
+    tail = body_lines[-1].strip()[:30]
+    if len(tail) < 8:
+        return []
+    end = next((i for i, line in enumerate(page_lines) if tail in line), None)
+    if end is None:
+        return []
+    for line in page_lines[end + 1 : end + 1 + AFTER_BODY_LINES]:
+        credit = read_byline(line, at_edge=True, bare=False)
+        if credit is not None and credit.authors and credit.rest is None:
+            return credit.authors
+    return []

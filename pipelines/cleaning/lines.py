@@ -53,6 +53,8 @@ class CleanedText:
     authors: list[str] = field(default_factory=list)
     source: str | None = None
     editor: str | None = None
+    # Names of a plain "编辑：" line: credited only where nobody else is (see bylines.py).
+    compilers: list[str] = field(default_factory=list)
     removed: dict[str, int] = field(default_factory=dict)
 
     def drop(self, reason: str) -> None:
@@ -76,6 +78,8 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
         if credit is not None:
             out.authors.extend(credit.authors)
             out.editor = out.editor or ("、".join(credit.editors) or None)
+            if credit.compiled:
+                out.compilers.extend(credit.editors)
             out.drop("byline")
             if credit.rest is None:
                 continue

@@ -12,6 +12,7 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
+from pipelines.cleaning.bylines import byline_after_body
 from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
@@ -142,9 +143,10 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         md.ld_credits((ld or {}).get("author")),
         md.meta_authors(meta),
         markup_authors,
-        cleaned.authors,
+        cleaned.authors or byline_after_body(page_lines, cleaned.lines),
         site_names,
         [cleaned.source] if cleaned.source else [],
+        cleaned.compilers,
     )
     fields["authors"] = credited.authors
     fields["source"] = cleaned.source or credited.source

@@ -378,12 +378,14 @@ def credits(
     lines: list[str],
     site_names: Iterable[str],
     agencies: Iterable[str] = (),
+    compilers: Iterable[str] = (),
 ) -> Credits:
     """People win: the first source naming a person gives the authors.
 
     The sources in order: JSON-LD, meta author, byline markup, byline lines. An agency named
     anywhere becomes ``source``; where nobody is credited it is the author, and failing that
-    an organisation that is not the publisher, and failing that the publisher.
+    an organisation that is not the publisher, then who compiled the page (a plain
+    "编辑：", never a responsible editor), and failing that the publisher.
     """
     sites = [s for s in site_names if s]
     # A source line ("来源：X", "Quelle: X") names where the story comes from: the source;
@@ -428,7 +430,7 @@ def credits(
         return Credits(unique(people), source)
     if agencies_u:
         return Credits(agencies_u, source)
-    return Credits(unique(others) or unique(publisher)[:1], source)
+    return Credits(unique(others) or unique(compilers) or unique(publisher)[:1], source)
 
 
 # --- bylines in markup -------------------------------------------------------------------------
