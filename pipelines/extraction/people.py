@@ -35,9 +35,10 @@ _CJK_AND = re.compile(rf"(?<=[{_CJK}]{{2}})[和与及](?=[{_CJK}]{{2}})")
 # A label or role in front of names: "By", "Von", "Par", "Por", "Av", "Door", "Af", "Przez",
 # "Text:", "Autor:", "文/", "作者：", "本报记者", "新华社记者", "通讯员", "实习生" ...
 _LATIN_LABEL = re.compile(
-    r"^(?:(?:written|words|text|story|reporting|reported|photos?)\s+by|by|von|vom|par|por|"
-    r"av|door|af|przez|od|tekst|text|texte|autor(?:in|es|en)?|author|auteur|forfatter|"
-    r"skrevet av|redaksjonen)\b\s*[:：]?\s*",
+    r"^(?:(?:written|words|text|story|reporting|reported|photos?|posted|analysis|opinion|"
+    r"commentary|interview|review)\s+by|by|von|vom|par|"
+    r"por|av|door|af|przez|od|tekst|text|texte|autor(?:in|es|en)?|author|auteur|forfatter|"
+    r"skrevet av|redaksjonen|текст|автор)(?!\w)\s*[:：]?\s*",
     re.I,
 )
 _CJK_ROLE = re.compile(
@@ -65,7 +66,14 @@ _CLIPPED = re.compile(r"\s*[(（][^)）]*$")
 _MONTH_TAIL = re.compile(
     r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|"
     r"june|july|august|september|october|november|december|januar|februar|märz|mai|juni|juli|"
-    r"oktober|dezember|updated|published|aktualisiert|stand)\.?$",
+    r"oktober|dezember|updated|published|aktualisiert|stand|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\.?$",
+    re.I,
+)
+# A job title after the name: "Tom Gillespie, News reporter", "Roger Gonzalez CBS Sports Writer".
+_ROLE_TAIL = re.compile(
+    r"(?:^|\s+)(?P<lead>(?:[\w.&]+\s+){0,2})(?:reporter|correspondent|writer|editor|columnist|"
+    r"contributor|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|reporterin)$",
     re.I,
 )
 # Labels of tool links that sit beside bylines: never names.
@@ -152,6 +160,8 @@ WIRE_AGENCIES = frozenset(
         "belga",
         "pa media",
         "upi",
+        "pti",
+        "ians",
         "kyodo",
         "yonhap",
         "xinhua",
@@ -211,12 +221,16 @@ def split_names(text: str) -> list[str]:
     if inverted:
         return [inverted]
     names: list[str] = []
-    for part in _NAME_SPLIT.split(text):
+    for part in _NAME_SPLIT.split(_AGENCY_TAIL.sub(r", \1", text)):
         for piece in _CJK_AND.split(part):
             name = clean_name(piece)
             if name:
                 names.append(name)
     return names
+
+
+# "Tom Davies Associated Press": a wire credit run on after a name, without a comma.
+_AGENCY_TAIL = re.compile(r"(?<=\w)\s+(Associated Press|Reuters|AFP|dpa|Canadian Press)$", re.I)
 
 
 def _inverted(text: str) -> str | None:
@@ -237,7 +251,9 @@ def clean_name(part: str) -> str | None:
     part = _squash(part).strip(" .·•|-–—()（）【】[]:：,，\"'“”«»")
     part = _LATIN_LABEL.sub("", part)
     part = re.split(r"\s+\d", part, maxsplit=1)[0]
-    part = _MONTH_TAIL.sub("", part).strip(" .,")
+    for _ in range(2):
+        part = _MONTH_TAIL.sub("", part).strip(" .,")
+    part = _without_role(part)
     words = part.split()
     while words and words[-1].lower() in TOOL_LABELS:
         words.pop()
@@ -247,11 +263,26 @@ def clean_name(part: str) -> str | None:
         return None
     if not re.search(r"[^\W\d_]", part) or low.startswith(("http", "www.")):
         return None
+    if _MONTH_TAIL.fullmatch(" " + part) or not all(re.search(r"\w", w) for w in words):
+        return None  # "November", "Name *"
     if len(words) > 6:  # a sentence, not a name
         return None
     if re.fullmatch(r"[a-z]{1,4}", part) and low not in WIRE_AGENCIES:
         return None  # a desk code or initials ("obe", "ssi"), not a name
     return part
+
+
+def _without_role(part: str) -> str:
+    """The name without a trailing job title; up to two words before the title belong to it
+    ("CBS Sports Writer", "News reporter") unless that would leave a single word."""
+    match = _ROLE_TAIL.search(part)
+    if not match:
+        return part
+    head = part[: match.start()].strip(" .,")
+    if not head or len(head.split()) >= 2:
+        return head
+    lead = match.group("lead").split()
+    return " ".join([head, *lead[:-1]] if len(lead) == 2 else [head])
 
 
 def unique(values: Iterable[str]) -> list[str]:
@@ -361,14 +392,42 @@ def _publisher_like(name: str, site_names: Iterable[str]) -> bool:
 
 
 def _person_like(name: str) -> bool:
-    """Looks like a person's name: 2-5 CJK characters, or capitalised words, no acronym."""
+    """Looks like a person's name: 2-5 CJK characters, or capitalised words (particles such as
+    "van", "de", "bin" aside); an acronym or lower-case phrase is not."""
     if _CJK_NAME.fullmatch(name):
         return True
     words = name.split()
     if len(words) == 1:
         return False if name.isupper() or name.islower() else len(name) > 3
-    capital = sum(1 for w in words if w[:1].isupper())
-    return capital >= len(words) - 1 and not name.isupper()
+    if name.isupper():
+        return len(words) <= 4 and all(len(w) > 1 for w in words)  # "LISA MASCARO"
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+
+
+_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "al",
+        "ibn",
+        "ter",
+        "ten",
+        "zu",
+        "y",
+    ]
+)
 
 
 def credits(
@@ -470,7 +529,7 @@ def byline_names(tree: HtmlElement) -> list[str]:
     found: list[str] = []
     for el in marked + named:
         key = (el.tag, el.get("class") or el.get("itemprop") or el.get("rel") or "")
-        if repeats[key] >= CARD_REPEATS or _in_card(el):
+        if repeats[key] >= CARD_REPEATS or _in_card(el) or _in_form(el):
             continue
         text = _squash(" ".join(el.itertext()))
         if not text or len(text) > 120:
@@ -482,6 +541,13 @@ def byline_names(tree: HtmlElement) -> list[str]:
 
 def _markup_name(name: str) -> bool:
     return _person_like(name) or is_agency(name) or bool(re.fullmatch(r"[A-Z][\w.'\-]+", name))
+
+
+def _in_form(el: HtmlElement) -> bool:
+    """A comment form's "Name *" field is labelled author, and names no one."""
+    if el.tag in ("label", "input", "textarea", "option", "button"):
+        return True
+    return any(parent.tag == "form" for parent in el.iterancestors())
 
 
 def _in_card(el: HtmlElement) -> bool:
