@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.extraction.people import TOOL_LABELS, clean_name, split_names
+from pipelines.extraction.people import TOOL_LABELS, clean_name, is_cjk_name, split_names
 
 _CJK = "\u4e00-\u9fff"
 _NAME = rf"[{_CJK}·]{{2,4}}"
@@ -54,15 +54,7 @@ CLOSING_CREDIT = re.compile(
     rf"\s*(?:[{_CJK}]{{0,6}}报道)?\s*[)）]\s*$"
 )
 # A name alone on a line: the body's first or last lines only, and only a name in shape
-# (2-4 CJK characters starting with a common surname).
-_SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
-    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
-    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
-    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
-    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
-)
+# (2-3 CJK characters starting with a common surname, ``is_cjk_name``).
 BARE_NAME = re.compile(rf"^(?P<v>[{_CJK}]{{2,3}}(?:\s+[{_CJK}]{{2,3}}){{0,2}})$")
 
 
@@ -80,9 +72,9 @@ class Byline:
 
 def read_byline(line: str, at_edge: bool, bare: bool = True) -> Byline | None:
     """The credits of ``line`` if it is a byline line (or ends with a closing credit)."""
-    text = _DATELINE_TAIL.sub("", line.strip())
+    text, dated = _DATELINE_TAIL.subn("", line.strip())
     if not text or len(text) > 80:
-        return _closing_credit(text) if at_edge else None
+        return _closing_credit(text, at_edge, bool(dated))
     editor = EDITOR_LINE.match(text)
     if editor and (editor.group("v") or not editor.group("tail")):
         names = split_names(editor.group("v") or "")
@@ -99,17 +91,20 @@ def read_byline(line: str, at_edge: bool, bare: bool = True) -> Byline | None:
             return Byline(authors=names)
     if at_edge and bare:
         name = BARE_NAME.match(text)
-        if name and all(n[0] in _SURNAMES for n in name.group("v").split()):
+        if name and all(is_cjk_name(n) for n in name.group("v").split()):
             return Byline(authors=name.group("v").split())
-    return _closing_credit(text) if at_edge else None
+    return _closing_credit(text, at_edge, bool(dated))
 
 
-def _closing_credit(text: str) -> Byline | None:
+def _closing_credit(text: str, at_edge: bool, dated: bool) -> Byline | None:
+    """A reporters' credit closing a paragraph. With a role or a dateline ("记者", "上海报道")
+    it counts anywhere; bare surnamed names only in the body's last lines."""
     match = CLOSING_CREDIT.search(text)
     if not match:
         return None
     names = _names(match.group("v"))
-    if not names or (not match.group("role") and not all(n[0] in _SURNAMES for n in names)):
+    strong = bool(match.group("role")) or dated
+    if not names or not (strong or at_edge and all(is_cjk_name(n) for n in names)):
         return None
     return Byline(authors=names, rest=text[: match.start()].rstrip())
 

@@ -200,6 +200,23 @@ _NOBODY_WORDS = frozenset(
 )
 
 
+# The commonest Chinese surnames: a name in shape starts with one (a language fact, used
+# where a bare name stands without a label).
+_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
+    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
+    "戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮"
+    "柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古"
+    "吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫"
+    "寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+
+
+def is_cjk_name(text: str) -> bool:
+    """2-3 CJK characters starting with a common surname: a Chinese name by its shape."""
+    return bool(re.fullmatch(rf"[{_CJK}]{{2,3}}", text)) and text[0] in _SURNAMES
+
+
 def split_names(text: str) -> list[str]:
     """The names a credit line gives, in order.
 
@@ -220,10 +237,11 @@ def split_names(text: str) -> list[str]:
     inverted = _inverted(text)
     if inverted:
         return [inverted]
+    text = _HANDLE_AMP.sub(_keep_handle, text)
     names: list[str] = []
     for part in _NAME_SPLIT.split(_AGENCY_TAIL.sub(r", \1", text)):
         for piece in _CJK_AND.split(part):
-            name = clean_name(piece)
+            name = clean_name(piece.replace(_AMP, "&"))
             if name:
                 names.append(name)
     return names
@@ -231,6 +249,19 @@ def split_names(text: str) -> list[str]:
 
 # "Tom Davies Associated Press": a wire credit run on after a name, without a comma.
 _AGENCY_TAIL = re.compile(r"(?<=\w)\s+(Associated Press|Reuters|AFP|dpa|Canadian Press)$", re.I)
+
+
+# "放飞&心情": an ampersand inside a run of CJK with no space is part of a screen name,
+# unless both sides are names in shape ("张三&李四").
+_HANDLE_AMP = re.compile(rf"([{_CJK}]+)&([{_CJK}]+)")
+_AMP = "\ue000"  # a private-use stand-in, never a separator
+
+
+def _keep_handle(match: re.Match[str]) -> str:
+    left, right = match.groups()
+    if is_cjk_name(left) and is_cjk_name(right):
+        return match.group(0)
+    return f"{left}{_AMP}{right}"
 
 
 def _inverted(text: str) -> str | None:
@@ -449,8 +480,10 @@ def credits(
     sites = [s for s in site_names if s]
     # A source line ("来源：X", "Quelle: X") names where the story comes from: the source;
     # an author only where it is an agency and nobody is credited.
-    sourced = [a for a in agencies if a]
+    sourced = [a for a in agencies if a and not is_cjk_name(a)]
     found_agencies: list[str] = [a for a in sourced if is_agency(a)]
+    # "来源：尹娟": a source line that names a person credits its author.
+    lines = [*lines, *(a for a in agencies if a and is_cjk_name(a))]
     others: list[str] = []
     publisher: list[str] = []
     people: list[str] = []
@@ -531,12 +564,25 @@ def byline_names(tree: HtmlElement) -> list[str]:
         key = (el.tag, el.get("class") or el.get("itemprop") or el.get("rel") or "")
         if repeats[key] >= CARD_REPEATS or _in_card(el) or _in_form(el):
             continue
-        text = _squash(" ".join(el.itertext()))
+        text = _first_line(el)
         if not text or len(text) > 120:
             continue
         text = _BYLINE_STOP.split(_LATIN_LABEL.sub("", text), maxsplit=1)[0]
         found.extend(n for n in split_names(text) if _markup_name(n))
     return unique(found)
+
+
+def _first_line(el: HtmlElement) -> str:
+    """The byline's text up to its first line break: a forum's author box goes on with the
+    poster's rank and score on the next lines."""
+    parts: list[str] = []
+    for node in el.xpath(".//text()|.//br"):
+        if not isinstance(node, str):
+            if _squash(" ".join(parts)):
+                break
+            continue
+        parts.append(node)
+    return _squash(" ".join(parts))
 
 
 def _markup_name(name: str) -> bool:
