@@ -27,11 +27,12 @@ test: venv system-deps
 demo: venv
 	bin/demo
 
-# Text quality on every benchmark folder (pages/ + truth.jsonl) in $(BENCHMARKS): plain
-# trafilatura and our reader side by side; one JSON object per page in output/eval-items.jsonl.
+# Text, title, authors and date on every benchmark folder (pages/ + truth.jsonl) in $(BENCHMARKS):
+# plain trafilatura and our reader side by side, per set and language group; one JSON object per
+# page with its field scores in output/eval-items.jsonl. EVAL_ARGS="--worst 15" lists bad pages.
 eval: venv
 	@test -n "$(wildcard $(BENCHMARKS)/*/truth.jsonl)" || { echo "no benchmarks in $(BENCHMARKS) (set BENCHMARKS=...)"; exit 2; }
-	$(BIN)/scrapy evaluate $(dir $(wildcard $(BENCHMARKS)/*/truth.jsonl)) --items output/eval-items.jsonl
+	$(BIN)/scrapy evaluate $(dir $(wildcard $(BENCHMARKS)/*/truth.jsonl)) --items output/eval-items.jsonl $(EVAL_ARGS)
 
 bench: venv
 	$(BIN)/python -m bench $(if $(wildcard $(BENCHMARKS)),--benchmarks $(BENCHMARKS)) $(BENCH_ARGS)
