@@ -38,6 +38,14 @@ from pipelines.extraction.titles import TitleSources, page_title
         ("光明日报记者 王建宏 张文攀", ["王建宏", "张文攀"]),
         ("记者 张三 责任编辑：王五", ["张三"]),
         ("打印 收藏 关闭窗口", []),
+        ("Kommentar von Jan Sellner", ["Jan Sellner"]),
+        ("di Viviana Rossi", ["Viviana Rossi"]),
+        ("Foto: REUTERS", []),
+        ("Marta Cañete Corresponsal", ["Marta Cañete"]),
+        ("Roger Gonzalez, CBS Sports Writer", ["Roger Gonzalez"]),
+        ("Tom Davies Associated Press", ["Tom Davies", "Associated Press"]),
+        ("Posted by Vortex", ["Vortex"]),
+        ("放飞&心情", ["放飞&心情"]),
     ],
 )
 def test_names_of_a_credit(credit: str, names: list[str]) -> None:

@@ -36,7 +36,8 @@ _CJK_AND = re.compile(rf"(?<=[{_CJK}]{{2}})[和与及](?=[{_CJK}]{{2}})")
 # "Text:", "Autor:", "文/", "作者：", "本报记者", "新华社记者", "通讯员", "实习生" ...
 _LATIN_LABEL = re.compile(
     r"^(?:(?:written|words|text|story|reporting|reported|photos?|posted|analysis|opinion|"
-    r"commentary|interview|review)\s+by|by|von|vom|par|"
+    r"commentary|interview|review)\s+by|(?:ein\s+)?(?:kommentar|gastbeitrag|analyse|interview)\s+von|"
+    r"by|von|vom|par|(?-i:di)|"
     r"por|av|door|af|przez|od|tekst|text|texte|autor(?:in|es|en)?|author|auteur|forfatter|"
     r"skrevet av|redaksjonen|текст|автор)(?!\w)\s*[:：]?\s*",
     re.I,
@@ -50,7 +51,7 @@ _CJK_ROLE = re.compile(
 # What ends the authors and starts another credit: editors, sources, photo credits.
 _EDITOR_MARK = re.compile(
     r"(?:责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|监制|editor|edited by|redigert av|"
-    r"redaktion|bearbeitet von)\s*[:：]?",
+    r"redaktion|redacción|redazione|bearbeitet von)\s*[:：]?",
     re.I,
 )
 _SOURCE_MARK = re.compile(
@@ -73,7 +74,8 @@ _MONTH_TAIL = re.compile(
 # A job title after the name: "Tom Gillespie, News reporter", "Roger Gonzalez CBS Sports Writer".
 _ROLE_TAIL = re.compile(
     r"(?:^|\s+)(?P<lead>(?:[\w.&]+\s+){0,2})(?:reporter|correspondent|writer|editor|columnist|"
-    r"contributor|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|reporterin)$",
+    r"contributor|reviewer|\w*redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|reporterin|"
+    r"corresponsal|periodista|redactora?|giornalista|inviat[oa]|correspondant|journaliste)$",
     re.I,
 )
 # Labels of tool links that sit beside bylines: never names.
@@ -130,6 +132,14 @@ TOOL_LABELS = frozenset(
         "threads",
         "bluesky",
         "mastodon",
+        "follow us",
+        "watch live",
+        "startseite",
+        "home",
+        "artikel",
+        "letzte artikel",
+        "über",
+        "mehr",
         "文章",
         "阅读",
         "总阅读",
@@ -196,6 +206,13 @@ _NOBODY_WORDS = frozenset(
         "admin",
         "administrator",
         "anonymous",
+        "agenturen",
+        "nachrichtenagentur",
+        "nachrichtenagenturen",
+        "agencies",
+        "wire services",
+        "agencias",
+        "agences",
     }
 )
 
@@ -277,9 +294,17 @@ def _inverted(text: str) -> str | None:
     return f"{given} {surname}"
 
 
+_PHOTO_CREDIT = re.compile(r"^(?:fotos?|photos?|bild|image|imagen|immagine|zdjęcie)\s*[:/]", re.I)
+
+
 def clean_name(part: str) -> str | None:
     """One name with labels, punctuation and trailing dates taken off; None if it is none."""
     part = _squash(part).strip(" .·•|-–—()（）【】[]:：,，\"'“”«»")
+    if _PHOTO_CREDIT.match(part):
+        return None
+    half = part.split()
+    if len(half) % 2 == 0 and half[: len(half) // 2] == half[len(half) // 2 :]:
+        part = " ".join(half[: len(half) // 2])  # "Ryan Lee Ryan Lee": one name said twice
     part = _LATIN_LABEL.sub("", part)
     part = re.split(r"\s+\d", part, maxsplit=1)[0]
     for _ in range(2):
@@ -310,9 +335,12 @@ def _without_role(part: str) -> str:
     if not match:
         return part
     head = part[: match.start()].strip(" .,")
-    if not head or len(head.split()) >= 2:
-        return head
     lead = match.group("lead").split()
+    if not head:
+        # "Marta Cañete Corresponsal" is a name and a title; "CBS Sports Writer" a desk.
+        return "" if any(w.isupper() and len(w) > 1 for w in lead) else " ".join(lead)
+    if len(head.split()) >= 2:
+        return head
     return " ".join([head, *lead[:-1]] if len(lead) == 2 else [head])
 
 
@@ -494,6 +522,10 @@ def credits(
         ("lines", [Credit(n) for n in lines]),
     ):
         persons = []
+        if kind == "meta" and any(_publisher_like(c.name, sites) for c in entries):
+            # "hessenschau.de, Frankfurt, Germany": the publisher and its address.
+            publisher.extend(c.name for c in entries)
+            continue
         for credit in entries:
             name = credit.name
             if is_agency(name):
