@@ -13,7 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.extraction.people import TOOL_LABELS, clean_name, is_cjk_name, split_names
+from pipelines.extraction.people import (
+    TOOL_LABELS,
+    clean_name,
+    is_agency,
+    is_cjk_name,
+    split_names,
+)
 
 _CJK = "\u4e00-\u9fff"
 _NAME = rf"[{_CJK}·]{{2,4}}"
@@ -45,7 +51,7 @@ LATIN_BYLINE = re.compile(
     r"^(?:(?:written|words|text|story|reporting)\s+by|by|von|par|por|av|door|af|przez|"
     r"text|texte|autor(?:in)?|author|auteur)\s*[:：]?\s+"
     rf"(?P<v>{_LATIN_NAME}(?:\s*(?:,|;|&|\band\b|\bund\b|\bog\b|\bet\b|\by\b|\be\b|\boch\b|\bi\b)\s*{_LATIN_NAME}){{0,5}})"
-    r"(?:\s*[,|·•–—-]\s*(?P<tail>[^.!?]{0,60}))?$",
+    r"(?:\s*[,|·•–—-]\s*(?P<tail>[^!?]{0,60}))?$",
     re.I,
 )
 # A reporters' credit closing the last paragraph: "……发展。（记者 胡晓蓉）", "(信报记者 蔡雪婧)".
@@ -87,7 +93,10 @@ def read_byline(line: str, at_edge: bool, bare: bool = True) -> Byline | None:
     latin = LATIN_BYLINE.match(text)
     if latin and (at_edge or len(text) <= 60):
         names = [n for n in split_names(latin.group("v")) if n.lower() not in TOOL_LABELS]
-        if names:
+        tail = latin.group("tail") or ""
+        # "Von Anna Weber, dpa | 02.05.2024": the agency after the names is credited too.
+        names += [t.strip() for t in re.split(r"[,|·•/]", tail) if is_agency(t.strip())]
+        if names and len(tail.split()) <= 8 and not tail.rstrip().endswith("."):
             return Byline(authors=names)
     if at_edge and bare:
         name = BARE_NAME.match(text)
