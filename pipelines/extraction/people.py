@@ -234,6 +234,9 @@ def is_cjk_name(text: str) -> bool:
     return bool(re.fullmatch(rf"[{_CJK}]{{2,3}}", text)) and text[0] in _SURNAMES
 
 
+MAX_CREDIT_CHARS = 300
+
+
 def split_names(text: str) -> list[str]:
     """The names a credit line gives, in order.
 
@@ -241,7 +244,8 @@ def split_names(text: str) -> list[str]:
     too; "Brazil, Rachel" is one ("Rachel Brazil"). Editors named after the authors, labels,
     e-mails, handles and tool labels are left out.
     """
-    text = _squash(_URL.sub(" ", text))
+    # A credit is a line, not a page: a longer value is cut before any pattern reads it.
+    text = _squash(_URL.sub(" ", text[:MAX_CREDIT_CHARS]))
     text = _EDITOR_MARK.split(text, maxsplit=1)[0]
     text = _SOURCE_MARK.split(text, maxsplit=1)[0]
     text = _EMAIL.sub(" ", text)
