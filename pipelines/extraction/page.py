@@ -180,11 +180,6 @@ def _depth_exceeded(tree: HtmlElement) -> bool:
     return bool(_DEEP_PATH(tree))
 
 
-def _title_text(tree: HtmlElement) -> str | None:
-    title = tree.find(".//title")
-    return title.text_content() if title is not None else None
-
-
 def _site_names(meta: dict[str, list[str]], ld: dict | None, url: str) -> list[str]:
     names = [
         md.first_meta(meta, "og:site_name", "application-name", "apple-mobile-web-app-title") or "",
