@@ -17,6 +17,7 @@ from pipelines.cleaning.rules import (
     LineRule,
 )
 from pipelines.extraction.people import split_names
+from pipelines.extraction.titles import title_key
 
 # Metadata lines are only trusted this many lines from either end of the body.
 EDGE_LINES = 4
@@ -187,5 +188,7 @@ def _take_inline(text: str, out: CleanedText) -> None:
 
 
 def _same(a: str, b: str) -> bool:
+    """The same headline, whatever its spacing, quote style or soft hyphens (the title's
+    wording may come from og:title, the body's from the h1)."""
     squash = re.compile(r"\s+")
-    return squash.sub("", a) == squash.sub("", b)
+    return squash.sub("", title_key(a)) == squash.sub("", title_key(b))
