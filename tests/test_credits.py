@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.cleaning.bylines import read_byline
+from pipelines.cleaning.bylines import lead_agency, read_byline
 from pipelines.extraction import read_page
 from pipelines.extraction.people import Credit, credits, split_names
 from pipelines.extraction.titles import TitleSources, page_title
@@ -137,3 +137,28 @@ def test_one_template_one_outcome(paragraphs: int, byline: str) -> None:
     reading = read_page(html, f"https://m.example.cn/news/2024/05/02/a-1023{paragraphs}.html")
     assert reading.fields["authors"] == ["李青"]
     assert "李青" not in reading.fields["text"]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "agency"),
+    [
+        ("WASHINGTON (AP) — Lawmakers reached a deal late Wednesday.", "AP"),
+        ("KYIV, Ukraine (AP) — Russia launched drones overnight.", "AP"),
+        ("BERLIN (dpa) - Die Bundesregierung hat am Mittwoch beschlossen.", "dpa"),
+        ("新华社北京5月2日电 国务院常务会议2日召开。", "新华社"),
+        ("UN (United Nations) - the assembly met.", None),
+        ("The (AP) stylebook has a rule for that.", None),
+        ("汉斯出版社北京5月2日讯 新书发布。", None),
+    ],
+)
+def test_wire_dateline_names_the_agency(first_line: str, agency: str | None) -> None:
+    assert lead_agency(first_line) == agency
+
+
+def test_dateline_agency_is_the_source_and_the_author_only_where_nobody_is_credited() -> None:
+    alone = credits([], [], [], [], ["Valley Times"], ["AP"])
+    assert (alone.authors, alone.source) == (["AP"], "AP")
+    beside = credits([Credit("Associated Press")], [], [], [], ["Valley Times"], ["AP"])
+    assert beside.authors == ["Associated Press"]
+    person = credits([], [], ["Tom Davies"], [], ["Valley Times"], ["AP"])
+    assert (person.authors, person.source) == (["Tom Davies"], "AP")

@@ -150,3 +150,25 @@ def byline_after_body(page_lines: list[str], body_lines: list[str]) -> list[str]
         if credit is not None and credit.authors and credit.rest is None:
             return credit.authors
     return []
+
+
+# A wire dateline opening the story: "WASHINGTON (AP) —", "BERLIN (dpa) -",
+# "新华社北京5月2日电", "中新网上海5月2日电". The agency in it is the story's source.
+_WIRE_DATELINE = re.compile(
+    r"^[A-ZÀ-ÞĀ-Ž]{2,}[\w .,'/-]{0,40}?\s*[(（]\s*(?P<agency>[A-Za-z][\w .&/-]{0,24}?)\s*[)）]"
+    r"\s*[—–-]"
+)
+_CJK_WIRE_DATELINE = re.compile(
+    rf"^(?P<agency>[{_CJK}]{{1,6}}(?:社|网))[{_CJK}]{{0,8}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)"
+)
+
+
+def lead_agency(first_line: str) -> str | None:
+    """The agency named in the wire dateline that opens the body, if any."""
+    text = first_line.strip()[:200]
+    match = _WIRE_DATELINE.match(text) or _CJK_WIRE_DATELINE.match(text)
+    if match is None:
+        return None
+    agency = match.group("agency").strip()
+    # The dateline's shape and the name's own (a wire name, "...社"): two signals, not one.
+    return agency if is_agency(agency) else None

@@ -12,7 +12,7 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from pipelines.cleaning.bylines import byline_after_body
+from pipelines.cleaning.bylines import byline_after_body, lead_agency
 from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
@@ -145,7 +145,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         markup_authors,
         cleaned.authors or byline_after_body(page_lines, cleaned.lines),
         site_names,
-        [cleaned.source] if cleaned.source else [],
+        [s for s in (cleaned.source, lead_agency(cleaned.lines[0] if cleaned.lines else "")) if s],
         cleaned.compilers,
     )
     fields["authors"] = credited.authors

@@ -427,13 +427,19 @@ class Credits:
 # What an agency calls itself: "Nachrichtenagentur", "news agency", "通讯社", "新华社".
 _AGENCY_WORDS = re.compile(
     r"\b(?:news ?agency|press agency|presse-?agentur|nachrichtenagentur|agence|agencia|agenzia|"
-    r"news service|wire service)\b|(?:通讯社|新闻社|[\u4e00-\u9fff]{1,4}社)$"
+    r"news service|wire service)\b|^[\u4e00-\u9fff]{1,4}社$"
 )
+
+
+# Offices that end in 社 and are not news agencies: publishers, newspapers, co-operatives.
+_NOT_AGENCIES = ("出版社", "报社", "杂志社", "合作社", "旅行社")
 
 
 def is_agency(name: str, marked: bool = False) -> bool:
     """A wire agency: credited where agencies stand (``marked``), or a known wire name."""
     low = name.lower().strip()
+    if low.endswith(_NOT_AGENCIES):
+        return False
     if marked or low in WIRE_AGENCIES or _AGENCY_WORDS.search(low):
         return True
     # "AFP Deutschland", "dpa-AFX", "Reuters Staff": a wire name as the credit's first word.
@@ -513,7 +519,10 @@ def credits(
     # A source line ("来源：X", "Quelle: X") names where the story comes from: the source;
     # an author only where it is an agency and nobody is credited.
     sourced = [a for a in agencies if a and not is_cjk_name(a)]
-    found_agencies: list[str] = [a for a in sourced if is_agency(a)]
+    # Agencies a credit names; those only a source line or a dateline names come after, so
+    # "AP" in a dateline does not become a second author beside "Associated Press".
+    found_agencies: list[str] = []
+    marked = [a for a in sourced if is_agency(a)]
     # "来源：尹娟": a source line that names a person credits its author.
     lines = [*lines, *(a for a in agencies if a and is_cjk_name(a))]
     others: list[str] = []
@@ -547,6 +556,7 @@ def credits(
                 people = [
                     c.name for c in entries if not c.organisation and c.name not in found_agencies
                 ]
+    found_agencies = found_agencies or marked
     # "SID", "SID Nachrichtenagentur": one agency, credited by its shortest name.
     agencies_u = [
         a
