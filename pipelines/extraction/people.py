@@ -556,6 +556,7 @@ def credits(
                 people = [
                     c.name for c in entries if not c.organisation and c.name not in found_agencies
                 ]
+    credited_agency = found_agencies[0] if found_agencies else None
     found_agencies = found_agencies or marked
     # "SID", "SID Nachrichtenagentur": one agency, credited by its shortest name.
     agencies_u = [
@@ -563,7 +564,8 @@ def credits(
         for a in unique(found_agencies)
         if not any(o != a and o.lower() in a.lower() for o in found_agencies)
     ]
-    source = (sourced or agencies_u or [None])[0]
+    # The agency a credit names, else the source line's or the dateline's.
+    source = agencies_u[0] if credited_agency else (sourced or agencies_u or [None])[0]
     if people:
         return Credits(unique(people), source)
     if agencies_u:
