@@ -162,3 +162,12 @@ def test_dateline_agency_is_the_source_and_the_author_only_where_nobody_is_credi
     assert beside.authors == ["Associated Press"]
     person = credits([], [], ["Tom Davies"], [], ["Valley Times"], ["AP"])
     assert (person.authors, person.source) == (["Tom Davies"], "AP")
+
+
+def test_one_agency_credited_twice_in_different_case() -> None:
+    """'Associated Press' and 'associated press' are one agency (this once raised)."""
+    both = credits([Credit("Associated Press")], ["associated press"], [], [], ["Valley Times"])
+    assert (both.authors, both.source) == (["Associated Press"], "Associated Press")
+    markup = split_names("STEVE PEOPLES, AP National Political Writer")
+    desk = credits([], [], markup, [], ["Valley Times"])
+    assert (desk.authors, desk.source) == (["STEVE PEOPLES"], "AP")

@@ -343,8 +343,8 @@ def _without_role(part: str) -> str:
     if not head:
         # "Marta Cañete Corresponsal" is a name and a title; "CBS Sports Writer" a desk.
         return "" if any(w.isupper() and len(w) > 1 for w in lead) else " ".join(lead)
-    if len(head.split()) >= 2:
-        return head
+    if len(head.split()) >= 2 or head.isupper():
+        return head  # "Jane Doe", or an agency's acronym ("AP National Security Writer")
     return " ".join([head, *lead[:-1]] if len(lead) == 2 else [head])
 
 
@@ -562,10 +562,10 @@ def credits(
     agencies_u = [
         a
         for a in unique(found_agencies)
-        if not any(o != a and o.lower() in a.lower() for o in found_agencies)
+        if not any(o.lower() != a.lower() and o.lower() in a.lower() for o in found_agencies)
     ]
     # The agency a credit names, else the source line's or the dateline's.
-    source = agencies_u[0] if credited_agency else (sourced or agencies_u or [None])[0]
+    source = (agencies_u or [None])[0] if credited_agency else (sourced or agencies_u or [None])[0]
     if people:
         return Credits(unique(people), source)
     if agencies_u:
