@@ -46,6 +46,7 @@ from pipelines.extraction.titles import TitleSources, page_title
         ("Tom Davies Associated Press", ["Tom Davies", "Associated Press"]),
         ("Posted by Vortex", ["Vortex"]),
         ("放飞&心情", ["放飞&心情"]),
+        ("John E Smith", ["John E Smith"]),
     ],
 )
 def test_names_of_a_credit(credit: str, names: list[str]) -> None:
@@ -78,6 +79,7 @@ def test_closing_credit_leaves_the_paragraph() -> None:
 
 def test_sentences_are_not_bylines() -> None:
     assert read_byline("人物画像", at_edge=True) is None
+    assert read_byline("By Christmas, everyone knew", at_edge=True) is None
     assert read_byline("By the end of the week the river had risen two metres.", True) is None
     assert read_byline("记者从市住建局获悉，今年将新增电梯一百部。", at_edge=True) is None
 

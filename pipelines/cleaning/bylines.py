@@ -48,11 +48,10 @@ EDITOR_LINE = re.compile(
 _CAP = r"[A-ZÀ-ÞĀ-Ž][\w'’.\-]+"
 _LATIN_NAME = rf"{_CAP}(?:\s+(?:{_CAP}|van|von|de|der|den|da|di|del|la|le|dos|du)){{0,4}}"
 LATIN_BYLINE = re.compile(
-    r"^(?:(?:written|words|text|story|reporting)\s+by|by|von|par|por|av|door|af|przez|"
+    r"^(?i:(?:written|words|text|story|reporting)\s+by|by|von|par|por|av|door|af|przez|"
     r"text|texte|autor(?:in)?|author|auteur)\s*[:：]?\s+"
     rf"(?P<v>{_LATIN_NAME}(?:\s*(?:,|;|&|\band\b|\bund\b|\bog\b|\bet\b|\by\b|\be\b|\boch\b|\bi\b)\s*{_LATIN_NAME}){{0,5}})"
-    r"(?:\s*[,|·•–—-]\s*(?P<tail>[^!?]{0,60}))?$",
-    re.I,
+    r"(?:\s*[,|·•–—-]\s*(?P<tail>[^!?]{0,60}))?$"
 )
 # A reporters' credit closing the last paragraph: "……发展。（记者 胡晓蓉）", "(信报记者 蔡雪婧)".
 CLOSING_CREDIT = re.compile(
@@ -96,13 +95,32 @@ def read_byline(line: str, at_edge: bool, bare: bool = True) -> Byline | None:
         tail = latin.group("tail") or ""
         # "Von Anna Weber, dpa | 02.05.2024": the agency after the names is credited too.
         names += [t.strip() for t in re.split(r"[,|·•/]", tail) if is_agency(t.strip())]
-        if names and len(tail.split()) <= 8 and not tail.rstrip().endswith("."):
+        if names and _credit_tail(tail):
             return Byline(authors=names)
     if at_edge and bare:
         name = BARE_NAME.match(text)
         if name and all(is_cjk_name(n) for n in name.group("v").split()):
             return Byline(authors=name.group("v").split())
     return _closing_credit(text, at_edge, bool(dated))
+
+
+def _credit_tail(tail: str) -> bool:
+    """What follows a Latin byline's names is a place, a date, an agency or tool labels, not
+    the rest of a sentence ("By Christmas, everyone knew")."""
+    if len(tail.split()) > 8 or tail.rstrip().endswith("."):
+        return False
+    for word in re.findall(r"[^\W\d_]+", tail):
+        low = word.lower()
+        generic = low in TOOL_LABELS or is_agency(word) or _MONTHS.fullmatch(low)
+        if word.islower() and len(word) > 2 and not generic:
+            return False
+    return True
+
+
+_MONTHS = re.compile(
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|uhr|min|am|pm|updated|published|"
+    r"aktualisiert|veröffentlicht|actualizado|publicado|mis à jour|oppdatert|publisert"
+)
 
 
 def _closing_credit(text: str, at_edge: bool, dated: bool) -> Byline | None:

@@ -27,8 +27,9 @@ _CJK_NAME = re.compile(rf"[{_CJK}·]{{2,5}}")
 # Separators between names: punctuation, and the word "and" of the languages we read. A CJK
 # "and" (和, 与, 及) only splits between two CJK names (checked in ``_split_cjk_and``).
 _NAME_SPLIT = re.compile(
-    r"\s*(?:[,，、;；/|｜&＋+]|\s(?:and|und|og|et|y|e|och|en|i|ja|sowie)\s|\s{2,}|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]))\s*",
-    re.I,
+    # "and" in lower case only: "John E Smith" keeps its middle initial.
+    r"\s*(?:[,，、;；/|｜&＋+]|\s(?:and|und|og|et|y|e|och|en|i|ja|sowie|AND|UND)\s|\s{2,}|"
+    r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]))\s*"
 )
 _CJK_AND = re.compile(rf"(?<=[{_CJK}]{{2}})[和与及](?=[{_CJK}]{{2}})")
 
