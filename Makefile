@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCHMARKS ?= ../shared/benchmarks
 
-.PHONY: venv system-deps test demo eval bench bench-memory lint clean
+.PHONY: venv system-deps test test-fast demo eval bench bench-memory lint clean
 
 venv: $(VENV)/.installed
 
@@ -21,17 +21,23 @@ system-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null \
 	  || echo "warning: could not install redis-server; Redis tests will fail"; }
 
+# The whole suite: what CI runs.
 test: venv system-deps
 	$(BIN)/python -m pytest -q
+
+# The fast tier (under a minute): everything but the tests marked `slow` (crawls, Redis).
+test-fast: venv
+	$(BIN)/python -m pytest -q -m "not slow"
 
 demo: venv
 	bin/demo
 
-# Text quality on every benchmark folder (pages/ + truth.jsonl) in $(BENCHMARKS): plain
-# trafilatura and our reader side by side; one JSON object per page in output/eval-items.jsonl.
+# Text, title, authors and date on every benchmark folder (pages/ + truth.jsonl) in $(BENCHMARKS):
+# plain trafilatura and our reader side by side, per set and language group; one JSON object per
+# page with its field scores in output/eval-items.jsonl. EVAL_ARGS="--worst 15" lists bad pages.
 eval: venv
 	@test -n "$(wildcard $(BENCHMARKS)/*/truth.jsonl)" || { echo "no benchmarks in $(BENCHMARKS) (set BENCHMARKS=...)"; exit 2; }
-	$(BIN)/scrapy evaluate $(dir $(wildcard $(BENCHMARKS)/*/truth.jsonl)) --items output/eval-items.jsonl
+	$(BIN)/scrapy evaluate $(dir $(wildcard $(BENCHMARKS)/*/truth.jsonl)) --items output/eval-items.jsonl $(EVAL_ARGS)
 
 bench: venv
 	$(BIN)/python -m bench $(if $(wildcard $(BENCHMARKS)),--benchmarks $(BENCHMARKS)) $(BENCH_ARGS)

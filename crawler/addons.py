@@ -24,9 +24,9 @@ class DefaultFeed:
             return
         uri = settings.get("NEWS_DEFAULT_FEED")
         if uri:
-            settings.set(
-                "FEEDS", {uri: {"format": "jsonlines", "encoding": "utf-8"}}, priority="addon"
-            )
+            # A run with no article leaves no items file (its summary still says so).
+            options = {"format": "jsonlines", "encoding": "utf-8", "store_empty": False}
+            settings.set("FEEDS", {uri: options}, priority="addon")
 
 
 # Components of the distributed crawl, by dotted path (crawler/ never imports pipelines/).

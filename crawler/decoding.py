@@ -5,7 +5,9 @@ bytes are valid in it; then UTF-8; then detection among the encodings news porta
 (charset-normalizer restricted to them, which reads even short CJK pages right). Non-ASCII bytes
 that are valid UTF-8 are read as UTF-8 whatever is declared. A declared single-byte charset
 (ISO-8859-1, windows-1252) on bytes of a CJK encoding decodes without error into mojibake; that
-is detected and the page re-decoded, or refused when no encoding fits.
+is detected and the page re-decoded, or refused when no encoding fits. A page declared UTF-8
+that is UTF-8 but for a few stray bytes is read as UTF-8 with U+FFFD for them, as browsers do
+(a single-byte re-decode would garble every other non-ASCII character of it).
 """
 
 from __future__ import annotations
@@ -43,6 +45,13 @@ BINARY_CONTROL_SHARE = 0.05
 MOJIBAKE_RUN_SHARE = 0.6
 # Replacement characters tolerated in a best-effort decoding before the page is refused.
 MAX_REPLACEMENT_SHARE = 0.01
+# A page declared UTF-8 with invalid byte sequences is still UTF-8 (strays replaced) when it
+# has valid multi-byte characters and the invalid sequences are at most this many, or at most
+# this share of its non-ASCII characters. Another encoding's text mislabelled UTF-8 has no valid
+# multi-byte sequences (cp1252) or invalid ones in most of its characters (GBK, Big5, Shift_JIS,
+# EUC-KR: 80-90% of them, measured on news sentences).
+STRAY_BYTES_FEW = 3
+STRAY_BYTES_SHARE = 0.25
 # NUL and the C0 controls that never appear in text (tab, newlines, form feed, ESC do).
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
 _SINGLE_BYTE = {"cp1252", "latin_1", "iso8859_1", "iso8859_15", "ascii"}
@@ -137,6 +146,10 @@ def decode_html(body: bytes, header_charset: str | None = None) -> Decoded:
             continue
         text = strict(body, encoding)
         if text is None:
+            if encoding == "utf_8":
+                lenient = _utf8_with_strays(body)
+                if lenient is not None:
+                    return lenient
             continue
         if encoding in _SINGLE_BYTE and is_mojibake(text):
             return _redecode(body, encoding, text, how)
@@ -144,6 +157,19 @@ def decode_html(body: bytes, header_charset: str | None = None) -> Decoded:
     if utf8 is not None:
         return Decoded(utf8, "utf_8", "utf-8")
     return detect(body) or _best_effort(body, [e for _, e in declared if e])
+
+
+def _utf8_with_strays(body: bytes) -> Decoded | None:
+    """The page as UTF-8 with U+FFFD for its few invalid bytes, when the rest of it is UTF-8
+    (see STRAY_BYTES_FEW); None when it looks like another encoding's text."""
+    text = body.decode("utf-8", "replace")
+    strays = text.count("\ufffd") - body.count("\ufffd".encode())  # the page's own U+FFFDs
+    valid = sum(1 for char in text if char > "\x7f") - text.count("\ufffd")
+    if valid < 1 or strays > MAX_REPLACEMENT_SHARE * len(text):
+        return None
+    if strays > STRAY_BYTES_FEW and strays > STRAY_BYTES_SHARE * (valid + strays):
+        return None
+    return Decoded(text, "utf_8", "utf-8-lenient", detail=f"{strays} invalid byte sequences")
 
 
 def _redecode(body: bytes, declared: str, text: str, how: str) -> Decoded:

@@ -8,9 +8,11 @@ leaves either no trace in the state or a commit the next run completes.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,7 +20,14 @@ from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
 
-from crawler.state import store_for
+from crawler.delivery import (
+    OUTPUT_ERROR,
+    GuardedFile,
+    output_error,
+    output_failed,
+    state_failed,
+)
+from crawler.state import StateStoreError, store_for
 from crawler.state.sqlite import fsync_directory
 
 logger = logging.getLogger(__name__)
@@ -35,8 +44,16 @@ def path_beside_feed(feed_uri: str, suffix: str) -> Path | None:
     return path.with_name(path.name.split(".")[0] + suffix)
 
 
+class DeliveryFailed(Exception):
+    """The feed file was not delivered: a write of the run's output failed (crawler.delivery)."""
+
+
 class AtomicFileFeedStorage(FileFeedStorage):
-    """FileFeedStorage that writes ``<path>.part`` and renames it into place at the end."""
+    """FileFeedStorage that writes ``<path>.part`` and renames it into place at the end.
+
+    The part file is a ``GuardedFile``: a failed write stops the run, and a run with a failed
+    output write delivers no feed and marks nothing seen (its articles come again next run).
+    """
 
     def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None) -> None:
         super().__init__(uri, feed_options=feed_options)
@@ -50,33 +67,95 @@ class AtomicFileFeedStorage(FileFeedStorage):
     ) -> AtomicFileFeedStorage:
         storage = cls(uri, feed_options=feed_options)
         storage.crawler = crawler
+        if "%(" not in uri:  # Scrapy's support check builds one from the URI template too
+            storage.check_writable()
         return storage
+
+    def check_writable(self) -> None:
+        """Fail the run before it crawls when the feed's folder cannot be made or written
+        (the file itself is opened at the first article)."""
+        assert self.crawler is not None and self.crawler.stats is not None
+        folder = self.final.parent
+        try:
+            if folder.exists() and not folder.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder, prefix=".probe-"):
+                pass
+        except OSError as exc:
+            output_failed(self.crawler, "feed", self.final, exc, stop=False)
+            self.crawler.stats.set_value("run/startup_error", output_error(self.crawler))
 
     def _run_id(self) -> str:
         assert self.crawler is not None
         return str(getattr(self.crawler.spider, "run_id", "run"))
 
+    def _failed(self, exc: BaseException) -> None:
+        if self.crawler is not None:
+            output_failed(self.crawler, "feed", self.final, exc)
+
     def open(self, spider: Spider) -> IO[bytes]:
-        self.final.parent.mkdir(parents=True, exist_ok=True)
-        store = store_for(self.crawler) if self.crawler else None
-        if store is not None:
-            store.register_file(self._run_id(), str(self.part), str(self.final))
-        if self.write_mode == "ab" and self.final.exists():
-            shutil.copyfile(self.final, self.part)  # -o appends: start from the old file
-        return self.part.open(self.write_mode)
+        try:
+            self.final.parent.mkdir(parents=True, exist_ok=True)
+            store = store_for(self.crawler) if self.crawler else None
+            if store is not None:
+                store.register_file(self._run_id(), str(self.part), str(self.final))
+            append = self.write_mode == "ab"
+            if append and self.final.exists():
+                shutil.copyfile(self.final, self.part)  # -o appends: start from the old file
+            # A feed with a failed write is never delivered: emptied at once, which frees
+            # the space the rejects file and summary need to record the failure.
+            return GuardedFile(
+                self.part, append=append, on_failure=self._failed, empty_on_failure=True
+            )
+        except (OSError, StateStoreError) as exc:
+            self._failed(exc)
+            # Items still coming are dropped into the void; nothing is delivered or marked.
+            return GuardedFile(Path(os.devnull), append=True, on_failure=self._failed)
 
     def store(self, file: IO[bytes]) -> None:
-        """fsync, commit (articles seen + part -> final), rename, record delivered."""
-        file.flush()
-        os.fsync(file.fileno())
-        file.close()
-        stats = self.crawler.stats if self.crawler else None
-        if stats is not None and stats.get_value("run/startup_error"):
-            self.part.unlink(missing_ok=True)
+        """fsync, commit (articles seen + part -> final), rename, record delivered; or, when
+        any output write of the run failed, remove the part file and deliver nothing."""
+        try:
+            if isinstance(file, GuardedFile) and file.failed is None and not self._refused():
+                file.sync()
+            file.close()
+        except OSError as exc:
+            self._failed(exc)
+        if self._refused():
+            self._discard()
             return
-        self._commit()
-        self._rename()
-        self._mark_delivered()
+        try:
+            self._commit()
+        except (OSError, StateStoreError) as exc:
+            if self.crawler is not None:
+                state_failed(self.crawler, exc)
+            self._discard()
+            return
+        try:
+            self._rename()
+        except OSError as exc:
+            self._failed(exc)  # committed: the next run's recovery renames it
+            raise DeliveryFailed(output_error(self.crawler) if self.crawler else str(exc)) from None
+        try:
+            self._mark_delivered()
+        except (OSError, StateStoreError) as exc:
+            if self.crawler is not None:
+                state_failed(self.crawler, exc)
+
+    def _refused(self) -> bool:
+        """The run must not deliver: it never started, or an output write failed."""
+        stats = self.crawler.stats if self.crawler else None
+        return stats is not None and bool(
+            stats.get_value("run/startup_error") or stats.get_value(OUTPUT_ERROR)
+        )
+
+    def _discard(self) -> None:
+        self.part.unlink(missing_ok=True)
+        error = output_error(self.crawler) if self.crawler else None
+        if error:
+            logger.error("feed %s not delivered; its articles stay unseen", self.final)
+            raise DeliveryFailed(error)
 
     def _commit(self) -> None:
         store = store_for(self.crawler) if self.crawler else None

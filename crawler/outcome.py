@@ -1,8 +1,19 @@
-"""Whether a finished run failed, read from its stats: cron needs a non-zero exit for it."""
+"""Whether a finished run did its job, read from its stats, and the exit status that says so.
+
+The exit statuses of ``scrapy crawl`` (and of ``bin/crawl-cron``, which passes them on) are
+defined here and nowhere else; docs/operations.md lists them for operators.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.exitcodes import ExitCode
+from crawler.spiders.news import NewsSpider
 
 # Finish reasons that mean the run did not do its job.
 FAILED_FINISH_REASONS = {
@@ -14,28 +25,63 @@ FAILED_FINISH_REASONS = {
 }
 
 
-def run_failure(stats: dict[str, Any]) -> str | None:
-    """A one-line reason the run failed, or None when it succeeded."""
+@dataclass(frozen=True)
+class Outcome:
+    """The run's exit status and, unless it is OK, a one-line reason."""
+
+    code: ExitCode
+    reason: str | None = None
+
+
+def run_outcome(stats: dict[str, Any], sites: Sequence[str] | None = None) -> Outcome:
+    """What the run's stats say about it.
+
+    ``sites``: every site the run was asked to crawl (single-process runs); a site none of
+    whose pages, sitemaps or feeds answered failed, whether its requests failed or were
+    refused (a start URL redirected to a host not named). Without it (a worker of a
+    distributed crawl, which need not touch every site) a site failed when it had failed
+    requests and no answer.
+    """
+    error = stats.get("run/output_error")
+    if error:
+        return Outcome(ExitCode.OUTPUT_FAILED, str(error))
     reason = stats.get("finish_reason")
+    if reason == "redis_unavailable":
+        return Outcome(ExitCode.REDIS_UNAVAILABLE, FAILED_FINISH_REASONS[reason])
     if reason in FAILED_FINISH_REASONS:
-        return FAILED_FINISH_REASONS[reason]
+        return Outcome(ExitCode.FAILED, FAILED_FINISH_REASONS[reason])
     if stats.get("run/startup_error"):
-        return str(stats["run/startup_error"])
+        return Outcome(ExitCode.FAILED, str(stats["run/startup_error"]))
     if not stats.get("response_received_count") and not stats.get("redis/crawl_done"):
-        return "no page was fetched"
-    failed_sites = stats.get("run/failed_sites") or ", ".join(sites_that_failed(stats))
-    if failed_sites:
-        return f"every request failed for: {failed_sites}"
-    return None
+        return Outcome(ExitCode.FAILED, "no page was fetched")
+    failed = sites_that_failed(stats, sites)
+    if not failed:
+        return Outcome(ExitCode.OK)
+    names = ", ".join(failed)
+    if sites is not None and len(failed) >= len(set(sites)):
+        return Outcome(ExitCode.FAILED, f"no site answered: {names}")
+    return Outcome(ExitCode.SITES_FAILED, f"some sites failed, no page of theirs answered: {names}")
 
 
-def sites_that_failed(stats: dict[str, Any]) -> list[str]:
-    """Sites with failed requests and not one successful response (robots.txt aside)."""
-    prefix = "spider/request_failed/"
-    return sorted(
-        key[len(prefix) :]
-        for key, count in stats.items()
-        if key.startswith(prefix)
-        and count
-        and not stats.get(f"spider/response_ok/{key[len(prefix) :]}")
-    )
+def crawl_sites(crawler: Crawler) -> list[str] | None:
+    """Names of the sites a single-process run was asked to crawl; None for a worker of a
+    distributed crawl (it need not touch every site) or a spider without sites."""
+    if crawler.settings.get("NEWS_REDIS_URL") or not isinstance(crawler.spider, NewsSpider):
+        return None
+    return [site.name for site in crawler.spider.sites]
+
+
+def run_failure(stats: dict[str, Any], sites: Sequence[str] | None = None) -> str | None:
+    """A one-line reason the run failed (in full or for some sites), or None."""
+    return run_outcome(stats, sites).reason
+
+
+def sites_that_failed(stats: dict[str, Any], sites: Sequence[str] | None = None) -> list[str]:
+    """Sites that had not one answer (robots.txt aside): of ``sites`` when given, else of
+    the sites with failed requests."""
+    if sites is None:
+        prefix = "spider/request_failed/"
+        sites = [
+            key[len(prefix) :] for key, count in stats.items() if key.startswith(prefix) and count
+        ]
+    return sorted({name for name in sites if not stats.get(f"spider/response_ok/{name}")})

@@ -42,7 +42,7 @@ DOWNLOAD_HANDLERS = {
     "data": None,
 }
 
-# --- Hostile web: address policy, faults, limits (see README "Hostile web") ----------------
+# --- Hostile web: address policy, faults, limits (see docs/architecture.md) ----------------
 # Never connect to private, loopback, link-local, multicast or reserved addresses, except the
 # origins the user named (crawler.addresspolicy); checked on every hop and on the resolved
 # address at connect time.
@@ -104,6 +104,8 @@ EXTENSIONS = {
     "crawler.extensions.accounting.PageAccounting": 40,
     "crawler.extensions.reactorlag.ReactorLag": 50,
     "crawler.extensions.statsfile.StatsFile": 60,
+    # Old scheduled runs' files removed when a run ends (NEWS_OUTPUT_KEEP_*).
+    "crawler.extensions.retention.RunRetention": 65,
     # Log records below LOG_LEVEL dropped where they are made (Scrapy builds, then filters).
     "crawler.extensions.loglevel.LogLevelAtSource": 70,
 }
@@ -114,6 +116,11 @@ FEED_EXPORT_ENCODING = "utf-8"
 # by the run's start time (UTC).
 NEWS_DEFAULT_FEED = "output/%(name)s/%(run_start)s.jsonl"
 ADDONS = {"crawler.addons.DefaultFeed": 0}
+# Retention of the default feed's folder (scheduled runs only; never a -o/-O feed): when a
+# run ends, the files of runs older than NEWS_OUTPUT_KEEP_DAYS days, or beyond the newest
+# NEWS_OUTPUT_KEEP_RUNS runs, are removed. 0 turns a limit off; both 0 keep everything.
+NEWS_OUTPUT_KEEP_DAYS = 30
+NEWS_OUTPUT_KEEP_RUNS = 0
 LOG_FORMATTER = "crawler.logformatter.NewsLogFormatter"
 REMOTE_CONTROL_ENABLED = False
 # Rejected pages (URL, reason) go to a JSON Lines file beside the feed.
@@ -268,6 +275,8 @@ NEWS_REDIS_RETRY_MAX_SECONDS = 5.0
 NEWS_REDIS_OUTAGE_SECONDS = 300.0
 # Set by `scrapy seed`: queue the start requests in Redis and stop without fetching.
 NEWS_REDIS_SEED_ONLY = False
+# A queue entry longer than this is not one a worker wrote: removed, logged, counted, never run.
+NEWS_REDIS_MAX_ENTRY_BYTES = 32768
 # Runs before DefaultFeed so that the default feed is named per worker.
 ADDONS = {**ADDONS, "crawler.addons.RedisMode": -1}
 
@@ -275,6 +284,9 @@ ADDONS = {**ADDONS, "crawler.addons.RedisMode": -1}
 # The reader's workers return each page's links (page_read signal) and the spider follows them,
 # so the spider never parses a page itself; False: the spider runs Scrapy's LinkExtractor.
 NEWS_LINKS_FROM_READER = True
+# Links of one page followed at most (on-site links, in page order; the rest counted in
+# links/cut): a page with a flood of links must not cost the reactor more than a big home page.
+NEWS_MAX_LINKS_PER_PAGE = 2000
 # Scrapy runs this many tasks per response to handle its callback's output; a news page gives
 # one item (links come from the reader), and 100 (the default) cost ~100 asyncio tasks a page.
 CONCURRENT_ITEMS = 8

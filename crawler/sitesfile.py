@@ -2,6 +2,10 @@
 
 One table per site under ``[sites.<name>]``; see ``sites.example.toml``. Every problem is
 reported as one line naming the site and the key, before any request is made.
+
+The file may be UTF-8 (with or without a BOM), UTF-16 or UTF-32 with a BOM, or GB18030 (which
+includes GBK and GB2312, what Chinese editors save by default); any other bytes are one error
+line asking for UTF-8.
 """
 
 from __future__ import annotations
@@ -29,6 +33,16 @@ SITE_KEYS = {
     "prune_css": "CSS selectors of blocks to remove before extraction",
 }
 _URL_LISTS = ("start_urls", "feeds", "sitemaps")
+# Larger than any list of portals: a path to something else (a device, a dump) is refused.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+# Byte order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
@@ -51,9 +65,13 @@ def load_sites_file(path: str | Path) -> list[Site]:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise SitesFileError(f"{path}: cannot read sites file: {exc.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise SitesFileError(f"{path}: over {MAX_FILE_BYTES // 1024 // 1024} MiB: not a sites file")
+    text = decode_config(path, raw)
     try:
         if path.suffix.lower() in (".yaml", ".yml"):
             data = yaml.safe_load(text)
@@ -62,9 +80,38 @@ def _read(path: Path) -> dict[str, Any]:
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise SitesFileError(f"{path}: not valid TOML/YAML: {first_line}") from None
+    except RecursionError:
+        raise SitesFileError(f"{path}: not valid TOML/YAML: nested too deeply") from None
     if not isinstance(data, dict):
         raise SitesFileError(f"{path}: expected a table of sites")
     return data
+
+
+def decode_config(path: Path, raw: bytes) -> str:
+    """The text of a configuration file in the encodings editors save by default: a BOM's,
+    else UTF-8, else GB18030; SitesFileError (one line, naming the first bad byte) otherwise."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding).lstrip("\ufeff")
+            except UnicodeDecodeError as exc:
+                raise SitesFileError(
+                    f"{path}: starts with a {encoding} byte order mark but is not {encoding} "
+                    f"(bad bytes at offset {exc.start})"
+                ) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        first_bad = exc
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    line = raw.count(b"\n", 0, first_bad.start) + 1
+    raise SitesFileError(
+        f"{path}: line {line}: byte 0x{raw[first_bad.start]:02x} is not UTF-8 (nor GB18030 or "
+        "UTF-16 with a byte order mark): save the file as UTF-8"
+    )
 
 
 def _site(path: Path, name: str, spec: Any) -> Site:

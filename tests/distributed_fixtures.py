@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -21,6 +22,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "test-secret-Zq81"
+# The two users of docs/operations-redis.md: the seeder writes the sites registry, the workers'
+# user ("crawler") only reads it.
+CRAWLER_PASSWORD = "crawler-secret-Jq2"
+SEEDER_PASSWORD = "seeder-secret-Hw7"
+
+
+def documented_users() -> list[list[str]]:
+    """The ``ACL SETUSER seeder|crawler`` lines of docs/operations-redis.md, as redis-server
+    ``--user`` arguments (so that they survive a restart), with the test passwords."""
+    text = (ROOT / "docs" / "operations-redis.md").read_text(encoding="utf-8")
+    lines = re.findall(r"^ACL SETUSER ((?:seeder|crawler) .*)$", text, re.M)
+    assert len(lines) == 2, lines
+    return [
+        ["--user", *line.replace("SEEDER-PASSWORD", SEEDER_PASSWORD)
+         .replace("CRAWLER-PASSWORD", CRAWLER_PASSWORD).split()]
+        for line in lines
+    ]  # fmt: skip
 
 
 def free_port() -> int:
@@ -43,7 +61,17 @@ class RedisServer:
 
     @property
     def url(self) -> str:
+        """The default user's: may do anything (the fixture's own client, the seeding)."""
         return f"redis://:{PASSWORD}@127.0.0.1:{self.port}/0"
+
+    @property
+    def crawler_url(self) -> str:
+        """The workers' user of docs/operations-redis.md: cannot write the sites registry."""
+        return f"redis://crawler:{CRAWLER_PASSWORD}@127.0.0.1:{self.port}/0"
+
+    @property
+    def seeder_url(self) -> str:
+        return f"redis://seeder:{SEEDER_PASSWORD}@127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -60,6 +88,7 @@ class RedisServer:
                 "--save", "",
                 "--daemonize", "no",
                 "--logfile", str(self.directory / "redis.log"),
+                *(arg for user in documented_users() for arg in user),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -148,6 +177,8 @@ class GeneratedPortal:
     per_section: int = 10
     duplicate_every: int = 0
     requests: list[tuple[float, str]] = field(default_factory=list)
+    # Requests with any other method than GET: "<method> <path>" (a worker never sends one).
+    other_methods: list[str] = field(default_factory=list)
 
     def article_path(self, number: int) -> str:
         return f"/news/2024/05/{10000 + number}.html"
@@ -249,6 +280,12 @@ def serve_portal(portal: GeneratedPortal) -> Iterator[str]:
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def do_POST(self) -> None:  # noqa: N802
+            portal.other_methods.append(f"{self.command} {self.path}")
+            self.send_error(405)
+
+        do_PUT = do_DELETE = do_PATCH = do_POST  # noqa: N815
 
         def log_message(self, format: str, *args: object) -> None:
             return None

@@ -75,7 +75,7 @@ def test_three_workers_export_every_article_exactly_once(
 ) -> None:
     pages, base = portal
     seeded(redis, base)
-    workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(3)]
+    workers = [start_worker(redis.crawler_url, tmp_path, f"w{i}") for i in range(3)]
     assert wait_all(workers, CRAWL_TIMEOUT) == [0, 0, 0]
     counts = assert_every_article_once(tmp_path, pages, base)
     per_file = {p.name: len(p.read_text().splitlines()) for p in tmp_path.glob("w?.jsonl")}
@@ -98,7 +98,7 @@ def test_worker_killed_mid_crawl_loses_nothing(
 ) -> None:
     pages, base = portal
     seeded(redis, base)
-    workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(3)]
+    workers = [start_worker(redis.crawler_url, tmp_path, f"w{i}") for i in range(3)]
     wait_for_lines(tmp_path, 30, timeout=90)
     # Kill the busiest worker: mid-crawl, with pages in hand.
     lines = [len(exported_urls(tmp_path, f"w{i}.jsonl")) for i in range(3)]
@@ -108,10 +108,20 @@ def test_worker_killed_mid_crawl_loses_nothing(
     assert victim.wait(timeout=10) == -signal.SIGKILL
     survivors = [w for i, w in enumerate(workers) if i != index]
     assert wait_all(survivors, CRAWL_TIMEOUT) == [0, 0]
-    assert_every_article_once(tmp_path, pages, base)
     stats = summary(tmp_path)["stats"]
     # The killed worker's leases expired and were taken back by the survivors.
-    assert stats.get("redis/lease_requeued", 0) >= 1, stats
+    requeued = stats.get("redis/lease_requeued", 0)
+    assert requeued >= 1, stats
+    # What the design guarantees (docs/architecture.md, "the one window left"): nothing is
+    # lost, and an article appears twice only if the killed worker wrote its line and died
+    # before releasing the page's lease: once in the victim's file, once in a survivor's,
+    # and only for a page whose lease was taken back.
+    counts = Counter(exported_urls(tmp_path))
+    assert set(counts) == expected_urls(pages, base), "an article was lost"
+    twice = {url for url, n in counts.items() if n > 1}
+    victim_urls = Counter(exported_urls(tmp_path, f"w{index}.jsonl"))
+    assert all(counts[url] == 2 and victim_urls[url] == 1 for url in twice), twice
+    assert len(twice) <= requeued, (twice, requeued)
 
 
 def test_redis_restart_mid_crawl_loses_nothing(
@@ -119,7 +129,7 @@ def test_redis_restart_mid_crawl_loses_nothing(
 ) -> None:
     pages, base = portal
     seeded(redis, base)
-    workers = [start_worker(redis.url, tmp_path, f"w{i}") for i in range(2)]
+    workers = [start_worker(redis.crawler_url, tmp_path, f"w{i}") for i in range(2)]
     wait_for_lines(tmp_path, 60, timeout=90)
     redis.restart(down_seconds=1.5)
     assert wait_all(workers, CRAWL_TIMEOUT) == [0, 0]
@@ -153,12 +163,17 @@ def test_download_delay_is_shared_by_all_workers_per_host(
         client.delete(key)
     with serve_portal(small) as base:
         polite = {"DOWNLOAD_DELAY": "0.3", "RANDOMIZE_DOWNLOAD_DELAY": "False"}
-        # No `scrapy seed` here: the first worker seeds with -a start_urls, the other joins.
+        # No `scrapy seed` here: both workers seed with -a start_urls (the seen set keeps one
+        # copy of each seed), as the crawler user, which cannot write the sites registry.
         seeding = ("-a", f"start_urls={base}")
         workers = [
-            start_worker(redis.url, tmp_path, "p0", polite, seeding),
+            start_worker(redis.crawler_url, tmp_path, "p0", polite, seeding),
             start_worker(
-                redis.url, tmp_path, "p1", {**polite, "NEWS_REDIS_IDLE_CLOSE_SECONDS": "8"}
+                redis.crawler_url,
+                tmp_path,
+                "p1",
+                {**polite, "NEWS_REDIS_IDLE_CLOSE_SECONDS": "8"},
+                seeding,
             ),
         ]
         assert wait_all(workers, CRAWL_TIMEOUT) == [0, 0]
@@ -167,8 +182,11 @@ def test_download_delay_is_shared_by_all_workers_per_host(
     # Two workers, one host: the requests are spread at the shared pace, 0.3 s apart overall.
     # Each worker on its own would keep 0.3 s and the two would interleave (about half this
     # span; gaps of 0.06 s were measured). The span, unlike single gaps, does not depend on
-    # the jitter between Redis granting a slot and the request reaching the server.
-    assert len(times) >= 25
-    assert times[-1] - times[0] >= 0.3 * (len(times) - 1) * 0.9, times[-1] - times[0]
+    # the jitter between Redis granting a slot and the request reaching the server. It is a
+    # lower bound that load only lengthens (each grant waits for the previous one's key to
+    # expire on the Redis clock); only the first request's jitter shortens it, hence the margin
+    # of a quarter (unshared, the span would be about half).
+    assert len(times) >= 24  # articles, front and section pages, robots.txt once per worker
+    assert times[-1] - times[0] >= 0.3 * (len(times) - 1) * 0.75, times[-1] - times[0]
     merged = summary(tmp_path)
     assert merged["stats"].get("ratelimit/waits", 0) > 0

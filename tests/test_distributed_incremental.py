@@ -57,7 +57,7 @@ def run(redis: RedisServer, bases: list[str], workdir: Path) -> dict:
     workdir.mkdir()
     result = seed(redis.url, ",".join(bases))
     assert result.returncode == 0, result.stderr[-2000:]
-    workers = [start_worker(redis.url, workdir, f"w{i}", INCREMENTAL) for i in range(2)]
+    workers = [start_worker(redis.crawler_url, workdir, f"w{i}", INCREMENTAL) for i in range(2)]
     assert wait_all(workers, CRAWL_TIMEOUT) == [0, 0]
     return json.loads((workdir / "crawl-summary.json").read_text(encoding="utf-8"))
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from crawler.outcome import ExitCode
 from tests.hostile_crawl import CrawlResult, run_crawl
 from tests.hostile_pages import (
     article_html,
@@ -525,10 +526,12 @@ def test_every_fetched_page_is_accounted_for(crawl: CrawlResult) -> None:
 def test_the_crawl_finished_and_names_the_sites_that_were_down(
     portal: Portal, crawl: CrawlResult
 ) -> None:
-    """The run finishes; it exits 1 because the two sites whose robots.txt was unavailable
-    (5xx, timeout) were skipped entirely, and says which they were."""
+    """The run finishes; it exits 3 (some sites failed) because the two sites whose
+    robots.txt was unavailable (5xx, timeout) were skipped entirely, and says which they were."""
     assert crawl.stats["finish_reason"] == "finished"
-    assert crawl.returncode == 1, crawl.log[-3000:]
+    assert crawl.returncode == ExitCode.SITES_FAILED, crawl.log[-3000:]
     down = sorted(f"127.0.0.1:{portal.robots[name].port}" for name in ("5xx", "timeout"))
-    assert f"crawl failed: every request failed for: {', '.join(down)}" in crawl.log
+    assert f"crawl failed: some sites failed, no page of theirs answered: {', '.join(down)}" in (
+        crawl.log
+    )
     assert "Traceback" not in crawl.log

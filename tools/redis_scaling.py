@@ -37,7 +37,7 @@ def run(workers: int, articles: int, base_dir: Path) -> dict[str, float]:
         if result.returncode != 0:
             raise SystemExit(result.stderr[-2000:])
         started = time.monotonic()
-        processes = [start_worker(redis.url, workdir, f"w{i}") for i in range(workers)]
+        processes = [start_worker(redis.crawler_url, workdir, f"w{i}") for i in range(workers)]
         first = last = None
         count = 0
         while any(p.poll() is None for p in processes):

@@ -12,7 +12,9 @@ from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.python import global_object_name
 
-from crawler.outcome import run_failure
+from crawler.distributed.preflight import check_redis
+from crawler.exitcodes import ExitCode
+from crawler.outcome import crawl_sites, run_outcome
 from crawler.spiders.arguments import SpiderArgumentError
 from pipelines.workerserver import start_fork_server
 
@@ -52,6 +54,7 @@ class Command(ScrapyCrawl):
                 check(dict(opts.spargs), settings=self.settings)
             except SpiderArgumentError as exc:
                 self._fail(f"error: {exc}")
+        self._check_redis(opts)
         # The reader's fork server imports and warms the reader (most of a second) while
         # Scrapy sets up the crawl, so the workers are ready for the first page.
         if reads_pages(self.settings):
@@ -63,13 +66,24 @@ class Command(ScrapyCrawl):
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
+            self.exitcode = ExitCode.FAILED
             return
-        failure = run_failure(crawler.stats.get_stats() if crawler.stats else {})
-        if failure:
-            print(f"crawl failed: {failure}", file=sys.stderr)
-            self.exitcode = 1
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        outcome = run_outcome(stats, crawl_sites(crawler))
+        if outcome.reason:
+            print(f"crawl failed: {outcome.reason}", file=sys.stderr)
+        self.exitcode = int(outcome.code)
+
+    def _check_redis(self, opts: argparse.Namespace) -> None:
+        """Redis mode: one line and an exit code when Redis is unusable (before any traceback
+        a component connecting to it would print)."""
+        assert self.settings is not None
+        own_sites = bool(opts.spargs.get("start_urls") or opts.spargs.get("sites"))
+        failure = check_redis(self.settings, own_sites)
+        if failure is not None:
+            print(failure.message, file=sys.stderr)
+            sys.exit(failure.exit_code)
 
     def _fail(self, message: str) -> NoReturn:
         print(message, file=sys.stderr)
-        sys.exit(2)
+        sys.exit(ExitCode.USAGE)

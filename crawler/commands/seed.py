@@ -16,6 +16,7 @@ from crawler.commands.crawl import Command as CrawlCommand
 from crawler.distributed.connection import Guard, RetryPolicy, connect, redis_url
 from crawler.distributed.frontier import Frontier
 from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.preflight import check_redis
 from crawler.spiders.arguments import SpiderArgumentError, parse_arguments
 
 if TYPE_CHECKING:
@@ -56,6 +57,15 @@ class Command(CrawlCommand):
         # Nothing is fetched, so nothing to read, and no run for the state store to record.
         self.settings.set("ITEM_PIPELINES", {}, priority="cmdline")
         self.settings.set("NEWS_STATE_ENABLED", False, priority="cmdline")
+
+    def _check_redis(self, opts: argparse.Namespace) -> None:
+        """Redis must answer and let this user write the sites registry; the sites come from
+        the command line (checked after this)."""
+        assert self.settings is not None
+        failure = check_redis(self.settings, own_sites=True, seeding=True)
+        if failure is not None:
+            print(failure.message, file=sys.stderr)
+            sys.exit(failure.exit_code)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None and self.crawler_process

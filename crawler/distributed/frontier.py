@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -16,10 +17,15 @@ QUEUED, SEEN, OVER_BUDGET = 1, 0, 2
 
 @dataclass(frozen=True)
 class Lease:
-    """A request a worker took: its payload and the id that hands it back."""
+    """A request a worker took: its payload and the id that hands it back.
+
+    ``payload`` is bytes when the entry is not UTF-8 (nothing this crawler wrote); ``id`` is
+    "" for an entry over the size limit, removed from the queue, of which ``payload`` holds
+    only the first bytes."""
 
     id: str
-    payload: str
+    payload: str | bytes
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -58,14 +64,20 @@ class Frontier:
         args = [payload, -priority, fingerprint, release, budget if site else 0]
         return int(self.guard.call("queue a request", lambda: self._push(keys, args)))
 
-    def pop(self, lease_ms: int, worker: str) -> Lease | None:
+    def pop(self, lease_ms: int, worker: str, max_bytes: int = 0) -> Lease | None:
+        """Lease the best request (None when the queue is empty); an entry over ``max_bytes``
+        (0: no limit) comes back removed and unleased (``Lease.id`` "")."""
         k = self.keys
         keys = [k.queue, k.leases, k.lease_data, k.lease_seq]
-        found = self.guard.call("take a request", lambda: self._pop(keys, [lease_ms, worker]))
+        found = self.guard.call(
+            "take a request", lambda: self._pop(keys, [lease_ms, worker, max_bytes])
+        )
         if not found:
             return None
-        lease_id, payload = (_text(v) for v in found)
-        return Lease(lease_id, payload)
+        lease_id, payload, size = found
+        with contextlib.suppress(UnicodeDecodeError):  # left as bytes: the codec says why
+            payload = _text(payload)
+        return Lease(_text(lease_id), payload, int(size))
 
     def renew(self, lease_ids: Iterable[str], lease_ms: int) -> list[str]:
         """Extend the leases; return those already taken back (expired)."""

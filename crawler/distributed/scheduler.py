@@ -8,7 +8,13 @@ What changes from ``scrapy_redis.scheduler.Scheduler`` and why:
 - ``enqueue_request`` marks the fingerprint seen and queues in one script (scrapy-redis does two
   calls, and a crash between them loses the request for good); a redirect or retry queues the
   new request and releases the old lease in that same script.
-- The queue holds JSON (``crawler.distributed.codec``), never pickles.
+- The queue holds JSON (``crawler.distributed.codec``), never pickles, and is untrusted input:
+  an entry that is not a GET of a URL on a seeded site, in the shape a worker writes, is
+  dropped at once (logged with its reason, counted in ``redis/bad_queue_entries``), never
+  leased again; ``next_request`` never raises.
+- The seeded sites come from the registry in Redis only when this worker's Redis user cannot
+  write it (an ACL, see docs/operations-redis.md); else only from the worker's own arguments,
+  so whoever can write the queue cannot widen what a worker fetches.
 - The shared queue is never wiped when one worker stops (``SCHEDULER_PERSIST`` is forced on).
 - A worker only closes when the whole crawl is done: queue empty and no lease held anywhere.
 """
@@ -46,8 +52,15 @@ from crawler.distributed.registry import SiteRegistry
 
 logger = logging.getLogger(__name__)
 
-# Queue entries in a row that may be malformed before next_request gives up for this call.
-MAX_BAD_IN_A_ROW = 20
+# Queue entries in a row that may be malformed before next_request returns for this call (and
+# asks the engine to call again at once): a flood of bad entries never blocks the reactor long.
+MAX_BAD_IN_A_ROW = 50
+# Stat of dropped queue entries; "<stat>/<kind>" says what was wrong (not_utf8, not_json,
+# too_large, bad_field, bad_callback, not_get, offsite, url_too_long).
+BAD_ENTRIES_STAT = "redis/bad_queue_entries"
+# Bad entries logged one by one; past this many, one line per this many (a flood of entries
+# must not fill the disk with log lines; the stats count every one).
+BAD_ENTRIES_LOGGED = 1000
 
 
 class SharedSeenSet(RFPDupeFilter):
@@ -60,11 +73,14 @@ class SharedSeenSet(RFPDupeFilter):
 class LeasedQueue(RedisQueueBase):
     """The shared priority queue; ``pop`` leases the request instead of deleting it."""
 
-    def __init__(self, frontier: Frontier, spider: Spider, lease_ms: int, worker: str) -> None:
+    def __init__(
+        self, frontier: Frontier, spider: Spider, lease_ms: int, worker: str, max_bytes: int = 0
+    ) -> None:
         super().__init__(frontier.server, spider, frontier.keys.queue, serializer=json)
         self.frontier = frontier
         self.lease_ms = lease_ms
         self.worker = worker
+        self.max_bytes = max_bytes
 
     def __len__(self) -> int:
         return self.frontier.status().queued
@@ -73,7 +89,7 @@ class LeasedQueue(RedisQueueBase):
         self.frontier.push(request_to_json(request), request.priority)
 
     def pop(self, timeout: int = 0) -> Lease | None:  # type: ignore[override]
-        return self.frontier.pop(self.lease_ms, self.worker)
+        return self.frontier.pop(self.lease_ms, self.worker, self.max_bytes)
 
 
 class LeasingScheduler(Scheduler):
@@ -114,6 +130,10 @@ class LeasingScheduler(Scheduler):
         self.heartbeat = settings.getfloat("NEWS_REDIS_HEARTBEAT_SECONDS")
         self.max_attempts = settings.getint("NEWS_REDIS_MAX_ATTEMPTS")
         self.idle_close = settings.getfloat("NEWS_REDIS_IDLE_CLOSE_SECONDS")
+        self.max_entry_bytes = settings.getint("NEWS_REDIS_MAX_ENTRY_BYTES")
+        self.max_url_length = settings.getint("URLLENGTH_LIMIT")
+        # Whether the sites registry in Redis is read-only for this worker (decided at open).
+        self.registry_trusted = False
         # ``scrapy seed``: queue the start requests, take none, stop.
         self.seed_only = settings.getbool("NEWS_REDIS_SEED_ONLY")
         # Same text on two sites: one article (scheduled runs), or each site's copy (one-off).
@@ -130,10 +150,11 @@ class LeasingScheduler(Scheduler):
 
     def open(self, spider: Spider) -> None:
         self.spider = spider
-        self.queue = LeasedQueue(self.frontier, spider, self.lease_ms, self.worker)
+        self.queue = LeasedQueue(
+            self.frontier, spider, self.lease_ms, self.worker, self.max_entry_bytes
+        )
         own = list(getattr(spider, "sites", []))
-        self.registry.register(own)
-        self._refresh_sites()
+        self._setup_sites(own)
         status = self.frontier.status()
         logger.info(
             "worker %s joined crawl %r: %d queued, %d leased, %d sites",
@@ -146,6 +167,44 @@ class LeasingScheduler(Scheduler):
         if not self.seed_only:
             self._loop = task.LoopingCall(self._tick)
             self._loop.start(self.heartbeat, now=False)
+
+    def _setup_sites(self, own: list[Any]) -> None:
+        """Register this worker's own sites (when its user may) and decide whether to take
+        more from the registry: only when this user cannot write it."""
+        writable = self.registry.writable()
+        if own and writable:
+            try:
+                self.registry.register(own)
+            except redis.exceptions.ResponseError as exc:
+                logger.warning("could not register this worker's sites: %s", exc)
+        self.registry_trusted = not writable
+        if self.registry_trusted:
+            self._refresh_sites()
+        elif own:
+            logger.warning(
+                "the sites registry %s is writable by this Redis user, so whoever can write the "
+                "queue could add sites to it: this worker fetches only its own %d sites "
+                "(docs/operations-redis.md has the ACL that makes the registry trustworthy)",
+                self.keys.sites,
+                len(own),
+            )
+        if self.seed_only and not writable:
+            error = f"scrapy seed cannot write the sites registry {self.keys.sites}"
+            logger.error(error)
+            self.crawler.stats.set_value("run/startup_error", error)
+            self.broken = True
+            return
+        if not getattr(self.spider, "sites", []) and not self.seed_only:
+            error = (
+                f"no sites to crawl: the sites registry {self.keys.sites} is writable by this "
+                "Redis user, so it is not trusted; pass -a sites=FILE or -a start_urls=... or "
+                "use a Redis user that cannot write it (docs/operations-redis.md)"
+                if writable
+                else f"no sites to crawl: {self.keys.sites} is empty; run `scrapy seed` first"
+            )
+            logger.error(error)
+            self.crawler.stats.set_value("run/startup_error", error)
+            self.broken = True
 
     def close(self, reason: str) -> None:
         if self._loop is not None and self._loop.running:
@@ -167,7 +226,7 @@ class LeasingScheduler(Scheduler):
             return False
         try:
             return self.frontier.status().queued > 0
-        except RedisUnavailable as exc:
+        except (RedisUnavailable, redis.RedisError) as exc:
             self._give_up(exc)
             return False
 
@@ -193,7 +252,7 @@ class LeasingScheduler(Scheduler):
                 site.name if site is not None else "",
                 site.max_pages if site is not None else 0,
             )
-        except RedisUnavailable as exc:
+        except (RedisUnavailable, redis.RedisError) as exc:
             self._give_up(exc)
             return False
         if release:
@@ -208,12 +267,14 @@ class LeasingScheduler(Scheduler):
         return True
 
     def next_request(self) -> Any:
+        """The next leased request, or None; never raises (a bad entry is dropped, a Redis
+        failure closes this worker)."""
         if self.broken or self.seed_only:
             return None
         for _ in range(MAX_BAD_IN_A_ROW):
             try:
                 lease = self.queue.pop()
-            except RedisUnavailable as exc:
+            except (RedisUnavailable, redis.RedisError) as exc:
                 self._give_up(exc)
                 return None
             if lease is None:
@@ -223,23 +284,69 @@ class LeasingScheduler(Scheduler):
                 self.leases.take(lease.id, request.url)
                 self._count("scheduler/dequeued/redis")
                 return request
+        # A run of bad entries: let the reactor breathe, then come back at once.
+        wake_engine(self.crawler)
         return None
 
     # --- leases ------------------------------------------------------------------------------
 
     def _request_of(self, lease: Lease) -> Any:
-        """The leased request, or None (entry acked away) when it is malformed or off-site."""
+        """The leased request, or None when the entry is malformed or asks for what a worker
+        may not do: then it is removed for good (acked), logged with its reason, counted."""
         try:
-            request = request_from_json(lease.payload, self.spider)
-            if self._site_of(request, reload=True) is None:
-                raise BadPayload(f"{request.url} is not on a seeded site")
+            if lease.size > self.max_entry_bytes > 0:
+                raise BadPayload(
+                    f"entry of {lease.size} bytes, over NEWS_REDIS_MAX_ENTRY_BYTES", "too_large"
+                )
+            request = request_from_json(lease.payload, self.spider, self.max_entry_bytes)
+            if self.max_url_length and len(request.url) > self.max_url_length:
+                raise BadPayload(
+                    f"URL of {len(request.url)} characters, over URLLENGTH_LIMIT", "url_too_long"
+                )
+            if self._seeded_site(request) is None:
+                raise BadPayload(f"{request.url} is not on a seeded site", "offsite")
         except BadPayload as exc:
-            self._count("redis/bad_queue_entry")
-            logger.error("dropping queue entry %s: %s", lease.id, exc)
-            self._ack(lease.id)
+            self._bad_entry(lease, exc.kind, str(exc))
+            return None
+        except Exception as exc:  # the last guard: whatever an entry holds, scheduling goes on
+            self._bad_entry(lease, "unexpected", f"{type(exc).__name__}: {exc}")
             return None
         request.meta[LEASE_META] = lease.id
         return request
+
+    def _bad_entry(self, lease: Lease, kind: str, reason: str) -> None:
+        self._count(BAD_ENTRIES_STAT)
+        self._count(f"{BAD_ENTRIES_STAT}/{kind}")
+        if lease.id:
+            self._ack(lease.id)
+        seen = self.stats.get_value(BAD_ENTRIES_STAT, 0) if self.stats is not None else 0
+        if seen > BAD_ENTRIES_LOGGED:
+            if seen % BAD_ENTRIES_LOGGED == 0:
+                logger.error("%d bad queue entries dropped so far (last: %s)", seen, reason)
+            return
+        sample = lease.payload[:120]
+        logger.error(
+            "dropped queue entry %s (%s): %s; entry starts %r",
+            lease.id or "(removed unleased)",
+            kind,
+            reason,
+            sample,
+        )
+
+    def _seeded_site(self, request: Any) -> Any:
+        """The seeded site the request is for: the one its ``site_name`` names, if the URL is on
+        that site's hosts; else the site that owns the URL."""
+        name = request.cb_kwargs.get("site_name")
+        if name is None:
+            return self._site_of(request, reload=True)
+        site = self._site_named(name)
+        if site is None and self.registry_trusted:
+            self._refresh_sites()
+            site = self._site_named(name)
+        return site if site is not None and site.on_origin(request.url) else None
+
+    def _site_named(self, name: str) -> Any:
+        return next((s for s in getattr(self.spider, "sites", []) if s.name == name), None)
 
     def _ack(self, lease_id: str) -> None:
         if self.broken:
@@ -248,7 +355,7 @@ class LeasingScheduler(Scheduler):
             if not self.frontier.ack(lease_id):
                 self._count("redis/lease_expired_before_ack")
                 logger.warning("lease %s had expired before its page was done", lease_id)
-        except RedisUnavailable as exc:
+        except (RedisUnavailable, redis.RedisError) as exc:
             self._give_up(exc)
 
     def claim(self, url: str, fetched_at: str, canonical: str, fingerprint: str) -> str:
@@ -267,7 +374,7 @@ class LeasingScheduler(Scheduler):
             claims.append(self.keys.claim("text", self._text_scope(url) + fingerprint))
         try:
             verdict = self.frontier.claim(lease_id, url, claims, self.lease_ms)
-        except RedisUnavailable as exc:
+        except (RedisUnavailable, redis.RedisError) as exc:
             self._give_up(exc)
             return "lost"
         if verdict == "lost":
@@ -315,7 +422,7 @@ class LeasingScheduler(Scheduler):
             return
         try:
             status = self.frontier.status()
-        except RedisUnavailable as exc:
+        except (RedisUnavailable, redis.RedisError) as exc:
             self._give_up(exc)
             return
         if status.queued or status.leased:
@@ -337,12 +444,15 @@ class LeasingScheduler(Scheduler):
         if site_for is None:
             return None
         site = site_for(request.url)
-        if site is None and reload:
+        if site is None and reload and self.registry_trusted:
             self._refresh_sites()
             site = site_for(request.url)
         return site
 
     def _refresh_sites(self) -> None:
+        """Add the registry's sites this worker does not know yet (a trusted registry only)."""
+        if not self.registry_trusted:
+            return
         seeded = self.registry.load()
         own = {s.name for s in getattr(self.spider, "sites", [])}
         self.spider.sites = list(getattr(self.spider, "sites", [])) + [

@@ -29,19 +29,26 @@ end
 return result
 """
 
-# Take the best request and lease it to a worker until now + lease ms.
-# KEYS: queue, leases, lease_data, lease_seq   ARGV: lease ms, worker id
-# Returns {lease id, payload} or nil when the queue is empty.
+# Take the best request and lease it to a worker until now + lease ms. An entry longer than
+# the limit is not something a worker wrote: it is removed, not leased, and only its first
+# bytes go back (the worker logs and counts it), so no worker ever holds a huge entry.
+# KEYS: queue, leases, lease_data, lease_seq   ARGV: lease ms, worker id, max entry bytes
+# Returns {lease id, payload, size}, {"", first bytes, size} for a removed entry, or nil when
+# the queue is empty.
 POP = """
 local top = redis.call('ZPOPMIN', KEYS[1])
 if #top == 0 then return nil end
+local size = string.len(top[1])
+if tonumber(ARGV[3]) > 0 and size > tonumber(ARGV[3]) then
+  return {'', string.sub(top[1], 1, 200), size}
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 -- The Redis time in the id keeps ids unique even if a crash without fsync rewinds the counter.
 local id = ARGV[2] .. ':' .. redis.call('INCR', KEYS[4]) .. ':' .. now
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), id)
 redis.call('HSET', KEYS[3], id, top[2] .. ' ' .. top[1])
-return {id, top[1]}
+return {id, top[1], size}
 """
 
 # Extend the leases a live worker still holds. KEYS: leases   ARGV: lease ms, ids...
@@ -87,8 +94,8 @@ CLAIM = """
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 'lost' end
 for i = 3, #KEYS do
   local v = redis.call('GET', KEYS[i])
-  if v then
-    local space = string.find(v, ' ', 1, true)
+  local space = v and string.find(v, ' ', 1, true)
+  if space then  -- (a value not "<owner> <url>" is not a claim: taken over)
     local owner = string.sub(v, 1, space - 1)
     if owner ~= ARGV[1] and (owner == 'done' or redis.call('ZSCORE', KEYS[1], owner)) then
       return string.sub(v, space + 1)
@@ -119,8 +126,11 @@ for _, id in ipairs(ids) do
   redis.call('ZREM', KEYS[2], id)
   redis.call('HDEL', KEYS[3], id)
   redis.call('DEL', ARGV[3] .. id)
-  if entry then
-    local space = string.find(entry, ' ', 1, true)
+  local space = entry and string.find(entry, ' ', 1, true)
+  if entry and not (space and tonumber(string.sub(entry, 1, space - 1))) then
+    redis.call('HSET', KEYS[4], id, entry)  -- not "<score> <payload>": park it
+    dead = dead + 1
+  elseif entry then
     local score = string.sub(entry, 1, space - 1)
     local payload = string.sub(entry, space + 1)
     local ok, request = pcall(cjson.decode, payload)
@@ -133,7 +143,7 @@ for _, id in ipairs(ids) do
       redis.call('HSET', KEYS[4], id, cjson.encode(request))
       dead = dead + 1
     else
-      redis.call('ZADD', KEYS[1], score, cjson.encode(request))
+      redis.call('ZADD', KEYS[1], tonumber(score), cjson.encode(request))
       requeued = requeued + 1
     end
     end

@@ -54,7 +54,7 @@ def merge_summaries(workers: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "workers": len(workers),
         "articles": total.get("item_scraped_count", 0),
-        "pages_fetched": total.get("response_received_count", 0),
+        "pages_fetched": total.get("pages/fetched", 0),
         "started": min(started) if started else None,
         "finished": max(finished) if finished else None,
         "per_worker": [
@@ -62,7 +62,7 @@ def merge_summaries(workers: list[dict[str, Any]]) -> dict[str, Any]:
                 "worker": r["worker"],
                 "finish_reason": r.get("finish_reason"),
                 "articles": r.get("stats", {}).get("item_scraped_count", 0),
-                "pages_fetched": r.get("stats", {}).get("response_received_count", 0),
+                "pages_fetched": r.get("stats", {}).get("pages/fetched", 0),
             }
             for r in workers
         ],
@@ -71,7 +71,34 @@ def merge_summaries(workers: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def stored_summaries(server: redis.Redis, keys: CrawlKeys) -> list[dict[str, Any]]:
-    return [json.loads(v) for _, v in sorted(server.hgetall(keys.workers).items())]
+    """The workers' summaries; a record not in the shape a worker writes (whoever can write the
+    crawl's keys can write this hash) is logged and left out of the merge."""
+    records = []
+    for name, value in sorted(server.hgetall(keys.workers).items()):
+        record = _summary_record(value)
+        if record is None:
+            logger.warning("ignoring malformed worker summary %r in %s", name[:100], keys.workers)
+            continue
+        records.append(record)
+    return records
+
+
+def _summary_record(value: bytes | str) -> dict[str, Any] | None:
+    try:
+        record = json.loads(value)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(record, dict) or not isinstance(record.get("worker"), str):
+        return None
+    stats = record.get("stats", {})
+    if not isinstance(stats, dict) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in stats.values()
+    ):
+        return None
+    for key in ("started", "finished"):
+        if record.get(key) is not None and not isinstance(record[key], str):
+            return None
+    return record
 
 
 class CrawlSummary:

@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.delivery import GuardedFile, output_failed, state_failed
 from crawler.drops import ArticleLikeListing, NotAnArticle, Unchanged
 from crawler.export import json_line
 from crawler.feedstorage import path_beside_feed
 from crawler.signals import request_rejected
-from crawler.state import store_for
+from crawler.state import StateStoreError, store_for
+from crawler.state.sqlite import fsync_directory
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +40,8 @@ class RejectsFile:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.path = self._path(crawler)
-        self._file: IO[bytes] | None = None
+        self._file: GuardedFile | None = None
+        self._opened = False
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(self.request_rejected, signal=request_rejected)
         crawler.signals.connect(self.close, signal=signals.spider_closed)
@@ -78,33 +82,63 @@ class RejectsFile:
 
     def write(self, record: dict[str, Any]) -> None:
         """Append one record as one unbuffered write: every record written is whole on disk
-        (a SIGKILL mid-write can cut only the last line of the ``.part``, never delivered)."""
-        if self._file is None:
+        (a SIGKILL mid-write can cut only the last line of the ``.part``, never delivered).
+        A failed write is counted and stops the run (crawler.delivery)."""
+        if not self._opened:
             self._file = self._open()
+        if self._file is None:
+            self._failed(None)
+            return
         self._file.write(json_line(json.dumps(record, ensure_ascii=False, default=str)))
-        self.crawler.stats.inc_value("rejects/written")
+        if self._file.failed is None:
+            self.crawler.stats.inc_value("rejects/written")
+
+    def _failed(self, exc: OSError | StateStoreError | None) -> None:
+        error = exc or OSError(errno.EIO, "the rejects file could not be opened")
+        output_failed(self.crawler, "rejects file", self.path, error)
 
     @property
     def part(self) -> Path:
         return self.path.with_name(self.path.name + ".part")
 
-    def _open(self) -> IO[bytes]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        store = store_for(self.crawler)
-        if store is not None:
-            store.register_file(_run_id(self.crawler), str(self.part), str(self.path))
-        if self.path.exists():
-            shutil.copyfile(self.path, self.part)  # an explicit rejects file is appended to
-        return self.part.open("ab", buffering=0)
-
-    def close(self, spider: Any) -> None:
-        if self._file is not None:
-            self._file.close()
-            os.replace(self.part, self.path)
+    def _open(self) -> GuardedFile | None:
+        """The ``.part`` file, or None (counted, run stopped) when it cannot be made."""
+        self._opened = True
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             store = store_for(self.crawler)
             if store is not None:
+                store.register_file(_run_id(self.crawler), str(self.part), str(self.path))
+            if self.path.exists():
+                shutil.copyfile(self.path, self.part)  # an explicit rejects file is appended to
+            return GuardedFile(self.part, append=True, on_failure=self._failed)
+        except (OSError, StateStoreError) as exc:
+            self._failed(exc)
+            return None
+
+    def close(self, spider: Any) -> None:
+        """fsync and rename into place: every line in it is whole, even in a run whose
+        output failed (nothing in the state depends on this file)."""
+        file = self._file
+        if file is None:
+            return
+        try:
+            if file.failed is None:
+                file.sync()
+            file.close()
+            os.replace(self.part, self.path)
+            fsync_directory(self.path.parent)
+        except OSError as exc:
+            self._failed(exc)
+            self.part.unlink(missing_ok=True)
+            return
+        store = store_for(self.crawler)
+        try:
+            if store is not None:
                 store.mark_delivered(_run_id(self.crawler), str(self.path))
-            logger.info("rejects written to %s", self.path)
+        except StateStoreError as exc:
+            state_failed(self.crawler, exc)
+        logger.info("rejects written to %s", self.path)
 
 
 def _now() -> str:

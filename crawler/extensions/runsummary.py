@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime
@@ -16,10 +15,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
+from crawler.delivery import output_failed, write_durably
 from crawler.drops import NotAnArticle, Rejected, Unchanged
 from crawler.extensions.rejects import uri_params
 from crawler.feedstorage import path_beside_feed
-from crawler.outcome import run_failure
+from crawler.outcome import crawl_sites, run_failure
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ class SiteTally:
     """What happened to one site in this run."""
 
     def __init__(self) -> None:
-        self.pages_fetched = 0
+        self.responses = 0
         self.articles = 0
         self.updates = 0
         self.duplicates = 0
@@ -49,10 +49,11 @@ class SiteTally:
         self.first = self.first if self.first is not None else now
         self.last = now
 
-    def as_dict(self, errors: int) -> dict[str, Any]:
+    def as_dict(self, pages_fetched: int, errors: int) -> dict[str, Any]:
         duration = (self.last - self.first) if self.first is not None and self.last else 0.0
         return {
-            "pages_fetched": self.pages_fetched,
+            "pages_fetched": pages_fetched,
+            "responses": self.responses,
             "articles": self.articles,
             "updates": self.updates,
             "duplicates": self.duplicates,
@@ -84,7 +85,7 @@ class RunSummary:
     def response_received(self, response: Response, request: Request, spider: Any) -> None:
         site = request.cb_kwargs.get("site_name")
         if site:
-            self.sites[site].pages_fetched += 1
+            self.sites[site].responses += 1
             self.sites[site].touch()
 
     def item_scraped(self, item: Any, spider: Any) -> None:
@@ -118,13 +119,18 @@ class RunSummary:
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             "duration_seconds": round(time.monotonic() - self.started, 3),
             "finish_reason": reason,
-            "failure": run_failure({**stats, "finish_reason": reason}),
+            "failure": run_failure({**stats, "finish_reason": reason}, crawl_sites(self.crawler)),
             "requests": stats.get("downloader/request_count", 0),
+            # The spider's count, as in the log's "pages: N fetched = ..." line.
+            "pages_fetched": stats.get("pages/fetched", 0),
             "incremental": {
                 k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("incremental/")
             },
             "sites": {
-                name: self.sites[name].as_dict(stats.get(f"spider/request_failed/{name}", 0))
+                name: self.sites[name].as_dict(
+                    stats.get(f"pages/fetched/{name}", 0),
+                    stats.get(f"spider/request_failed/{name}", 0),
+                )
                 for name in names
             },
         }
@@ -133,10 +139,12 @@ class RunSummary:
         path = self._path()
         if path is None:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(self.summary(reason), indent=2, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
+        text = json.dumps(self.summary(reason), indent=2, ensure_ascii=False) + "\n"
+        try:
+            write_durably(path, text.encode("utf-8"))
+        except OSError as exc:
+            output_failed(self.crawler, "run summary", path, exc)
+            return
         logger.info("run summary written to %s", path)
 
     def _path(self) -> Path | None:

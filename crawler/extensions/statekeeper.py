@@ -11,9 +11,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
+from crawler.delivery import output_error, state_failed
 from crawler.feedstorage import AtomicFileFeedStorage
-from crawler.outcome import run_failure
-from crawler.state import close_store, store_for
+from crawler.outcome import crawl_sites, run_failure
+from crawler.state import StateStoreError, close_store, store_for
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,9 @@ class StateKeeper:
 
     Pending articles become seen when the feed storage commits the run's file
     (``crawler.feedstorage``). Articles exported to a feed that is not a local file are
-    committed when the engine stops, without the atomic-delivery guarantee.
+    committed when the engine stops, without the atomic-delivery guarantee; so are the
+    duplicates of a run that exported no article (and so stored no feed file). A run whose
+    output failed commits nothing. A failed state write stops the run (crawler.delivery).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -55,31 +58,48 @@ class StateKeeper:
 
     def spider_opened(self, spider: Any) -> None:
         store = store_for(self.crawler)
-        if store is not None:
+        if store is None:
+            return
+        try:
             store.begin_run(self._run_id(), spider.started_at)
+        except (StateStoreError, OSError) as exc:
+            state_failed(self.crawler, exc, stop=False)
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value("run/startup_error", output_error(self.crawler))
 
     def item_scraped(self, item: Any, spider: Any) -> None:
         store = store_for(self.crawler)
         article = getattr(item, "_state", None)
         if store is not None and article is not None:
-            store.add_pending(self._run_id(), article)
+            try:
+                store.add_pending(self._run_id(), article)
+            except (StateStoreError, OSError) as exc:
+                state_failed(self.crawler, exc)
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
         """A duplicate's URL is remembered with the run's delivery, like an article's."""
         store = store_for(self.crawler)
         article = getattr(exception, "state", None)
         if store is not None and article is not None:
-            store.add_pending(self._run_id(), article)
+            try:
+                store.add_pending(self._run_id(), article)
+            except (StateStoreError, OSError) as exc:
+                state_failed(self.crawler, exc)
 
     def engine_stopped(self) -> None:
         store = store_for(self.crawler)
         if store is None:
             return
         run_id = self._run_id()
-        if not self.atomic:
-            marked = store.commit_delivery(run_id, "", "")
-            logger.warning("%d articles marked seen without an atomic feed file", marked)
-        assert self.crawler.stats is not None
-        failure = run_failure(self.crawler.stats.get_stats())
-        store.finish_run(run_id, succeeded=failure is None)
-        close_store(self.crawler)
+        try:
+            if output_error(self.crawler) is None:
+                marked = store.commit_delivery(run_id, "", "")
+                if marked and not self.atomic:
+                    logger.warning("%d articles marked seen without an atomic feed file", marked)
+            assert self.crawler.stats is not None
+            failure = run_failure(self.crawler.stats.get_stats(), crawl_sites(self.crawler))
+            store.finish_run(run_id, succeeded=failure is None)
+        except (StateStoreError, OSError) as exc:
+            state_failed(self.crawler, exc)
+        finally:
+            close_store(self.crawler)

@@ -10,6 +10,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.delivery import output_failed, write_durably
+
 logger = logging.getLogger(__name__)
 
 
@@ -30,7 +32,10 @@ class StatsFile:
 
     def engine_stopped(self) -> None:
         assert self.crawler.stats is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         stats = self.crawler.stats.get_stats()
-        self.path.write_text(json.dumps(stats, default=str, indent=1), encoding="utf-8")
+        try:
+            write_durably(self.path, json.dumps(stats, default=str, indent=1).encode("utf-8"))
+        except OSError as exc:
+            output_failed(self.crawler, "stats file", self.path, exc)
+            return
         logger.info("stats written to %s", self.path)

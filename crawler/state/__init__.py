@@ -13,9 +13,23 @@ from weakref import WeakKeyDictionary
 from scrapy.crawler import Crawler
 from scrapy.utils.misc import load_object
 
-from crawler.state.store import ArticleState, KnownArticle, StateStore, StateStoreError
+from crawler.delivery import state_failed
+from crawler.state.store import (
+    ArticleState,
+    KnownArticle,
+    StateStore,
+    StateStoreError,
+    StateWriteError,
+)
 
-__all__ = ["ArticleState", "KnownArticle", "StateStore", "StateStoreError", "store_for"]
+__all__ = [
+    "ArticleState",
+    "KnownArticle",
+    "StateStore",
+    "StateStoreError",
+    "StateWriteError",
+    "store_for",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +57,14 @@ def _open(crawler: Crawler) -> StateStore | None:
         else:
             store = backend(crawler.settings.get("NEWS_STATE_PATH"))
         report = store.recover()
-    except (StateStoreError, OSError) as exc:
+    except (StateWriteError, OSError) as exc:
+        # A write the store could not make (disk full, read-only, I/O error): an output
+        # failure (exit status 74), and nothing is crawled.
+        state_failed(crawler, exc, stop=False)
+        assert crawler.stats is not None
+        crawler.stats.set_value("run/startup_error", f"state store unusable: {exc}")
+        return None
+    except StateStoreError as exc:
         logger.error("state store unusable: %s", exc)
         assert crawler.stats is not None
         crawler.stats.set_value("run/startup_error", f"state store unusable: {exc}")

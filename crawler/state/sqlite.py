@@ -6,6 +6,8 @@ import fcntl
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
@@ -16,6 +18,7 @@ from crawler.state.store import (
     Recovery,
     StateStore,
     StateStoreError,
+    StateWriteError,
 )
 
 logger = logging.getLogger(__name__)
@@ -76,6 +79,29 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+# SQLite result codes of a write the system refused (not of a corrupt or busy store).
+_WRITE_FAILURES = {
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_READONLY,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_PERM,
+}
+
+
+@contextmanager
+def _writing(what: str, path: Path) -> Iterator[None]:
+    """SQLite's errors as the store's: a write the system refused (disk full, read-only, I/O
+    error) as StateWriteError, which stops the run as an output failure (crawler.delivery);
+    any other (a corrupt file) as StateStoreError."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        code = (exc.sqlite_errorcode or 0) & 0xFF  # primary result code (Python 3.11+)
+        error = StateWriteError if code in _WRITE_FAILURES else StateStoreError
+        raise error(f"cannot {what} in {path}: {exc}") from exc
+
+
 def fsync_directory(path: Path) -> None:
     """Make a rename in ``path`` durable."""
     fd = os.open(path, os.O_RDONLY)
@@ -92,10 +118,11 @@ class SQLiteStateStore(StateStore):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = self._acquire_lock()
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
-        self._db.executescript(SCHEMA)
+        with _writing("open the store", self.path):
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.executescript(SCHEMA)
         self._pending: dict[str, list[ArticleState]] = {}
 
     def _acquire_lock(self) -> IO[str]:
@@ -110,6 +137,10 @@ class SQLiteStateStore(StateStore):
     # --- runs and recovery -------------------------------------------------------------
     def recover(self) -> Recovery:
         """Safe only while holding the lock: every run recorded as unfinished is dead."""
+        with _writing("recover the runs of killed crawls", self.path):
+            return self._recover()
+
+    def _recover(self) -> Recovery:
         report = Recovery()
         rows = self._db.execute(
             "SELECT run_id, tmp_path, final_path, status FROM files"
@@ -141,16 +172,18 @@ class SQLiteStateStore(StateStore):
             report.lost.append(str(final))
 
     def begin_run(self, run_id: str, started_at: datetime) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO runs (run_id, started_at, status) VALUES (?, ?, 'running')",
-            (run_id, started_at.astimezone(UTC).isoformat()),
-        )
+        with _writing("record the run", self.path):
+            self._db.execute(
+                "INSERT OR REPLACE INTO runs (run_id, started_at, status) VALUES (?, ?, 'running')",
+                (run_id, started_at.astimezone(UTC).isoformat()),
+            )
 
     def finish_run(self, run_id: str, succeeded: bool) -> None:
-        self._db.execute(
-            "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
-            ("succeeded" if succeeded else "failed", _now(), run_id),
-        )
+        with _writing("record the run's outcome", self.path):
+            self._db.execute(
+                "UPDATE runs SET status = ?, finished_at = ? WHERE run_id = ?",
+                ("succeeded" if succeeded else "failed", _now(), run_id),
+            )
 
     def last_successful_start(self) -> datetime | None:
         row = self._db.execute(
@@ -184,26 +217,32 @@ class SQLiteStateStore(StateStore):
 
     # --- delivery ----------------------------------------------------------------------
     def register_file(self, run_id: str, tmp: str, final: str) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO files (run_id, tmp_path, final_path, status)"
-            " VALUES (?, ?, ?, 'writing')",
-            (run_id, tmp, final),
-        )
+        with _writing("register an output file", self.path):
+            self._db.execute(
+                "INSERT OR REPLACE INTO files (run_id, tmp_path, final_path, status)"
+                " VALUES (?, ?, ?, 'writing')",
+                (run_id, tmp, final),
+            )
 
     def commit_delivery(self, run_id: str, tmp: str, final: str) -> int:
         pending = self._pending.pop(run_id, [])
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
         try:
-            for article in pending:
-                self._upsert(run_id, article)
-            self._set_file(run_id, final, "committed")
-            db.execute("UPDATE runs SET status = 'committed' WHERE run_id = ?", (run_id,))
+            with _writing("mark the run's articles seen", self.path):
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    for article in pending:
+                        self._upsert(run_id, article)
+                    self._set_file(run_id, final, "committed")
+                    db.execute("UPDATE runs SET status = 'committed' WHERE run_id = ?", (run_id,))
+                    db.execute("COMMIT")
+                except BaseException:
+                    if db.in_transaction:
+                        db.execute("ROLLBACK")
+                    raise
         except BaseException:
-            db.execute("ROLLBACK")
             self._pending[run_id] = pending
             raise
-        db.execute("COMMIT")
         return len(pending)
 
     def _upsert(self, run_id: str, article: ArticleState) -> None:
@@ -228,7 +267,8 @@ class SQLiteStateStore(StateStore):
             )
 
     def mark_delivered(self, run_id: str, final: str) -> None:
-        self._set_file(run_id, final, "delivered")
+        with _writing("record a delivery", self.path):
+            self._set_file(run_id, final, "delivered")
 
     def _set_file(self, run_id: str, final: str, status: str) -> None:
         self._db.execute(

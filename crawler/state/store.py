@@ -18,6 +18,11 @@ class StateStoreError(RuntimeError):
     """The store cannot be used for this run (busy, unreadable): the run must not start."""
 
 
+class StateWriteError(StateStoreError):
+    """A write the store could not make (disk full, read-only, I/O error): an output
+    failure of the run (crawler.delivery), not a configuration error."""
+
+
 @dataclass(frozen=True)
 class ArticleState:
     """What one emitted article leaves behind for the next runs."""

@@ -12,10 +12,12 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
+from pipelines.cleaning.bylines import byline_after_body, lead_agency
 from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import metadata as md
+from pipelines.extraction import published as pub
 from pipelines.extraction.classify import ARTICLE_LIKE_LISTING, classify
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
@@ -23,6 +25,8 @@ from pipelines.extraction.text import block_key, text_fingerprint, text_length, 
 
 # A page's lines hashed for site-template learning, at most this many.
 MAX_PAGE_BLOCKS = 400
+# A line of the text is counted for template learning from this many characters (QQ, 微信).
+TEXT_BLOCK_MIN_CHARS = 1
 # trafilatura's text is "the whole page" when it holds this share of the page's visible text,
 # the densest block holds a real body (BLOCK_MIN_CHARS, BLOCK_SHARE of trafilatura's text) and
 # the rest is mostly short lines (menus, link bars). Calibrated on both benchmark sets, where a
@@ -60,6 +64,8 @@ class ReadOptions:
     # The crawl's worker returns only links that start with one of these (the site's
     # ``scheme://host/`` prefixes) and counts the rest; () returns every link.
     link_prefixes: tuple[str, ...] = ()
+    # The worker returns at most this many of those links (0: all) and counts the rest.
+    max_links: int = 0
 
 
 @dataclass
@@ -83,6 +89,10 @@ class PageReading:
     details: dict[str, Any] = field(default_factory=dict)
     # Absolute http(s) links the worker left out of ``links`` as off-site (link_prefixes).
     offsite_links: int = 0
+    # Hrefs skipped because they make no fetchable URL ("http://[x]", a bad port): counted.
+    bad_links: int = 0
+    # Links the worker cut beyond ReadOptions.max_links.
+    links_cut: int = 0
 
 
 class PageTooLarge(ValueError):
@@ -127,19 +137,17 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     ld = md.ld_article(ld_objects)
     body = tree.find("body")
     page_lines = render_lines(body) if body is not None else []
-    reading.blocks = _page_blocks(page_lines)
     site_names = _site_names(meta, ld, url)
-    headlines = [
-        md._ld_text((ld or {}).get("headline")) or "",
-        md.first_meta(meta, "og:title") or "",
-        *md.headings(tree),
-    ]
-    title = md.clean_title(_title_text(tree), headlines, site_names)
-    links = read_links(tree, url)
+    sources = md.title_sources(tree, meta, ld)
+    title = md.page_title(sources, site_names)
+    headlines = [sources.structured or "", sources.og or "", *sources.headings]
+    links = read_links(tree, url, options.link_prefixes, options.max_links)
     reading.links = links.follow
+    reading.bad_links = links.bad
+    reading.links_cut = links.cut
     anchors = links.headlines
     teaser_links = len(anchors)
-    dated = _visible_date_candidates(tree, page_lines, title)
+    dated = pub.gather(tree, meta, ld, page_lines, _headline_element(tree, title), title)
     markup_authors = md.byline_names(tree) or md.dateline_authors(
         _after_headline(page_lines, title)
     )
@@ -152,20 +160,30 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     flatten_layout_tables(tree)
     lines, block_words, main_block = _body_lines(tree, url, page_lines)
     cleaned = clean_lines(_from_headline(lines, heads, removed), title)
-    names = {_squash(n) for n in [*site_names, *_title_rest(_title_text(tree), title)]}
+    names = {_squash(n) for n in [*site_names, *_title_rest(sources.document, title)]}
     cleaned.lines = _drop_head(cleaned.lines, heads, names, removed)
     removed.update(cleaned.removed)
     reading.removed = dict(removed)
     text = normalise_text("\n".join(cleaned.lines))
+    reading.blocks = _page_blocks(text.split("\n"), page_lines)
     language = (
         options.language_hint
         or md.declared_language(tree, meta, ld)
         or md.detect_language(text or " ".join(page_lines[:50]))
     )
     fields = _fields(tree, url, meta, ld, title, text, language, site_names, options, dated)
-    # Structured data first, then byline markup, then byline lines found in the body.
-    fields["authors"] = md.unique(fields["authors"] or markup_authors or cleaned.authors)
-    fields["source"] = cleaned.source or fields.get("source")
+    # Structured data first, then meta, byline markup and byline lines: people win.
+    credited = md.credits(
+        md.ld_credits((ld or {}).get("author")),
+        md.meta_authors(meta),
+        markup_authors,
+        cleaned.authors or byline_after_body(page_lines, cleaned.lines),
+        site_names,
+        [s for s in (cleaned.source, lead_agency(cleaned.lines[0] if cleaned.lines else "")) if s],
+        cleaned.compilers,
+    )
+    fields["authors"] = credited.authors
+    fields["source"] = cleaned.source or credited.source
     fields["editor"] = cleaned.editor
     reading.fields = fields
     teasers, teaser_share, prose_words, marks = _headline_lines(cleaned.lines, anchors)
@@ -278,29 +296,33 @@ def _depth_exceeded(tree: HtmlElement) -> bool:
     return bool(_DEEP_PATH(tree))
 
 
-def _title_text(tree: HtmlElement) -> str | None:
-    title = tree.find(".//title")
-    return title.text_content() if title is not None else None
-
-
 def _site_names(meta: dict[str, list[str]], ld: dict | None, url: str) -> list[str]:
     names = [
         md.first_meta(meta, "og:site_name", "application-name", "apple-mobile-web-app-title") or "",
-        md._ld_text((ld or {}).get("publisher") or {}) or "",
+        md.ld_text((ld or {}).get("publisher") or {}) or "",
     ]
     host = urlsplit(url).hostname or ""
     names.append(host.removeprefix("www."))
     return [n for n in names if n]
 
 
-def _page_blocks(lines: list[str]) -> list[str]:
-    keys = []
-    for line in lines:
-        if len(line) >= 4:
+def _page_blocks(text_lines: list[str], page_lines: list[str]) -> list[str]:
+    """Site-template keys: the text's own lines first, as the cleaning stage will strip them,
+    short labels (微信, "X") included; then the page's rendered lines.
+
+    trafilatura splits a share bar into one label a line where the page renders it as one
+    line: only the text's own lines let a bar repeated on every page be learnt as template.
+    """
+    keys: list[str] = []
+    for line in text_lines:
+        if len(line.strip()) >= TEXT_BLOCK_MIN_CHARS:
             keys.append(block_key(line))
+    for line in page_lines:
         if len(keys) >= MAX_PAGE_BLOCKS:
             break
-    return keys
+        if len(line) >= 4:
+            keys.append(block_key(line))
+    return keys[:MAX_PAGE_BLOCKS]
 
 
 def _without_teaser_lists(
@@ -493,54 +515,19 @@ def _fields(
     language: str | None,
     site_names: list[str],
     options: ReadOptions,
-    dated: list[str],
+    dated: pub.DateEvidence,
 ) -> dict[str, Any]:
     ld = ld or {}
     tz = md.timezone_for(language, options.timezone_hint)
-    visible: str | None = None
-    published = (
-        md.parse_iso(md._ld_text(ld.get("datePublished")), tz)
-        or md.parse_iso(
-            md.first_meta(
-                meta,
-                "article:published_time",
-                "og:published_time",
-                "pubdate",
-                "publishdate",
-                "publish_date",
-                "datepublished",
-                "date",
-                "dc.date",
-                "dc.date.issued",
-                "sailthru.date",
-                "parsely-pub-date",
-                "publishtime",
-                "firstpublishedtime",
-            ),
-            tz,
-        )
-        or (visible := _first_date(dated, tz))
-    )
-    if published and len(published) == 10:
-        # Structured data gave the day only; the dateline under the headline may add the time.
-        visible = visible if visible is not None else _first_date(dated, tz)
-        if visible and visible.startswith(published) and len(visible) > 10:
-            published = visible
-    modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
+    published = pub.choose(dated, text.split("\n"), url, tz, language)
+    modified = md.parse_iso(md.ld_text(ld.get("dateModified")), tz) or md.parse_iso(
         md.first_meta(
             meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"
         ),
         tz,
     )
-    authors = md.ld_names(ld.get("author")) if ld.get("author") else []
-    if not authors:
-        meta_author = md.first_meta(
-            meta, "author", "article:author", "dc.creator", "byl", "sailthru.author"
-        )
-        if meta_author and not meta_author.startswith("http"):
-            authors = md.split_names(meta_author)
     canonical = _canonical_href(tree)
-    section = md._ld_text(ld.get("articleSection")) or md.first_meta(
+    section = md.ld_text(ld.get("articleSection")) or md.first_meta(
         meta, "article:section", "section"
     )
     keywords = ld.get("keywords")
@@ -554,23 +541,26 @@ def _fields(
             )
         ]
     )
-    image = md._ld_text(ld.get("image")) or md.first_meta(
+    image = md.ld_text(ld.get("image")) or md.first_meta(
         meta, "og:image", "twitter:image", "og:image:url"
     )
     return {
         "url": url,
-        "canonical_url": md.absolute(canonical, url)
-        if canonical is not None
-        else md.absolute(md.first_meta(meta, "og:url"), url) or url,
+        "canonical_url": (
+            md.absolute(canonical, url)
+            if canonical is not None
+            else md.absolute(md.first_meta(meta, "og:url"), url)
+        )
+        or url,  # an unusable canonical (bad host, other scheme) falls back to the page URL
         "title": title,
-        "authors": authors,
+        "authors": [],
         "published": published,
         "modified": modified,
         "language": language,
         "site_name": site_names[0] if site_names else None,
         "section": section,
         "tags": md.unique(t.strip() for t in tags if isinstance(t, str) and t.strip())[:30],
-        "description": md._ld_text(ld.get("description"))
+        "description": md.ld_text(ld.get("description"))
         or md.first_meta(meta, "description", "og:description", "twitter:description"),
         "text": text,
         "image": md.absolute(image, url),
@@ -589,26 +579,6 @@ def _canonical_href(tree: HtmlElement) -> str | None:
     return None
 
 
-def _visible_date_candidates(
-    tree: HtmlElement, page_lines: list[str], title: str | None
-) -> list[str]:
-    """Visible date sources, most trustworthy first: what follows the headline, then the rest.
-
-    A masthead often prints today's date above the headline on every page; the article's own
-    date is the first one after its headline.
-    """
-    head = _headline_element(tree, title)
-    after_head: list[str] = []
-    if head is not None:
-        after_head += [
-            t.get("datetime") or t.text_content()
-            for t in head.xpath("following::time[position()<=2]")
-        ]
-    after_head += [line for line in _after_headline(page_lines, title, 14) if len(line) <= 160]
-    anywhere = md.time_elements(tree) + [line for line in page_lines[:80] if len(line) <= 160]
-    return after_head + anywhere
-
-
 def _after_headline(page_lines: list[str], title: str | None, count: int = 6) -> list[str]:
     start = next((i for i, line in enumerate(page_lines) if title and title in line), None)
     return page_lines[start + 1 : start + 1 + count] if start is not None else []
@@ -620,16 +590,4 @@ def _headline_element(tree: HtmlElement, title: str | None) -> HtmlElement | Non
     for el in tree.iter("h1", "h2", "h3"):
         if title in re.sub(r"\s+", " ", el.text_content()):
             return el
-    return None
-
-
-def _first_date(candidates: list[str], tz: Any) -> str | None:
-    for text in candidates:
-        found = (
-            md.parse_iso(text, tz)
-            if re.match(r"^\s*\d{4}-\d\d-\d\d", text)
-            else md.date_in_text(text, tz)
-        )
-        if found:
-            return found
     return None
