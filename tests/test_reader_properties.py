@@ -202,11 +202,6 @@ def test_read_page_never_raises(html: str, url: str) -> None:
     _assert_read(read_page(html, url))
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="urlsplit raises ValueError on a bracketed host in pipelines/extraction/links.py "
-    "(issue 18 point 3; being fixed on branch links)",
-)
 @settings(FAST, phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking
 @given(html=page(ANY_HREF), url=PAGE_URLS)
 def test_bracketed_hosts_in_links_never_raise(html: str, url: str) -> None:

@@ -455,6 +455,11 @@ def choose(
             return visible  # a UTC time past midnight; the page's own day is the one it shows
         return _local_clock(structured, visible) if visible else structured
     if visible:
+        if len(visible) == 10:  # a <time datetime> of the same day gives the dateline's time
+            for candidate in evidence.headline_times + evidence.time_elements:
+                value = parse_structured(candidate, tz)
+                if value and len(value) > 10 and value.startswith(visible):
+                    return value
         return visible
     for candidate in evidence.headline_times + evidence.time_elements:
         value = parse_structured(candidate, tz)
