@@ -101,6 +101,11 @@ EXTENSIONS = {
     "crawler.extensions.rejects.RejectsFile": 10,
     "crawler.extensions.statekeeper.StateKeeper": 20,
     "crawler.extensions.runsummary.RunSummary": 30,
+    # The live progress line, the HTML run report and the Prometheus metrics (their data
+    # comes from RunSummary).
+    "crawler.extensions.progress.Progress": 31,
+    "crawler.extensions.report.RunReport": 32,
+    "crawler.extensions.metrics.RunMetrics": 33,
     "crawler.extensions.accounting.PageAccounting": 40,
     "crawler.extensions.reactorlag.ReactorLag": 50,
     "crawler.extensions.statsfile.StatsFile": 60,
@@ -242,6 +247,41 @@ FEED_STORAGES = {
 # A JSON summary of the run (per site: pages, articles, updates, duplicates, rejects, errors,
 # duration) beside the feed, <run>.summary.json.
 NEWS_RUN_SUMMARY_ENABLED = True
+# A self-contained HTML report of the run beside its summary, <run>.report.html: per site
+# articles, rejects by reason, field coverage, changes against the baseline, sample articles.
+NEWS_RUN_REPORT_ENABLED = True
+# Sample articles per site in the report (kept text beside the lines the reader removed).
+NEWS_REPORT_SAMPLES = 3
+# A live progress line: redrawn every NEWS_PROGRESS_TTY_INTERVAL seconds on a terminal
+# (stderr), one INFO log line every NEWS_PROGRESS_INTERVAL seconds otherwise (cron, files).
+NEWS_PROGRESS_ENABLED = True
+NEWS_PROGRESS_INTERVAL = 60.0
+NEWS_PROGRESS_TTY_INTERVAL = 1.0
+
+# --- Baselines and alarms (crawler/health.py) ---------------------------------------------------
+# A site's baseline: medians of its figures over its last NEWS_BASELINE_RUNS recorded runs
+# (kept in the state store). No alarm before a site has NEWS_ALARM_MIN_RUNS recorded runs.
+NEWS_BASELINE_RUNS = 10
+NEWS_ALARM_MIN_RUNS = 3
+# Volume alarm: articles read fall below this share of the baseline (baseline at least
+# NEWS_ALARM_MIN_VOLUME articles).
+NEWS_ALARM_VOLUME_SHARE = 0.2
+NEWS_ALARM_MIN_VOLUME = 5
+# Coverage alarm: the share of articles with a title, authors or a published date falls below
+# this share of its baseline (a baseline of at least NEWS_ALARM_MIN_COVERAGE).
+NEWS_ALARM_COVERAGE_SHARE = 0.5
+NEWS_ALARM_MIN_COVERAGE = 0.3
+# Text alarm: the mean text length falls below this share of its baseline.
+NEWS_ALARM_TEXT_SHARE = 0.5
+# Coverage and text alarms need at least this many articles read in the run.
+NEWS_ALARM_MIN_ARTICLES = 5
+
+# --- Metrics (Prometheus text format) -----------------------------------------------------------
+# Written atomically at the end of a run, for node_exporter's textfile collector ("" = don't).
+NEWS_METRICS_TEXTFILE = ""
+# Serve live /metrics on this port during the run (0 = off), bound to NEWS_METRICS_ADDRESS.
+NEWS_METRICS_PORT = 0
+NEWS_METRICS_ADDRESS = "127.0.0.1"
 
 # --- Distributed crawl (Redis) ------------------------------------------------------------------
 # Redis server shared by the workers of one crawl (redis://:password@host:6379/0, rediss:// for

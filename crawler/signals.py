@@ -13,3 +13,8 @@ request_rejected = object()
 # page_queued is followed by one page_read for the same URL (timeouts included), so a
 # listener can count pages waiting in the pool.
 page_queued = object()
+
+# Sent by the run summary when the run ends, after it wrote its file: summary=dict (the
+# summary's content, alarms included), path=Path|None (where it was written). The run report
+# and the metrics textfile are written from it, so nothing is counted twice.
+run_summarised = object()

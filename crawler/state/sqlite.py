@@ -16,6 +16,7 @@ from crawler.state.store import (
     ArticleState,
     KnownArticle,
     Recovery,
+    SiteMetrics,
     StateStore,
     StateStoreError,
     StateWriteError,
@@ -52,6 +53,20 @@ CREATE TABLE IF NOT EXISTS files (
     status TEXT NOT NULL,          -- writing, committed, delivered, discarded, lost
     PRIMARY KEY (run_id, final_path)
 );
+CREATE TABLE IF NOT EXISTS site_metrics (  -- per-site figures of each run (crawler.health)
+    run_id TEXT NOT NULL,
+    site TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    read INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    title INTEGER NOT NULL,
+    authors INTEGER NOT NULL,
+    published INTEGER NOT NULL,
+    text_chars INTEGER NOT NULL,
+    PRIMARY KEY (run_id, site)
+);
+CREATE INDEX IF NOT EXISTS site_metrics_site ON site_metrics (site, recorded_at);
 """
 
 _UPSERT = """
@@ -275,6 +290,44 @@ class SQLiteStateStore(StateStore):
             "UPDATE files SET status = ? WHERE run_id = ? AND final_path = ?",
             (status, run_id, final),
         )
+
+    # --- per-site baselines -------------------------------------------------------------
+    def site_history(self, site: str, limit: int) -> list[SiteMetrics]:
+        try:
+            rows = self._db.execute(
+                "SELECT site, pages, read, articles, title, authors, published, text_chars"
+                " FROM site_metrics WHERE site = ? ORDER BY recorded_at DESC, rowid DESC"
+                " LIMIT ?",
+                (site, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:  # a store from before the table: no baseline
+            logger.warning("no site baselines in %s: %s", self.path, exc)
+            return []
+        return [SiteMetrics(*row) for row in rows]
+
+    def record_site_metrics(self, run_id: str, metrics: list[SiteMetrics]) -> None:
+        now = _now()
+        with _writing("record the sites' figures", self.path):
+            self._db.executemany(
+                "INSERT OR REPLACE INTO site_metrics (run_id, site, recorded_at, pages, read,"
+                " articles, title, authors, published, text_chars)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        run_id,
+                        m.site,
+                        now,
+                        m.pages,
+                        m.read,
+                        m.articles,
+                        m.title,
+                        m.authors,
+                        m.published,
+                        m.text_chars,
+                    )
+                    for m in metrics
+                ],
+            )
 
     def close(self) -> None:
         self._db.close()
