@@ -192,6 +192,7 @@ class RunSummary:
         are recorded for later runs, unless the run failed outright."""
         summary["alarms"] = []
         store = store_for(self.crawler)
+        summary["baselines"] = store is not None  # no state store (a one-off run): none
         if store is None:
             return
         assert self.crawler.stats is not None
