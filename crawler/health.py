@@ -6,9 +6,10 @@ fewer articles, or no byline, or only a teaser. Each run's per-site figures
 last ``NEWS_BASELINE_RUNS`` recorded runs, and a figure far below it raises an alarm (logged
 as WARNING, listed in the run summary and report, exit status ``ExitCode.SITE_ALARM``).
 
-The figures compared, all over the articles the reader recognised (new, updated, unchanged
-or duplicate, so an incremental run that finds nothing new still counts what it read):
-``read`` (volume), the share with a title, authors, a published date, and the mean text
+The figures compared: the volume (articles the reader recognised, new, updated, unchanged or
+duplicate, plus the links to known articles an incremental run found and left alone, so a
+quiet hour with nothing new is not an alarm but a listing that lost its links is), and over
+the articles read: the share with a title, authors, a published date, and the mean text
 length. No alarm until a site has ``NEWS_ALARM_MIN_RUNS`` recorded runs, and none for a
 figure whose baseline is too small to say anything (a site that never has bylines).
 """
@@ -58,14 +59,14 @@ class Baseline:
     """A site's usual figures: medians over its recorded runs."""
 
     runs: int
-    read: float
+    volume: float
     coverage: dict[str, float]
     text_chars: float  # mean text length of an article
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "runs": self.runs,
-            "read": round(self.read, 1),
+            "volume": round(self.volume, 1),
             "coverage": {k: round(v, 3) for k, v in self.coverage.items()},
             "text_chars": round(self.text_chars),
         }
@@ -104,7 +105,7 @@ def baseline(history: list[SiteMetrics]) -> Baseline | None:
     reading = [m for m in history if m.read] or history
     return Baseline(
         runs=len(history),
-        read=median(m.read for m in history),
+        volume=median(m.volume for m in history),
         coverage={f: median(coverage(m)[f] for m in reading) for f in COVERAGE_FIELDS},
         text_chars=median(mean_text(m) for m in reading),
     )
@@ -115,14 +116,14 @@ def alarms_for(now: SiteMetrics, base: Baseline | None, policy: AlarmPolicy) -> 
     if base is None or base.runs < policy.min_runs:
         return []
     found: list[Alarm] = []
-    if base.read >= policy.min_volume and now.read < base.read * policy.volume_share:
+    if base.volume >= policy.min_volume and now.volume < base.volume * policy.volume_share:
         found.append(
             Alarm(
                 now.site,
                 "volume",
-                now.read,
-                base.read,
-                f"{now.site}: {now.read} articles read, baseline {base.read:g}"
+                now.volume,
+                base.volume,
+                f"{now.site}: {now.volume} articles found, baseline {base.volume:g}"
                 f" (median of {base.runs} runs)",
             )
         )

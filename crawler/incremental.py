@@ -37,6 +37,9 @@ class IncrementalFilter:
         fetched = parse_date(known.last_seen)
         if changed is None or fetched is None or changed <= fetched:
             self.stats.inc_value("incremental/skipped_known")
+            site = request.cb_kwargs.get("site_name")
+            if site:  # per site: a known article the site still links (crawler.health)
+                self.stats.inc_value(f"incremental/skipped_known/{site}")
             return None
         self.stats.inc_value("incremental/revalidated")
         headers = {}

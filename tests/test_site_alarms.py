@@ -94,6 +94,7 @@ def test_template_change_raises_alarms_with_their_exit_code(tmp_path: Path) -> N
         figures = metrics(prom)
         assert figures[("newscrawler_site_articles_read", (("site", "harbour"),))] == PER_RUN
         assert figures[("newscrawler_run_alarms", ())] == 0
+        assert summary["sites"]["harbour"]["known"] == PER_RUN  # run 1's, listed again
 
         # Run 3: the byline is gone from the template.
         portal.byline = False
@@ -118,13 +119,16 @@ def test_template_change_raises_alarms_with_their_exit_code(tmp_path: Path) -> N
         )
         assert figures[coverage] == 0
 
-        # Run 4: the portal lists no article any more: the volume alarm.
-        add_stories(portal, 4, listed=False)
+        # Run 4: the listing template lost its links (new and old): the volume alarm. The
+        # baseline counts the known articles each run found listed again (6, 12, 18).
+        add_stories(portal, 4)
+        for story in portal.stories.values():
+            story.in_listing = False
         proc = crawl(tmp_path, sites, *extra)
         assert proc.returncode == ExitCode.SITE_ALARM, proc.stderr[-3000:]
         summary = json.loads(newest(output, ".summary.json").read_text())
         assert [a["metric"] for a in summary["alarms"]] == ["volume"]
-        assert "harbour: 0 articles read, baseline 6" in proc.stderr
+        assert "harbour: 0 articles found, baseline 12" in proc.stderr
 
 
 @pytest.mark.slow
@@ -240,4 +244,14 @@ def test_store_keeps_history_newest_first_and_survives_an_old_store(tmp_path: Pa
     assert store.site_history("a", 10) == []
     store.record_site_metrics("r3", [SiteMetrics("a", 1, 1)])
     assert [m.read for m in store.site_history("a", 10)] == [1]
+    store.close()
+
+
+def test_a_site_metrics_table_of_another_shape_loses_only_the_baselines(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE site_metrics (run_id TEXT, site TEXT)")
+    store = SQLiteStateStore(path)
+    store.record_site_metrics("r1", [SiteMetrics("a", 10, 8)])  # logged, not raised
+    assert store.site_history("a", 10) == []
     store.close()

@@ -62,6 +62,7 @@ def summary_metrics(summary: dict[str, Any], running: bool) -> list[GaugeMetricF
         "articles": _gauge("site_articles", "New or updated articles delivered", ["site"]),
         "read": _gauge("site_articles_read", "Articles the reader recognised", ["site"]),
         "unchanged": _gauge("site_unchanged", "Articles found unchanged", ["site"]),
+        "known": _gauge("site_known_skipped", "Known articles found, not fetched", ["site"]),
         "duplicates": _gauge("site_duplicates", "Duplicate articles dropped", ["site"]),
         "errors": _gauge("site_errors", "Requests of the site that failed", ["site"]),
     }

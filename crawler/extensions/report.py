@@ -248,7 +248,7 @@ def _sites_table(
     out = [
         "<h2>Sites</h2><table id='sites'><tr><th class='name'>Site</th><th>Pages</th>"
         "<th>Articles</th><th>Updates</th><th>Unchanged</th><th>Duplicates</th><th>Rejects</th>"
-        "<th>Errors</th><th>Read</th><th>Title</th><th>Authors</th><th>Published</th>"
+        "<th>Errors</th><th>Known</th><th>Read</th><th>Title</th><th>Authors</th><th>Published</th>"
         "<th>Mean text</th><th class='name'>Baseline (median of runs)</th></tr>"
     ]
     for name, s in sites.items():
@@ -263,6 +263,7 @@ def _sites_table(
             _cell(s["duplicates"]),
             _cell(sum(s["rejects"].values())),
             _cell(s["errors"]),
+            _cell(s.get("known", 0)),
             _cell(s.get("read", 0), "low" if (name, "volume") in alarmed else ""),
         ]
         for key in ("title", "authors", "published"):
@@ -274,7 +275,7 @@ def _sites_table(
         if base:
             cov = base["coverage"]
             text = (
-                f"{base['read']:g} read, title {_pct(cov['title'])}, authors"
+                f"{base['volume']:g} found, title {_pct(cov['title'])}, authors"
                 f" {_pct(cov['authors'])}, published {_pct(cov['published'])},"
                 f" text {base['text_chars']} ({base['runs']} runs)"
             )

@@ -66,7 +66,7 @@ class SiteTally:
                 self.fields[name] += 1
         self.text_chars += len(_get(item, "text") or "")
 
-    def metrics(self, site: str, pages_fetched: int) -> SiteMetrics:
+    def metrics(self, site: str, pages_fetched: int, known: int) -> SiteMetrics:
         return SiteMetrics(
             site,
             pages=pages_fetched,
@@ -76,6 +76,7 @@ class SiteTally:
             authors=self.fields["authors"],
             published=self.fields["published"],
             text_chars=self.text_chars,
+            known=known,
         )
 
     def as_dict(self, pages_fetched: int, errors: int) -> dict[str, Any]:
@@ -162,13 +163,19 @@ class RunSummary:
             # The spider's count, as in the log's "pages: N fetched = ..." line.
             "pages_fetched": stats.get("pages/fetched", 0),
             "incremental": {
-                k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("incremental/")
+                k.split("/", 1)[1]: v
+                for k, v in stats.items()
+                if k.startswith("incremental/") and k.count("/") == 1  # not per site
             },
             "sites": {
-                name: self.sites[name].as_dict(
-                    stats.get(f"pages/fetched/{name}", 0),
-                    stats.get(f"spider/request_failed/{name}", 0),
-                )
+                name: {
+                    **self.sites[name].as_dict(
+                        stats.get(f"pages/fetched/{name}", 0),
+                        stats.get(f"spider/request_failed/{name}", 0),
+                    ),
+                    # Links to articles an earlier run delivered, found and not fetched.
+                    "known": stats.get(f"incremental/skipped_known/{name}", 0),
+                }
                 for name in names
             },
         }
@@ -204,7 +211,8 @@ class RunSummary:
             for name, entry in summary["sites"].items():
                 if not stats.get(f"spider/response_ok/{name}"):
                     continue  # a failed site has its own exit status
-                metrics = self.sites[name].metrics(name, entry["pages_fetched"])
+                known = stats.get(f"incremental/skipped_known/{name}", 0)
+                metrics = self.sites[name].metrics(name, entry["pages_fetched"], known)
                 base = baseline(store.site_history(name, policy.baseline_runs))
                 entry["baseline"] = base.as_dict() if base else None
                 alarms.extend(alarms_for(metrics, base, policy))

@@ -58,7 +58,8 @@ class KnownArticle:
 class SiteMetrics:
     """One site's figures in one run: the baseline a later run is compared with
     (crawler.health). ``read`` counts the articles the reader recognised (new, updated,
-    unchanged or duplicate); the field counts are over those."""
+    unchanged or duplicate); the field counts are over those. ``known``: links to articles
+    an earlier run delivered, found again and not fetched (incremental runs)."""
 
     site: str
     pages: int = 0
@@ -68,6 +69,12 @@ class SiteMetrics:
     authors: int = 0
     published: int = 0
     text_chars: int = 0
+    known: int = 0
+
+    @property
+    def volume(self) -> int:
+        """Articles the run found: read, or known and left alone."""
+        return self.read + self.known
 
 
 @dataclass
