@@ -6,16 +6,22 @@ line is in the log of the same crawl (not a terminal: periodic INFO lines)."""
 from __future__ import annotations
 
 import json
+import os
+import pty
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import lxml.html
 import pytest
 
+from crawler.exitcodes import ExitCode
 from crawler.extensions.progress import progress_line
 from crawler.extensions.report import render_report, report_path_for, sample_of
-from demo.server import PortalServer, serve_demo
-from tests.crawl_harness import run_crawl
+from demo.server import PortalServer as DemoServer
+from demo.server import serve_demo
+from tests.crawl_harness import ROOT, crawl_command, run_crawl
+from tests.scheduled_portal import Portal, PortalServer
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -56,7 +62,7 @@ def table_rows(dom: lxml.html.HtmlElement, table_id: str) -> dict[str, list[str]
 
 @pytest.mark.slow
 def test_demo_crawl_report_shows_sites_counts_and_samples_in_chromium(tmp_path: Path) -> None:
-    with PortalServer() as server:
+    with DemoServer() as server:
         portals = serve_demo(server)
         result = run_crawl(
             [p.start_url for p in portals],
@@ -156,3 +162,53 @@ def test_progress_line_names_the_busiest_sites() -> None:
 def test_chromium_is_in_the_system_deps() -> None:
     makefile = (Path(__file__).resolve().parent.parent / "Makefile").read_text(encoding="utf-8")
     assert "chromium" in makefile.split("system-deps:", 1)[1].split("\n\n", 1)[0]
+
+
+def small_portal() -> Portal:
+    portal = Portal("Harbour Gazette")
+    for ident in range(1, 7):
+        portal.add_plain(ident, datetime(2024, 5, 2, tzinfo=UTC))
+    return portal
+
+
+@pytest.mark.slow
+def test_progress_line_is_redrawn_in_place_on_a_terminal(tmp_path: Path) -> None:
+    """stderr on a real pseudo-terminal: the line is redrawn with a carriage return."""
+    with PortalServer(small_portal(), "127.0.0.1") as server:
+        command = crawl_command(
+            [f"{server.base}/"],
+            tmp_path / "items.jsonl",
+            tmp_path / "rejects.jsonl",
+            [],
+            {"NEWS_PROGRESS_TTY_INTERVAL": "0.2", "LOG_LEVEL": "WARNING"},
+        )
+        leader, follower = pty.openpty()
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower)
+        os.close(follower)
+        screen = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the crawl closed its end
+                break
+            if not chunk:
+                break
+            screen += chunk
+        os.close(leader)
+        assert proc.wait(timeout=180) == 0, screen[-3000:]
+    text = screen.decode("utf-8", "replace")
+    redraws = text.count("\rpages ")
+    assert redraws >= 1 and "\x1b[K" in text, text[-2000:]
+    assert "progress:" not in text  # no log lines on a terminal, the line itself
+    last = text.rsplit("\rpages ", 1)[1]  # the last redraw: the run's final state
+    assert "| articles 6 | rejects 0 | queue 0 |" in last, last
+
+
+@pytest.mark.slow
+def test_a_report_that_cannot_be_written_fails_the_run_with_74(tmp_path: Path) -> None:
+    (tmp_path / "items.report.html").mkdir()  # a folder in the way of the file
+    with PortalServer(small_portal(), "127.0.0.1") as server:
+        result = run_crawl([f"{server.base}/"], workdir=tmp_path)
+    assert result.returncode == ExitCode.OUTPUT_FAILED, result.tail()
+    assert "cannot write the run report" in result.log
+    assert result.stats.get("output/write_failed/run report") == 1
