@@ -19,6 +19,7 @@ from pipelines.extraction import metadata as md
 from pipelines.extraction.classify import classify
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
+from pipelines.extraction.siterules import SiteRules, take_rules
 from pipelines.extraction.text import block_key, text_fingerprint, word_count
 
 # A page's lines hashed for site-template learning, at most this many.
@@ -46,6 +47,8 @@ class ReadOptions:
     # The crawl's worker returns only links that start with one of these (the site's
     # ``scheme://host/`` prefixes) and counts the rest; () returns every link.
     link_prefixes: tuple[str, ...] = ()
+    # The site's extraction rules from the sites file (pipelines.extraction.siterules).
+    rules: SiteRules | None = None
 
 
 @dataclass
@@ -107,6 +110,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         return PageReading(url, "reject", f"unparseable html: {exc}")
     if _depth_exceeded(tree):
         return PageReading(url, "reject", "too deeply nested")
+    ruled = take_rules(tree, url, options.rules) if options.rules else None
     reading = PageReading(url, "listing")
     meta = md.meta_values(tree)
     ld_objects = md.json_ld_objects(tree)
@@ -135,6 +139,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     removed = prune_chrome(tree, list(options.prune_xpaths))
     flatten_layout_tables(tree)
     lines, block_words, main_block = _body_lines(tree, url, page_lines)
+    if ruled is not None and ruled.body_lines:
+        lines = ruled.body_lines
     cleaned = clean_lines(lines, title)
     removed.update(cleaned.removed)
     reading.removed = dict(removed)
@@ -150,6 +156,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     fields["source"] = cleaned.source or fields.get("source")
     fields["editor"] = cleaned.editor
     reading.fields = fields
+    if ruled is not None:
+        ruled.apply(fields, reading.links, md.timezone_for(language, options.timezone_hint))
     verdict = classify(
         url,
         md.first_meta(meta, "og:type"),
