@@ -7,8 +7,8 @@ from a file on a machine without network.
 
 The counts come from the run summary (``run_summarised`` signal); only the samples are
 collected here, bounded: ``NEWS_REPORT_SAMPLES`` articles per site, and while a site still
-needs samples at most ``MAX_PENDING`` fetched pages (all sites together) are held until the
-pipelines say whether they are articles.
+needs samples at most ``MAX_PENDING`` fetched pages of at most ``MAX_SAMPLE_BYTES`` (all sites
+together) are held until the pipelines say whether they are articles.
 """
 
 from __future__ import annotations
@@ -35,8 +35,10 @@ from pipelines.extraction.mainblock import render_lines
 
 logger = logging.getLogger(__name__)
 
-# Fetched pages held (all sites together) until the pipelines decide what they are.
+# Fetched pages held (all sites together) until the pipelines decide what they are, and
+# the largest page held (a larger one is not taken as a sample): at most 64 x 2 MB.
 MAX_PENDING = 64
+MAX_SAMPLE_BYTES = 2_000_000
 # Lines shown per sample, and characters per line.
 KEPT_LINES = 12
 REMOVED_LINES = 15
@@ -127,6 +129,8 @@ class RunReport:
     def response_received(self, response: Response, request: Request, spider: Any) -> None:
         site = request.cb_kwargs.get("site_name")
         if not site or not isinstance(response, HtmlResponse) or not self._wants(site):
+            return
+        if len(response.body) > MAX_SAMPLE_BYTES:
             return
         self.pending[response.url] = (site, response, {})
         while len(self.pending) > MAX_PENDING:
