@@ -185,7 +185,7 @@ table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding
 text-align:right}th{background:#f2f2f2}td.name,th.name{text-align:left}
 .alarm{background:#fde8e8;border:1px solid #d33;padding:.5em 1em;margin:.5em 0}
 .ok{background:#e8f6e8;border:1px solid #3a3;padding:.5em 1em}
-.low{color:#b00;font-weight:bold}.muted{color:#777}
+.low{color:#b00;font-weight:bold}.muted{color:#777}.base{color:#777;font-size:12px;font-weight:normal;white-space:nowrap}
 .sample{display:grid;grid-template-columns:1fr 1fr;gap:1em;margin:.5em 0 1.5em}
 .kept,.removed{border:1px solid #ccc;padding:.5em;font-size:13px}
 .kept{background:#f6fff6}.removed{background:#fff6f6}
@@ -246,18 +246,27 @@ def render_report(summary: dict[str, Any], samples: dict[str, list[Sample]]) -> 
     return "\n".join(out)
 
 
+def _versus(value: str, usual: str | None, cls: str) -> str:
+    """A figure with its baseline under it: the change at a glance."""
+    attr = f' class="{cls}"' if cls else ""
+    under = f"<br><span class='base'>was {escape(usual)}</span>" if usual is not None else ""
+    return f"<td{attr}>{escape(value)}{under}</td>"
+
+
 def _sites_table(
     sites: dict[str, dict[str, Any]], alarmed: set[tuple[str, str]], summary_has_store: bool
 ) -> list[str]:
+    """One row a site; the figures compared with the baseline show it beneath them."""
     out = [
         "<h2>Sites</h2><table id='sites'><tr><th class='name'>Site</th><th>Pages</th>"
         "<th>Articles</th><th>Updates</th><th>Unchanged</th><th>Duplicates</th><th>Rejects</th>"
-        "<th>Errors</th><th>Known</th><th>Read</th><th>Title</th><th>Authors</th><th>Published</th>"
-        "<th>Mean text</th><th class='name'>Baseline (median of runs)</th></tr>"
+        "<th>Errors</th><th>Found</th><th>Title</th><th>Authors</th><th>Published</th>"
+        "<th>Mean text</th><th class='name'>Baseline</th></tr>"
     ]
     for name, s in sites.items():
         coverage = s.get("coverage") or {}
         base = s.get("baseline")
+        found = s.get("read", 0) + s.get("known", 0)
         row = [
             f"<tr>{_cell(name, 'name')}",
             _cell(s["pages_fetched"]),
@@ -267,27 +276,32 @@ def _sites_table(
             _cell(s["duplicates"]),
             _cell(sum(s["rejects"].values())),
             _cell(s["errors"]),
-            _cell(s.get("known", 0)),
-            _cell(s.get("read", 0), "low" if (name, "volume") in alarmed else ""),
+            _versus(
+                str(found),
+                f"{base['volume']:g}" if base else None,
+                "low" if (name, "volume") in alarmed else "",
+            ),
         ]
         for key in ("title", "authors", "published"):
             low = "low" if (name, f"coverage:{key}") in alarmed else ""
-            row.append(_cell(_pct(coverage.get(key)), low))
+            usual = _pct(base["coverage"][key]) if base else None
+            row.append(_versus(_pct(coverage.get(key)), usual, low))
         length = s.get("mean_text_chars")
         low = "low" if (name, "text_length") in alarmed else ""
-        row.append(_cell("–" if length is None else length, low))
+        usual = str(base["text_chars"]) if base else None
+        row.append(_versus("–" if length is None else str(length), usual, low))
         if base:
-            cov = base["coverage"]
-            text = (
-                f"{base['volume']:g} found, title {_pct(cov['title'])}, authors"
-                f" {_pct(cov['authors'])}, published {_pct(cov['published'])},"
-                f" text {base['text_chars']} ({base['runs']} runs)"
-            )
+            text = f"median of {base['runs']} runs"
         else:
             text = "none yet" if summary_has_store else "–"
         row.append(_cell(text, "name"))
         out.append("".join(row) + "</tr>")
     out.append("</table>")
+    out.append(
+        "<p class='muted'>Found: articles read (new, updated, unchanged, duplicate) plus known"
+        " articles found again and not fetched. Title, Authors, Published: share of the"
+        " articles read with the field. Under a figure: the site's baseline.</p>"
+    )
     return out
 
 
