@@ -7,6 +7,7 @@ request it receives means the crawler left the hosts it was given.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterator
@@ -104,11 +105,38 @@ SLOW_FIXTURES = {"backbone", "backbone_server", "portal_server"}
 """Fixtures that start a crawl or serve portals over HTTP."""
 
 
+SLOW_SOURCE_SIGNS = (
+    "subprocess",
+    "redis_server",
+    "PortalServer",
+    "crawl_harness",
+    "scheduled_crawl",
+    "hostile_server",
+    "start_worker",
+    "ThreadingHTTPServer",
+)
+"""Words in a test module's source that mean it starts crawls, servers or a redis-server: a
+new module of that kind lands in the full tier without being listed above."""
+
+
+@functools.cache
+def _starts_processes(path: str) -> bool:
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return any(sign in source for sign in SLOW_SOURCE_SIGNS)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark crawl, Redis and subprocess tests `slow` (a test can also mark itself)."""
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
-        if module in SLOW_MODULES or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        if (
+            module in SLOW_MODULES
+            or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or (item.module is not None and _starts_processes(str(item.module.__file__)))
+        ):
             item.add_marker(pytest.mark.slow)
 
 

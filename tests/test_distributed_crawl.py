@@ -186,7 +186,7 @@ def test_download_delay_is_shared_by_all_workers_per_host(
     # lower bound that load only lengthens (each grant waits for the previous one's key to
     # expire on the Redis clock); only the first request's jitter shortens it, hence the margin
     # of a quarter (unshared, the span would be about half).
-    assert len(times) >= 25
+    assert len(times) >= 24  # articles, front and section pages, robots.txt once per worker
     assert times[-1] - times[0] >= 0.3 * (len(times) - 1) * 0.75, times[-1] - times[0]
     merged = summary(tmp_path)
     assert merged["stats"].get("ratelimit/waits", 0) > 0

@@ -136,7 +136,9 @@ class RuledPage:
             )
             if published:
                 fields["published"] = published
-        links.extend(link for link in self.next_links if link not in links)
+        # First: the worker may keep only the first links of a page (NEWS_MAX_LINKS_PER_PAGE).
+        ahead = [link for link in dict.fromkeys(self.next_links) if link not in links]
+        links[:0] = ahead
 
 
 def take_rules(tree: HtmlElement, url: str, rules: SiteRules) -> RuledPage:
