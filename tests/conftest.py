@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +80,19 @@ def backbone(backbone_server: tuple[PortalServer, list[Portal], Portal]) -> Back
     server.clear_log()
     result = run_crawl([p.start_url for p in portals], timeout=BACKBONE_TIMEOUT)
     return Backbone(server, portals, decoy, result)
+
+
+# --- hypothesis keeps its example database and constants under a temporary folder -------------
+
+try:
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis.configuration import set_hypothesis_home_dir
+except ImportError:  # the property tests need it; everything else runs without
+    pass
+else:
+    set_hypothesis_home_dir(tempfile.mkdtemp(prefix="newscrawler-hypothesis-"))
+    hypothesis_settings.register_profile("newscrawler", database=None)
+    hypothesis_settings.load_profile("newscrawler")
 
 
 # --- Tiers: `make test-fast` runs `-m "not slow"`, `make test` (CI) runs everything --------------

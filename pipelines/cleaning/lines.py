@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipelines.cleaning.bylines import read_byline
 from pipelines.cleaning.rules import (
     CHROME_LINES,
     END_MARK,
@@ -16,7 +17,8 @@ from pipelines.cleaning.rules import (
     TEASER_HEADINGS,
     LineRule,
 )
-from pipelines.extraction.metadata import split_names
+from pipelines.extraction.people import split_names
+from pipelines.extraction.titles import title_key
 
 # Metadata lines are only trusted this many lines from either end of the body.
 EDGE_LINES = 4
@@ -53,6 +55,8 @@ class CleanedText:
     authors: list[str] = field(default_factory=list)
     source: str | None = None
     editor: str | None = None
+    # Names of a plain "编辑：" line: credited only where nobody else is (see bylines.py).
+    compilers: list[str] = field(default_factory=list)
     removed: dict[str, int] = field(default_factory=dict)
 
     def drop(self, reason: str) -> None:
@@ -77,6 +81,16 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
             out.drop("title repeated in body")
             continue
         near_edge = i < EDGE_LINES or i >= n - EDGE_LINES
+        credit = read_byline(text, near_edge)
+        if credit is not None:
+            out.authors.extend(credit.authors)
+            out.editor = out.editor or ("、".join(credit.editors) or None)
+            if credit.compiled:
+                out.compilers.extend(credit.editors)
+            out.drop("byline")
+            if credit.rest is None:
+                continue
+            text = credit.rest
         if _take_field(text, out, near_edge):
             continue
         if i < EDGE_LINES and INFO_LINE.match(text) and len(text) < 120 and _is_info(text):
@@ -293,5 +307,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 
 def _same(a: str, b: str) -> bool:
+    """The same headline, whatever its spacing, quote style or soft hyphens (the title's
+    wording may come from og:title, the body's from the h1)."""
     squash = re.compile(r"\s+")
-    return squash.sub("", a) == squash.sub("", b)
+    return squash.sub("", title_key(a)) == squash.sub("", title_key(b))

@@ -128,7 +128,7 @@ def classify(
     headline_share: float = 0.0,
 ) -> Verdict:
     """Weigh the evidence; an article needs a body and positive points."""
-    from pipelines.extraction.metadata import ARTICLE_TYPES, LISTING_TYPES
+    from pipelines.extraction.structured import ARTICLE_TYPES, LISTING_TYPES
 
     points, signals = url_shape(url)
     if og_type:

@@ -12,6 +12,7 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
+from pipelines.cleaning.bylines import byline_after_body, lead_agency
 from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
@@ -127,15 +128,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     body = tree.find("body")
     page_lines = render_lines(body) if body is not None else []
     site_names = _site_names(meta, ld, url)
-    title = md.clean_title(
-        _title_text(tree),
-        [
-            md._ld_text((ld or {}).get("headline")) or "",
-            md.first_meta(meta, "og:title") or "",
-            *md.headings(tree),
-        ],
-        site_names,
-    )
+    title = md.page_title(md.title_sources(tree, meta, ld), site_names)
     links = read_links(tree, url, options.link_prefixes, options.max_links)
     reading.links = links.follow
     reading.bad_links = links.bad
@@ -162,9 +155,18 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         or md.detect_language(text or " ".join(page_lines[:50]))
     )
     fields = _fields(tree, url, meta, ld, title, text, language, site_names, options, dated)
-    # Structured data first, then byline markup, then byline lines found in the body.
-    fields["authors"] = md.unique(fields["authors"] or markup_authors or cleaned.authors)
-    fields["source"] = cleaned.source or fields.get("source")
+    # Structured data first, then meta, byline markup and byline lines: people win.
+    credited = md.credits(
+        md.ld_credits((ld or {}).get("author")),
+        md.meta_authors(meta),
+        markup_authors,
+        cleaned.authors or byline_after_body(page_lines, cleaned.lines),
+        site_names,
+        [s for s in (cleaned.source, lead_agency(cleaned.lines[0] if cleaned.lines else "")) if s],
+        cleaned.compilers,
+    )
+    fields["authors"] = credited.authors
+    fields["source"] = cleaned.source or credited.source
     fields["editor"] = cleaned.editor
     reading.fields = fields
     if ruled is not None:
@@ -197,15 +199,10 @@ def _depth_exceeded(tree: HtmlElement) -> bool:
     return bool(_DEEP_PATH(tree))
 
 
-def _title_text(tree: HtmlElement) -> str | None:
-    title = tree.find(".//title")
-    return title.text_content() if title is not None else None
-
-
 def _site_names(meta: dict[str, list[str]], ld: dict | None, url: str) -> list[str]:
     names = [
         md.first_meta(meta, "og:site_name", "application-name", "apple-mobile-web-app-title") or "",
-        md._ld_text((ld or {}).get("publisher") or {}) or "",
+        md.ld_text((ld or {}).get("publisher") or {}) or "",
     ]
     host = urlsplit(url).hostname or ""
     names.append(host.removeprefix("www."))
@@ -329,21 +326,14 @@ def _fields(
     ld = ld or {}
     tz = md.timezone_for(language, options.timezone_hint)
     published = pub.choose(dated, text.split("\n"), url, tz, language)
-    modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
+    modified = md.parse_iso(md.ld_text(ld.get("dateModified")), tz) or md.parse_iso(
         md.first_meta(
             meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"
         ),
         tz,
     )
-    authors = md.ld_names(ld.get("author")) if ld.get("author") else []
-    if not authors:
-        meta_author = md.first_meta(
-            meta, "author", "article:author", "dc.creator", "byl", "sailthru.author"
-        )
-        if meta_author and not meta_author.startswith("http"):
-            authors = md.split_names(meta_author)
     canonical = _canonical_href(tree)
-    section = md._ld_text(ld.get("articleSection")) or md.first_meta(
+    section = md.ld_text(ld.get("articleSection")) or md.first_meta(
         meta, "article:section", "section"
     )
     keywords = ld.get("keywords")
@@ -357,7 +347,7 @@ def _fields(
             )
         ]
     )
-    image = md._ld_text(ld.get("image")) or md.first_meta(
+    image = md.ld_text(ld.get("image")) or md.first_meta(
         meta, "og:image", "twitter:image", "og:image:url"
     )
     return {
@@ -369,14 +359,14 @@ def _fields(
         )
         or url,  # an unusable canonical (bad host, other scheme) falls back to the page URL
         "title": title,
-        "authors": authors,
+        "authors": [],
         "published": published,
         "modified": modified,
         "language": language,
         "site_name": site_names[0] if site_names else None,
         "section": section,
         "tags": md.unique(t.strip() for t in tags if isinstance(t, str) and t.strip())[:30],
-        "description": md._ld_text(ld.get("description"))
+        "description": md.ld_text(ld.get("description"))
         or md.first_meta(meta, "description", "og:description", "twitter:description"),
         "text": text,
         "image": md.absolute(image, url),

@@ -1,0 +1,192 @@
+"""Byline lines in a body: "label + names" lines found by shape, taken out of the text.
+
+A byline line is short and made of a credit label (文/, 作者:, 记者, 通讯员, 执笔人:, By, Von,
+Par, Por, Av, Text:) and names, perhaps an organisation before the role ("新京报记者") and a
+dateline after it ("山东冠县报道"); an editor line (责任编辑:, 编辑:) names editors, who are
+not authors; a closing parenthesis at the end of the last paragraph ("……。（记者 胡晓蓉）")
+credits its reporters. Where the line stands decides how much evidence is needed: a strong
+label anywhere, a bare name ("胡平" under the headline) only at the body's first or last lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.extraction.people import (
+    TOOL_LABELS,
+    clean_name,
+    is_agency,
+    is_cjk_name,
+    split_names,
+)
+
+_CJK = "\u4e00-\u9fff"
+_NAME = rf"[{_CJK}·]{{2,4}}"
+_NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME}){{0,5}}"
+# An organisation in front of the role: "新京报", "光明日报", "本报", "新华网黑龙江频道".
+_ORG = rf"(?:[{_CJK}A-Za-z]{{1,12}}?(?:报|社|网|台|刊|频道|中心|杂志)|本报|本刊|本台|本网)?"
+_ROLE = r"(?:特约|实习|见习|首席|驻\S{1,4})?(?:记者|通讯员|实习生|撰稿人?|撰文|采写|执笔人?|作者|文字|文图|图文|文)"
+# Roles that can stand between names ("记者 张三 通讯员 李四"); 文 alone cannot (张文攀).
+_ROLE_BETWEEN = r"(?:特约|实习|见习|首席)?(?:记者|通讯员|实习生|撰稿人?|摄影|执笔人?)"
+# A dateline closing the credit: "山东冠县报道", "发自北京".
+_DATELINE_TAIL = re.compile(
+    rf"\s+[{_CJK}]{{0,8}}(?:报道|电)\s*(?=[)）]?\s*$)|\s+发自[{_CJK}]{{1,8}}"
+)
+_LEAD = r"^[□■●◎◆◇▲△☆★\s]*"
+# "新京报记者 彭冲 山东冠县报道", "本报实习生 刘国栋 周炜", "□ 本报记者 葛灵丹", "文/李青".
+CJK_BYLINE = re.compile(
+    rf"{_LEAD}[【\[（(]?\s*{_ORG}\s*{_ROLE}\s*[:：/｜|]?\s*(?P<v>{_NAMES}(?:\s*{_ROLE_BETWEEN}\s*[:：/]?\s*{_NAMES})*)"
+    rf"(?:\s*[{_CJK}]{{0,8}}(?:报道|发自\S{{0,6}}|摄影?|电))?\s*[】\]）)]?\s*$"
+)
+# "责任编辑：王五", "【编辑:刘欢】", "(松花江网编辑 孙桂芳)".
+EDITOR_LINE = re.compile(
+    rf"{_LEAD}[【\[（(]?\s*{_ORG}\s*(?P<label>责任编辑|责编|编辑|主编|审核|审校|校对|值班编辑|监制)\s*[:：]?\s*"
+    rf"(?P<v>{_NAMES})?\s*[】\]）)]?\s*(?P<tail>.{{0,12}})$"
+)
+# "By Jane Doe and John Roe", "Von Felix Schröder und Jörg Soldwisch", "Par Jean Dupont".
+_CAP = r"[A-ZÀ-ÞĀ-Ž][\w'’.\-]+"
+_LATIN_NAME = rf"{_CAP}(?:\s+(?:{_CAP}|van|von|de|der|den|da|di|del|la|le|dos|du)){{0,4}}"
+LATIN_BYLINE = re.compile(
+    r"^(?i:(?:written|words|text|story|reporting)\s+by|by|von|par|por|av|door|af|przez|"
+    r"text|texte|autor(?:in)?|author|auteur)\s*[:：]?\s+"
+    rf"(?P<v>{_LATIN_NAME}(?:\s*(?:,|;|&|\band\b|\bund\b|\bog\b|\bet\b|\by\b|\be\b|\boch\b|\bi\b)\s*{_LATIN_NAME}){{0,5}})"
+    r"(?:\s*[,|·•–—-]\s*(?P<tail>[^!?]{0,60}))?$"
+)
+# A reporters' credit closing the last paragraph: "……发展。（记者 胡晓蓉）", "(信报记者 蔡雪婧)".
+CLOSING_CREDIT = re.compile(
+    rf"(?<=[。！？!?”\"』」.])\s*[（(]\s*{_ORG}\s*(?P<role>{_ROLE})?\s*[:：]?\s*(?P<v>{_NAMES})"
+    rf"\s*(?:[{_CJK}]{{0,6}}报道)?\s*[)）]\s*$"
+)
+# A name alone on a line: the body's first or last lines only, and only a name in shape
+# (2-3 CJK characters starting with a common surname, ``is_cjk_name``).
+BARE_NAME = re.compile(rf"^(?P<v>[{_CJK}]{{2,3}}(?:\s+[{_CJK}]{{2,3}}){{0,2}})$")
+
+
+@dataclass
+class Byline:
+    """What a byline line credits, and what is left of the line (None: all of it goes)."""
+
+    authors: list[str] = field(default_factory=list)
+    editors: list[str] = field(default_factory=list)
+    rest: str | None = None
+    # Named by a plain "编辑：" (who compiled the page), not a responsible editor (责任编辑):
+    # the page's only credit where no author is named.
+    compiled: bool = False
+
+
+def read_byline(line: str, at_edge: bool, bare: bool = True) -> Byline | None:
+    """The credits of ``line`` if it is a byline line (or ends with a closing credit)."""
+    text, dated = _DATELINE_TAIL.subn("", line.strip())
+    if not text or len(text) > 80:
+        return _closing_credit(text, at_edge, bool(dated))
+    editor = EDITOR_LINE.match(text)
+    if editor and (editor.group("v") or not editor.group("tail")):
+        names = split_names(editor.group("v") or "")
+        return Byline(editors=names, compiled=editor.group("label") == "编辑")
+    byline = CJK_BYLINE.match(text)
+    if byline and (at_edge or len(text) <= 30):
+        names = _names(byline.group("v"))
+        if names:
+            return Byline(authors=names)
+    latin = LATIN_BYLINE.match(text)
+    if latin and (at_edge or len(text) <= 60):
+        names = [n for n in split_names(latin.group("v")) if n.lower() not in TOOL_LABELS]
+        tail = latin.group("tail") or ""
+        # "Von Anna Weber, dpa | 02.05.2024": the agency after the names is credited too.
+        names += [t.strip() for t in re.split(r"[,|·•/]", tail) if is_agency(t.strip())]
+        if names and _credit_tail(tail):
+            return Byline(authors=names)
+    if at_edge and bare:
+        name = BARE_NAME.match(text)
+        if name and all(is_cjk_name(n) for n in name.group("v").split()):
+            return Byline(authors=name.group("v").split())
+    return _closing_credit(text, at_edge, bool(dated))
+
+
+def _credit_tail(tail: str) -> bool:
+    """What follows a Latin byline's names is a place, a date, an agency or tool labels, not
+    the rest of a sentence ("By Christmas, everyone knew")."""
+    if len(tail.split()) > 8 or tail.rstrip().endswith("."):
+        return False
+    for word in re.findall(r"[^\W\d_]+", tail):
+        low = word.lower()
+        generic = low in TOOL_LABELS or is_agency(word) or _MONTHS.fullmatch(low)
+        if word.islower() and len(word) > 2 and not generic:
+            return False
+    return True
+
+
+_MONTHS = re.compile(
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|uhr|min|am|pm|updated|published|"
+    r"aktualisiert|veröffentlicht|actualizado|publicado|mis à jour|oppdatert|publisert"
+)
+
+
+def _closing_credit(text: str, at_edge: bool, dated: bool) -> Byline | None:
+    """A reporters' credit closing a paragraph. With a role or a dateline ("记者", "上海报道")
+    it counts anywhere; bare surnamed names only in the body's last lines."""
+    match = CLOSING_CREDIT.search(text)
+    if not match:
+        return None
+    names = _names(match.group("v"))
+    strong = bool(match.group("role")) or dated
+    if not names or not (strong or at_edge and all(is_cjk_name(n) for n in names)):
+        return None
+    return Byline(authors=names, rest=text[: match.start()].rstrip())
+
+
+def _names(value: str) -> list[str]:
+    """Names of a CJK credit; correspondents (通讯员) after reporters count as authors too."""
+    names = []
+    for part in re.split(rf"\s*{_ROLE_BETWEEN}\s*[:：/]?\s*", value):
+        names.extend(n for n in split_names(part) if clean_name(n))
+    return [n for n in names if n not in TOOL_LABELS]
+
+
+# Page lines read after the body's last line for a byline the body's reader left out.
+AFTER_BODY_LINES = 4
+
+
+def byline_after_body(page_lines: list[str], body_lines: list[str]) -> list[str]:
+    """Authors of a byline line right after the body, outside what the reader kept.
+
+    The body's reader may drop a short last block ("<div>文/李青</div>") on a long article and
+    keep it on a short one; looking past the body's end gives every article of a template the
+    same authors. Only labelled lines count here, never a bare name.
+    """
+    if not body_lines:
+        return []
+    tail = body_lines[-1].strip()[:30]
+    if len(tail) < 8:
+        return []
+    end = next((i for i, line in enumerate(page_lines) if tail in line), None)
+    if end is None:
+        return []
+    for line in page_lines[end + 1 : end + 1 + AFTER_BODY_LINES]:
+        credit = read_byline(line, at_edge=True, bare=False)
+        if credit is not None and credit.authors and credit.rest is None:
+            return credit.authors
+    return []
+
+
+# A wire dateline opening the story: "WASHINGTON (AP) —", "BERLIN (dpa) -",
+# "新华社北京5月2日电", "中新网上海5月2日电". The agency in it is the story's source.
+_WIRE_DATELINE = re.compile(
+    r"^[A-ZÀ-ÞĀ-Ž]{2,}[\w .,'/-]{0,40}?\s*[(（]\s*(?P<agency>[A-Za-z][\w .&/-]{0,24}?)\s*[)）]"
+    r"\s*[—–-]"
+)
+_CJK_WIRE_DATELINE = re.compile(
+    rf"^(?P<agency>[{_CJK}]{{1,6}}(?:社|网))[{_CJK}]{{0,8}}\d{{1,2}}月\d{{1,2}}日(?:电|讯)"
+)
+
+
+def lead_agency(first_line: str) -> str | None:
+    """The agency named in the wire dateline that opens the body, if any."""
+    text = first_line.strip()[:200]
+    match = _WIRE_DATELINE.match(text) or _CJK_WIRE_DATELINE.match(text)
+    if match is None:
+        return None
+    agency = match.group("agency").strip()
+    # The dateline's shape and the name's own (a wire name, "...社"): two signals, not one.
+    return agency if is_agency(agency) else None

@@ -1,0 +1,126 @@
+"""Structured data a page declares about itself: JSON-LD objects and ``<meta>`` tags.
+
+The other metadata modules read these; this module imports none of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+ARTICLE_TYPES = {
+    "article",
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "liveblogposting",
+    "scholarlyarticle",
+    "techarticle",
+    "report",
+    "posting",
+    "socialmediaposting",
+}
+LISTING_TYPES = {"collectionpage", "itemlist", "website", "searchresultspage", "profilepage"}
+
+
+# --- JSON-LD ------------------------------------------------------------------------------
+
+
+def json_ld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, ``@graph`` members flattened."""
+    found: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if script.get("type") != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            try:
+                data = json.loads(re.sub(r"[\x00-\x1f]", " ", raw))
+            except ValueError:
+                continue
+        found.extend(_flatten_ld(data))
+    return found
+
+
+def _flatten_ld(data: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(data, list):
+        for entry in data:
+            yield from _flatten_ld(entry)
+    elif isinstance(data, dict):
+        yield data
+        if "@graph" in data:
+            yield from _flatten_ld(data["@graph"])
+
+
+def ld_types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type", [])
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).lower() for k in kinds}
+
+
+def ld_article(objects: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The JSON-LD object that describes the article itself, if any."""
+    for obj in objects:
+        if ld_types(obj) & ARTICLE_TYPES:
+            return obj
+    return None
+
+
+def ld_text(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value") or value.get("url")
+    if value is None:
+        return None
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return text or None
+
+
+# --- meta tags --------------------------------------------------------------------------------
+
+
+def meta_values(tree: HtmlElement) -> dict[str, list[str]]:
+    """``<meta>`` contents keyed by lower-cased name/property/itemprop."""
+    values: dict[str, list[str]] = {}
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop") or ""
+        content = meta.get("content")
+        if key and content and content.strip():
+            values.setdefault(key.strip().lower(), []).append(content.strip())
+    return values
+
+
+def first_meta(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for key in keys:
+        if meta.get(key):
+            return meta[key][0]
+    return None
+
+
+def squash(text: str | None) -> str:
+    """Whitespace runs as one space, ends trimmed; None as ""."""
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def absolute(url: str | None, base: str) -> str | None:
+    if not url:
+        return None
+    try:  # a page-provided URL (canonical, og:url, image) may not parse: "http://[x]"
+        joined = urljoin(base, url.strip())
+        return joined if urlsplit(joined).scheme in ("http", "https") else None
+    except ValueError:
+        return None

@@ -1,0 +1,216 @@
+"""The headline: the page's own title sources compared, the site's name taken off."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from pipelines.extraction.structured import first_meta, ld_text
+from pipelines.extraction.structured import squash as _squash
+
+TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:»]\s+|\s*[_｜|]\s*|\s+::\s+|\s*--\s*")
+
+
+@dataclass(frozen=True)
+class TitleSources:
+    """What the page itself says its headline is, source by source."""
+
+    structured: str | None = None  # JSON-LD headline
+    og: str | None = None
+    twitter: str | None = None
+    h1: tuple[str, ...] = ()
+    document: str | None = None  # <title>, usually with the site's name
+    headings: tuple[str, ...] = ()  # h1, title-classed blocks, h2: the fallback's candidates
+
+
+# How much each source's word counts in the vote. twitter:title is mostly a copy of og:title
+# and <title> is the SEO string with the site's name, so they count half: the site's <title>
+# alone never outvotes the headline that JSON-LD, og:title and the h1 agree on. A visible h1
+# breaks ties between the structured sources.
+TITLE_WEIGHTS = {"h1": 1.1, "structured": 1.0, "og": 1.0, "twitter": 0.5, "document": 0.5}
+# Which agreeing source's wording is returned: og:title and JSON-LD are plain text typed for
+# sharing (JSON-LD's often entity-escaped by the CMS), the h1's text can carry layout (line
+# breaks, soft hyphens, kicker spans without a space).
+TITLE_WORDING = ("og", "structured", "h1", "twitter", "document")
+
+
+def title_sources(
+    tree: HtmlElement, meta: dict[str, list[str]], ld: dict[str, Any] | None
+) -> TitleSources:
+    """The page's title sources, read once."""
+    doc = tree.find(".//title")
+    return TitleSources(
+        structured=ld_text((ld or {}).get("headline")),
+        og=first_meta(meta, "og:title"),
+        twitter=first_meta(meta, "twitter:title"),
+        h1=tuple(_squash(el.text_content()) for el in islice(tree.iter("h1"), 5)),
+        document=doc.text_content() if doc is not None else None,
+        headings=tuple(headings(tree)),
+    )
+
+
+def page_title(sources: TitleSources, site_names: Iterable[str]) -> str | None:
+    """The headline the page's own sources agree on; the old <title> reading when none agree.
+
+    Each source (site name taken off) votes for the candidates it equals, or extends only by
+    a separator and a site or section name ("Headline | Site"); comparison ignores case,
+    quote style, entities and invisible characters. The candidate with the most weight wins
+    if at least two sources back it.
+    """
+    sites = {_squash(s).lower() for s in site_names if _squash(s)}
+    offered: list[tuple[str, str]] = []
+    for name in ("structured", "og", "twitter", "document"):
+        value = _squash(html.unescape(getattr(sources, name) or ""))
+        if value:
+            offered.append((name, value))
+    offered.extend(("h1", _squash(h)) for h in sources.h1 if 4 <= len(_squash(h)) <= 300)
+    best: tuple[float, int, str] | None = None
+    for rank, (name, text) in enumerate(offered):
+        candidate = _strip_site(text, sites, drop_short_tail=name == "document")
+        key = title_key(candidate)
+        if len(key) < 4 or key in sites:
+            continue
+        backers = {n for n, other in offered if _backs(other, key, sites)}
+        if len(backers) < 2:
+            continue
+        score = sum(TITLE_WEIGHTS[n] for n in backers)
+        if best is None or score > best[0]:
+            wording = next(
+                (
+                    said
+                    for w in TITLE_WORDING
+                    for n, t in offered
+                    if n == w and (said := _as_said(t, key, sites)) is not None
+                ),
+                candidate,
+            )
+            best = (score, rank, wording)
+    if best is not None:
+        return best[2]
+    return clean_title(
+        sources.document,
+        [sources.structured or "", sources.og or "", *sources.headings],
+        site_names,
+    )
+
+
+def title_key(text: str) -> str:
+    """A title reduced for comparison: case, quote style, entities, invisible marks ignored."""
+    text = unicodedata.normalize("NFKC", html.unescape(text))
+    text = re.sub(r"[\u00ad\u200b-\u200f\u2060\ufeff]", "", text)
+    text = re.sub(r"[‘’‚‛´`]", "'", text)
+    text = re.sub(r"[“”„‟«»‹›]", '"', text)
+    text = re.sub(r"[–—―]", "-", text)
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+def _as_said(text: str, key: str, sites: set[str]) -> str | None:
+    """``text``'s own wording of the headline ``key``: it whole, or cut before its tail."""
+    if title_key(text) == key:
+        return text
+    stripped = _strip_site(text, sites)
+    if title_key(stripped) == key:
+        return stripped
+    for match in _TRAILING_SEP.finditer(text):
+        head = text[: match.start()].rstrip()
+        if title_key(head) == key:
+            return head
+    return None
+
+
+def _backs(text: str, key: str, sites: set[str]) -> bool:
+    """``text`` says ``key``: equal to it, or to it plus a separated tail ("Headline | Site").
+
+    A kicker before the headline ("Section: Headline") is not taken off: where the sources
+    carry it, it is part of the headline they agree on."""
+    whole = title_key(text)
+    if whole == key or title_key(_strip_site(text, sites)) == key:
+        return True
+    if whole.startswith(key):
+        return _TRAILING_SEP.match(whole[len(key) :]) is not None
+    return False
+
+
+_TRAILING_SEP = re.compile(r"\s*[|\-·•:»_｜/]")
+
+
+def clean_title(raw: str | None, headings: Iterable[str], site_names: Iterable[str]) -> str | None:
+    """The headline without the portal's prefix or suffix.
+
+    A heading (JSON-LD headline, og:title, h1) that the ``<title>`` contains is the headline;
+    otherwise the ``<title>`` is split on separators and the parts naming the site, or the
+    shorter trailing part, are dropped.
+    """
+    raw = _squash(raw)
+    candidates = [_squash(h) for h in headings if _squash(h)]
+    sites = {_squash(s).lower() for s in site_names if _squash(s)}
+    for heading in candidates:
+        stripped = _strip_site(heading, sites)
+        if raw and stripped and stripped in raw and len(stripped) >= 4:
+            return stripped
+    if not raw:
+        return _strip_site(candidates[0], sites) if candidates else None
+    return _strip_site(raw, sites, drop_short_tail=True)
+
+
+def _strip_site(title: str, sites: set[str], drop_short_tail: bool = False) -> str:
+    parts = [p for p in TITLE_SEPARATORS.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title
+    seps = TITLE_SEPARATORS.findall(title)
+    keep = [not _is_site_part(p, sites) for p in parts]
+    if all(keep) and drop_short_tail:
+        longest = max(range(len(parts)), key=lambda i: len(parts[i]))
+        # Portal names sit at one end; keep everything from/to the longest part.
+        if longest == 0:
+            keep = [True] + [False] * (len(parts) - 1)
+        elif longest == len(parts) - 1:
+            keep = [False] * (len(parts) - 1) + [True]
+        if len(parts) > 2 and longest not in (0, len(parts) - 1):
+            keep = [False] + [True] * (len(parts) - 2) + [False]
+    if not any(keep):
+        return title
+    first = keep.index(True)
+    last = len(keep) - 1 - keep[::-1].index(True)
+    out = parts[first]
+    for i in range(first + 1, last + 1):
+        out += seps[i - 1] + parts[i]
+    return out.strip()
+
+
+def _is_site_part(part: str, sites: set[str]) -> bool:
+    low = part.strip().lower()
+    if low in sites:
+        return True
+    return any(low and (low in s or s in low) and len(low) <= len(s) + 4 for s in sites)
+
+
+def headings(tree: HtmlElement) -> list[str]:
+    """Visible top headings, most likely headline first."""
+    found = []
+    # tree.iter(tag) filters in C; the same XPath predicates were evaluated on every element.
+    for elements in (tree.iter("h1"), _titled_blocks(tree), tree.iter("h2")):
+        for el in islice(elements, 3):
+            text = _squash(el.text_content())
+            if 4 <= len(text) <= 300:
+                found.append(text)
+    return found
+
+
+def _titled_blocks(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """``//*[contains(@class,'title')][self::h2 or self::div][1]``: each parent's first h2 or
+    div child whose class contains "title", in document order."""
+    parents: set[HtmlElement | None] = set()
+    for el in tree.iter("h2", "div"):
+        if "title" in (el.get("class") or ""):
+            parent = el.getparent()
+            if parent not in parents:
+                parents.add(parent)
+                yield el
