@@ -14,12 +14,17 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-# Debian packages the tests need (a real redis-server for the distributed-crawl tests).
+# Debian packages the tests need (a real redis-server for the distributed-crawl tests, a
+# headless chromium for the run report's test); installed as root, only when missing.
 system-deps:
 	@command -v redis-server >/dev/null 2>&1 || { \
 	  echo "installing redis-server (Debian package)"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null \
 	  || echo "warning: could not install redis-server; Redis tests will fail"; }
+	@test -x /usr/bin/chromium || { \
+	  echo "installing chromium (Debian package)"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
+	  || echo "warning: could not install chromium; the run report's browser test is skipped"; }
 
 # The whole suite: what CI runs.
 test: venv system-deps

@@ -13,6 +13,7 @@ class ExitCode(IntEnum):
     FAILED = 1  # the crawl failed: no site answered, stopped early, state store unusable
     USAGE = 2  # bad command-line arguments or sites file: nothing was crawled
     SITES_FAILED = 3  # some sites failed (no page of theirs answered); the others delivered
+    SITE_ALARM = 4  # the run succeeded, but a site fell far below its baseline (crawler.health)
     OUTPUT_FAILED = (
         74  # an output write failed (disk full, permission, I/O error): sysexits EX_IOERR
     )

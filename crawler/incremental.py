@@ -50,6 +50,9 @@ class IncrementalFilter:
             if key not in self._skipped:
                 self._skipped[key] = known
                 self.stats.inc_value("incremental/skipped_known")
+                site = request.cb_kwargs.get("site_name")
+                if site:  # per site: a known article the site still links (crawler.health)
+                    self.stats.inc_value(f"incremental/skipped_known/{site}")
             return None
         self._skipped.pop(key, None)
         self.stats.inc_value("incremental/revalidated")

@@ -63,6 +63,21 @@ def run_outcome(stats: dict[str, Any], sites: Sequence[str] | None = None) -> Ou
     return Outcome(ExitCode.SITES_FAILED, f"some sites failed, no page of theirs answered: {names}")
 
 
+# Stats the run summary sets when sites fell far below their baselines (crawler.health).
+ALARMS_STAT = "health/alarms"
+ALARM_SITES_STAT = "health/alarm_sites"
+
+
+def exit_outcome(stats: dict[str, Any], sites: Sequence[str] | None = None) -> Outcome:
+    """The exit status of the run: ``run_outcome``'s, or SITE_ALARM when the run otherwise
+    succeeded but a site fell far below its baseline (every failure takes precedence)."""
+    outcome = run_outcome(stats, sites)
+    if outcome.code is ExitCode.OK and stats.get(ALARMS_STAT):
+        names = stats.get(ALARM_SITES_STAT) or "?"
+        return Outcome(ExitCode.SITE_ALARM, f"far below their baseline: {names}")
+    return outcome
+
+
 def crawl_sites(crawler: Crawler) -> list[str] | None:
     """Names of the sites a single-process run was asked to crawl; None for a worker of a
     distributed crawl (it need not touch every site) or a spider without sites."""

@@ -101,6 +101,11 @@ EXTENSIONS = {
     "crawler.extensions.rejects.RejectsFile": 10,
     "crawler.extensions.statekeeper.StateKeeper": 20,
     "crawler.extensions.runsummary.RunSummary": 30,
+    # The live progress line, the HTML run report and the Prometheus metrics (their data
+    # comes from RunSummary).
+    "crawler.extensions.progress.Progress": 31,
+    "crawler.extensions.report.RunReport": 32,
+    "crawler.extensions.metrics.RunMetrics": 33,
     "crawler.extensions.accounting.PageAccounting": 40,
     "crawler.extensions.reactorlag.ReactorLag": 50,
     "crawler.extensions.statsfile.StatsFile": 60,
@@ -244,6 +249,45 @@ FEED_STORAGES = {
 # A JSON summary of the run (per site: pages, articles, updates, duplicates, rejects, errors,
 # duration) beside the feed, <run>.summary.json.
 NEWS_RUN_SUMMARY_ENABLED = True
+# A self-contained HTML report of the run beside its summary, <run>.report.html: per site
+# articles, rejects by reason, field coverage, changes against the baseline, sample articles.
+NEWS_RUN_REPORT_ENABLED = True
+# Sample articles per site in the report (kept text beside the lines the reader removed).
+NEWS_REPORT_SAMPLES = 3
+# A live progress line: pages, articles, rejects, queue, rate, per site (docs/monitoring.md).
+NEWS_PROGRESS_ENABLED = True
+# Seconds between progress log lines (INFO) when stderr is not a terminal (cron, log files).
+NEWS_PROGRESS_INTERVAL = 60.0
+# Seconds between redraws of the progress line on a terminal.
+NEWS_PROGRESS_TTY_INTERVAL = 1.0
+
+# --- Baselines and alarms (crawler/health.py) ---------------------------------------------------
+# A site's baseline: medians of its figures over its last NEWS_BASELINE_RUNS recorded runs
+# (kept in the state store; docs/monitoring.md).
+NEWS_BASELINE_RUNS = 10
+# No alarm before a site has this many recorded runs (the first runs build its baseline).
+NEWS_ALARM_MIN_RUNS = 3
+# Volume alarm: the articles a site's run found fall below this share of its baseline.
+NEWS_ALARM_VOLUME_SHARE = 0.2
+# No volume alarm for a site whose baseline is below this many articles found.
+NEWS_ALARM_MIN_VOLUME = 5
+# Coverage alarm: the share of articles with a title, authors or a published date falls below
+# this share of its baseline.
+NEWS_ALARM_COVERAGE_SHARE = 0.5
+# No coverage alarm for a field whose baseline share is below this (a rare field).
+NEWS_ALARM_MIN_COVERAGE = 0.3
+# Text alarm: the mean text length falls below this share of its baseline.
+NEWS_ALARM_TEXT_SHARE = 0.5
+# Coverage and text alarms need at least this many articles read in the run.
+NEWS_ALARM_MIN_ARTICLES = 5
+
+# --- Metrics (Prometheus text format) -----------------------------------------------------------
+# Written atomically at the end of a run, for node_exporter's textfile collector ("" = don't).
+NEWS_METRICS_TEXTFILE = ""
+# Serve live /metrics on this port during the run (0 = off).
+NEWS_METRICS_PORT = 0
+# The address the /metrics port is bound to (loopback: put a proxy in front to expose it).
+NEWS_METRICS_ADDRESS = "127.0.0.1"
 
 # --- Distributed crawl (Redis) ------------------------------------------------------------------
 # Redis server shared by the workers of one crawl (redis://:password@host:6379/0, rediss:// for

@@ -18,3 +18,8 @@ page_queued = object()
 # robots.txt URL asked for), text=str (the part it parsed). The spider reads the Sitemap:
 # lines from it instead of fetching robots.txt a second time.
 robots_read = object()
+
+# Sent by the run summary when the run ends, after it wrote its file: summary=dict (the
+# summary's content, alarms included), path=Path|None (where it was written). The run report
+# and the metrics textfile are written from it, so nothing is counted twice.
+run_summarised = object()

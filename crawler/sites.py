@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from pipelines.extraction.siterules import SiteRules
 
 _HOST = re.compile(
     r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$",
@@ -84,6 +88,7 @@ class Site:
     language: str | None = None
     timezone: str | None = None
     prune_xpaths: list[str] = field(default_factory=list)
+    rules: SiteRules | None = None  # extraction rules from the sites file
     _origin_cache: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -131,6 +136,7 @@ class Site:
             "language": self.language,
             "timezone": self.timezone,
             "prune_xpaths": list(self.prune_xpaths),
+            "rules": self.rules,
             "url_prefixes": list(self.url_prefixes()),
         }
 

@@ -19,6 +19,7 @@ import yaml
 from lxml import etree
 
 from crawler.sites import InvalidURL, Site, checked_url
+from pipelines.extraction.siterules import RuleError, SiteRules, compile_rules
 
 SITE_KEYS = {
     "start_urls": "listing pages to start from (links are followed)",
@@ -31,6 +32,7 @@ SITE_KEYS = {
     "timezone": "IANA timezone of dates without an offset",
     "prune_xpaths": "XPath expressions of blocks to remove before extraction",
     "prune_css": "CSS selectors of blocks to remove before extraction",
+    "rules": "extraction rules: body, remove, title, authors, published, next_page (XPath or css:...)",
 }
 _URL_LISTS = ("start_urls", "feeds", "sitemaps")
 # Larger than any list of portals: a path to something else (a device, a dump) is refused.
@@ -138,7 +140,19 @@ def _site(path: Path, name: str, spec: Any) -> Site:
         timezone=_timezone(spec.get("timezone"), fail),
         prune_xpaths=_xpaths(spec.get("prune_xpaths", []), fail)
         + _css(spec.get("prune_css", []), fail),
+        rules=_rules(spec.get("rules"), fail),
     )
+
+
+def _rules(value: Any, fail: Any) -> SiteRules | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise fail("rules", "expected a table of rules (body, remove, title, ...)")
+    try:
+        return compile_rules(value) or None
+    except RuleError as exc:
+        raise fail("rules", str(exc)) from None
 
 
 def _strings(value: Any, key: str, fail: Any) -> list[str]:

@@ -109,6 +109,7 @@ class ExtractionPipeline:
             timezone_hint=hints.get("timezone"),
             prune_xpaths=tuple(hints.get("prune_xpaths") or ()),
             link_prefixes=tuple(hints.get("url_prefixes") or ()),
+            rules=hints.get("rules"),
             min_text_chars=self.config.min_text_chars,
             max_chars=self.config.max_chars,
             max_links=self.config.max_links,

@@ -14,7 +14,7 @@ from scrapy.utils.python import global_object_name
 
 from crawler.distributed.preflight import check_redis
 from crawler.exitcodes import ExitCode
-from crawler.outcome import crawl_sites, run_outcome
+from crawler.outcome import crawl_sites, exit_outcome
 from crawler.spiders.arguments import SpiderArgumentError
 from pipelines.workerserver import start_fork_server
 
@@ -69,8 +69,10 @@ class Command(ScrapyCrawl):
             self.exitcode = ExitCode.FAILED
             return
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        outcome = run_outcome(stats, crawl_sites(crawler))
-        if outcome.reason:
+        outcome = exit_outcome(stats, crawl_sites(crawler))
+        if outcome.code is ExitCode.SITE_ALARM:
+            print(f"site alarm: {outcome.reason}", file=sys.stderr)
+        elif outcome.reason:
             print(f"crawl failed: {outcome.reason}", file=sys.stderr)
         self.exitcode = int(outcome.code)
 

@@ -15,11 +15,15 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
-from crawler.delivery import output_failed, write_durably
+from crawler.delivery import output_failed, state_failed, write_durably
 from crawler.drops import NotAnArticle, Rejected, Unchanged
 from crawler.extensions.rejects import uri_params
 from crawler.feedstorage import path_beside_feed
-from crawler.outcome import crawl_sites, run_failure
+from crawler.health import Alarm, AlarmPolicy, alarms_for, baseline
+from crawler.outcome import ALARM_SITES_STAT, ALARMS_STAT, crawl_sites, run_failure
+from crawler.signals import run_summarised
+from crawler.state import StateStoreError, store_for
+from crawler.state.store import SiteMetrics
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +45,11 @@ class SiteTally:
         self.duplicates = 0
         self.unchanged = 0
         self.rejects: Counter[str] = Counter()
+        # Articles the reader recognised (new, updated, unchanged, duplicate) and how many
+        # of them had each field: the site's figures for its baseline (crawler.health).
+        self.read = 0
+        self.fields: Counter[str] = Counter()
+        self.text_chars = 0
         self.first: float | None = None
         self.last: float | None = None
 
@@ -48,6 +57,27 @@ class SiteTally:
         now = time.monotonic()
         self.first = self.first if self.first is not None else now
         self.last = now
+
+    def count_read(self, item: Any) -> None:
+        """One article the reader recognised: which fields it has, how long its text is."""
+        self.read += 1
+        for name in ("title", "authors", "published"):
+            if _get(item, name):
+                self.fields[name] += 1
+        self.text_chars += len(_get(item, "text") or "")
+
+    def metrics(self, site: str, pages_fetched: int, known: int) -> SiteMetrics:
+        return SiteMetrics(
+            site,
+            pages=pages_fetched,
+            read=self.read,
+            articles=self.articles,
+            title=self.fields["title"],
+            authors=self.fields["authors"],
+            published=self.fields["published"],
+            text_chars=self.text_chars,
+            known=known,
+        )
 
     def as_dict(self, pages_fetched: int, errors: int) -> dict[str, Any]:
         duration = (self.last - self.first) if self.first is not None and self.last else 0.0
@@ -61,6 +91,12 @@ class SiteTally:
             "rejects": dict(sorted(self.rejects.items())),
             "errors": errors,
             "duration_seconds": round(duration, 3),
+            "read": self.read,
+            "coverage": {
+                name: round(self.fields[name] / self.read, 3) if self.read else None
+                for name in ("title", "authors", "published")
+            },
+            "mean_text_chars": round(self.text_chars / self.read) if self.read else None,
         }
 
 
@@ -92,6 +128,7 @@ class RunSummary:
         tally = self.sites[getattr(item, "_site", "") or "?"]
         tally.articles += 1
         tally.updates += 1 if item.get("is_update") else 0
+        tally.count_read(item)
         tally.touch()
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
@@ -102,10 +139,12 @@ class RunSummary:
             return
         if isinstance(exception, Unchanged):
             tally.unchanged += 1
+            tally.count_read(item)
             return
         reason = getattr(exception, "reason", None) or type(exception).__name__
         if isinstance(exception, Rejected) and reason in DUPLICATE_REASONS:
             tally.duplicates += 1
+            tally.count_read(item)
         tally.rejects[reason] += 1
 
     def summary(self, reason: str) -> dict[str, Any]:
@@ -124,28 +163,71 @@ class RunSummary:
             # The spider's count, as in the log's "pages: N fetched = ..." line.
             "pages_fetched": stats.get("pages/fetched", 0),
             "incremental": {
-                k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("incremental/")
+                k.split("/", 1)[1]: v
+                for k, v in stats.items()
+                if k.startswith("incremental/") and k.count("/") == 1  # not per site
             },
             "sites": {
-                name: self.sites[name].as_dict(
-                    stats.get(f"pages/fetched/{name}", 0),
-                    stats.get(f"spider/request_failed/{name}", 0),
-                )
+                name: {
+                    **self.sites[name].as_dict(
+                        stats.get(f"pages/fetched/{name}", 0),
+                        stats.get(f"spider/request_failed/{name}", 0),
+                    ),
+                    # Links to articles an earlier run delivered, found and not fetched.
+                    "known": stats.get(f"incremental/skipped_known/{name}", 0),
+                }
                 for name in names
             },
         }
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        summary = self.summary(reason)
+        self._assess(summary)
         path = self._path()
-        if path is None:
+        if path is not None:
+            text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+            try:
+                write_durably(path, text.encode("utf-8"))
+                logger.info("run summary written to %s", path)
+            except OSError as exc:
+                output_failed(self.crawler, "run summary", path, exc)
+        self.crawler.signals.send_catch_log(run_summarised, summary=summary, path=path)
+
+    def _assess(self, summary: dict[str, Any]) -> None:
+        """Each answering site against its baseline in the state store: alarms into the
+        summary (and the log, and the stats for the exit status); then this run's figures
+        are recorded for later runs, unless the run failed outright."""
+        summary["alarms"] = []
+        store = store_for(self.crawler)
+        summary["baselines"] = store is not None  # no state store (a one-off run): none
+        if store is None:
             return
-        text = json.dumps(self.summary(reason), indent=2, ensure_ascii=False) + "\n"
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        policy = AlarmPolicy.from_settings(self.crawler.settings)
+        measured: list[SiteMetrics] = []
+        alarms: list[Alarm] = []
         try:
-            write_durably(path, text.encode("utf-8"))
-        except OSError as exc:
-            output_failed(self.crawler, "run summary", path, exc)
-            return
-        logger.info("run summary written to %s", path)
+            for name, entry in summary["sites"].items():
+                if not stats.get(f"spider/response_ok/{name}"):
+                    continue  # a failed site has its own exit status
+                known = stats.get(f"incremental/skipped_known/{name}", 0)
+                metrics = self.sites[name].metrics(name, entry["pages_fetched"], known)
+                base = baseline(store.site_history(name, policy.baseline_runs))
+                entry["baseline"] = base.as_dict() if base else None
+                alarms.extend(alarms_for(metrics, base, policy))
+                measured.append(metrics)
+            if summary["finish_reason"] == "finished" and not stats.get("run/output_error"):
+                store.record_site_metrics(str(summary["run_id"] or "run"), measured)
+        except (StateStoreError, OSError) as exc:
+            state_failed(self.crawler, exc)
+        for alarm in alarms:
+            logger.warning("site alarm: %s", alarm.message)
+        summary["alarms"] = [alarm.as_dict() for alarm in alarms]
+        if alarms:
+            self.crawler.stats.set_value(ALARMS_STAT, len(alarms))
+            names = sorted({a.site for a in alarms})
+            self.crawler.stats.set_value(ALARM_SITES_STAT, ", ".join(names))
 
     def _path(self) -> Path | None:
         explicit = self.crawler.settings.get("NEWS_RUN_SUMMARY_FILE")
@@ -163,3 +245,10 @@ def _get(item: Any, key: str) -> Any:
         return item.get(key)
     except AttributeError:
         return None
+
+
+def run_summary_of(crawler: Crawler) -> RunSummary | None:
+    """The crawl's RunSummary extension (None when disabled), for the components that show
+    its counts while the run goes on."""
+    extensions = crawler.extensions.middlewares if crawler.extensions else ()
+    return next((e for e in extensions if isinstance(e, RunSummary)), None)

@@ -16,6 +16,7 @@ from crawler.state.store import (
     ArticleState,
     KnownArticle,
     Recovery,
+    SiteMetrics,
     StateStore,
     StateStoreError,
     StateWriteError,
@@ -52,7 +53,25 @@ CREATE TABLE IF NOT EXISTS files (
     status TEXT NOT NULL,          -- writing, committed, delivered, discarded, lost
     PRIMARY KEY (run_id, final_path)
 );
+CREATE TABLE IF NOT EXISTS site_metrics (  -- per-site figures of each run (crawler.health)
+    run_id TEXT NOT NULL,
+    site TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    pages INTEGER NOT NULL,
+    read INTEGER NOT NULL,
+    articles INTEGER NOT NULL,
+    title INTEGER NOT NULL,
+    authors INTEGER NOT NULL,
+    published INTEGER NOT NULL,
+    text_chars INTEGER NOT NULL,
+    known INTEGER NOT NULL,
+    PRIMARY KEY (run_id, site)
+);
 """
+# Apart, so that a site_metrics table of another shape costs the baselines, not the store.
+SITE_METRICS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS site_metrics_site ON site_metrics (site, recorded_at)"
+)
 
 _UPSERT = """
 INSERT INTO articles (key, canonical_key, url, canonical_url, site, fingerprint, simhash, etag,
@@ -123,6 +142,10 @@ class SQLiteStateStore(StateStore):
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
             self._db.executescript(SCHEMA)
+        try:
+            self._db.execute(SITE_METRICS_INDEX)
+        except sqlite3.OperationalError as exc:
+            logger.warning("site baselines unusable in %s: %s", self.path, exc)
         self._pending: dict[str, list[ArticleState]] = {}
 
     def _acquire_lock(self) -> IO[str]:
@@ -274,6 +297,55 @@ class SQLiteStateStore(StateStore):
         self._db.execute(
             "UPDATE files SET status = ? WHERE run_id = ? AND final_path = ?",
             (status, run_id, final),
+        )
+
+    # --- per-site baselines -------------------------------------------------------------
+    def site_history(self, site: str, limit: int) -> list[SiteMetrics]:
+        try:
+            rows = self._db.execute(
+                "SELECT site, pages, read, articles, title, authors, published, text_chars, known"
+                " FROM site_metrics WHERE site = ? ORDER BY recorded_at DESC, rowid DESC"
+                " LIMIT ?",
+                (site, limit),
+            ).fetchall()
+        except sqlite3.OperationalError as exc:  # a store from before the table: no baseline
+            logger.warning("no site baselines in %s: %s", self.path, exc)
+            return []
+        return [SiteMetrics(*row) for row in rows]
+
+    def record_site_metrics(self, run_id: str, metrics: list[SiteMetrics]) -> None:
+        """A refused write (disk full, read-only) is the store's write failure; a table not
+        shaped as this code expects (another version's store) only loses the baselines."""
+        try:
+            with _writing("record the sites' figures", self.path):
+                self._record_site_metrics(run_id, metrics)
+        except StateStoreError as exc:
+            if isinstance(exc, StateWriteError):
+                raise
+            logger.warning("site baselines not kept: %s", exc)
+
+    def _record_site_metrics(self, run_id: str, metrics: list[SiteMetrics]) -> None:
+        now = _now()
+        self._db.executemany(
+            "INSERT OR REPLACE INTO site_metrics (run_id, site, recorded_at, pages, read,"
+            " articles, title, authors, published, text_chars, known)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    run_id,
+                    m.site,
+                    now,
+                    m.pages,
+                    m.read,
+                    m.articles,
+                    m.title,
+                    m.authors,
+                    m.published,
+                    m.text_chars,
+                    m.known,
+                )
+                for m in metrics
+            ],
         )
 
     def close(self) -> None:

@@ -54,6 +54,29 @@ class KnownArticle:
     last_modified: str | None
 
 
+@dataclass(frozen=True)
+class SiteMetrics:
+    """One site's figures in one run: the baseline a later run is compared with
+    (crawler.health). ``read`` counts the articles the reader recognised (new, updated,
+    unchanged or duplicate); the field counts are over those. ``known``: links to articles
+    an earlier run delivered, found again and not fetched (incremental runs)."""
+
+    site: str
+    pages: int = 0
+    read: int = 0
+    articles: int = 0
+    title: int = 0
+    authors: int = 0
+    published: int = 0
+    text_chars: int = 0
+    known: int = 0
+
+    @property
+    def volume(self) -> int:
+        """Articles the run found: read, or known and left alone."""
+        return self.read + self.known
+
+
 @dataclass
 class Recovery:
     """What ``recover()`` did with the leftovers of earlier runs."""
@@ -106,6 +129,16 @@ class StateStore(ABC):
     @abstractmethod
     def mark_delivered(self, run_id: str, final: str) -> None:
         """``final`` is in place."""
+
+    def site_history(self, site: str, limit: int) -> list[SiteMetrics]:
+        """The site's figures in its ``limit`` latest recorded runs, newest first. A store
+        that keeps none returns [] (no baseline, so no alarm)."""
+        return []
+
+    def record_site_metrics(self, run_id: str, metrics: list[SiteMetrics]) -> None:
+        """Keep this run's per-site figures for the baselines of later runs (a store that
+        keeps none drops them)."""
+        return None
 
     @abstractmethod
     def close(self) -> None:

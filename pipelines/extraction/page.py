@@ -21,6 +21,7 @@ from pipelines.extraction import published as pub
 from pipelines.extraction.classify import ARTICLE_LIKE_LISTING, classify
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
+from pipelines.extraction.siterules import SiteRules, take_rules
 from pipelines.extraction.text import block_key, text_fingerprint, text_length, word_count
 
 # A page's lines hashed for site-template learning, at most this many.
@@ -66,6 +67,8 @@ class ReadOptions:
     link_prefixes: tuple[str, ...] = ()
     # The worker returns at most this many of those links (0: all) and counts the rest.
     max_links: int = 0
+    # The site's extraction rules from the sites file (pipelines.extraction.siterules).
+    rules: SiteRules | None = None
 
 
 @dataclass
@@ -131,6 +134,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         return PageReading(url, "reject", f"unparseable html: {exc}")
     if _depth_exceeded(tree):
         return PageReading(url, "reject", "too deeply nested")
+    ruled = take_rules(tree, url, options.rules) if options.rules else None
     reading = PageReading(url, "listing")
     meta = md.meta_values(tree)
     ld_objects = md.json_ld_objects(tree)
@@ -159,6 +163,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     removed = prune_chrome(tree, list(options.prune_xpaths))
     flatten_layout_tables(tree)
     lines, block_words, main_block = _body_lines(tree, url, page_lines)
+    if ruled is not None and ruled.body_lines:
+        lines = ruled.body_lines
     cleaned = clean_lines(_from_headline(lines, heads, removed), title)
     names = {_squash(n) for n in [*site_names, *_title_rest(sources.document, title)]}
     cleaned.lines = _drop_head(cleaned.lines, heads, names, removed)
@@ -186,6 +192,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     fields["source"] = cleaned.source or credited.source
     fields["editor"] = cleaned.editor
     reading.fields = fields
+    if ruled is not None:
+        ruled.apply(fields, reading.links, md.timezone_for(language, options.timezone_hint))
     teasers, teaser_share, prose_words, marks = _headline_lines(cleaned.lines, anchors)
     verdict = classify(
         url,
@@ -201,7 +209,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         has_headline=has_headline,
     )
     reading.signals = verdict.signals + (["body:main-block"] if main_block else [])
-    if "text:teasers-beside-body" in verdict.signals:
+    if "text:teasers-beside-body" in verdict.signals and not (ruled and ruled.body_lines):
         text = _without_teaser_lists(cleaned.lines, marks, fields, removed)
     if text_length(text) < options.min_text_chars:
         reading.kind = "listing" if not verdict.is_article else "reject"
