@@ -23,6 +23,7 @@ import redis
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
+from crawler.delivery import feed_failed
 from crawler.distributed.connection import (
     Guard,
     RedisUnavailable,
@@ -79,10 +80,14 @@ class RedisStateStore(StateStore):
         self.worker = worker
         self._mark_seen = server.register_script(MARK_SEEN)
         self._marked: dict[str, int] = {}
+        # Set by from_crawler: after a failed feed write nothing more is marked seen.
+        self.crawler: Crawler | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisStateStore:
-        return cls.from_settings(crawler.settings, crawler.stats)
+        store = cls.from_settings(crawler.settings, crawler.stats)
+        store.crawler = crawler
+        return store
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, stats: Any = None) -> RedisStateStore:
@@ -185,7 +190,12 @@ class RedisStateStore(StateStore):
 
     def add_pending(self, run_id: str, article: ArticleState) -> None:
         """Marks ``article`` seen now: in Redis mode its line is already written (see the
-        module docstring), and the page's lease is released only after this."""
+        module docstring), and the page's lease is released only after this. After a failed
+        feed write of this worker the line did not land: nothing is marked (crawler.delivery)."""
+        if self.crawler is not None and feed_failed(self.crawler):
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("redis/state_not_marked_after_failed_write")
+            return
         self.mark_seen(article, run_id)
         self._marked[run_id] = self._marked.get(run_id, 0) + 1
 
