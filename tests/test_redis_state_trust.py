@@ -215,3 +215,35 @@ def test_a_crawl_over_garbage_state_delivers_what_the_garbage_hid(
     assert exported_urls(tmp_path / "run3") == []
     assert third["stats"].get(STAT) == 2, third["stats"]
     assert third["stats"].get("incremental/skipped_known", 0) >= 14
+
+
+def test_garbage_in_the_shared_near_duplicate_index(redis: RedisServer) -> None:
+    """``<prefix>:state:simhash:*``: malformed members and keys of the wrong type are removed
+    and counted; lookups go on and the real entries still match."""
+    from crawler.distributed.connection import Guard, RetryPolicy, connect
+    from pipelines.similarity.shared import SharedSimHashIndex
+
+    prefix = "trust-index:state:simhash"
+    _, stats = store_for(redis, "trust-index")
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    index = SharedSimHashIndex(
+        connect(redis.url, settings), prefix, Guard(RetryPolicy(give_up=10), stats), 1000, 6
+    )
+    value = 0x0123456789ABCDEF
+    assert index.check_and_add(value, "k1", "http://a/1") is None
+    client = redis.client()
+    probe = value ^ 0b101
+    bands = index._keys(probe, "")[:-2]  # the band sets the probe reads
+    for band in bands[1:]:
+        client.sadd(band, "not a member", b"\xff\xfe\t\t", "0123456789abcdeZ\tk\tu")
+    client.delete(bands[0])
+    client.set(bands[0], "a string, not a set")
+    client.delete(f"{prefix}:where")
+    client.rpush(f"{prefix}:where", "a list")
+    match = index.check_and_add(probe, "k2", "http://b/2")
+    assert match is not None and (match.key, match.distance) == ("k1", 2)
+    assert stats.get_value(f"{STAT}/simhash_index") == 4  # 3 members, 1 band key
+    assert index.check_and_add(value ^ (0xFFFF << 40), "k3", "http://c/3") is None  # added
+    assert stats.get_value(f"{STAT}/simhash_index") == 5  # the "where" list
+    index.remove(value, "k1", "http://a/1")
