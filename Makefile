@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCHMARKS ?= ../shared/benchmarks
 
-.PHONY: venv system-deps test demo eval bench bench-memory lint clean
+.PHONY: venv system-deps test test-fast demo eval bench bench-memory lint clean
 
 venv: $(VENV)/.installed
 
@@ -21,8 +21,13 @@ system-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server) >/dev/null \
 	  || echo "warning: could not install redis-server; Redis tests will fail"; }
 
+# The whole suite: what CI runs.
 test: venv system-deps
 	$(BIN)/python -m pytest -q
+
+# The fast tier (under a minute): everything but the tests marked `slow` (crawls, Redis).
+test-fast: venv
+	$(BIN)/python -m pytest -q -m "not slow"
 
 demo: venv
 	bin/demo

@@ -85,13 +85,35 @@ def _netloc(scheme: str, host: str, port: int | None) -> str:
     return f"{host}:{port}"
 
 
+# Characters no host name holds: controls and space (a path may hold them: Scrapy escapes it).
+_BAD_HOST = re.compile(r"[\x00-\x20\x7f]")
+
+
+def fetchable(url: str) -> bool:
+    """An absolute http(s) URL that parses: a host without control characters or spaces, a
+    port that is a number in range. Pages carry links that are none of these
+    (``http://[ccpa-preferences]``, ``//[x]/y``, ``:99999``): those are skipped, never
+    fetched, never allowed to raise. (urlsplit drops tabs and newlines, as browsers do.)"""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return False
+    return (
+        parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and not _BAD_HOST.search(parts.netloc)
+    )
+
+
 def clean_url(url: str) -> str:
     """A fetchable URL for the same page without tracking, fragment, default port or index leaf.
 
-    Unparseable URLs come back stripped of their fragment only.
+    Unparseable URLs (bad port, a bracketed host that is no IPv6 address) come back stripped
+    of their fragment only; ``fetchable`` tells them apart.
     """
-    parts = urlsplit(url.strip())
     try:
+        parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
         return url.split("#", 1)[0]
@@ -106,11 +128,11 @@ def clean_url(url: str) -> str:
 @lru_cache(maxsize=4096)
 def url_key(url: str) -> str:
     """The identity of the page at ``url``: equal for its tracking, mobile and AMP variants."""
-    parts = urlsplit(clean_url(url))
     try:
+        parts = urlsplit(clean_url(url))
         port = parts.port
     except ValueError:
-        port = None
+        return url.split("#", 1)[0]
     host = parts.hostname or ""
     while HOST_VARIANTS.match(host) and host.count(".") >= 2:
         host = HOST_VARIANTS.sub("", host, count=1)

@@ -18,6 +18,8 @@ from urllib.parse import urljoin
 
 from lxml import etree, html
 
+from crawler.canonical import fetchable
+
 # A sitemap or feed larger than this (after gunzip) is not read: the sitemaps.org limit is 50 MB.
 MAX_XML_BYTES = 50 * 1024 * 1024
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
@@ -100,6 +102,16 @@ def _child_text(element: etree._Element, *names: str) -> str | None:
     return None
 
 
+def join(base_url: str, href: str) -> str:
+    """``href`` resolved against ``base_url``; "" when it makes no URL (``http://[x]/``, a bad
+    port): one bad entry must not cost the rest of its sitemap or feed."""
+    try:
+        joined = urljoin(base_url, href)
+    except ValueError:
+        return ""
+    return joined if fetchable(joined) else ""
+
+
 def parse_date(value: str | None) -> datetime | None:
     """W3C datetime, ISO 8601 date or RFC 822 date as an aware UTC datetime; None if unreadable."""
     if not value:
@@ -142,7 +154,7 @@ def parse_sitemap(body: bytes, base_url: str) -> SitemapDocument:
             _child_text(node, "publication_date")
         )
         title = _child_text(node, "title")
-        entries.append(Entry(urljoin(base_url, loc), changed, title))
+        entries.append(Entry(join(base_url, loc), changed, title))
     return SitemapDocument(kind == "sitemapindex", entries)
 
 
@@ -168,7 +180,7 @@ def _rss_entry(node: etree._Element, base_url: str) -> Entry:
         if guid is not None and guid.get("isPermaLink", "true") != "false" and guid.text:
             link = guid.text.strip()
     changed = parse_date(_child_text(node, "pubdate", "date", "updated"))
-    return Entry(urljoin(base_url, link) if link else "", changed, _child_text(node, "title"))
+    return Entry(join(base_url, link) if link else "", changed, _child_text(node, "title"))
 
 
 def _atom_entry(node: etree._Element, base_url: str) -> Entry:
@@ -176,7 +188,7 @@ def _atom_entry(node: etree._Element, base_url: str) -> Entry:
     chosen = next((c for c in links if c.get("rel", "alternate") == "alternate"), None)
     href = chosen.get("href", "") if chosen is not None else ""
     changed = parse_date(_child_text(node, "updated")) or parse_date(_child_text(node, "published"))
-    return Entry(urljoin(base_url, href) if href else "", changed, _child_text(node, "title"))
+    return Entry(join(base_url, href) if href else "", changed, _child_text(node, "title"))
 
 
 def robots_sitemaps(robots_txt: str, base_url: str) -> list[str]:
@@ -184,8 +196,8 @@ def robots_sitemaps(robots_txt: str, base_url: str) -> list[str]:
     found = []
     for line in robots_txt.splitlines():
         name, _, value = line.partition(":")
-        if name.strip().lower() == "sitemap" and value.strip():
-            found.append(urljoin(base_url, value.strip()))
+        if name.strip().lower() == "sitemap" and (url := join(base_url, value.strip())):
+            found.append(url)
     return found
 
 
@@ -200,8 +212,13 @@ def feed_links(page_html: str, base_url: str) -> list[str]:
         rels = (link.get("rel") or "").lower().split()
         ctype = (link.get("type") or "").lower().strip()
         href = (link.get("href") or "").strip()
-        if "alternate" in rels and ctype in FEED_TYPES[:2] and href:
-            found.append(urljoin(base_url, href))
+        if (
+            "alternate" in rels
+            and ctype in FEED_TYPES[:2]
+            and href
+            and (url := join(base_url, href))
+        ):
+            found.append(url)
     return found
 
 

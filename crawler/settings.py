@@ -42,7 +42,7 @@ DOWNLOAD_HANDLERS = {
     "data": None,
 }
 
-# --- Hostile web: address policy, faults, limits (see README "Hostile web") ----------------
+# --- Hostile web: address policy, faults, limits (see docs/architecture.md) ----------------
 # Never connect to private, loopback, link-local, multicast or reserved addresses, except the
 # origins the user named (crawler.addresspolicy); checked on every hop and on the resolved
 # address at connect time.
@@ -285,6 +285,9 @@ ADDONS = {**ADDONS, "crawler.addons.RedisMode": -1}
 # The reader's workers return each page's links (page_read signal) and the spider follows them,
 # so the spider never parses a page itself; False: the spider runs Scrapy's LinkExtractor.
 NEWS_LINKS_FROM_READER = True
+# Links of one page followed at most (on-site links, in page order; the rest counted in
+# links/cut): a page with a flood of links must not cost the reactor more than a big home page.
+NEWS_MAX_LINKS_PER_PAGE = 2000
 # Scrapy runs this many tasks per response to handle its callback's output; a news page gives
 # one item (links come from the reader), and 100 (the default) cost ~100 asyncio tasks a page.
 CONCURRENT_ITEMS = 8

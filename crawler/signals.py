@@ -13,3 +13,8 @@ request_rejected = object()
 # page_queued is followed by one page_read for the same URL (timeouts included), so a
 # listener can count pages waiting in the pool.
 page_queued = object()
+
+# Sent by the robots.txt middleware when a robots.txt it fetched answered 2xx: url=str (the
+# robots.txt URL asked for), text=str (the part it parsed). The spider reads the Sitemap:
+# lines from it instead of fetching robots.txt a second time.
+robots_read = object()

@@ -116,7 +116,10 @@ class Site:
         key = _scheme_and_host(url)
         known = self._origin_cache.get(key)
         if known is None:
-            known = urlsplit(url).scheme in ("http", "https") and origin_of(url) in self.origins
+            try:
+                known = urlsplit(url).scheme in ("http", "https") and origin_of(url) in self.origins
+            except ValueError:  # "http://[x]/", a bad port: on no site's hosts
+                known = False
             if len(self._origin_cache) >= ORIGIN_CACHE_SIZE:
                 self._origin_cache.clear()
             self._origin_cache[key] = known

@@ -18,8 +18,12 @@ from crawler.signals import page_read
 from pipelines.cleaning.normalise import normalise_text, normalise_value
 from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
 from pipelines.extraction.text import text_fingerprint, word_count
+from pipelines.similarity import SimHashIndex
 
 logger = logging.getLogger(__name__)
+
+# Article texts remembered per site (SimHashes) to tell a repeat of a page already counted.
+REPEAT_MEMORY = 2000
 
 
 def clean_fields(
@@ -73,6 +77,8 @@ class CleaningPipeline:
         self.store = Path(store) if store else None
         self.min_text_chars = settings.getint("NEWS_MIN_TEXT_CHARS")
         self._waiting: dict[str, list[asyncio.Future[None]]] = {}
+        self.repeat_bits = settings.getint("NEWS_NEAR_DUPLICATE_BITS")
+        self._counted: dict[str, SimHashIndex] = {}
         crawler.signals.connect(self.page_read, signal=page_read)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
 
@@ -97,9 +103,30 @@ class CleaningPipeline:
         must not make that story's own first sentence look like template."""
         if not self.enabled or not reading.blocks or reading.kind != "article":
             return
+        if self._repeats(site, reading.simhash, reading.url):
+            self.stats.inc_value("cleaning/template_repeats_ignored")
+            return
         self.templates.observe(site, reading.blocks)
         if self.templates.pages(site) >= self.hold_pages:
             self._release(site)
+
+    def _repeats(self, site: str, value: int | None, url: str) -> bool:
+        """The page's text is (nearly) that of a page already counted for the site.
+
+        Such a page is no evidence of the template: a site that serves one article at many
+        URLs would otherwise make the article's own lines look like template, and its copies
+        would end emptied ("no usable body") instead of reaching the dedupe stage as
+        duplicates of the first.
+        """
+        if value is None:
+            return False
+        index = self._counted.get(site)
+        if index is None:
+            index = self._counted[site] = SimHashIndex(REPEAT_MEMORY, self.repeat_bits)
+        if index.nearest(value) is not None:
+            return True
+        index.add(value, url, url)
+        return False
 
     def spider_idle(self) -> None:
         self._release_all()

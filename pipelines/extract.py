@@ -27,6 +27,7 @@ class ExtractionSettings:
     max_chars: int
     min_text_chars: int
     reader: str
+    max_links: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExtractionSettings:
@@ -36,6 +37,7 @@ class ExtractionSettings:
             timeout=settings.getfloat("NEWS_EXTRACT_TIMEOUT"),
             max_chars=settings.getint("NEWS_EXTRACT_MAX_CHARS"),
             min_text_chars=settings.getint("NEWS_MIN_TEXT_CHARS"),
+            max_links=settings.getint("NEWS_MAX_LINKS_PER_PAGE"),
         )
 
 
@@ -86,6 +88,8 @@ class ExtractionPipeline:
         self.crawler.signals.send_catch_log(page_read, site=item["site"], reading=reading)
         if reading.decoding:
             self.stats.inc_value(f"decoding/{reading.decoding}")
+        if reading.bad_links:
+            self.stats.inc_value("reader/bad_links_skipped", reading.bad_links)
         self._count(reading.kind)
         if reading.kind == "listing":
             raise NotAnArticle(url)
@@ -102,6 +106,7 @@ class ExtractionPipeline:
             link_prefixes=tuple(hints.get("url_prefixes") or ()),
             min_text_chars=self.config.min_text_chars,
             max_chars=self.config.max_chars,
+            max_links=self.config.max_links,
         )
 
     def _article(self, item: PageItem, reading: PageReading) -> ArticleItem:

@@ -95,6 +95,10 @@ def read_and_hash(reader: Reader, html: str, url: str, options: ReadOptions) -> 
     _reset_caches_on_schedule()
     if options.link_prefixes and reading.links:
         _keep_site_links(reading, options.link_prefixes)
+    if options.max_links and len(reading.links) > options.max_links:
+        # A flood of links is cut here, before it crosses to the reactor thread.
+        reading.links_cut += len(reading.links) - options.max_links
+        del reading.links[options.max_links :]
     fields = reading.fields
     if reading.kind == "article" and fields.get("text"):
         if reader is not read_page:

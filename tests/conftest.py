@@ -7,6 +7,8 @@ request it receives means the crawler left the hosts it was given.
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from demo.server import PortalServer  # noqa: E402
 from tests.crawl_harness import CrawlResult, run_crawl  # noqa: E402
 
 BACKBONE_TIMEOUT = 180
+_BEFORE = pytest.StashKey[set[str]]()
 
 
 @pytest.fixture
@@ -76,3 +79,97 @@ def backbone(backbone_server: tuple[PortalServer, list[Portal], Portal]) -> Back
     server.clear_log()
     result = run_crawl([p.start_url for p in portals], timeout=BACKBONE_TIMEOUT)
     return Backbone(server, portals, decoy, result)
+
+
+# --- Tiers: `make test-fast` runs `-m "not slow"`, `make test` (CI) runs everything --------------
+
+SLOW_MODULES = {
+    "test_arguments",
+    "test_bench_sampler",
+    "test_bench_slices",
+    "test_crawl_backbone",
+    "test_distributed_crawl",
+    "test_distributed_frontier",
+    "test_distributed_incremental",
+    "test_hostile_crawl",
+    "test_hostile_runs",
+    "test_quality_gate",
+    "test_redis_state",
+    "test_scheduled_runs",
+    "test_template_crawl",
+    "test_throughput_crawl",
+}
+"""Modules whose tests run real crawls, a redis-server or long-lived subprocesses."""
+
+SLOW_FIXTURES = {"backbone", "backbone_server", "portal_server"}
+"""Fixtures that start a crawl or serve portals over HTTP."""
+
+
+SLOW_SOURCE_SIGNS = (
+    "subprocess",
+    "redis_server",
+    "PortalServer",
+    "crawl_harness",
+    "scheduled_crawl",
+    "hostile_server",
+    "start_worker",
+    "ThreadingHTTPServer",
+)
+"""Words in a test module's source that mean it starts crawls, servers or a redis-server: a
+new module of that kind lands in the full tier without being listed above."""
+
+
+@functools.cache
+def _starts_processes(path: str) -> bool:
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return any(sign in source for sign in SLOW_SOURCE_SIGNS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark crawl, Redis and subprocess tests `slow` (a test can also mark itself)."""
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if (
+            module in SLOW_MODULES
+            or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or (item.module is not None and _starts_processes(str(item.module.__file__)))
+        ):
+            item.add_marker(pytest.mark.slow)
+
+
+# --- Tests write only under temporary folders: the checkout must not gain a file -------------
+
+_TOOL_CACHES = {".git", ".venv", ".worktrees", "__pycache__", ".pytest_cache", ".ruff_cache"}
+"""Folders a test run may touch: the interpreter's and the tools' own caches, not test output."""
+
+
+def checkout_files(root: Path = ROOT) -> set[str]:
+    """Every file under the checkout, ignored ones included, except tool caches."""
+    found: set[str] = set()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _TOOL_CACHES and not d.endswith(".egg-info")]
+        base = Path(folder).relative_to(root)
+        found.update(str(base / name) for name in files)
+    return found
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_BEFORE] = checkout_files()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    before = session.config.stash.get(_BEFORE, None)
+    if before is None:
+        return
+    gained = sorted(checkout_files() - before)
+    if gained:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = "tests left files in the checkout (write under tmp_path): " + ", ".join(
+            gained[:20]
+        )
+        if reporter is not None:
+            reporter.write_line(message, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

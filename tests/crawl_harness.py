@@ -97,8 +97,12 @@ def crawl_command(
         "start_urls=" + ",".join(start_urls),
     ]
     cmd += ["-O", f"{out}:jsonlines", "-s", f"NEWS_REJECTS_FILE={rejects}"]
-    # Each crawl starts from an empty incremental state of its own (no article known).
-    isolated = {"NEWS_STATE_PATH": out.parent / "state.sqlite"}
+    # Each crawl starts from an empty incremental state of its own (no article known), and
+    # keeps its learned templates there too: nothing is written inside the checkout.
+    isolated = {
+        "NEWS_STATE_PATH": out.parent / "state.sqlite",
+        "NEWS_TEMPLATE_STORE": out.parent / "templates.json",
+    }
     for key, value in {**FAST_SETTINGS, **isolated, **settings}.items():
         cmd += ["-s", f"{key}={value}"]
     return [*cmd, *extra_args]

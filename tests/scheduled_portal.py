@@ -160,6 +160,11 @@ class Portal:
         self.stories: dict[int, Story] = {}
         self.lock = threading.Lock()
 
+    @staticmethod
+    def story_path(ident: int) -> str:
+        """The path of story ``ident`` (``Story.path``), before the story exists."""
+        return f"/news/2024/05/{ident}.html"
+
     def add(self, story: Story) -> Story:
         with self.lock:
             self.stories[story.id] = story
@@ -295,16 +300,35 @@ class Portal:
         return 404, "text/plain", b"not found", None
 
 
+# Longest wait of a held request: a test that relies on the order asserts none timed out.
+HOLD_SECONDS = 30
+
+
 class PortalServer:
     """Serves one Portal on ``host``:random port in a thread; ``log`` lists request paths."""
 
     def __init__(self, portal: Portal, host: str = "127.0.0.1") -> None:
         self.portal = portal
         self.log: list[tuple[str, dict[str, str], int]] = []
+        # A test clears ``release`` to hold every answer until it sets it again; ``arrived``
+        # is set by the first request.
+        self.release = threading.Event()
+        self.release.set()
+        self.arrived = threading.Event()
+        # Forced arrival order: a request for a held path waits until a request for a path
+        # starting with its release prefix has arrived (see ``hold``).
+        self.holds: dict[str, tuple[str, threading.Event]] = {}
+        self.hold_timeouts: list[str] = []
+        self.arrivals: list[str] = []  # request paths in the order they came in
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                server.arrived.set()
+                server.release.wait(300)
+                server.arrivals.append(self.path)
+                server._release(self.path)
+                server._wait(self.path)
                 status, ctype, body, story = portal.resolve(self.path, server.base)
                 headers = {}
                 if story is not None:
@@ -328,6 +352,21 @@ class PortalServer:
         self.httpd.daemon_threads = True
         self.base = f"http://{host}:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def hold(self, path: str, until: str) -> None:
+        """Answer ``path`` only once a request for a path starting with ``until`` came in:
+        the crawler then reads one document before another, whatever the network does."""
+        self.holds[path] = (until, threading.Event())
+
+    def _release(self, path: str) -> None:
+        for until, event in self.holds.values():
+            if path.startswith(until):
+                event.set()
+
+    def _wait(self, path: str) -> None:
+        held = self.holds.get(path.split("?", 1)[0])
+        if held is not None and not held[1].wait(HOLD_SECONDS):
+            self.hold_timeouts.append(path)
 
     def __enter__(self) -> PortalServer:
         self.thread.start()

@@ -108,10 +108,20 @@ def test_worker_killed_mid_crawl_loses_nothing(
     assert victim.wait(timeout=10) == -signal.SIGKILL
     survivors = [w for i, w in enumerate(workers) if i != index]
     assert wait_all(survivors, CRAWL_TIMEOUT) == [0, 0]
-    assert_every_article_once(tmp_path, pages, base)
     stats = summary(tmp_path)["stats"]
     # The killed worker's leases expired and were taken back by the survivors.
-    assert stats.get("redis/lease_requeued", 0) >= 1, stats
+    requeued = stats.get("redis/lease_requeued", 0)
+    assert requeued >= 1, stats
+    # What the design guarantees (docs/architecture.md, "the one window left"): nothing is
+    # lost, and an article appears twice only if the killed worker wrote its line and died
+    # before releasing the page's lease: once in the victim's file, once in a survivor's,
+    # and only for a page whose lease was taken back.
+    counts = Counter(exported_urls(tmp_path))
+    assert set(counts) == expected_urls(pages, base), "an article was lost"
+    twice = {url for url, n in counts.items() if n > 1}
+    victim_urls = Counter(exported_urls(tmp_path, f"w{index}.jsonl"))
+    assert all(counts[url] == 2 and victim_urls[url] == 1 for url in twice), twice
+    assert len(twice) <= requeued, (twice, requeued)
 
 
 def test_redis_restart_mid_crawl_loses_nothing(
@@ -172,8 +182,11 @@ def test_download_delay_is_shared_by_all_workers_per_host(
     # Two workers, one host: the requests are spread at the shared pace, 0.3 s apart overall.
     # Each worker on its own would keep 0.3 s and the two would interleave (about half this
     # span; gaps of 0.06 s were measured). The span, unlike single gaps, does not depend on
-    # the jitter between Redis granting a slot and the request reaching the server.
-    assert len(times) >= 25
-    assert times[-1] - times[0] >= 0.3 * (len(times) - 1) * 0.9, times[-1] - times[0]
+    # the jitter between Redis granting a slot and the request reaching the server. It is a
+    # lower bound that load only lengthens (each grant waits for the previous one's key to
+    # expire on the Redis clock); only the first request's jitter shortens it, hence the margin
+    # of a quarter (unshared, the span would be about half).
+    assert len(times) >= 24  # articles, front and section pages, robots.txt once per worker
+    assert times[-1] - times[0] >= 0.3 * (len(times) - 1) * 0.75, times[-1] - times[0]
     merged = summary(tmp_path)
     assert merged["stats"].get("ratelimit/waits", 0) > 0

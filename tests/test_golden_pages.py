@@ -61,3 +61,16 @@ def test_body_has_no_chrome(case: tuple[dict, dict]) -> None:
     text = squash(fields["text"])
     present = [s for s in expected["must_not_contain"] if squash(s) in text]
     assert not present
+
+
+TEXT_CASES = [p for p in CASES if (p / "text.txt").exists()]
+
+
+@pytest.mark.parametrize("folder", TEXT_CASES, ids=[p.name for p in TEXT_CASES])
+def test_text_is_exactly_the_article(folder) -> None:
+    """Where the page's whole expected text is written beside it (``text.txt``), the text is
+    exactly that: every paragraph of the article, one a line, nothing else."""
+    expected, html = load_golden(folder)
+    reading = read_page(html, expected["url"])
+    want = (folder / "text.txt").read_text(encoding="utf-8").strip()
+    assert normalise_text(reading.fields["text"]).strip() == normalise_text(want)

@@ -263,13 +263,15 @@ def test_overlapping_cron_calls(tmp_path: Path) -> None:
     with PortalServer(portal, "127.0.0.4") as server:
         sites = tmp_path / "sites.toml"
         sites.write_text(f'[sites.delta]\nstart_urls = ["{server.base}/"]\n')
-        slow = [*settings(tmp_path), "-s", "DOWNLOAD_DELAY=0.5"]
+        server.release.clear()  # the first run waits on its first answer, holding the lock
         first = subprocess.Popen(
-            [*cron, str(sites), *slow], cwd="/", env=env, stderr=subprocess.PIPE, text=True
+            [*cron, str(sites), *settings(tmp_path)],
+            cwd="/",
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
         )
-        deadline = time.monotonic() + 60
-        while not server.log and time.monotonic() < deadline:
-            time.sleep(0.2)
+        assert server.arrived.wait(120), "the first run never asked for a page"
         second = subprocess.run(
             [*cron, str(sites), *settings(tmp_path)],
             cwd="/tmp",
@@ -278,6 +280,7 @@ def test_overlapping_cron_calls(tmp_path: Path) -> None:
             text=True,
             timeout=60,
         )
+        server.release.set()
         assert first.wait(timeout=180) == 0, first.stderr.read() if first.stderr else ""
     assert second.returncode == 75
     assert "another crawl is still running" in second.stderr

@@ -23,7 +23,7 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.encoding import http_content_type_encoding
 
-from crawler.canonical import clean_url, url_key
+from crawler.canonical import clean_url, fetchable, url_key
 from crawler.discovery import DiscoveryError, Entry, feed_links, parse_feed, parse_sitemap
 from crawler.discovery import robots_sitemaps as sitemaps_in_robots
 from crawler.distributed.connection import redis_url
@@ -31,12 +31,13 @@ from crawler.failures import failure_reason
 from crawler.incremental import REVALIDATE_META, IncrementalFilter
 from crawler.items import PageItem
 from crawler.middlewares.robotstxt import RobotsUnavailable
-from crawler.signals import page_read, request_rejected
+from crawler.signals import page_read, request_rejected, robots_read
 from crawler.sites import Site, origin_of, sites_from_start_urls
 from crawler.spiders.arguments import SpiderArgumentError, parse_arguments
 from crawler.state import store_for
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+ROBOTS_MIDDLEWARE = "crawler.middlewares.robotstxt.StrictRobotsTxtMiddleware"
 # Response headers the pipelines may use.
 KEPT_HEADERS = ("content-type", "last-modified", "etag", "content-language")
 
@@ -90,12 +91,23 @@ class NewsSpider(scrapy.Spider):
             canonicalize=False,
         )
         spider.links_from_reader = settings.getbool("NEWS_LINKS_FROM_READER")
+        spider.max_links = settings.getint("NEWS_MAX_LINKS_PER_PAGE")
+        # Scrapy's UrlLengthMiddleware sees only callback output; the reader's links are
+        # scheduled from a signal, so every request is checked here.
+        spider.max_url_length = settings.getint("URLLENGTH_LIMIT")
         if spider.links_from_reader:
             spider.skip_extensions = tuple(
                 "." + ext.lower() for ext in settings.getlist("NEWS_SKIP_EXTENSIONS")
             )
             crawler.signals.connect(spider.follow_read_links, signal=page_read)
         spider.robots_sitemaps = settings.getbool("NEWS_DISCOVER_ROBOTS_SITEMAPS")
+        # The robots.txt middleware fetches each site's robots.txt anyway: its Sitemap: lines
+        # come from that download (robots_read), so robots.txt is fetched once per site.
+        spider.robots_from_middleware = settings.getbool("ROBOTSTXT_OBEY") and bool(
+            settings.getwithbase("DOWNLOADER_MIDDLEWARES").get(ROBOTS_MIDDLEWARE)
+        )
+        if spider.robots_sitemaps and spider.robots_from_middleware:
+            crawler.signals.connect(spider.read_robots, signal=robots_read)
         spider.discover_feeds = settings.getbool("NEWS_DISCOVER_FEEDS")
         spider.max_documents = settings.getint("NEWS_MAX_DOCUMENTS_PER_SITE")
         spider._name_run_apart(settings.get("NEWS_DEFAULT_FEED"))
@@ -135,7 +147,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def _site_start(self, site: Site) -> Iterator[scrapy.Request]:
-        if self.robots_sitemaps:
+        if self.robots_sitemaps and not self.robots_from_middleware:
             origins = dict.fromkeys(
                 urlunsplit((urlsplit(u).scheme, urlsplit(u).netloc, "/robots.txt", "", ""))
                 for u in site.start_urls + site.feeds + site.sitemaps
@@ -167,13 +179,23 @@ class NewsSpider(scrapy.Spider):
         start: bool = False,
         changed: datetime | None = None,
     ) -> scrapy.Request | None:
-        """A request for ``url`` if it is new in this run, unknown (or changed) and in budget."""
+        """A request for ``url`` if it is new in this run, unknown (or changed) and in budget.
+
+        A URL counts as handled in this run only once it is requested (or over budget): a
+        known article skipped on an undated listing link is looked at again when its sitemap
+        or feed entry arrives later with a newer date (crawler.incremental).
+        """
+        if self.max_url_length and len(url) > self.max_url_length:
+            self.crawler.stats.inc_value("urllength/request_ignored_count")
+            return None
+        if not start and not fetchable(url):
+            self.crawler.stats.inc_value("spider/bad_links_skipped")
+            return None
         url = url if start else clean_url(url)
         seen = self._seen.setdefault(site.name, set())
         key = url_key(url)
         if key in seen:
             return None
-        seen.add(key)
         request = scrapy.Request(
             url,
             callback=self.parse,
@@ -184,6 +206,7 @@ class NewsSpider(scrapy.Spider):
         )
         if not start and self.incremental.admit(request, changed) is None:
             return None
+        seen.add(key)
         if self._pages.get(site.name, 0) >= site.max_pages:
             self.crawler.stats.inc_value("spider/max_pages_reached")
             return None
@@ -191,9 +214,12 @@ class NewsSpider(scrapy.Spider):
         return request
 
     def _document(
-        self, site: Site, url: str, callback: Callable[..., Any]
+        self, site: Site, url: str, callback: Callable[..., Any], dont_filter: bool = True
     ) -> Iterator[scrapy.Request]:
-        """A robots.txt, sitemap or feed request: always fetched, once per run, capped per site."""
+        """A robots.txt, sitemap or feed request: always fetched, once per run, capped per site.
+
+        ``dont_filter=False``: through the shared seen set of a distributed crawl, where every
+        worker may find the same document (each worker reads robots.txt)."""
         documents = self._documents.setdefault(site.name, set())
         if url in documents:
             return
@@ -208,7 +234,7 @@ class NewsSpider(scrapy.Spider):
             url,
             callback=callback,
             errback=self.failed,
-            dont_filter=True,
+            dont_filter=dont_filter,
             cb_kwargs={"site_name": site.name},
             meta=meta,
         )
@@ -227,10 +253,9 @@ class NewsSpider(scrapy.Spider):
             and isinstance(response, TextResponse)
             and self._is_html(response)
         ):
-            if not self.links_from_reader:
-                yield from self._follow(
-                    (link.url for link in self.link_extractor.extract_links(response)), site
-                )
+            if not self.links_from_reader and not self._budget_spent(site):
+                links = [link.url for link in self.link_extractor.extract_links(response)]
+                yield from self._follow(self._capped(links), site)
             if self.discover_feeds and response.meta.get("news_start"):
                 for url in feed_links(response.text, response.url):
                     if site.owns(url):
@@ -238,13 +263,28 @@ class NewsSpider(scrapy.Spider):
                         yield from self._document(site, url, self.parse_feed)
 
     def parse_robots(self, response: Response, site_name: str) -> Iterator[scrapy.Request]:
+        """robots.txt fetched by the spider itself (the robots.txt middleware is off)."""
         site = self._site(site_name)
         text = (
             response.text if isinstance(response, TextResponse) and response.status == 200 else ""
         )
-        for url in sitemaps_in_robots(text, response.url):
+        yield from self._robots_sitemaps(site, text, response.url)
+
+    def read_robots(self, url: str, text: str) -> None:
+        """The robots.txt middleware read a robots.txt (robots_read signal): its sitemaps are
+        scheduled for every site on that origin."""
+        origin = origin_of(url)
+        for site in self.sites:
+            if origin in site.origins:
+                for request in self._robots_sitemaps(site, text, url, not self.distributed):
+                    self.crawler.engine.crawl(request)
+
+    def _robots_sitemaps(
+        self, site: Site, text: str, base: str, dont_filter: bool = True
+    ) -> Iterator[scrapy.Request]:
+        for url in sitemaps_in_robots(text, base):
             if origin_of(url) in site.origins:
-                yield from self._document(site, url, self.parse_sitemap)
+                yield from self._document(site, url, self.parse_sitemap, dont_filter)
             else:
                 self.crawler.stats.inc_value("discovery/offsite_skipped")
 
@@ -276,6 +316,10 @@ class NewsSpider(scrapy.Spider):
 
     def _entries(self, site: Site, entries: Iterable[Entry], kind: str) -> Iterator[Any]:
         for entry in self._fresh(site, entries, kind):
+            if self._budget_spent(site):
+                # Nothing more can be requested for the site: the rest costs no work.
+                self.crawler.stats.inc_value("spider/max_pages_reached")
+                return
             request = self._request(site, entry.url, changed=entry.changed)
             if request is not None:
                 self.crawler.stats.inc_value(f"discovery/{kind}_requests")
@@ -288,7 +332,9 @@ class NewsSpider(scrapy.Spider):
         stats = self.crawler.stats
         for entry in entries:
             allowed = origin_of(entry.url) in site.origins if own_origin else site.owns(entry.url)
-            if not entry.url or not allowed:
+            if not entry.url:
+                stats.inc_value("discovery/bad_urls_skipped")
+            elif not allowed:
                 stats.inc_value("discovery/offsite_skipped")
             elif self.since and entry.changed and entry.changed < self.since:
                 stats.inc_value(f"discovery/{kind}_older_than_since")
@@ -311,9 +357,24 @@ class NewsSpider(scrapy.Spider):
         offsite = getattr(reading, "offsite_links", 0)
         if offsite:
             self.crawler.stats.inc_value("spider/offsite_links_skipped", offsite)
-        followed = (u for u in links if not self._skipped_extension(u))
+        cut = getattr(reading, "links_cut", 0)
+        if cut:
+            self.crawler.stats.inc_value("links/cut", cut)
+            self.crawler.stats.inc_value("links/pages_cut")
+        followed = (u for u in self._capped(links) if not self._skipped_extension(u))
         for request in self._follow(followed, owner):
             self.crawler.engine.crawl(request)
+
+    def _capped(self, links: list[str]) -> list[str]:
+        """At most NEWS_MAX_LINKS_PER_PAGE links of a page; the rest counted in links/cut."""
+        if not self.max_links or len(links) <= self.max_links:
+            return links
+        self.crawler.stats.inc_value("links/cut", len(links) - self.max_links)
+        self.crawler.stats.inc_value("links/pages_cut")
+        return links[: self.max_links]
+
+    def _budget_spent(self, site: Site) -> bool:
+        return self._pages.get(site.name, 0) >= site.max_pages
 
     def _skipped_extension(self, url: str) -> bool:
         """The URL's path ends in a NEWS_SKIP_EXTENSIONS suffix (media, documents)."""
@@ -328,7 +389,14 @@ class NewsSpider(scrapy.Spider):
         # repeat would only be canonicalised again to find its key seen.
         done = self._links_done.setdefault(site.name, set())
         offsite = 0
-        for url in urls:
+        pending = iter(urls)
+        for url in pending:
+            if self._budget_spent(site):
+                # No link work once the site's page budget is spent: a flood costs nothing.
+                rest = 1 + sum(1 for _ in pending)
+                self.crawler.stats.inc_value("links/skipped_budget_spent", rest)
+                self.crawler.stats.inc_value("spider/max_pages_reached")
+                break
             raw = url.split("#", 1)[0]
             if raw in done:
                 continue

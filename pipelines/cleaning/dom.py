@@ -1,7 +1,10 @@
 """DOM-level chrome removal, before the page-level extractor runs.
 
-Structure says more than text here: a container whose class/id names a share bar or a
-related list, or a list of links with teaser sentences, is removed as a whole.
+Structure says more than names here. A class/id name is one weak signal: a named container
+goes unless its structure says it holds the article's text (prose with few links inside the
+main block, or a large or adjacent share of it outside); lists of teaser links, share and
+tool bars (found by their shape: a run of short labels, mostly controls) go whatever their
+names. See docs/reading.md.
 """
 
 from __future__ import annotations
@@ -10,9 +13,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import lxml.etree
 from lxml.html import HtmlElement
 
-from pipelines.cleaning.rules import CHROME_TAGS, CHROME_TOKENS
+from pipelines.cleaning.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
 
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 # A container holding more than this share of the page's text is never removed by a token
@@ -34,20 +38,40 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
         return removed
     # Every test below reads the unpruned tree: measure all text once, not per element.
     chars = text_lengths(body)
+    links = link_lengths(chars)
     total = chars[body] or 1
-    protected = _protected(tree, chars)
+    protected, main = _protected(tree, chars)
+    main_text = chars[main] - links[main] if main is not None and main in chars else 0
     doomed: list[tuple[HtmlElement, str]] = []
+    named: list[tuple[HtmlElement, str]] = []
+    kept_markup: set[tuple[str, str]] = set()
     for el in chars:
         if el in protected or not isinstance(el.tag, str):
             continue
-        reason = CHROME_TAGS.get(el.tag) or _token_reason(el.get("class"), el.get("id"))
+        reason = CHROME_TAGS.get(el.tag)
+        if reason is None:
+            reason = _token_reason(el.get("class"), el.get("id"))
+            if reason and _holds_article_text(el, reason, chars, links, main, main_text):
+                removed[KEPT_BY_EVIDENCE] += 1
+                kept_markup.add((el.tag, el.get("class") or ""))
+                continue
+            if reason:
+                named.append((el, reason))
+                continue
         if reason and chars[el] <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
-    doomed.reverse()  # document order, as before
+    for el, reason in named:
+        # The same markup as a paragraph kept above, a sentence too: a short paragraph of it.
+        if (el.tag, el.get("class") or "") in kept_markup and _short_paragraph(el, chars, links):
+            removed[KEPT_BY_EVIDENCE] += 1
+        elif chars[el] <= total * MAX_SHARE_REMOVED:
+            doomed.append((el, reason))
+    # The order of ``doomed`` does not matter: an element goes unless an ancestor is doomed.
     doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body, chars))
     doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body, chars))
     doomed.extend((el, CAPTION_REASON) for el in _image_captions(body, chars))
     doomed.extend((el, FURNITURE_REASON) for el in _headline_furniture(body, chars))
+    doomed.extend((el, LABEL_BAR_REASON) for el in label_bars(body, chars, links))
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
     doomed_set = {el for el, _ in doomed}
@@ -56,6 +80,122 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
             _drop(el)
             removed[reason] += 1
     return removed
+
+
+# Counted (not a removal): a container whose class/id names chrome, kept because its
+# structure says it holds the article's text.
+KEPT_BY_EVIDENCE = "kept: a chrome name on a container that holds article text"
+# Inside the main block, a named element with less than this share of link text that reads
+# as prose (or is a section heading) is the article's own.
+INSIDE_LINK_SHARE = 0.25
+# Outside the main block, a named element is kept only when it holds prose with almost no
+# links amounting to this share of the main block's own text: the article's other part.
+OUTSIDE_LINK_SHARE = 0.2
+OUTSIDE_TEXT_SHARE = 0.5
+# Beside the main block, a container with a picture is kept only with this much text.
+CAPTION_MAX_PROSE = 300
+# Prose: at least this many characters of non-link text with a sentence mark in them.
+PROSE_MIN_CHARS = 60
+_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+# A sentence's end: a full stop before a space or the end (not inside a URL or a number).
+_SENTENCE_MARK = re.compile(r"[.!?][\"'”’)]?(?:\s|$)|[。！？]")
+
+
+def _holds_article_text(
+    el: HtmlElement,
+    reason: str,
+    chars: dict[HtmlElement, int],
+    links: dict[HtmlElement, int],
+    main: HtmlElement | None,
+    main_text: int,
+) -> bool:
+    """Whether structure outvotes a chrome name: the element holds the article's own text.
+
+    A class/id name is one weak signal: portals call article wrappers "editor", "sidebar"
+    or "share" layouts. Inside the main block, prose with few links and section headings
+    stay; outside it, only prose with almost no links amounting to a large share of the main
+    block's text or standing right beside it (the article split over containers). Reader comments are prose too:
+    outside the main block their name is trusted.
+    """
+    n = chars.get(el, 0)
+    if not n:
+        return False
+    link_share = links[el] / n
+    if main is not None and any(a is main for a in el.iterancestors()):
+        if link_share >= INSIDE_LINK_SHARE:
+            return False
+        return el.tag in _HEADINGS or _is_prose(el, n - links[el])
+    if reason == COMMENT_REASON or link_share >= OUTSIDE_LINK_SHARE:
+        return False
+    own = n - links[el]
+    if not _is_prose(el, own):
+        return False
+    if own >= OUTSIDE_TEXT_SHARE * main_text:
+        return True
+    # A picture's holder beside the article holds its caption, not a paragraph: with a
+    # picture, only more text than a caption has counts.
+    return _next_to(el, main) and (
+        own >= CAPTION_MAX_PROSE or next(el.iter("img", "picture", "video", "figure"), None) is None
+    )
+
+
+# Two elements are neighbours when their nearest common ancestor is at most this many levels
+# above each: a paragraph's wrapper beside the main block's, not a sidebar column.
+NEIGHBOUR_LEVELS = 2
+
+
+def _next_to(el: HtmlElement, main: HtmlElement | None) -> bool:
+    """``el`` stands beside the main block: a sibling of it or of its parent, or their child."""
+    if main is None:
+        return False
+    near_main = [main, *list(main.iterancestors())[:NEIGHBOUR_LEVELS]]
+    up = el
+    for _ in range(NEIGHBOUR_LEVELS):
+        up = up.getparent()
+        if up is None:
+            return False
+        if any(up is a for a in near_main[1:]):
+            return True
+    return False
+
+
+def _short_paragraph(
+    el: HtmlElement, chars: dict[HtmlElement, int], links: dict[HtmlElement, int]
+) -> bool:
+    n = chars.get(el, 0)
+    return (
+        n > 0
+        and links[el] < INSIDE_LINK_SHARE * n
+        and any(_SENTENCE_MARK.search(t) for t in _VISIBLE_TEXTS(el))
+    )
+
+
+def _is_prose(el: HtmlElement, own_chars: int) -> bool:
+    """Non-link text long enough for a sentence (a CJK character counts twice), ending one."""
+    if own_chars < PROSE_MIN_CHARS / 2:
+        return False
+    texts = _VISIBLE_TEXTS(el)
+    if own_chars < PROSE_MIN_CHARS and own_chars + len(_CJK.findall("".join(texts))) < (
+        PROSE_MIN_CHARS
+    ):
+        return False
+    return any(_SENTENCE_MARK.search(t) for t in texts)
+
+
+_VISIBLE_TEXTS = lxml.etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+)
+
+
+def link_lengths(chars: dict[HtmlElement, int]) -> dict[HtmlElement, int]:
+    """Characters of link text under each element of ``chars`` (children come first there)."""
+    links: dict[HtmlElement, int] = {}
+    for el in chars:
+        if el.tag == "a":
+            links[el] = chars[el]
+        else:
+            links[el] = sum(links.get(child, 0) for child in el)
+    return links
 
 
 @lru_cache(maxsize=4096)
@@ -86,7 +226,11 @@ def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
     # Once per element of the page, so _count is inlined: "".join(t.split()) drops all space.
     for el in reversed(list(root.iter())):
         text = el.text
-        n = len("".join(text.split())) if text and isinstance(el.tag, str) else 0
+        tag = el.tag
+        if tag in _INVISIBLE or not isinstance(tag, str):
+            chars[el] = 0  # script and style text is not page text; the tail is the parent's
+            continue
+        n = len("".join(text.split())) if text else 0
         for child in el:
             n += chars[child]
             tail = child.tail
@@ -94,6 +238,9 @@ def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
                 n += len("".join(tail.split()))
         chars[el] = n
     return chars
+
+
+_INVISIBLE = {"script", "style", "noscript", "template"}
 
 
 def _chars(el: HtmlElement, chars: dict[HtmlElement, int]) -> int:
@@ -127,6 +274,8 @@ TEASER_LIST_REASON = "a list of headline links with a teaser sentence each is ot
 TEASER_LIST_ITEMS = 3
 TEASER_LIST_SHARE = 0.8
 TEASER_HEADLINE_CHARS = 15
+# ...or whose text is mostly that link ("<b>Topic:</b> <a>headline</a>").
+TEASER_ITEM_LINK_SHARE = 0.6
 
 
 def _teaser_lists(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
@@ -141,7 +290,9 @@ def _teaser_lists(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[Html
             link = next((a for a in li.iter("a") if chars[a]), None)
             if link is None or chars[link] < TEASER_HEADLINE_CHARS:
                 continue
-            if _text(li).startswith(_text(link)):
+            if chars[link] >= TEASER_ITEM_LINK_SHARE * chars[li] or _text(li).startswith(
+                _text(link)
+            ):
                 headed += 1
         if headed >= TEASER_LIST_SHARE * len(items):
             found.append(lst)
@@ -221,8 +372,11 @@ def _squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _protected(tree: HtmlElement, chars: dict[HtmlElement, int]) -> set[HtmlElement]:
-    """The headline and the ancestors of the densest text block are never removed."""
+def _protected(
+    tree: HtmlElement, chars: dict[HtmlElement, int]
+) -> tuple[set[HtmlElement], HtmlElement | None]:
+    """The headline and the ancestors of the densest text block are never removed; the
+    second value is that block (the main block), or None."""
     keep: set[HtmlElement] = set()
     for h1 in tree.iter("h1"):
         keep.add(h1)
@@ -242,7 +396,7 @@ def _protected(tree: HtmlElement, chars: dict[HtmlElement, int]) -> set[HtmlElem
     if best is not None:
         keep.add(best)
         keep.update(best.iterancestors())
-    return keep
+    return keep, best
 
 
 def _drop(el: HtmlElement) -> None:
@@ -292,3 +446,215 @@ def _is_layout(table: HtmlElement) -> bool:
         if len(_text(cell)) >= LAYOUT_CELL_CHARS:
             return True
     return False
+
+
+LABEL_BAR_REASON = "a run of short link/button labels is a share or tool bar, not text"
+# A bar's controls: at least this many (two after a lead-in such as "分享到:" or "Share this").
+BAR_MIN_CONTROLS = 3
+# A control's label: at most this many characters (no spaces) and words, no sentence marks.
+LABEL_MAX_CHARS = 20
+LABEL_MAX_WORDS = 3
+# A lead-in before the first control: at most this many characters, no digits.
+LEAD_IN_MAX_CHARS = 20
+# Plain text between controls ("|", "or", "和"): at most this share of the bar's text.
+BAR_PLAIN_SHARE = 0.25
+BAR_MAX_CHARS = 200
+_LABEL_MARKS = re.compile(r"[.!?。！？,，;；]")
+_ONLY_PUNCT = re.compile(r"^[\W_]*$")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+_UNIT_SKIP = {"script", "style", "noscript", "template"}
+
+
+def label_bars(
+    body: HtmlElement, chars: dict[HtmlElement, int], links: dict[HtmlElement, int]
+) -> list[HtmlElement]:
+    """Share and tool bars by shape: the largest elements that are a run of short labels,
+    mostly links, buttons or icons, with at most a short lead-in; no sentence in them.
+
+    Share bars come in every markup (ul/li, bare links, spans with click handlers, buttons,
+    icons with alt text) and under any class name, so the shape decides, not the name.
+    """
+    found: list[HtmlElement] = []
+    controls = control_counts(chars)
+    stack = [body]
+    while stack:
+        el = stack.pop()
+        n = chars.get(el, 0)
+        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el):
+            found.append(el)
+            continue
+        run = _sibling_bar(el, chars, controls)
+        found.extend(run)
+        # Only a subtree with two controls or more can hold a bar.
+        stack.extend(
+            c
+            for c in reversed(el)
+            if controls.get(c, 0) >= BAR_MIN_CONTROLS - 1 and chars.get(c, 0) and c not in run
+        )
+    return found
+
+
+def control_counts(chars: dict[HtmlElement, int]) -> dict[HtmlElement, int]:
+    """How many controls (links, buttons, clickable elements) each element holds; a control
+    inside a control counts once. ``chars`` lists children before parents."""
+    counts: dict[HtmlElement, int] = {}
+    for el in chars:
+        if _is_control(el):
+            counts[el] = 1
+        else:
+            counts[el] = sum(counts.get(child, 0) for child in el) if len(el) else 0
+    return counts
+
+
+def _sibling_bar(
+    parent: HtmlElement, chars: dict[HtmlElement, int], controls: dict[HtmlElement, int]
+) -> list[HtmlElement]:
+    """Runs of sibling elements that are each one short control (``<p><a>微信</a></p>``,
+    ``<div><a>Facebook</a></div>``...), after an optional lead-in sibling ("分享到：")."""
+    found: list[HtmlElement] = []
+    run: list[HtmlElement] = []
+    lead = False
+    for child in [*parent, None]:
+        kind = None
+        if child is not None and isinstance(child.tag, str):
+            held = controls.get(child, 0)
+            if held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS):
+                kind = _label_kind(child, chars)
+            tail = (child.tail or "").strip()
+            if tail and (not _ONLY_PUNCT.match(tail) or _SENTENCE_MARK.search(tail + " ")):
+                kind = None  # text between the siblings: a sentence runs through them
+        if kind == "control" and (lead or not _is_control(child)):
+            # Bare links in a row are a container's business (``_is_label_bar``): a footer
+            # row of links beside other text is not a bar of its own.
+            run.append(child)
+            continue
+        count = len(run) - lead
+        if count >= BAR_MIN_CONTROLS or (lead and count >= BAR_MIN_CONTROLS - 1):
+            found.extend(run)
+        run, lead = [], False
+        if kind == "lead":
+            run, lead = [child], True
+    return found
+
+
+def _label_kind(el: HtmlElement, chars: dict[HtmlElement, int]) -> str | None:
+    """ "control" for an element that is one short link/button label, "lead" for a short
+    lead-in ending in a colon, else None."""
+    if not isinstance(el.tag, str) or chars.get(el, 0) > LABEL_MAX_CHARS * 2:
+        return None
+    units: list[tuple[str, bool]] = []
+    if _is_control(el):
+        units.append((_control_label(el), True))
+    elif not _label_units(el, units):
+        return None
+    if len(units) == 1:
+        label, control = units[0]
+        if _LABEL_MARKS.search(label) or len(label.split()) > LABEL_MAX_WORDS:
+            return None
+        if control and _label_len(label) <= LABEL_MAX_CHARS and _LETTER.search(label):
+            return "control"
+        if (
+            not control
+            and label.rstrip().endswith((":", "："))
+            and len(_squash(label)) <= LEAD_IN_MAX_CHARS
+            and not _DIGIT.search(label)
+        ):
+            return "lead"
+    return None
+
+
+def _is_label_bar(el: HtmlElement) -> bool:
+    units: list[tuple[str, bool]] = []
+    if not _label_units(el, units):
+        return False
+    controls = [label for label, control in units if control]
+    if len(controls) < BAR_MIN_CONTROLS - 1:
+        return False
+    lead_in = ""
+    if units and not units[0][1]:
+        lead_in = units[0][0]
+        units = units[1:]
+        if len(_squash(lead_in)) > LEAD_IN_MAX_CHARS or _DIGIT.search(lead_in):
+            return False
+    if len(controls) < BAR_MIN_CONTROLS and not lead_in:
+        return False
+    for label in controls:
+        if (
+            _label_len(label) > LABEL_MAX_CHARS
+            or len(label.split()) > LABEL_MAX_WORDS
+            or _LABEL_MARKS.search(label)
+        ):
+            return False
+    plain = "".join(_squash(label) for label, control in units if not control)
+    labels = sum(len(_squash(label)) for label in controls)
+    return (
+        bool(labels)
+        and not _DIGIT.search(plain)
+        and len(plain) <= BAR_PLAIN_SHARE * (labels + len(plain))
+    )
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _label_len(label: str) -> int:
+    """Characters without spaces, a CJK character counted twice (分享到微信朋友圈 is a label,
+    a twelve-character Chinese headline is not)."""
+    squashed = _squash(label)
+    return len(squashed) + len(_CJK.findall(squashed))
+
+
+def _label_units(el: HtmlElement, units: list[tuple[str, bool]]) -> bool:
+    """``el``'s text as (label, is-control) units: a link, button or clickable element is
+    one control (its text, or its icon's alt/title/aria-label); other text is plain.
+    False as soon as a unit is too long for any bar (the walk stops there)."""
+    if not _plain(el.text, units):
+        return False
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _UNIT_SKIP:
+            if _is_control(child):
+                label = _control_label(child)
+                if len(label) > BAR_MAX_CHARS:
+                    return False
+                units.append((label, True))
+            elif not _label_units(child, units):
+                return False
+        if not _plain(child.tail, units):
+            return False
+    return True
+
+
+def _plain(text: str | None, units: list[tuple[str, bool]]) -> bool:
+    """Add a plain unit; False when it is a sentence or too long for a lead-in."""
+    if not text:
+        return True
+    if _SENTENCE_MARK.search(text):
+        return False
+    if _ONLY_PUNCT.match(text):
+        return True
+    label = " ".join(text.split())
+    units.append((label, False))
+    return len(label) <= LEAD_IN_MAX_CHARS * 2
+
+
+def _is_control(el: HtmlElement) -> bool:
+    tag = el.tag
+    if tag in ("a", "button"):
+        return True
+    if tag == "img":
+        return bool(el.get("onclick"))
+    return bool(el.get("onclick") or el.get("role") == "button")
+
+
+def _control_label(el: HtmlElement) -> str:
+    text = " ".join(el.text_content().split())
+    if text:
+        return text
+    for node in (el, *el.iter("img", "svg")):
+        for name in ("alt", "title", "aria-label"):
+            value = node.get(name)
+            if value and value.strip():
+                return " ".join(value.split())
+    return ""

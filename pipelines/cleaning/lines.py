@@ -9,6 +9,7 @@ from pipelines.cleaning.rules import (
     CHROME_LINES,
     END_MARK,
     FIELD_LINES,
+    FINAL_TAILS,
     INFO_LINE,
     LEAD_BYLINE,
     TAIL_HEADINGS,
@@ -63,11 +64,16 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
     out = CleanedText(lines=[])
     kept = _drop_teasers(_cut_tail(lines, out), out)
     n = len(kept)
+    in_bar = False
     for i, line in enumerate(kept):
         text = line.strip()
         if not text:
             continue
-        if title and i < EDGE_LINES and _same(text, title):
+        if in_bar and _is_label(text):
+            out.drop(SHARE_BAR)  # one label of the bar the lead-in line opened
+            continue
+        in_bar = False
+        if title and i < EDGE_LINES and _is_headline(text, title):
             out.drop("title repeated in body")
             continue
         near_edge = i < EDGE_LINES or i >= n - EDGE_LINES
@@ -80,6 +86,7 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
         rule = _chrome_rule(text)
         if rule:
             out.drop(rule.reason)
+            in_bar = rule.reason == SHARE_BAR
             continue
         if not out.lines:
             text = _strip_lead_byline(text, out)
@@ -94,19 +101,105 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
     return out
 
 
+SHARE_BAR = "share bar"
+# A bar's label on a line of its own: this many characters (no spaces, a CJK character counts
+# twice) and words at most.
+LABEL_MAX_CHARS = 18
+LABEL_MAX_WORDS = 3
+_LABEL_BREAKS = re.compile(r"[.!?。！？,，;；:：\d]")
+
+
+def _is_label(text: str) -> bool:
+    """A short label such as 微信, QQ空间 or "Copy link": no sentence, no number."""
+    return (
+        weighted_len("".join(text.split())) <= LABEL_MAX_CHARS
+        and len(text.split()) <= LABEL_MAX_WORDS
+        and not _LABEL_BREAKS.search(text)
+    )
+
+
 def _cut_tail(lines: list[str], out: CleanedText) -> list[str]:
-    """Cut at a heading that starts a list of other stories or comments, past the first third."""
+    """At a heading that starts a list of other stories, past the first third: skip the
+    widget (the heading and the headline-like lines under it) and keep reading when the
+    article goes on after it; cut when only the widget, teasers or comments follow.
+
+    An in-body box ("Most read in Football", "Lesen Sie auch", 相关阅读) sits between two
+    paragraphs of the article as often as it closes the page: the heading alone ends nothing.
+    """
     total = sum(len(line) for line in lines) or 1
     seen = 0
-    for i, line in enumerate(lines):
+    kept: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
         text = line.strip()
         if seen > total * 0.3 and len(text) <= 60:
             rule = next((r for r in TAIL_HEADINGS if r.pattern.match(text)), None)
             if rule:
                 out.drop(rule.reason)
-                return lines[:i]
+                end = _widget_end(lines, i + 1)
+                if rule.reason in FINAL_TAILS or not _reads_on(lines[end:]):
+                    return kept
+                for _ in range(i + 1, end):
+                    out.drop("teaser link")
+                i = end
+                continue
         seen += len(line)
-    return lines
+        kept.append(line)
+        i += 1
+    return kept
+
+
+# After a widget, the article reads on when at least this share of what follows is in long
+# sentences and at most this share of its lines are short headline-like lines.
+READ_ON_PROSE_SHARE = 0.6
+READ_ON_SHORT_LINES = 0.34
+PROSE_LINE_CHARS = 80
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def weighted_len(text: str) -> int:
+    """Length with a CJK character counted twice: a Chinese line says in 40 characters what
+    a Latin one says in 80."""
+    return len(text) + len(_CJK.findall(text))
+
+
+def _widget_end(lines: list[str], start: int) -> int:
+    """Index of the first line after a widget heading that is not one of its links."""
+    end = start
+    while (
+        end < len(lines) and end - start < TEASER_MAX_LINES and _headline_like(lines[end].strip())
+    ):
+        end += 1
+    return end
+
+
+def _headline_like(text: str) -> bool:
+    return len(text) <= TEASER_LINE_CHARS and (
+        not _SENTENCE_END.search(text) or text.endswith(("...", "…"))
+    )
+
+
+def _reads_on(rest: list[str]) -> bool:
+    """The lines after a widget are the article going on, not more teasers or comments."""
+    texts = [line.strip() for line in rest if line.strip()]
+    if not texts or not _is_prose_line(texts[0]):
+        return False
+    total = sum(len(t) for t in texts)
+    prose = sum(len(t) for t in texts if _is_prose_line(t))
+    # A closing line ("(dmk)", a sign-off) is not a teaser headline.
+    short = sum(1 for t in texts[:-1] if _headline_like(t))
+    return prose >= READ_ON_PROSE_SHARE * total and short <= READ_ON_SHORT_LINES * len(texts)
+
+
+def _is_prose_line(text: str) -> bool:
+    return (
+        weighted_len(text) >= PROSE_LINE_CHARS
+        and bool(_SENTENCE_END.search(text))
+        and not text.endswith(("...", "…"))
+    )
 
 
 def _drop_teasers(lines: list[str], out: CleanedText) -> list[str]:
@@ -171,6 +264,32 @@ def _take_inline(text: str, out: CleanedText) -> None:
     author = _INLINE_AUTHOR.search(text)
     if author:
         out.authors.extend(split_names(author.group(1)))
+
+
+# A kicker printed in the headline's element ("Premier League Rückschlag im Titelkampf - ..."):
+# at most this many characters (no spaces) before the title; the title at least this long.
+KICKER_MAX_CHARS = 40
+KICKER_TITLE_MIN_CHARS = 20
+
+
+def _is_headline(text: str, title: str) -> bool:
+    """The headline again, alone or after its kicker (topic line) in the same element."""
+    line, head = _squash(text), _squash(title)
+    if line == head:
+        return True
+    return (
+        len(head) >= KICKER_TITLE_MIN_CHARS
+        and line.endswith(head)
+        and len(line) - len(head) <= KICKER_MAX_CHARS
+    )
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only, lower-cased: the same headline in other punctuation."""
+    return _NON_WORD.sub("", text).lower()
+
+
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def _same(a: str, b: str) -> bool:

@@ -34,8 +34,13 @@ def _field(regex: str, field: str, reason: str) -> FieldRule:
     return FieldRule(re.compile(regex, re.I), field, reason)
 
 
-# Class/id tokens of containers that hold chrome. Matched as whole tokens of the class or id
-# split on - _ and spaces, so "share" hits "post-share-bar" but not "shareholder".
+# Reader comments are prose like the article: outside the main block their name is trusted.
+COMMENT_REASON = "reader comments are never part of the article body"
+
+# Class/id tokens of containers that usually hold chrome. Matched as whole tokens of the class
+# or id split on - _ and spaces, so "share" hits "post-share-bar" but not "shareholder". A match
+# is one weak signal: dom.py keeps a named container whose structure says it holds the
+# article's text (an "editor" class on every paragraph, a "has-sidebar" section layout).
 CHROME_TOKENS: dict[str, str] = {
     "share": "share bars list social networks, not text",
     "sharing": "share bars list social networks, not text",
@@ -49,9 +54,9 @@ CHROME_TOKENS: dict[str, str] = {
     "breadcrumbs": "breadcrumb trail is navigation",
     "crumb": "breadcrumb trail is navigation",
     "copyright": "copyright notices are site chrome",
-    "comment": "reader comments are never part of the article body",
-    "comments": "reader comments are never part of the article body",
-    "disqus": "reader comments are never part of the article body",
+    "comment": COMMENT_REASON,
+    "comments": COMMENT_REASON,
+    "disqus": COMMENT_REASON,
     "newsletter": "newsletter sign-up boxes",
     "subscribe": "subscription prompts",
     "signup": "sign-up prompts",
@@ -94,6 +99,15 @@ CHROME_TOKENS: dict[str, str] = {
     "popup": "pop-ups",
 }
 
+# Tail headings after which nothing is the article's (comments, the closing notices); after
+# the others an in-body widget may end and the article read on.
+FINAL_TAILS = frozenset(
+    {
+        "reader comments follow",
+        "copyright and disclaimer notices close the article",
+    }
+)
+
 # Elements that never hold article text.
 CHROME_TAGS: dict[str, str] = {
     "nav": "navigation",
@@ -127,6 +141,14 @@ TAIL_HEADINGS: list[LineRule] = [
         "reader comments follow",
     ),
     _line(
+        r"^(\d+\s+)?(kommentare|leserkommentare|commentaires|comentarios|commenti|kommentarer|"
+        r"komentáře|komentarze|comentários|댓글|コメント)\s*(\(\d+\))?\s*[:：]?$|"
+        r"^(kommentar (abgeben|schreiben|verfassen)|laisser un commentaire|deja (un|tu) comentario|"
+        r"lascia un commento|deixe (um|seu) comentário|skriv en kommentar|napište komentář|"
+        r"dodaj komentarz)\b",
+        "reader comments follow",
+    ),
+    _line(
         r"^.{0,12}(版权与免责声明|免责声明|版权声明|反侵权公告|侵权声明)\s*[:：]?$",
         "copyright and disclaimer notices close the article",
     ),
@@ -141,7 +163,10 @@ TAIL_HEADINGS: list[LineRule] = [
 TEASER_HEADINGS: list[LineRule] = [
     _line(
         r"^(don'?t miss|see also|also read|more on this( story)?|related|recommended|"
-        r"you may also like|more from \S+( \S+)?|tags|topics|标签|相关链接|相关阅读|延伸阅读|推荐阅读)\s*[:：]?$",
+        r"you may also like|more from \S+( \S+)?|tags|topics|标签|相关链接|相关阅读|延伸阅读|推荐阅读|"
+        r"auch interessant|mehr zum thema|mehr dazu|ähnliche( artikel| themen)?|weiterführende links|"
+        r"lire aussi|à lire aussi|sur le même sujet|leer más|lea también|leggi anche|les også|"
+        r"czytaj (też|także|również|więcej)|čtěte také|související články|関連記事|관련\s?기사)\s*[:：]?$",
         "teaser links to other stories",
     ),
 ]
@@ -155,6 +180,11 @@ CHROME_LINES: list[LineRule] = [
     ),
     _line(r"^(share|share this|share on|share via)\b.{0,60}$", "share bar"),
     _line(
+        r"^(teilen|artikel teilen|partager|compartir|condividi|del|dele|udostępnij|sdílet|"
+        r"シェア|共有する|공유하기)\s*[:：]?$",
+        "share bar",
+    ),
+    _line(
         r"^(facebook|twitter|x|linkedin|whatsapp|email|reddit|pinterest|copy link)(\s*[|/·,]?\s*(facebook|twitter|x|linkedin|whatsapp|email|reddit|pinterest|copy link|print)){1,}$",
         "share bar",
     ),
@@ -167,7 +197,10 @@ CHROME_LINES: list[LineRule] = [
         "newsletter prompt",
     ),
     _line(
-        r"^(read more|see more|more|related|also read|also on \S+|watch|recommended)\s*[:：]\s*\S.{0,140}$",
+        r"^(read more|see more|more|related|also read|also on \S+|watch|recommended|lesen sie auch|"
+        r"lesen sie mehr|mehr zum thema|auch interessant|lire aussi|à lire aussi|lea también|"
+        r"lee también|leer más|leggi anche|les også|czytaj (też|także|więcej)|čtěte také|"
+        r"相关阅读|延伸阅读|推荐阅读)\s*[:：]\s*\S.{0,140}$",
         "inline teaser link to another story",
     ),
     _line(

@@ -13,6 +13,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
+from crawler.canonical import fetchable
+
 # Anchor text at least this long (whitespace collapsed) reads like a headline: a teaser.
 HEADLINE_CHARS = 8
 _SCHEMES = ("http://", "https://")
@@ -22,22 +24,34 @@ _SCHEMES = ("http://", "https://")
 class PageLinks:
     """``follow``: absolute http(s) URLs, unique, in page order, fragments dropped, resolved
     against ``<base href>`` like a browser; ``headlines``: anchor texts (8+ characters) of
-    links to another page of the same host (resolved against the page URL)."""
+    links to another page of the same host (resolved against the page URL); ``bad``: hrefs
+    skipped because they make no fetchable URL (``http://[x]``, a bad port, a control
+    character), counted once per distinct href."""
 
     follow: list[str] = field(default_factory=list)
     headlines: set[str] = field(default_factory=set)
+    bad: int = 0
+    cut: int = 0  # hrefs not looked at: the limit of on-site links was reached
 
 
-def read_links(tree: HtmlElement, url: str) -> PageLinks:
-    """The page's links and headline anchors in one pass; call before chrome is pruned."""
+def read_links(
+    tree: HtmlElement, url: str, prefixes: tuple[str, ...] = (), limit: int = 0
+) -> PageLinks:
+    """The page's links and headline anchors in one pass; call before chrome is pruned.
+
+    With a ``limit``, links stop being resolved once ``limit`` of them start with one of
+    ``prefixes`` (any link, without prefixes): the hrefs left are counted in ``cut``, so a
+    page with a flood of links costs a bounded amount of work.
+    """
     base = _base_href(tree, url)
     origin = _origin(base)
-    host = urlsplit(url).netloc
+    host = _netloc(url)
     links = PageLinks()
     seen: set[str] = set()
     # Pages repeat hrefs (nav, teaser image + title): resolve and test each href once.
     on_site: dict[str, bool] = {}
     resolved: set[str] = set()
+    kept = 0
     for a in tree.iter("a", "area"):
         href = (a.get("href") or "").strip()
         if not href:
@@ -46,23 +60,59 @@ def read_links(tree: HtmlElement, url: str) -> PageLinks:
             text = " ".join(a.text_content().split())
             if len(text) >= HEADLINE_CHARS:
                 if href not in on_site:
-                    on_site[href] = _same_site_path(href, url, host)
+                    try:
+                        on_site[href] = _same_site_path(href, url, host)
+                    except ValueError:  # counted below, where the href is resolved
+                        on_site[href] = False
                 if on_site[href]:
                     links.headlines.add(text)
         if href in resolved or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
             continue
         resolved.add(href)
-        target = href if href.startswith(_SCHEMES) else _resolve(base, origin, href)
+        if limit and kept >= limit:
+            links.cut += 1
+            continue
+        try:
+            if href.startswith(_SCHEMES):
+                target, checked = href, False
+            elif origin is not None and _ROOTED.match(href):
+                # The shared origin parsed, and a path cannot make the URL unfetchable.
+                target, checked = _join_rooted(origin, href), True
+            else:
+                target, checked = urljoin(base, href), False
+        except ValueError:
+            links.bad += 1
+            continue
         target = target.split("#", 1)[0]
-        if target.startswith(_SCHEMES) and target not in seen:
-            seen.add(target)
-            links.follow.append(target)
+        if not target.startswith(_SCHEMES) or target in seen:
+            continue
+        if not checked and not fetchable(target):
+            links.bad += 1
+            continue
+        seen.add(target)
+        links.follow.append(target)
+        if not prefixes or target.startswith(prefixes):
+            kept += 1
     return links
 
 
 def _base_href(tree: HtmlElement, url: str) -> str:
+    """The URL relative links resolve against: ``<base href>``, unless it is unusable."""
     base = tree.find(".//base[@href]")
-    return urljoin(url, base.get("href").strip()) if base is not None else url
+    if base is None:
+        return url
+    try:
+        joined = urljoin(url, base.get("href").strip())
+    except ValueError:
+        return url
+    return joined if fetchable(joined) else url
+
+
+def _netloc(url: str) -> str:
+    try:
+        return urlsplit(url).netloc
+    except ValueError:
+        return ""
 
 
 def _origin(base: str) -> str | None:
@@ -71,21 +121,16 @@ def _origin(base: str) -> str | None:
         return None
     try:
         parts = urlsplit(base)
+        parts.port  # noqa: B018 - a bad port makes every join fail: no shared origin
     except ValueError:
         return None
     return f"{parts.scheme}://{parts.netloc}/" if parts.netloc else None
 
 
-def _resolve(base: str, origin: str | None, href: str) -> str:
-    """urljoin(base, href); a rooted href ("/a/b") reads only the base's scheme and host, so
-    its join is shared by every page of the site (menus repeat on every page)."""
-    if origin is not None and _ROOTED.match(href):
-        return _join_rooted(origin, href)
-    return urljoin(base, href)
-
-
-# "/path", not "//host" and free of the tab/newline bytes urlsplit deletes (which could turn
-# it into "//"): urljoin then never reads the base's path or query.
+# A rooted href ("/a/b") reads only the base's scheme and host, so its join is shared by
+# every page of the site (menus repeat on every page): "/path", not "//host" and free of the
+# tab/newline bytes urlsplit deletes (which could turn it into "//"): urljoin then never
+# reads the base's path or query.
 _ROOTED = re.compile(r"/(?!/)[^\t\r\n]*\Z")
 
 

@@ -472,8 +472,11 @@ def detect_language(text: str) -> str | None:
 def absolute(url: str | None, base: str) -> str | None:
     if not url:
         return None
-    joined = urljoin(base, url.strip())
-    return joined if urlsplit(joined).scheme in ("http", "https") else None
+    try:  # a page-provided URL (canonical, og:url, image) may not parse: "http://[x]"
+        joined = urljoin(base, url.strip())
+        return joined if urlsplit(joined).scheme in ("http", "https") else None
+    except ValueError:
+        return None
 
 
 # --- bylines in markup -------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import metadata as md
+from pipelines.extraction import published as pub
 from pipelines.extraction.classify import classify
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
@@ -23,6 +24,8 @@ from pipelines.extraction.text import block_key, text_fingerprint, word_count
 
 # A page's lines hashed for site-template learning, at most this many.
 MAX_PAGE_BLOCKS = 400
+# A line of the text is counted for template learning from this many characters (QQ, 微信).
+TEXT_BLOCK_MIN_CHARS = 1
 # trafilatura's text is "the whole page" when it holds this share of the page's visible text,
 # the densest block holds a real body (BLOCK_MIN_CHARS, BLOCK_SHARE of trafilatura's text) and
 # the rest is mostly short lines (menus, link bars). Calibrated on both benchmark sets, where a
@@ -46,6 +49,8 @@ class ReadOptions:
     # The crawl's worker returns only links that start with one of these (the site's
     # ``scheme://host/`` prefixes) and counts the rest; () returns every link.
     link_prefixes: tuple[str, ...] = ()
+    # The worker returns at most this many of those links (0: all) and counts the rest.
+    max_links: int = 0
 
 
 @dataclass
@@ -69,6 +74,10 @@ class PageReading:
     details: dict[str, Any] = field(default_factory=dict)
     # Absolute http(s) links the worker left out of ``links`` as off-site (link_prefixes).
     offsite_links: int = 0
+    # Hrefs skipped because they make no fetchable URL ("http://[x]", a bad port): counted.
+    bad_links: int = 0
+    # Links the worker cut beyond ReadOptions.max_links.
+    links_cut: int = 0
 
 
 class PageTooLarge(ValueError):
@@ -113,7 +122,6 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     ld = md.ld_article(ld_objects)
     body = tree.find("body")
     page_lines = render_lines(body) if body is not None else []
-    reading.blocks = _page_blocks(page_lines)
     site_names = _site_names(meta, ld, url)
     title = md.clean_title(
         _title_text(tree),
@@ -124,11 +132,13 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         ],
         site_names,
     )
-    links = read_links(tree, url)
+    links = read_links(tree, url, options.link_prefixes, options.max_links)
     reading.links = links.follow
+    reading.bad_links = links.bad
+    reading.links_cut = links.cut
     anchors = links.headlines
     teaser_links = len(anchors)
-    dated = _visible_date_candidates(tree, page_lines, title)
+    dated = pub.gather(tree, meta, ld, page_lines, _headline_element(tree, title), title)
     markup_authors = md.byline_names(tree) or md.dateline_authors(
         _after_headline(page_lines, title)
     )
@@ -139,6 +149,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     removed.update(cleaned.removed)
     reading.removed = dict(removed)
     text = normalise_text("\n".join(cleaned.lines))
+    reading.blocks = _page_blocks(text.split("\n"), page_lines)
     language = (
         options.language_hint
         or md.declared_language(tree, meta, ld)
@@ -193,14 +204,23 @@ def _site_names(meta: dict[str, list[str]], ld: dict | None, url: str) -> list[s
     return [n for n in names if n]
 
 
-def _page_blocks(lines: list[str]) -> list[str]:
-    keys = []
-    for line in lines:
-        if len(line) >= 4:
+def _page_blocks(text_lines: list[str], page_lines: list[str]) -> list[str]:
+    """Site-template keys: the text's own lines first, as the cleaning stage will strip them,
+    short labels (微信, "X") included; then the page's rendered lines.
+
+    trafilatura splits a share bar into one label a line where the page renders it as one
+    line: only the text's own lines let a bar repeated on every page be learnt as template.
+    """
+    keys: list[str] = []
+    for line in text_lines:
+        if len(line.strip()) >= TEXT_BLOCK_MIN_CHARS:
             keys.append(block_key(line))
+    for line in page_lines:
         if len(keys) >= MAX_PAGE_BLOCKS:
             break
-    return keys
+        if len(line) >= 4:
+            keys.append(block_key(line))
+    return keys[:MAX_PAGE_BLOCKS]
 
 
 def _headline_lines(lines: list[str], anchor_texts: set[str]) -> tuple[int, float]:
@@ -296,39 +316,11 @@ def _fields(
     language: str | None,
     site_names: list[str],
     options: ReadOptions,
-    dated: list[str],
+    dated: pub.DateEvidence,
 ) -> dict[str, Any]:
     ld = ld or {}
     tz = md.timezone_for(language, options.timezone_hint)
-    visible: str | None = None
-    published = (
-        md.parse_iso(md._ld_text(ld.get("datePublished")), tz)
-        or md.parse_iso(
-            md.first_meta(
-                meta,
-                "article:published_time",
-                "og:published_time",
-                "pubdate",
-                "publishdate",
-                "publish_date",
-                "datepublished",
-                "date",
-                "dc.date",
-                "dc.date.issued",
-                "sailthru.date",
-                "parsely-pub-date",
-                "publishtime",
-                "firstpublishedtime",
-            ),
-            tz,
-        )
-        or (visible := _first_date(dated, tz))
-    )
-    if published and len(published) == 10:
-        # Structured data gave the day only; the dateline under the headline may add the time.
-        visible = visible if visible is not None else _first_date(dated, tz)
-        if visible and visible.startswith(published) and len(visible) > 10:
-            published = visible
+    published = pub.choose(dated, text.split("\n"), url, tz, language)
     modified = md.parse_iso(md._ld_text(ld.get("dateModified")), tz) or md.parse_iso(
         md.first_meta(
             meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"
@@ -362,9 +354,12 @@ def _fields(
     )
     return {
         "url": url,
-        "canonical_url": md.absolute(canonical, url)
-        if canonical is not None
-        else md.absolute(md.first_meta(meta, "og:url"), url) or url,
+        "canonical_url": (
+            md.absolute(canonical, url)
+            if canonical is not None
+            else md.absolute(md.first_meta(meta, "og:url"), url)
+        )
+        or url,  # an unusable canonical (bad host, other scheme) falls back to the page URL
         "title": title,
         "authors": authors,
         "published": published,
@@ -392,26 +387,6 @@ def _canonical_href(tree: HtmlElement) -> str | None:
     return None
 
 
-def _visible_date_candidates(
-    tree: HtmlElement, page_lines: list[str], title: str | None
-) -> list[str]:
-    """Visible date sources, most trustworthy first: what follows the headline, then the rest.
-
-    A masthead often prints today's date above the headline on every page; the article's own
-    date is the first one after its headline.
-    """
-    head = _headline_element(tree, title)
-    after_head: list[str] = []
-    if head is not None:
-        after_head += [
-            t.get("datetime") or t.text_content()
-            for t in head.xpath("following::time[position()<=2]")
-        ]
-    after_head += [line for line in _after_headline(page_lines, title, 14) if len(line) <= 160]
-    anywhere = md.time_elements(tree) + [line for line in page_lines[:80] if len(line) <= 160]
-    return after_head + anywhere
-
-
 def _after_headline(page_lines: list[str], title: str | None, count: int = 6) -> list[str]:
     start = next((i for i, line in enumerate(page_lines) if title and title in line), None)
     return page_lines[start + 1 : start + 1 + count] if start is not None else []
@@ -423,16 +398,4 @@ def _headline_element(tree: HtmlElement, title: str | None) -> HtmlElement | Non
     for el in tree.iter("h1", "h2", "h3"):
         if title in re.sub(r"\s+", " ", el.text_content()):
             return el
-    return None
-
-
-def _first_date(candidates: list[str], tz: Any) -> str | None:
-    for text in candidates:
-        found = (
-            md.parse_iso(text, tz)
-            if re.match(r"^\s*\d{4}-\d\d-\d\d", text)
-            else md.date_in_text(text, tz)
-        )
-        if found:
-            return found
     return None
