@@ -64,6 +64,14 @@ def state_failed(crawler: Crawler, exc: BaseException, *, stop: bool = True) -> 
     output_failed(crawler, "state store", "", exc, stop=stop)
 
 
+def feed_failed(crawler: Crawler) -> bool:
+    """A write of a feed failed in this run: the line being written then, and every later
+    one, did not land (``GuardedFile`` drops them). In Redis mode an article is confirmed
+    (marked seen, its claims final, its page's lease released) only while this is False."""
+    assert crawler.stats is not None
+    return bool(crawler.stats.get_value("output/write_failed/feed"))
+
+
 def output_error(crawler: Crawler) -> str | None:
     """The run's first failed output write, or None."""
     assert crawler.stats is not None
@@ -79,11 +87,11 @@ def stop_run(crawler: Crawler) -> None:
     deferred_from_coro(engine.close_spider_async(reason=OUTPUT_FAILED_REASON))
 
 
-def write_durably(path: Path, data: bytes) -> None:
-    """Write a small file whole or not at all: ``<path>.tmp``, fsync, rename, fsync the
-    folder. Raises OSError (the temporary file removed) when any step fails."""
+def write_durably(path: Path, data: bytes, *, tmp_suffix: str = ".tmp") -> None:
+    """Write a small file whole or not at all: ``<path><tmp_suffix>``, fsync, rename, fsync
+    the folder. Raises OSError (the temporary file removed) when any step fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(path.name + tmp_suffix)
     try:
         with tmp.open("wb") as handle:
             handle.write(data)
@@ -107,7 +115,9 @@ class GuardedFile(io.RawIOBase):
     (disk full, I/O error, quota), cuts the file back to where that write began (or, with
     ``empty_on_failure``, to nothing, freeing the space at once for a file that will not be
     delivered), calls ``on_failure`` and from then on drops every write (each one counted by
-    ``on_failure``). ``failed`` tells the owner what happened.
+    ``on_failure``). ``failed`` tells the owner what happened. With ``sync_each_write``
+    every record is fsynced before ``write`` returns (a failed fsync is a failed write): a
+    record written is durable (the Redis mode confirms an article right after its line).
     """
 
     def __init__(
@@ -117,6 +127,7 @@ class GuardedFile(io.RawIOBase):
         append: bool,
         on_failure: Callable[[OSError], None],
         empty_on_failure: bool = False,
+        sync_each_write: bool = False,
     ) -> None:
         super().__init__()
         flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
@@ -125,6 +136,7 @@ class GuardedFile(io.RawIOBase):
         self._good = os.lseek(self._fd, 0, os.SEEK_END)
         self._on_failure = on_failure
         self._empty_on_failure = empty_on_failure
+        self._sync_each_write = sync_each_write
         self.failed: OSError | None = None
 
     def writable(self) -> bool:
@@ -142,6 +154,8 @@ class GuardedFile(io.RawIOBase):
         try:
             while done < len(view):
                 done += os.write(self._fd, view[done:])
+            if self._sync_each_write:
+                os.fsync(self._fd)
         except OSError as exc:
             self.failed = exc
             self._cut_back()
@@ -159,6 +173,11 @@ class GuardedFile(io.RawIOBase):
             os.ftruncate(self._fd, self._good)
         except OSError as exc:
             logger.error("cannot cut %s back to its last whole record: %s", self.path, exc)
+
+    def fail(self, exc: OSError) -> None:
+        """Mark the file failed without writing (it could not be opened): every write is
+        then dropped and reported."""
+        self.failed = exc
 
     def sync(self) -> None:
         """fsync: raises OSError when the data cannot be made durable."""

@@ -299,6 +299,9 @@ NEWS_REDIS_PREFIX = "news"
 NEWS_REDIS_WORKER_ID = ""
 # Each worker's own feed file ({worker} = its id); used when the command line names no feed.
 NEWS_REDIS_FEED = "output/%(name)s/%(run_start)s-{worker}.jsonl"
+# Each feed line fsynced before its article is confirmed in Redis (marked seen, lease released):
+# a power loss cannot lose an article Redis counts as delivered (crawler.distributed.feedstorage).
+NEWS_REDIS_FEED_FSYNC = True
 # Merged crawl summary path ("" = <prefix>.crawl-summary.json beside the feed).
 NEWS_REDIS_SUMMARY_FILE = ""
 # A taken request stays leased this long without a heartbeat; then it goes back to the queue.

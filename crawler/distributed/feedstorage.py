@@ -1,5 +1,13 @@
 """Feed files written line by line: an item reported as exported is in the file, even if the
-worker is killed the next instant (the distributed crawl acks a page right after that)."""
+worker is killed the next instant (the distributed crawl acks a page right after that).
+
+Each line is one write into a ``GuardedFile`` (crawler.delivery), fsynced before the write
+returns (``NEWS_REDIS_FEED_FSYNC``). A write that fails (disk full, I/O error, quota) is cut
+back to the last whole line, counted (``output/write_failed/feed``) and stops the worker
+(exit 74); from then on the worker confirms nothing: the article whose line did not land is
+not marked seen, its claims stay open and its page's lease goes back to the queue, so another
+worker (or the next run) delivers it (crawler.distributed.scheduler).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,10 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
+from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
+
+from crawler.delivery import GuardedFile, output_failed
 
 logger = logging.getLogger(__name__)
 
@@ -44,17 +55,54 @@ def drop_cut_tail(path: Path) -> int:
 
 class UnbufferedFileFeedStorage(FileFeedStorage):
     """Scrapy's local file storage without the write buffer: each JSON line is one write().
-    Appending to a file a killed worker left, the cut line it was writing is dropped first."""
+    Appending to a file a killed worker left, the cut line it was writing is dropped first.
+    A failed write stops the worker (see the module docstring)."""
+
+    def __init__(self, uri: str, *, feed_options: dict[str, Any] | None = None) -> None:
+        super().__init__(uri, feed_options=feed_options)
+        self.crawler: Crawler | None = None
+        self.sync_each_write = True
+
+    @classmethod
+    def from_crawler(
+        cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None
+    ) -> UnbufferedFileFeedStorage:
+        storage = cls(uri, feed_options=feed_options)
+        storage.crawler = crawler
+        storage.sync_each_write = crawler.settings.getbool("NEWS_REDIS_FEED_FSYNC", True)
+        return storage
+
+    def _failed(self, exc: OSError) -> None:
+        if self.crawler is not None:
+            output_failed(self.crawler, "feed", Path(self.path).absolute(), exc)
 
     def open(self, spider: Any) -> IO[bytes]:
         path = Path(self.path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if self.write_mode == "ab" and path.exists():
-            dropped = drop_cut_tail(path)
-            if dropped:
-                logger.warning(
-                    "%s ended with a cut line (%d bytes) from a killed run; dropped it",
-                    path,
-                    dropped,
-                )
-        return path.open(self.write_mode, buffering=0)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if self.write_mode == "ab" and path.exists():
+                dropped = drop_cut_tail(path)
+                if dropped:
+                    logger.warning(
+                        "%s ended with a cut line (%d bytes) from a killed run; dropped it",
+                        path,
+                        dropped,
+                    )
+            return GuardedFile(
+                path,
+                append=self.write_mode == "ab",
+                on_failure=self._failed,
+                sync_each_write=self.sync_each_write,
+            )
+        except OSError as exc:
+            self._failed(exc)
+            # Every item is then reported as not written: none is confirmed in Redis.
+            void = GuardedFile(Path(os.devnull), append=True, on_failure=self._failed)
+            void.fail(exc)
+            return void
+
+    def store(self, file: IO[bytes]) -> None:
+        try:
+            file.close()
+        except OSError as exc:
+            self._failed(exc)

@@ -48,6 +48,7 @@ class Frontier:
         self._ack = server.register_script(scripts.ACK)
         self._reap = server.register_script(scripts.REAP)
         self._claim = server.register_script(scripts.CLAIM)
+        self._confirm = server.register_script(scripts.CONFIRM)
 
     def push(
         self,
@@ -102,6 +103,14 @@ class Frontier:
             "claim an article", lambda: self._claim(keys, [lease_id, url, lease_ms])
         )
         return _text(result)
+
+    def confirm(self, lease_id: str, url: str) -> int:
+        """The article of ``url`` (claimed by ``lease_id``) is durably written: its claims
+        become final now. Returns how many did."""
+        keys = [self.keys.lease_claims(lease_id)]
+        return int(
+            self.guard.call("confirm a delivery", lambda: self._confirm(keys, [lease_id, url]))
+        )
 
     def reap(self, max_attempts: int, batch: int = 500) -> tuple[int, int]:
         """Expired leases back to the queue: (requeued, given up)."""

@@ -17,6 +17,11 @@ What changes from ``scrapy_redis.scheduler.Scheduler`` and why:
   so whoever can write the queue cannot widen what a worker fetches.
 - The shared queue is never wiped when one worker stops (``SCHEDULER_PERSIST`` is forced on).
 - A worker only closes when the whole crawl is done: queue empty and no lease held anywhere.
+- Delivery is confirmed before state moves: right after an article's line is durably in the
+  feed, its claims become final; after a failed feed write (which stops the worker, exit 74)
+  nothing more is confirmed: no lease is released, and every lease held goes back to the
+  queue at close, so the article whose line did not land is delivered by another worker (its
+  claims lapse with the lease, so it is not rejected as a duplicate of itself).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from scrapy_redis.queue import Base as RedisQueueBase
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
+from crawler.delivery import feed_failed
 from crawler.distributed.codec import LEASE_META, BadPayload, request_from_json, request_to_json
 from crawler.distributed.connection import (
     Guard,
@@ -141,7 +147,9 @@ class LeasingScheduler(Scheduler):
         self.broken = False
         self._idle_since: float | None = None
         self._loop: task.LoopingCall | None = None
-        crawler.signals.connect(self._item_finished, signal=signals.item_scraped)
+        # Leases done after a failed feed write: not released, handed back at close.
+        self.unconfirmed: list[str] = []
+        crawler.signals.connect(self._item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self._item_finished, signal=signals.item_dropped)
         crawler.signals.connect(self._item_finished, signal=signals.item_error)
         crawler.signals.connect(self._spider_idle, signal=signals.spider_idle)
@@ -209,7 +217,7 @@ class LeasingScheduler(Scheduler):
     def close(self, reason: str) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
-        held = self.leases.ids()
+        held = self.leases.ids() + self.unconfirmed
         if held and not self.broken:
             # Hand unfinished work back now rather than after the lease runs out.
             try:
@@ -351,6 +359,11 @@ class LeasingScheduler(Scheduler):
     def _ack(self, lease_id: str) -> None:
         if self.broken:
             return
+        if feed_failed(self.crawler):
+            # A line of this worker may not have landed: the page goes back to the queue.
+            self.unconfirmed.append(lease_id)
+            self._count("redis/leases_not_released_after_failed_write")
+            return
         try:
             if not self.frontier.ack(lease_id):
                 self._count("redis/lease_expired_before_ack")
@@ -387,6 +400,20 @@ class LeasingScheduler(Scheduler):
         site_for = getattr(self.spider, "site_for", None)
         site = site_for(url) if site_for is not None else None
         return f"{site.name if site is not None else '?'}:"
+
+    def _item_scraped(self, item: Any, response: Any = None, **kwargs: Any) -> None:
+        """After the feed exporter wrote the item's line (it handles this signal first): make
+        the article's claims final, unless the line did not land; then the lease may go."""
+        lease_id = lease_of(response)
+        if lease_id is None:
+            return
+        url = _item_url(item)
+        if url and not self.broken and not feed_failed(self.crawler):
+            try:
+                self.frontier.confirm(lease_id, url)
+            except (RedisUnavailable, redis.RedisError) as exc:
+                self._give_up(exc)
+        self.leases.item_finished(lease_id)
 
     def _item_finished(self, response: Any = None, **kwargs: Any) -> None:
         lease_id = lease_of(response)
@@ -479,6 +506,14 @@ class LeasingScheduler(Scheduler):
 
 def _digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _item_url(item: Any) -> str | None:
+    try:
+        url = item.get("url")
+    except AttributeError:
+        return None
+    return url if isinstance(url, str) else None
 
 
 def lease_of(response: Any) -> str | None:

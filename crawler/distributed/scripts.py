@@ -74,8 +74,8 @@ ACK = """
 local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 for _, claim in ipairs(redis.call('SMEMBERS', KEYS[3])) do
-  local v = redis.call('GET', claim)
-  if v and string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
+  local v = redis.pcall('GET', claim)  -- (a key of another type is not a claim: skipped)
+  if type(v) == 'string' and string.sub(v, 1, #ARGV[1] + 1) == ARGV[1] .. ' ' then
     redis.call('SET', claim, 'done ' .. string.sub(v, #ARGV[1] + 2))
   end
 end
@@ -93,8 +93,8 @@ return removed
 CLAIM = """
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 'lost' end
 for i = 3, #KEYS do
-  local v = redis.call('GET', KEYS[i])
-  local space = v and string.find(v, ' ', 1, true)
+  local v = redis.pcall('GET', KEYS[i])
+  local space = type(v) == 'string' and string.find(v, ' ', 1, true)
   if space then  -- (a value not "<owner> <url>" is not a claim: taken over)
     local owner = string.sub(v, 1, space - 1)
     if owner ~= ARGV[1] and (owner == 'done' or redis.call('ZSCORE', KEYS[1], owner)) then
@@ -110,6 +110,25 @@ for i = 3, #KEYS do
   redis.call('SADD', KEYS[2], KEYS[i])
 end
 return ''
+"""
+
+# The line of a leased page's article is durably written: its claims are final now ("done"),
+# before the page's lease is released, so a page handed back after that (its worker stopped on
+# a failed write of a later line) does not deliver the article a second time. The claims of an
+# article whose line did not land are left as they are: they lapse with the lease.
+# KEYS: the lease's claim list   ARGV: lease id, url
+# Returns how many claims became final.
+CONFIRM = """
+local mine = ARGV[1] .. ' ' .. ARGV[2]
+local n = 0
+for _, claim in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.pcall('GET', claim) == mine then
+    redis.call('SET', claim, 'done ' .. ARGV[2])
+    redis.call('SREM', KEYS[1], claim)
+    n = n + 1
+  end
+end
+return n
 """
 
 # Put expired leases (their worker died or stalled) back in the queue; a request that has

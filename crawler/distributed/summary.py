@@ -13,6 +13,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.delivery import output_failed, write_durably
 from crawler.distributed.connection import (
     Guard,
     RedisUnavailable,
@@ -139,10 +140,13 @@ class CrawlSummary:
             logger.error("crawl summary not stored: %s", exc)
             return
         path = self._path(spider)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + f".{self.worker}.tmp")
-        tmp.write_text(json.dumps(merged, indent=2, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+        text = json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
+        try:
+            # Whole or not at all (a temporary file per worker, renamed over the last one).
+            write_durably(path, text.encode("utf-8"), tmp_suffix=f".{self.worker}.tmp")
+        except OSError as exc:
+            output_failed(self.crawler, "crawl summary", path, exc, stop=False)
+            return
         logger.info(
             "crawl summary (%d workers, %d articles so far) written to %s",
             merged["workers"],

@@ -7,25 +7,42 @@ script sees the first one's entry: the story is emitted once.
 
 Bounded: an ``entries`` sorted set keeps insertion order; past ``capacity`` entries the
 oldest are removed from their band sets (``where`` remembers which).
+
+Whoever can write the queue can write these keys too: a member not in the shape above or a
+key of the wrong type is removed inside the script, never raises, and is counted
+(``redis/bad_state_entries``, ``redis/bad_state_entries/simhash_index``).
 """
 
 from __future__ import annotations
+
+import logging
 
 import redis
 
 from crawler.distributed.connection import Guard
 from pipelines.similarity.simhash import Match, band_spans
 
+logger = logging.getLogger(__name__)
+
 # KEYS: band sets (ARGV[4] of them), entries zset, where hash
 # ARGV: member, max distance, capacity, band count, own keys...
-# Returns {url, distance, key} of the closest entry within max distance (not one of the own
-# keys), else {} after adding the member.
+# Returns {url, distance, key, bad} of the closest entry within max distance (not one of the
+# own keys), else {bad} after adding the member; bad: members and keys found malformed (removed).
 CHECK_AND_ADD = """
+local bad = 0
 local function parse(m)
-  local t1 = string.find(m, '\\t', 1, true)
-  local t2 = string.find(m, '\\t', t1 + 1, true)
+  if not string.match(m, '^%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x%x\\t') then return nil end
+  local t2 = string.find(m, '\\t', 18, true)
+  if not t2 then return nil end
   return tonumber(string.sub(m, 1, 8), 16), tonumber(string.sub(m, 9, 16), 16),
-         string.sub(m, t1 + 1, t2 - 1), string.sub(m, t2 + 1)
+         string.sub(m, 18, t2 - 1), string.sub(m, t2 + 1)
+end
+local function ensure(key, kind)
+  local found = redis.call('TYPE', key).ok
+  if found ~= 'none' and found ~= kind then
+    redis.call('DEL', key)
+    bad = bad + 1
+  end
 end
 local function popcount(x)
   local n = 0
@@ -43,10 +60,15 @@ for i = 5, #ARGV do own[ARGV[i]] = true end
 local best, best_key, best_url = limit + 1, nil, nil
 local checked = {}
 for i = 1, bands do
+  ensure(KEYS[i], 'set')
   for _, m in ipairs(redis.call('SMEMBERS', KEYS[i])) do
-    if not checked[m] then
+    local h, l, key, url = parse(m)
+    if not h then  -- (removed from every band it is in; counted once)
+      redis.call('SREM', KEYS[i], m)
+      if not checked[m] then bad = bad + 1 end
       checked[m] = true
-      local h, l, key, url = parse(m)
+    elseif not checked[m] then
+      checked[m] = true
       if not own[key] then
         local d = popcount(bit.bxor(hi, h)) + popcount(bit.bxor(lo, l))
         if d < best then best, best_key, best_url = d, key, url end
@@ -54,8 +76,10 @@ for i = 1, bands do
     end
   end
 end
-if best <= limit then return {best_url, best, best_key} end
+if best <= limit then return {best_url, best, best_key, bad} end
 local entries, where = KEYS[bands + 1], KEYS[bands + 2]
+ensure(entries, 'zset')
+ensure(where, 'hash')
 local t = redis.call('TIME')
 local places = {}
 for i = 1, bands do
@@ -71,21 +95,21 @@ if excess > 0 then
     local old = popped[i]
     local keys = redis.call('HGET', where, old)
     if keys then
-      for band in string.gmatch(keys, '%S+') do redis.call('SREM', band, old) end
+      for band in string.gmatch(keys, '%S+') do redis.pcall('SREM', band, old) end
     end
     redis.call('HDEL', where, old)
   end
 end
-return {}
+return {bad}
 """
 
 # Forget an entry (its article was not delivered after all). KEYS: band sets, entries, where
 # ARGV: member, band count
 REMOVE = """
 local bands = tonumber(ARGV[2])
-for i = 1, bands do redis.call('SREM', KEYS[i], ARGV[1]) end
-redis.call('ZREM', KEYS[bands + 1], ARGV[1])
-redis.call('HDEL', KEYS[bands + 2], ARGV[1])
+for i = 1, bands do redis.pcall('SREM', KEYS[i], ARGV[1]) end
+redis.pcall('ZREM', KEYS[bands + 1], ARGV[1])
+redis.pcall('HDEL', KEYS[bands + 2], ARGV[1])
 return 1
 """
 
@@ -138,12 +162,22 @@ class SharedSimHashIndex:
         keys = self._keys(value, scope)
         args = [member, self.max_distance, self.capacity, len(self._spans), *exclude, key]
         found = self.guard.call("check near duplicates", lambda: self._script(keys, args))
-        if not found:
+        if found and found[-1]:
+            self._count_bad(int(found[-1]), keys[0].rsplit(":band:", 1)[0])
+        if not found or len(found) < 4:
             return None
         match_url, distance, match_key = (
-            v.decode("utf-8") if isinstance(v, bytes) else v for v in found
+            v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in found[:3]
         )
         return Match(str(match_key), str(match_url), int(distance))
+
+    def _count_bad(self, count: int, index: str) -> None:
+        """Malformed entries the script removed (written by someone who can write the keys)."""
+        stats = self.guard.stats
+        if stats is not None:
+            stats.inc_value("redis/bad_state_entries", count)
+            stats.inc_value("redis/bad_state_entries/simhash_index", count)
+        logger.error("removed %d malformed entries of the near-duplicate index %s", count, index)
 
     def remove(self, value: int, key: str, url: str, scope: str = "") -> None:
         """Forget an entry ``check_and_add`` made, e.g. for an article dropped after dedupe."""
