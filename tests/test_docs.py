@@ -32,6 +32,7 @@ NOT_RUN = {
     "make test-fast": "the suite itself",
     "make venv": "the suite runs inside the venv it makes",
     "make eval": "needs the benchmark folders (tests/test_quality_gate.py runs the command)",
+    ".venv/bin/scrapy evaluate ../shared/benchmarks": "needs the benchmark folders (tests/test_quality_gate.py)",
     "make bench": "minutes of CPU (bench/); tests/test_bench_*.py test its parts",
     "make bench-memory": "minutes of CPU (bench/memory.py)",
     ".venv/bin/scrapy crawl news -a sites=sites.toml": "the example sites are on the internet",
