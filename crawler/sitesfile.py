@@ -31,6 +31,7 @@ SITE_KEYS = {
     "timezone": "IANA timezone of dates without an offset",
     "prune_xpaths": "XPath expressions of blocks to remove before extraction",
     "prune_css": "CSS selectors of blocks to remove before extraction",
+    "archive": "true: keep the site's fetched pages in WARC files (docs/archive.md)",
 }
 _URL_LISTS = ("start_urls", "feeds", "sitemaps")
 # Larger than any list of portals: a path to something else (a device, a dump) is refused.
@@ -138,7 +139,14 @@ def _site(path: Path, name: str, spec: Any) -> Site:
         timezone=_timezone(spec.get("timezone"), fail),
         prune_xpaths=_xpaths(spec.get("prune_xpaths", []), fail)
         + _css(spec.get("prune_css", []), fail),
+        archive=_boolean(spec.get("archive", False), "archive", fail),
     )
+
+
+def _boolean(value: Any, key: str, fail: Any) -> bool:
+    if not isinstance(value, bool):
+        raise fail(key, f"expected true or false, got {value!r}")
+    return value
 
 
 def _strings(value: Any, key: str, fail: Any) -> list[str]:
