@@ -255,6 +255,9 @@ NEWS_WARC_ENABLED = False
 NEWS_WARC_DIR = "output/%(name)s/warc"
 # A WARC file is finished (renamed from .open) and the next one begun past this many bytes.
 NEWS_WARC_MAX_BYTES = 1_000_000_000
+# `scrapy reextract`: pages read out of WARC files and not yet through the pipelines, at most.
+# Large enough that pages held for site-template learning do not stall the reading.
+NEWS_REEXTRACT_MAX_PENDING = 1024
 
 # --- Distributed crawl (Redis) ------------------------------------------------------------------
 # Redis server shared by the workers of one crawl (redis://:password@host:6379/0, rediss:// for

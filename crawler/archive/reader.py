@@ -1,0 +1,137 @@
+"""Pages out of WARC files: the response records a re-extraction reads, and why each other
+record is not one (counted by the caller, never dropped in silence).
+
+Works for the crawl's own archive and for other crawlers' WARC files (Common Crawl's
+CC-NEWS): HTTP response records, one gzip member per record or uncompressed, bodies with
+their transfer and content encodings, which are undone here as the crawl's downloader
+undoes them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+
+logger = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+WARC_NAMES = (".warc.gz", ".warc")
+
+
+@dataclass(frozen=True)
+class ArchivedPage:
+    """One HTML response record, decoded as the crawl's downloader would have handed it on."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+    date: str  # WARC-Date
+    file: str
+    offset: int
+    length: int  # bytes of the record in the file (compressed, for a .warc.gz)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A record that is not a page to read, and why (a stat name's last part)."""
+
+    reason: str
+    url: str | None
+    offset: int
+    length: int = 0
+    page: bool = True  # False: a record that never holds a page (request, warcinfo, metadata)
+
+
+def warc_paths(inputs: Iterable[str]) -> list[Path]:
+    """The WARC files named, folders expanded (sorted; ``.open`` files of a crawl still
+    writing are left out)."""
+    found: list[Path] = []
+    for name in inputs:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and p.name.endswith(WARC_NAMES)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def read_records(
+    stream: BinaryIO, name: str, max_bytes: int, start: int = 0
+) -> Iterator[ArchivedPage | Skipped]:
+    """Every record of a WARC stream from offset ``start``, as a page or a skip."""
+    iterator = ArchiveIterator(stream, check_digests=False)
+    for record in iterator:
+        # Where this record began (get_record_offset() would read the record to its end).
+        offset = iterator.offset + start
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        kind = record.rec_type
+        page: ArchivedPage | Skipped
+        if kind != "response":
+            page = Skipped(f"{kind} record", url, offset, page=kind == "revisit")
+        elif record.http_headers is None or not record.http_headers.get_statuscode():
+            page = Skipped("not an HTTP response", url, offset)
+        else:
+            page = _page(record, url or "", name, offset, max_bytes)
+        iterator.read_to_end()
+        length = iterator.get_record_length()
+        if isinstance(page, ArchivedPage):
+            page = ArchivedPage(**{**page.__dict__, "length": length})
+        else:
+            page = Skipped(page.reason, page.url, page.offset, length, page.page)
+        yield page
+
+
+def _page(record, url: str, name: str, offset: int, max_bytes: int) -> ArchivedPage | Skipped:
+    http = record.http_headers
+    try:
+        status = int(http.get_statuscode())
+    except ValueError:
+        return Skipped("bad HTTP status", url, offset)
+    if not 200 <= status < 300:
+        return Skipped(f"http {status}", url, offset)
+    ctype = (http.get_header("Content-Type") or "").lower()
+    if ctype and not any(t in ctype for t in HTML_TYPES):
+        return Skipped("not html", url, offset)
+    if not url.startswith(("http://", "https://")):
+        return Skipped("not an http(s) URL", url, offset)
+    body = read_at_most(record.content_stream(), max_bytes + 1)
+    if len(body) > max_bytes:
+        return Skipped("too large", url, offset)
+    return ArchivedPage(
+        url=url,
+        status=status,
+        headers=list(http.headers),
+        body=body,
+        date=record.rec_headers.get_header("WARC-Date") or "",
+        file=name,
+        offset=offset,
+        length=0,
+    )
+
+
+def read_at_most(stream: BinaryIO, limit: int) -> bytes:
+    """Up to ``limit`` bytes (a decompressing stream returns one block a read)."""
+    parts = []
+    left = limit
+    while left > 0:
+        chunk = stream.read(min(left, 1 << 20))
+        if not chunk:
+            break
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def fetched_at(warc_date: str) -> str:
+    """WARC-Date (any precision) as the crawl's fetched_at: seconds, UTC, ``Z``."""
+    if len(warc_date) >= 19:
+        return warc_date[:19] + "Z"
+    return warc_date
