@@ -98,6 +98,8 @@ STATS_CLASS = "crawler.stats.PlainStatsCollector"
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractionPipeline": 100,
     "pipelines.clean.CleaningPipeline": 200,
+    # `scrapy reextract -a languages=...` only; off otherwise.
+    "crawler.archive.languages.LanguageFilter": 250,
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.validate.ValidationPipeline": 400,
 }

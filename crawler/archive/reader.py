@@ -10,6 +10,7 @@ undoes them.
 from __future__ import annotations
 
 import logging
+import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,19 +49,46 @@ class Skipped:
     page: bool = True  # False: a record that never holds a page (request, warcinfo, metadata)
 
 
-def warc_paths(inputs: Iterable[str]) -> list[Path]:
-    """The WARC files named, folders expanded (sorted; ``.open`` files of a crawl still
-    writing are left out)."""
-    found: list[Path] = []
+def is_url(name: str) -> bool:
+    return name.startswith(("http://", "https://"))
+
+
+def warc_inputs(inputs: Iterable[str]) -> list[str]:
+    """The WARC files and URLs named, folders expanded (sorted; ``.open`` files of a crawl
+    still writing are left out)."""
+    found: list[str] = []
     for name in inputs:
         path = Path(name)
-        if path.is_dir():
+        if is_url(name):
+            found.append(name)
+        elif path.is_dir():
             found += sorted(
-                p for p in path.rglob("*") if p.is_file() and p.name.endswith(WARC_NAMES)
+                str(p) for p in path.rglob("*") if p.is_file() and p.name.endswith(WARC_NAMES)
             )
         else:
-            found.append(path)
+            found.append(name)
     return found
+
+
+def open_input(name: str, start: int, user_agent: str, timeout: float = 60.0) -> BinaryIO:
+    """A local file or an http(s) URL, positioned at byte ``start`` (a Range request; a
+    server that ignores it is read past the first ``start`` bytes)."""
+    if not is_url(name):
+        stream = open(name, "rb")  # noqa: SIM115 - the caller closes it
+        stream.seek(start)
+        return stream
+    request = urllib.request.Request(name, headers={"User-Agent": user_agent})
+    if start:
+        request.add_header("Range", f"bytes={start}-")
+    response = urllib.request.urlopen(request, timeout=timeout)  # noqa: S310 - http(s) only
+    if start and response.status != 206:
+        left = start
+        while left > 0:
+            chunk = response.read(min(left, 1 << 20))
+            if not chunk:
+                break
+            left -= len(chunk)
+    return response
 
 
 def read_records(

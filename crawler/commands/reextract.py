@@ -67,6 +67,6 @@ def _outcome(stats: dict[str, object]) -> tuple[ExitCode, str | None]:
         return ExitCode.FAILED, FAILED_FINISH_REASONS[str(reason)]
     if stats.get("run/startup_error"):
         return ExitCode.FAILED, str(stats["run/startup_error"])
-    if not stats.get("reextract/records"):
+    if not stats.get("reextract/records") and not stats.get("reextract/inputs_already_done"):
         return ExitCode.FAILED, "no WARC record was read"
     return ExitCode.OK, None
