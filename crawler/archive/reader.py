@@ -9,6 +9,7 @@ undoes them.
 
 from __future__ import annotations
 
+import io
 import logging
 import urllib.request
 from collections.abc import Iterable, Iterator
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+
+from crawler.archive.members import scan_members
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +118,29 @@ def read_records(
         else:
             page = Skipped(page.reason, page.url, page.offset, length, page.page)
         yield page
+
+
+def read_file_records(
+    path: str, max_bytes: int, start: int = 0
+) -> Iterator[ArchivedPage | Skipped]:
+    """A local WARC file's records, gzip member by member: a member that is cut, not gzip
+    or not one whole record of its declared length is skipped with that reason, and the
+    reading goes on at the next member (a damaged record costs itself, not the file).
+    An uncompressed file is read in one stream."""
+    with open(path, "rb") as scan, open(path, "rb") as data:
+        for member in scan_members(scan, start):
+            if member.problem == "not gzip" and member.offset == start:
+                data.seek(start)
+                yield from read_records(data, path, max_bytes, start)
+                return
+            if member.problem is not None:
+                yield Skipped(
+                    f"damaged record ({member.problem})", None, member.offset, member.length
+                )
+                continue
+            data.seek(member.offset)
+            raw = io.BytesIO(data.read(member.length))
+            yield from read_records(raw, path, max_bytes, member.offset)
 
 
 def _page(record, url: str, name: str, offset: int, max_bytes: int) -> ArchivedPage | Skipped:

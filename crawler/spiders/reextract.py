@@ -37,6 +37,7 @@ from crawler.archive.reader import (
     fetched_at,
     is_url,
     open_input,
+    read_file_records,
     read_records,
     warc_inputs,
 )
@@ -188,7 +189,8 @@ class ReextractSpider(scrapy.Spider):
             return None
         if isinstance(entry, Skipped):
             stats.inc_value(f"reextract/skipped/{entry.reason}")
-            self.logger.debug("skipped %s at %d: %s", entry.url, entry.offset, entry.reason)
+            log = self.logger.warning if entry.reason.startswith("damaged") else self.logger.debug
+            log("skipped %s at byte %d: %s", entry.url, entry.offset, entry.reason)
             return None
         site = self._site(entry.url)
         if site is None:
@@ -309,6 +311,12 @@ def _records(
 ) -> Iterator[ArchivedPage | Skipped | Exception]:
     """The input's records from ``start``; a failure to open or read it ends them with the
     exception (what was read before stands)."""
+    if not is_url(name):
+        try:
+            yield from read_file_records(name, max_bytes, start)
+        except Exception as exc:
+            yield exc
+        return
     try:
         stream = open_input(name, start, user_agent)
     except Exception as exc:
