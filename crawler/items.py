@@ -21,6 +21,9 @@ class PageItem(scrapy.Item):
     headers = scrapy.Field()  # the few response headers the pipelines use (lower-case names)
     hints = scrapy.Field()  # per-site hints (language, timezone, selectors to prune)
     reject = scrapy.Field()  # why the page cannot be read (e.g. "http 404", "binary content")
+    warc_file = scrapy.Field()  # where the response is archived (crawler.archive), if it is
+    warc_offset = scrapy.Field()
+    warc_length = scrapy.Field()
 
 
 ARTICLE_FIELDS = (
@@ -44,6 +47,9 @@ ARTICLE_FIELDS = (
     "editor",
     "is_update",
 )
+# Where the page's response record is (WARC file, offset and length of its gzip member), when
+# the crawl archives it: copied from the page to its article.
+ARCHIVE_FIELDS = ("warc_file", "warc_offset", "warc_length")
 
 
 class ArticleItem(scrapy.Item):
@@ -68,3 +74,6 @@ class ArticleItem(scrapy.Item):
     source = scrapy.Field()
     editor = scrapy.Field()
     is_update = scrapy.Field()
+    warc_file = scrapy.Field()
+    warc_offset = scrapy.Field()
+    warc_length = scrapy.Field()

@@ -68,7 +68,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.metarefresh.CheapMetaRefreshMiddleware": 580,
     # Last before the download itself: holds requests while the reader pool is full.
     "crawler.middlewares.readgate.ReadGate": 950,
+    # Next to the downloader: archives every response as received (off unless NEWS_WARC_*).
+    "crawler.archive.middleware.WarcArchiveMiddleware": 960,
 }
+# Puts where a page was archived (WARC file, offset) on its item; off with the archive.
+SPIDER_MIDDLEWARES = {"crawler.archive.middleware.ArchiveLocation": 950}
 # A run stops cleanly (finish reason closespider_timeout) before an hourly cron window ends.
 CLOSESPIDER_TIMEOUT = 50 * 60
 # The crawl stops cleanly (finish reason memusage_exceeded, exit status 1) above this RSS.
@@ -94,6 +98,8 @@ STATS_CLASS = "crawler.stats.PlainStatsCollector"
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractionPipeline": 100,
     "pipelines.clean.CleaningPipeline": 200,
+    # `scrapy reextract -a languages=...` only; off otherwise.
+    "crawler.archive.languages.LanguageFilter": 250,
     "pipelines.dedupe.DedupePipeline": 300,
     "pipelines.validate.ValidationPipeline": 400,
 }
@@ -288,6 +294,18 @@ NEWS_METRICS_TEXTFILE = ""
 NEWS_METRICS_PORT = 0
 # The address the /metrics port is bound to (loopback: put a proxy in front to expose it).
 NEWS_METRICS_ADDRESS = "127.0.0.1"
+
+# --- Archive (WARC) -----------------------------------------------------------------------------
+# Keep every fetched response (and its request) in WARC/1.1 files (docs/archive.md); a site of the
+# sites file can be archived alone with `archive = true`.
+NEWS_WARC_ENABLED = False
+# Folder of the WARC files: a path or file:// URI; %(name)s is the spider, %(time)s the run start.
+NEWS_WARC_DIR = "output/%(name)s/warc"
+# A WARC file is finished (renamed from .open) and the next one begun past this many bytes.
+NEWS_WARC_MAX_BYTES = 1_000_000_000
+# `scrapy reextract`: pages read out of WARC files and not yet through the pipelines, at most.
+# Large enough that pages held for site-template learning do not stall the reading.
+NEWS_REEXTRACT_MAX_PENDING = 1024
 
 # --- Distributed crawl (Redis) ------------------------------------------------------------------
 # Redis server shared by the workers of one crawl (redis://:password@host:6379/0, rediss:// for

@@ -89,6 +89,7 @@ class Site:
     timezone: str | None = None
     prune_xpaths: list[str] = field(default_factory=list)
     rules: SiteRules | None = None  # extraction rules from the sites file
+    archive: bool = False  # keep the site's fetched pages in WARC files (crawler.archive)
     _origin_cache: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -33,6 +33,7 @@ SITE_KEYS = {
     "prune_xpaths": "XPath expressions of blocks to remove before extraction",
     "prune_css": "CSS selectors of blocks to remove before extraction",
     "rules": "extraction rules: body, remove, title, authors, published, next_page (XPath or css:...)",
+    "archive": "true: keep the site's fetched pages in WARC files (docs/archive.md)",
 }
 _URL_LISTS = ("start_urls", "feeds", "sitemaps")
 # Larger than any list of portals: a path to something else (a device, a dump) is refused.
@@ -141,6 +142,7 @@ def _site(path: Path, name: str, spec: Any) -> Site:
         prune_xpaths=_xpaths(spec.get("prune_xpaths", []), fail)
         + _css(spec.get("prune_css", []), fail),
         rules=_rules(spec.get("rules"), fail),
+        archive=_boolean(spec.get("archive", False), "archive", fail),
     )
 
 
@@ -153,6 +155,12 @@ def _rules(value: Any, fail: Any) -> SiteRules | None:
         return compile_rules(value) or None
     except RuleError as exc:
         raise fail("rules", str(exc)) from None
+
+
+def _boolean(value: Any, key: str, fail: Any) -> bool:
+    if not isinstance(value, bool):
+        raise fail(key, f"expected true or false, got {value!r}")
+    return value
 
 
 def _strings(value: Any, key: str, fail: Any) -> list[str]:

@@ -11,7 +11,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 from crawler.drops import ArticleLikeListing, NotAnArticle, Rejected
-from crawler.items import ARTICLE_FIELDS, ArticleItem, PageItem
+from crawler.items import ARCHIVE_FIELDS, ARTICLE_FIELDS, ArticleItem, PageItem
 from crawler.signals import page_queued, page_read
 from pipelines.extraction import PageReading, ReadOptions
 from pipelines.extraction.classify import ARTICLE_LIKE_LISTING
@@ -119,6 +119,9 @@ class ExtractionPipeline:
         article = ArticleItem({k: v for k, v in reading.fields.items() if k in ARTICLE_FIELDS})
         article["url"] = item["url"]
         article["fetched_at"] = item["fetched_at"]
+        for name in ARCHIVE_FIELDS:
+            if name in item:
+                article[name] = item[name]
         article._site = item["site"]
         article._blocks = reading.blocks
         article._simhash = reading.simhash

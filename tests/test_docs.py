@@ -48,6 +48,10 @@ NOT_RUN = {
     "systemctl": "systemd on the host",
     "journalctl": "systemd on the host",
     "docker": "no container runtime here",
+    ".venv/bin/scrapy crawl news -a sites=sites.toml -s NEWS_WARC_ENABLED": "internet sites; "
+    "tests/test_archive.py crawls a local portal with the archive on",
+    ".venv/bin/scrapy reextract output/": "needs a crawl's archive (tests/test_reextract.py)",
+    ".venv/bin/scrapy reextract https://": "network (tests/test_ccnews.py reads local CC-NEWS files)",
 }
 CRAWL = re.compile(r"^\.venv/bin/scrapy crawl news -a start_urls=(\S+) -O (\S+)$")
 EVALUATE = re.compile(r"^\.venv/bin/scrapy evaluate (\S+)$")

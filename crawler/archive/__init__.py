@@ -1,0 +1,1 @@
+"""WARC archive of what the crawl fetched (writing, checking, reading back); see docs/archive.md."""
