@@ -52,6 +52,7 @@ NOT_RUN = {
     "tests/test_archive.py crawls a local portal with the archive on",
     ".venv/bin/scrapy reextract output/": "needs a crawl's archive (tests/test_reextract.py)",
     ".venv/bin/scrapy reextract https://": "network (tests/test_ccnews.py reads local CC-NEWS files)",
+    ".venv/bin/scrapy reextract CC-NEWS-": "needs CC-NEWS files (tests/test_ccnews.py builds them)",
 }
 CRAWL = re.compile(r"^\.venv/bin/scrapy crawl news -a start_urls=(\S+) -O (\S+)$")
 EVALUATE = re.compile(r"^\.venv/bin/scrapy evaluate (\S+)$")
