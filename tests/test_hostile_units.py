@@ -9,6 +9,7 @@ import json
 import pytest
 from scrapy import Request
 from scrapy.utils.project import get_project_settings
+from scrapy.utils.reactor import is_reactor_installed
 from scrapy.utils.test import get_crawler
 
 from crawler.addresspolicy import PolicyRefused, check_url, forbidden_reason
@@ -63,7 +64,9 @@ def test_forbidden_address_classes(address: str, reason: str | None) -> None:
     ],
 )
 def test_middleware_refuses_links_to_forbidden_targets(url: str, reason: str) -> None:
-    settings = {**get_project_settings().copy_to_dict(), "TWISTED_REACTOR_ENABLED": False}
+    settings = get_project_settings().copy_to_dict()
+    if not is_reactor_installed():  # another test of the session may have installed one
+        settings["TWISTED_REACTOR_ENABLED"] = False
     crawler = get_crawler(NewsSpider, settings)
     crawler.spider = crawler._create_spider(
         start_urls="http://127.0.0.1:8000/,http://news.example/"
