@@ -12,7 +12,7 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from pipelines.cleaning.bylines import byline_after_body, lead_agency
+from pipelines.cleaning.bylines import credits_beside_body, lead_agency
 from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
@@ -173,14 +173,15 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     )
     fields = _fields(tree, url, meta, ld, title, text, language, site_names, options, dated)
     # Structured data first, then meta, byline markup and byline lines: people win.
+    beside = credits_beside_body(page_lines, cleaned.lines)
     credited = md.credits(
         md.ld_credits((ld or {}).get("author")),
         md.meta_authors(meta),
         markup_authors,
-        cleaned.authors or byline_after_body(page_lines, cleaned.lines),
+        cleaned.authors or beside.authors,
         site_names,
         [s for s in (cleaned.source, lead_agency(cleaned.lines[0] if cleaned.lines else "")) if s],
-        cleaned.compilers,
+        cleaned.compilers or beside.compilers,
     )
     fields["authors"] = credited.authors
     fields["source"] = cleaned.source or credited.source

@@ -695,15 +695,57 @@ META_AUTHOR_KEYS = (
 )
 
 
+# Scholarly citation tags (Highwire/Google Scholar): one author per tag, or a list separated
+# by semicolons. More specific than a generic ``author`` tag, which on a journal's page often
+# names the publisher.
+CITATION_AUTHOR_KEYS = ("citation_author", "citation_authors", "dc.creator.personalname")
+
+
 def meta_authors(meta: dict[str, list[str]]) -> list[str]:
-    """Names in the first author ``<meta>`` that holds names (profile URLs are not names)."""
+    """Names in the first author ``<meta>`` that holds names (profile URLs are not names).
+
+    A value that names the page's software (the ``generator`` tag's product, "Discuz! Team"
+    beside "Discuz! X3.4") is the template's credit, not the article's.
+    """
+    cited = _citation_authors(meta)
+    if cited:
+        return cited
+    software = _software_names(meta)
     for key in META_AUTHOR_KEYS:
         names = [
             n
             for value in meta.get(key, [])
-            if not value.startswith("http")
+            if not value.startswith("http") and not _names_software(value, software)
             for n in split_names(value)
         ]
         if names:
             return names
     return []
+
+
+def _citation_authors(meta: dict[str, list[str]]) -> list[str]:
+    """Authors of citation tags; "赵  培" (a CJK name spaced out for layout) is one name."""
+    names: list[str] = []
+    for key in CITATION_AUTHOR_KEYS:
+        for value in meta.get(key, []):
+            for part in re.split(r"\s*[;；]\s*", value):
+                part = re.sub(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])", "", part.strip())
+                names.extend(split_names(part) if "," not in part else [_inverted(part) or part])
+        if names:
+            return unique(names)
+    return []
+
+
+def _software_names(meta: dict[str, list[str]]) -> set[str]:
+    """The products the ``generator`` tags name ("Discuz! X3.4" -> "discuz")."""
+    found = set()
+    for value in meta.get("generator", []):
+        word = re.match(r"[^\W\d_][\w.\-]*", value.strip())
+        if word and len(word.group(0)) >= 3:
+            found.add(word.group(0).lower().rstrip("."))
+    return found
+
+
+def _names_software(value: str, software: set[str]) -> bool:
+    words = {w.lower() for w in re.findall(r"[^\W\d_][\w\-]*", value)}
+    return bool(words & software)
