@@ -21,6 +21,7 @@ from pipelines.extraction import published as pub
 from pipelines.extraction.classify import ARTICLE_LIKE_LISTING, classify
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
+from pipelines.extraction.people import blog_owner
 from pipelines.extraction.text import block_key, text_fingerprint, text_length, word_count
 
 # A page's lines hashed for site-template learning, at most this many.
@@ -151,6 +152,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     markup_authors = md.byline_names(tree) or md.dateline_authors(
         _after_headline(page_lines, title)
     )
+    owner = blog_owner(tree)  # before pruning: a blog's profile box is chrome
     # The page's headline as its own sources give it (not a subheading or a dek), and
     # whether it stands on the page: the title in a heading, or the page's h1.
     h1s = [el.text_content() for el in tree.iter("h1")]
@@ -181,7 +183,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         cleaned.authors or beside.authors,
         site_names,
         [s for s in (cleaned.source, lead_agency(cleaned.lines[0] if cleaned.lines else "")) if s],
-        cleaned.compilers or beside.compilers,
+        cleaned.compilers or beside.compilers or owner,
     )
     fields["authors"] = credited.authors
     fields["source"] = cleaned.source or credited.source

@@ -751,3 +751,49 @@ def _software_names(meta: dict[str, list[str]]) -> set[str]:
 def _names_software(value: str, software: set[str]) -> bool:
     words = {w.lower() for w in re.findall(r"[^\W\d_][\w\-]*", value)}
     return bool(words & software)
+
+
+# "太小心的博客", "[海姑娘]的博客历史", "bjreader的博客": the page names its blog's owner.
+_BLOG_OF = re.compile(
+    r"^[\[【]?\s*(?P<v>[^\s\[\]【】<>|_]{2,16}?)\s*[\]】]?\s*的\s*"
+    r"(?:博客|部落格|网志|blog|空间|个人空间)(?:历史|目录|首页|主页|文章)?$",
+    re.I,
+)
+
+
+def blog_owner(tree: HtmlElement) -> list[str]:
+    """The owner of the blog a post stands on, where the page names one and only one.
+
+    A blog's pages call it "X的博客" in the ``<title>``, a heading or a link (its text or
+    title). The owner posted the page: credited only where nobody else is (a blog reposting
+    a news story credits its reporters).
+    """
+    owners: list[str] = []
+    for el in tree.iter("title", "h1", "h2", "a"):
+        for text in (el.text_content(), el.get("title") or ""):
+            text = _squash(text)
+            if len(text) > 40:
+                continue
+            for part in TITLE_PARTS.split(text):
+                match = _BLOG_OF.match(part.strip())
+                if match:
+                    name = clean_name(match.group("v"))
+                    if name and name.lower() not in TOOL_LABELS and name not in ("我", "我们"):
+                        owners.append(name)
+    if not owners:
+        return []
+    # The owner is named elsewhere too (a profile box, "[X]个人类别"); "查看我的博客目录" or a
+    # friend's blog in a link list is not. The most often named wins, if it stands out.
+    page = _squash(tree.text_content())
+    named = {}
+    for name in unique(owners):
+        said = page.count(name) - len(re.findall(rf"{re.escape(name)}[\]】]?\s*的", page))
+        if said > 0:
+            named[name] = said
+    ranked = sorted(named.items(), key=lambda item: -item[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1]):
+        return []
+    return [ranked[0][0]]
+
+
+TITLE_PARTS = re.compile(r"\s*(?:--|[|_｜-])\s*")
