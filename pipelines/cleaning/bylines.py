@@ -220,7 +220,12 @@ def credits_beside_body(page_lines: list[str], body_lines: list[str]) -> BodyCre
     found = BodyCredits(authors=byline_after_body(page_lines, body_lines))
     if not body_lines:
         return found
-    found.authors = found.authors or _header_above(page_lines, body_lines) or _signature(body_lines)
+    found.authors = (
+        found.authors
+        or _header_above(page_lines, body_lines)
+        or _signature(body_lines)
+        or _essay_head(page_lines, body_lines)
+    )
     found.compilers = _compilers_after(page_lines, body_lines)
     return found
 
@@ -279,6 +284,23 @@ def _signature(body_lines: list[str]) -> list[str]:
         return []
     signer = lines[-2].replace("\u3000", "")
     return [signer] if _SIGNER.match(signer) and signer not in TOOL_LABELS else []
+
+
+_PEN_NAME = re.compile(rf"^[{_CJK}·]{{2,6}}$")
+
+
+def _essay_head(page_lines: list[str], body_lines: list[str]) -> list[str]:
+    """An essay's head: its title, then its writer's name alone on a line ("我是怎样……" /
+    "茉莉"), where the page's heading says the same as "writer：title" ("茉莉：我是怎样……").
+    A pen name has no surname shape, so the heading's word is the evidence."""
+    lines = [line.strip() for line in body_lines[:3] if line.strip()]
+    if len(lines) < 3 or len(lines[0]) > 60 or not _PEN_NAME.match(lines[1]):
+        return []
+    name, head = lines[1], lines[0]
+    said = {f"{name}：{head}", f"{name}:{head}", f"{name}: {head}", f"{name} ：{head}"}
+    if any(line.strip() in said for line in page_lines):
+        return [name]
+    return []
 
 
 def _compilers_after(page_lines: list[str], body_lines: list[str]) -> list[str]:

@@ -669,7 +669,7 @@ def _names_byline(cls: str | None, ident: str | None) -> bool:
 
 
 _DATELINE_AUTHOR = re.compile(
-    r"(?:(?:作者|文|撰稿|采写|执笔人?)\s*[:：/]\s*|记者\s+(?=[\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff])))(?P<v>[\u4e00-\u9fff·]{2,5}(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])){0,3})"
+    r"(?:(?:作者|文|撰稿|采写|执笔人?)\s*[:：/]\s*|记者\s+(?=[\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff])))(?P<v>[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])){0,3})"
     # "By X" opening the line or after a separator or a verb of writing; not "passed by
     # Congress" in a sentence, nor "Powered by Threadline" in a footer.
     r"|(?:^|[|·•—–]\s*|(?<=\d)\s+|\b(?i:written|posted|reported|story|words|text|reporting)\s+)(?i:by)\s+(?P<en>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}){0,3})"
