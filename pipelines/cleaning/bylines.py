@@ -225,6 +225,7 @@ def credits_beside_body(page_lines: list[str], body_lines: list[str]) -> BodyCre
         or _header_above(page_lines, body_lines)
         or _signature(body_lines)
         or _essay_head(page_lines, body_lines)
+        or _box_after(page_lines, body_lines)
     )
     found.compilers = _compilers_after(page_lines, body_lines)
     return found
@@ -236,21 +237,74 @@ def _line_of(page_lines: list[str], line: str, start: int = 0) -> int | None:
 
 
 def _header_above(page_lines: list[str], body_lines: list[str]) -> list[str]:
-    first = next((line for line in body_lines if len(line.strip()) >= 25), None)
+    # The first paragraph: a sentence's end closes it (an info line left in the text, such as
+    # "Veröffentlicht am 13. Mai 2026 um 15:44", does not).
+    long = [line for line in body_lines if len(line.strip()) >= 25]
+    first = next((line for line in long if _SENTENCE_END.search(line)), long[0] if long else None)
     start = _line_of(page_lines, first) if first else None
     if start is None:
         return []
     for i in range(start - 1, max(-1, start - 1 - BEFORE_BODY_LINES), -1):
         line = page_lines[i].strip()
         if len(line) > 160:
-            break
-        names = _poster(line) or _bracketed(line, page_lines[max(0, i - 1)])
+            continue  # a photo caption or a dek between the byline and the body
+        names = (
+            _poster(line)
+            or _bracketed(line, page_lines[max(0, i - 1)])
+            or _labelled_box(page_lines, i)
+        )
         if names:
             return names
         credit = read_byline(line, at_edge=True, bare=False)
         if credit is not None and credit.authors and credit.rest is None:
             return credit.authors
     return []
+
+
+# A credit label on a line of its own, the names on the next lines: "Von:" / "Bill MCCARTHY,"
+# / "Marisha GOLDHAMER"; a side box "Datum" / "28.04.2023" / "Autorin/Autor" / "Roman Goncharenko".
+_LABEL_ALONE = re.compile(
+    r"^(?i:von|by|par|por|av|door|text|autor(?:in)?(?:/autor(?:in)?)?|autoren|autorinnen|"
+    r"author|authors|auteur|written by|作者|撰稿|撰文)\s*[:：]?$"
+)
+# Lines after the body read for such a box.
+AFTER_BODY_BOX_LINES = 40
+
+
+def _labelled_box(page_lines: list[str], i: int) -> list[str]:
+    if not _LABEL_ALONE.match(page_lines[i].strip()):
+        return []
+    names: list[str] = []
+    for line in page_lines[i + 1 : i + 4]:
+        line = line.strip().rstrip(",，、;；")
+        found = split_names(line) if 0 < len(line) <= 60 else []
+        if not found or not all(_name_shaped(n) for n in found):
+            break
+        names.extend(found)
+    return names
+
+
+def _name_shaped(name: str) -> bool:
+    """A person's name by shape: a CJK name, or two to four capitalised words."""
+    if is_cjk_name(name):
+        return True
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words if len(w) > 3)
+
+
+def _box_after(page_lines: list[str], body_lines: list[str]) -> list[str]:
+    tail = body_lines[-1].strip()[:30]
+    end = _line_of(page_lines, tail) if len(tail) >= 8 else None
+    if end is None:
+        return []
+    for i in range(end + 1, min(len(page_lines), end + 1 + AFTER_BODY_BOX_LINES)):
+        names = _labelled_box(page_lines, i)
+        if names:
+            return names
+    return []
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？…][\"'”’」』)）]*\s*$")
 
 
 def _poster(line: str) -> list[str]:

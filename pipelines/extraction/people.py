@@ -718,11 +718,16 @@ def meta_authors(meta: dict[str, list[str]]) -> list[str]:
             n
             for value in meta.get(key, [])
             if not value.startswith("http") and not _names_software(value, software)
-            for n in split_names(value)
+            for n in [*split_names(value), *_WEB_DOMAIN.findall(value)]
         ]
         if names:
             return names
     return []
+
+
+# "Deutsche Welle (www.dw.com)": a credit that gives its web address is a website's, not a
+# person's; the domain is kept beside the names so ``credits`` reads the value as the publisher.
+_WEB_DOMAIN = re.compile(r"\bwww\.[\w\-]+(?:\.[\w\-]+)+")
 
 
 def _citation_authors(meta: dict[str, list[str]]) -> list[str]:
