@@ -215,6 +215,8 @@ _PARAGRAPH = "这是正文的第一段，讲述了这件事情的来龙去脉，
         (["[随笔]一篇日志", "lanshan2008 发表于 2019-3-8 20:15:00"], ["lanshan2008"]),
         (["作者：放飞 发布于 2006-01-02 10:00"], ["放飞"]),
         (["本文发表于 2019-3-8"], []),  # "本文" is no poster
+        (["楼主：老张的茶", "发表于 2021-3-4 09:12 | 只看该作者"], ["老张的茶"]),
+        (["作者：来源： 2021-3-4"], []),
         (["2004年7月16日08:19", "[ 黄宇 ] 来源：[ 国际金融报 ]"], ["黄宇"]),
         (["【打印】【关闭】 2004-07-16"], []),  # tool links in brackets name no one
         (["来源：[ 国际金融报 ]"], []),  # the source's bracket
@@ -234,3 +236,10 @@ def test_signature_and_compiler_beside_the_body() -> None:
     assert credits_beside_body(page, [_PARAGRAPH]).compilers == ["刘畅"]
     responsible = [_PARAGRAPH, "来源：青川日报 责任编辑：刘畅"]
     assert credits_beside_body(responsible, [_PARAGRAPH]).compilers == []
+
+
+def test_one_agency_by_its_initials_and_its_name() -> None:
+    both = credits([], [], ["Deutsche Presse-Agentur", "dpa"], [], ["Inselzeitung"])
+    assert both.authors == ["Deutsche Presse-Agentur"]
+    two = credits([], [], ["Associated Press", "Reuters"], [], ["Valley Times"])
+    assert two.authors == ["Associated Press", "Reuters"]

@@ -307,11 +307,19 @@ def _box_after(page_lines: list[str], body_lines: list[str]) -> list[str]:
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"'”’」』)）]*\s*$")
 
 
+# "楼主：老张的茶", "发帖人: lanshan2008", "博主：山风": a thread's or a post's poster by label,
+# a screen name of any shape (a byline line's label needs a name in shape).
+_POSTER_LABEL = re.compile(
+    rf"^(?:楼主|发帖人|发帖者|帖主|博主|作者|发布者|发布人)\s*[:：]\s*(?P<v>[\w{_CJK}·.\-]{{2,20}})"
+    r"(?=\s|$)"
+)
+
+
 def _poster(line: str) -> list[str]:
-    match = _POSTER.search(line)
+    match = _POSTER.search(line) or _POSTER_LABEL.match(line)
     if not match:
         return []
-    value = (match.group("v") or match.group("en") or "").strip(" .-")
+    value = (match.group("v") or match.groupdict().get("en") or "").strip(" .-")
     if not value or value in _NOT_POSTERS or value.isdigit():
         return []
     name = clean_name(value)

@@ -448,6 +448,12 @@ def is_agency(name: str, marked: bool = False) -> bool:
     return first in WIRE_AGENCIES and len(low.split()) <= 3
 
 
+def _initials(name: str) -> str:
+    """ "Deutsche Presse-Agentur" -> "dpa", "Associated Press" -> "ap"."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w]
+    return "".join(w[0] for w in words).lower() if len(words) >= 2 else ""
+
+
 def _publisher_like(name: str, site_names: Iterable[str]) -> bool:
     """The credit names the site itself ("STERN.de", "n-tv NACHRICHTEN", "mdr.de")."""
     low = re.sub(r"\W+", "", name.lower())
@@ -560,10 +566,14 @@ def credits(
     credited_agency = found_agencies[0] if found_agencies else None
     found_agencies = found_agencies or marked
     # "SID", "SID Nachrichtenagentur": one agency, credited by its shortest name.
+    # "dpa" beside "Deutsche Presse-Agentur": one agency by its initials and its full name.
     agencies_u = [
         a
         for a in unique(found_agencies)
-        if not any(o.lower() != a.lower() and o.lower() in a.lower() for o in found_agencies)
+        if not any(
+            o.lower() != a.lower() and (o.lower() in a.lower() or a.lower() == _initials(o))
+            for o in found_agencies
+        )
     ]
     # The agency a credit names, else the source line's or the dateline's.
     source = (agencies_u or [None])[0] if credited_agency else (sourced or agencies_u or [None])[0]
