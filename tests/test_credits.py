@@ -243,3 +243,12 @@ def test_one_agency_by_its_initials_and_its_name() -> None:
     assert both.authors == ["Deutsche Presse-Agentur"]
     two = credits([], [], ["Associated Press", "Reuters"], [], ["Valley Times"])
     assert two.authors == ["Associated Press", "Reuters"]
+
+
+def test_names_under_a_label_alone() -> None:
+    """'By' on its line, the names on the next ones, a separator on a line of its own."""
+    body = ["This is the first paragraph of the story, long enough to be one."]
+    page = ["Menu", "By", "Matthew Digby", ",", "Minh Do", *body]
+    assert credits_beside_body(page, body).authors == ["Matthew Digby", "Minh Do"]
+    site = {"generator": ["Beachbody Blog 1.0.0"], "author": ["Beachbody"]}
+    assert meta_authors(site) == ["Beachbody"]  # the site's own theme, not a software credit

@@ -275,8 +275,10 @@ def _labelled_box(page_lines: list[str], i: int) -> list[str]:
     if not _LABEL_ALONE.match(page_lines[i].strip()):
         return []
     names: list[str] = []
-    for line in page_lines[i + 1 : i + 4]:
+    for line in page_lines[i + 1 : i + 6]:
         line = line.strip().rstrip(",，、;；")
+        if not line or line in ("and", "und", "&", "og", "et", "y", "和"):
+            continue  # "By" / "Matthew Digby" / "," / "Minh Do": a separator on its own line
         found = split_names(line) if 0 < len(line) <= 60 else []
         if not found or not all(_name_shaped(n) for n in found):
             break

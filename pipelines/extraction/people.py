@@ -763,9 +763,31 @@ def _software_names(meta: dict[str, list[str]]) -> set[str]:
     return found
 
 
+# Words of a software maker's credit ("Discuz! Team", "Foo Developers"), not a writer's.
+_MAKER_WORDS = frozenset(
+    [
+        "team",
+        "teams",
+        "developers",
+        "development",
+        "group",
+        "inc",
+        "ltd",
+        "llc",
+        "project",
+        "community",
+        "foundation",
+        "contributors",
+        "labs",
+    ]
+)
+
+
 def _names_software(value: str, software: set[str]) -> bool:
+    """The value credits the software's makers: the generator's product and a maker's word
+    ("Discuz! Team"); "Beachbody" beside a "Beachbody Blog 1.0" theme is the site itself."""
     words = {w.lower() for w in re.findall(r"[^\W\d_][\w\-]*", value)}
-    return bool(words & software)
+    return bool(words & software) and bool(words & _MAKER_WORDS)
 
 
 # "太小心的博客", "[海姑娘]的博客历史", "bjreader的博客": the page names its blog's owner.
