@@ -328,9 +328,23 @@ def _poster(line: str) -> list[str]:
     return [name] if name and name.lower() not in TOOL_LABELS else []
 
 
+# A credit in brackets with its role, anywhere on a line above the body: "（记者 王晨 通讯员
+# 李四）", "【本报记者 王晨】", "【王晨/文】", "(文/王晨)".
+_ROLE_BRACKET = re.compile(
+    rf"[（(【\[]\s*(?:{_ORG}\s*{_ROLE}\s*[:：/]?\s*(?P<v>{_NAMES}(?:\s*{_ROLE_BETWEEN}\s*[:：/]?\s*{_NAMES})*)"
+    rf"|(?P<w>{_NAME})\s*/\s*(?:文|撰文|摄|文图))\s*[)）】\]]"
+)
+
+
 def _bracketed(line: str, before: str) -> list[str]:
-    """A name in brackets on a dateline: the line (or the one above it) has a date or a
-    source label; a bracket right after a label ("来源：[ 国际金融报 ]") is that field's."""
+    """A name in brackets on a dateline: with its role anywhere ("（记者 王晨）", "【王晨/文】");
+    without one, where the line (or the one above it) has a date or a source label; a bracket
+    right after a label ("来源：[ 国际金融报 ]") is that field's."""
+    role = _ROLE_BRACKET.search(line)
+    if role:
+        names = _names(role.group("v") or role.group("w"))
+        if names:
+            return names
     if not (_DATE_MARK.search(line) or _SOURCE_LABEL.search(line) or _DATE_MARK.search(before)):
         return []
     for match in _BRACKETED.finditer(line):
