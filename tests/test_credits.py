@@ -5,9 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.cleaning.bylines import lead_agency, read_byline
+from pipelines.cleaning.bylines import credits_beside_body, lead_agency, read_byline
 from pipelines.extraction import read_page
-from pipelines.extraction.people import Credit, credits, split_names
+from pipelines.extraction.people import (
+    Credit,
+    credits,
+    dateline_authors,
+    meta_authors,
+    split_names,
+)
 from pipelines.extraction.titles import TitleSources, page_title
 
 
@@ -173,3 +179,79 @@ def test_one_agency_credited_twice_in_different_case() -> None:
     markup = split_names("STEVE PEOPLES, AP National Political Writer")
     desk = credits([], [], markup, [], ["Valley Times"])
     assert (desk.authors, desk.source) == (["STEVE PEOPLES"], "AP")
+
+
+@pytest.mark.parametrize(
+    ("lines", "authors"),
+    [
+        (["作者： 来源： 发布日期： 2009-11-20"], []),  # empty labels name no one
+        (["作者：张三 来源：江城日报 2024-05-02"], ["张三"]),
+        (["Powered by Threadline © Brightworks Ltd."], []),
+        (["The bill was passed by Congress on Monday."], []),
+        (["May 2, 2024 by Jane Roe"], ["Jane Roe"]),
+        (["Posted by Jane Roe on May 2, 2024"], ["Jane Roe"]),
+        (["By Jane Roe | May 2, 2024"], ["Jane Roe"]),
+    ],
+)
+def test_dateline_authors(lines: list[str], authors: list[str]) -> None:
+    assert dateline_authors(lines) == authors
+
+
+def test_citation_tags_and_the_generators_author_tag() -> None:
+    journal = {"citation_author": ["赵  培", "Smith, John"], "author": ["某某出版社"]}
+    assert meta_authors(journal) == ["赵培", "John Smith"]
+    forum = {"generator": ["Threadline 4.2"], "author": ["Threadline Team and Brightworks Team"]}
+    assert meta_authors(forum) == []
+    news = {"generator": ["WordPress 6.5"], "author": ["Jane Roe"]}
+    assert meta_authors(news) == ["Jane Roe"]
+
+
+_PARAGRAPH = "这是正文的第一段，讲述了这件事情的来龙去脉，篇幅足够长，足以成为一个段落。"
+
+
+@pytest.mark.parametrize(
+    ("above", "authors"),
+    [
+        (["[随笔]一篇日志", "lanshan2008 发表于 2019-3-8 20:15:00"], ["lanshan2008"]),
+        (["作者：放飞 发布于 2006-01-02 10:00"], ["放飞"]),
+        (["本文发表于 2019-3-8"], []),  # "本文" is no poster
+        (["楼主：老张的茶", "发表于 2021-3-4 09:12 | 只看该作者"], ["老张的茶"]),
+        (["作者：来源： 2021-3-4"], []),
+        (["2004年7月16日08:19", "[ 黄宇 ] 来源：[ 国际金融报 ]"], ["黄宇"]),
+        (["【打印】【关闭】 2004-07-16"], []),  # tool links in brackets name no one
+        (["来源：[ 国际金融报 ]"], []),  # the source's bracket
+        (["2024-05-02 10:00 （记者 王晨 通讯员 李四）"], ["王晨", "李四"]),
+        (["【王晨/文】 2024年5月2日"], ["王晨"]),
+        (["2024-05-02 10:00 【打印】【关闭】"], []),
+    ],
+)
+def test_credits_above_the_body(above: list[str], authors: list[str]) -> None:
+    page = ["首页 新闻", *above, _PARAGRAPH, "版权所有"]
+    assert credits_beside_body(page, [_PARAGRAPH]).authors == authors
+
+
+def test_signature_and_compiler_beside_the_body() -> None:
+    body = [_PARAGRAPH, "特此通告。", "青川市人民政府", "2023年3月15日"]
+    assert credits_beside_body(body, body).authors == ["青川市人民政府"]
+    dated = [_PARAGRAPH, "会议于2023年3月15日召开。", "2023年3月15日"]
+    assert credits_beside_body(dated, dated).authors == []
+    page = [_PARAGRAPH, "来源：青川日报 编辑：刘畅", "关于我们"]
+    assert credits_beside_body(page, [_PARAGRAPH]).compilers == ["刘畅"]
+    responsible = [_PARAGRAPH, "来源：青川日报 责任编辑：刘畅"]
+    assert credits_beside_body(responsible, [_PARAGRAPH]).compilers == []
+
+
+def test_one_agency_by_its_initials_and_its_name() -> None:
+    both = credits([], [], ["Deutsche Presse-Agentur", "dpa"], [], ["Inselzeitung"])
+    assert both.authors == ["Deutsche Presse-Agentur"]
+    two = credits([], [], ["Associated Press", "Reuters"], [], ["Valley Times"])
+    assert two.authors == ["Associated Press", "Reuters"]
+
+
+def test_names_under_a_label_alone() -> None:
+    """'By' on its line, the names on the next ones, a separator on a line of its own."""
+    body = ["This is the first paragraph of the story, long enough to be one."]
+    page = ["Menu", "By", "Matthew Digby", ",", "Minh Do", *body]
+    assert credits_beside_body(page, body).authors == ["Matthew Digby", "Minh Do"]
+    site = {"generator": ["Beachbody Blog 1.0.0"], "author": ["Beachbody"]}
+    assert meta_authors(site) == ["Beachbody"]  # the site's own theme, not a software credit

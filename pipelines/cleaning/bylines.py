@@ -170,6 +170,229 @@ def byline_after_body(page_lines: list[str], body_lines: list[str]) -> list[str]
     return []
 
 
+@dataclass
+class BodyCredits:
+    """Credits standing beside the body, outside the lines the reader kept."""
+
+    authors: list[str] = field(default_factory=list)
+    # Names of a plain "编辑：" after the body: credited only where nobody else is.
+    compilers: list[str] = field(default_factory=list)
+
+
+# Lines read above the body's first paragraph for a post header or dateline.
+BEFORE_BODY_LINES = 6
+# "ggjjzhzz 发表于 2005-9-15 11:46:00", "作者：放飞 发布于 2006-01-02": a post header names its
+# poster before the verb; "Posted by Jane Roe on May 2, 2024".
+_POSTER = re.compile(
+    rf"(?:^|[\s:：|])(?P<v>[\w{_CJK}·.\-]{{2,20}}?)\s*(?:于\s*)?(?:发表于|发布于|发表在|发帖于|posted on)"
+    r"\s*[:：]?\s*(?=\S*\d)"
+    r"|(?i:posted by)\s+(?P<en>[\w.\-]+(?:\s+[A-Z][\w.\-]+){0,2})\s+(?i:on|at)\s+(?=\S*\d)",
+)
+# Words before 发表于 that name no poster: "本文发表于", "文章发表于".
+_NOT_POSTERS = frozenset(
+    ["本文", "文章", "此文", "原文", "该文", "本帖", "帖子", "最后", "已", "首次"]
+)
+# "[ 黄宇 ]", "【王晨】" in a dateline beside the date or the source: the reporter.
+_BRACKETED = re.compile(
+    rf"(?P<label>[{_CJK}]{{1,4}}\s*[:：]\s*)?[\[【]\s*"
+    rf"(?P<v>[{_CJK}·]{{2,4}}|[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){{1,2}})\s*[\]】]"
+)
+_DATE_MARK = re.compile(r"(?:19|20)\d\d\s*(?:年|[-/.]\s*\d{1,2})")
+_SOURCE_LABEL = re.compile(r"(?:来源|稿源|出处|source)\s*[:：]", re.I)
+# A signature closing a notice or a letter: who issues it, then the date alone ("吉林省人民政府"
+# / "2022年1月27日").
+_DATE_ONLY = re.compile(
+    r"^\s*(?:19|20)\d\d\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2})\s*$"
+)
+_SIGNER = re.compile(rf"^[{_CJK}（）()]{{2,30}}$")
+# "编辑：苏亮" (who compiled the page) after the body, alone or after a source; never 责任编辑.
+_COMPILER = re.compile(rf"(?:^|\s)(?<![{_CJK}])编辑\s*[:：]\s*(?P<v>{_NAMES})\s*$")
+
+
+def credits_beside_body(page_lines: list[str], body_lines: list[str]) -> BodyCredits:
+    """Credits the body's reader left outside the text, looked for where they stand.
+
+    In order: a byline line just after the body; a post header or dateline just above it
+    ("X 发表于 2005-9-15", "2004年7月16日 [ 黄宇 ] 来源：…"); a signature closing the body
+    (an issuer's line, then the date alone). A plain "编辑：" line after the body gives who
+    compiled the page, credited only where no one else is.
+    """
+    found = BodyCredits(authors=byline_after_body(page_lines, body_lines))
+    if not body_lines:
+        return found
+    found.authors = (
+        found.authors
+        or _header_above(page_lines, body_lines)
+        or _signature(body_lines)
+        or _essay_head(page_lines, body_lines)
+        or _box_after(page_lines, body_lines)
+    )
+    found.compilers = _compilers_after(page_lines, body_lines)
+    return found
+
+
+def _line_of(page_lines: list[str], line: str, start: int = 0) -> int | None:
+    key = line.strip()[:30]
+    return next((i for i in range(start, len(page_lines)) if key in page_lines[i]), None)
+
+
+def _header_above(page_lines: list[str], body_lines: list[str]) -> list[str]:
+    # The first paragraph: a sentence's end closes it (an info line left in the text, such as
+    # "Veröffentlicht am 13. Mai 2026 um 15:44", does not).
+    long = [line for line in body_lines if len(line.strip()) >= 25]
+    first = next((line for line in long if _SENTENCE_END.search(line)), long[0] if long else None)
+    start = _line_of(page_lines, first) if first else None
+    if start is None:
+        return []
+    for i in range(start - 1, max(-1, start - 1 - BEFORE_BODY_LINES), -1):
+        line = page_lines[i].strip()
+        if len(line) > 160:
+            continue  # a photo caption or a dek between the byline and the body
+        names = (
+            _poster(line)
+            or _bracketed(line, page_lines[max(0, i - 1)])
+            or _labelled_box(page_lines, i)
+        )
+        if names:
+            return names
+        credit = read_byline(line, at_edge=True, bare=False)
+        if credit is not None and credit.authors and credit.rest is None:
+            return credit.authors
+    return []
+
+
+# A credit label on a line of its own, the names on the next lines: "Von:" / "Bill MCCARTHY,"
+# / "Marisha GOLDHAMER"; a side box "Datum" / "28.04.2023" / "Autorin/Autor" / "Roman Goncharenko".
+_LABEL_ALONE = re.compile(
+    r"^(?i:von|by|par|por|av|door|text|autor(?:in)?(?:/autor(?:in)?)?|autoren|autorinnen|"
+    r"author|authors|auteur|written by|作者|撰稿|撰文)\s*[:：]?$"
+)
+# Lines after the body read for such a box.
+AFTER_BODY_BOX_LINES = 40
+
+
+def _labelled_box(page_lines: list[str], i: int) -> list[str]:
+    if not _LABEL_ALONE.match(page_lines[i].strip()):
+        return []
+    names: list[str] = []
+    for line in page_lines[i + 1 : i + 6]:
+        line = line.strip().rstrip(",，、;；")
+        if not line or line in ("and", "und", "&", "og", "et", "y", "和"):
+            continue  # "By" / "Matthew Digby" / "," / "Minh Do": a separator on its own line
+        found = split_names(line) if 0 < len(line) <= 60 else []
+        if not found or not all(_name_shaped(n) for n in found):
+            break
+        names.extend(found)
+    return names
+
+
+def _name_shaped(name: str) -> bool:
+    """A person's name by shape: a CJK name, or two to four capitalised words."""
+    if is_cjk_name(name):
+        return True
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words if len(w) > 3)
+
+
+def _box_after(page_lines: list[str], body_lines: list[str]) -> list[str]:
+    tail = body_lines[-1].strip()[:30]
+    end = _line_of(page_lines, tail) if len(tail) >= 8 else None
+    if end is None:
+        return []
+    for i in range(end + 1, min(len(page_lines), end + 1 + AFTER_BODY_BOX_LINES)):
+        names = _labelled_box(page_lines, i)
+        if names:
+            return names
+    return []
+
+
+_SENTENCE_END = re.compile(r"[.!?。！？…][\"'”’」』)）]*\s*$")
+
+
+# "楼主：老张的茶", "发帖人: lanshan2008", "博主：山风": a thread's or a post's poster by label,
+# a screen name of any shape (a byline line's label needs a name in shape).
+_POSTER_LABEL = re.compile(
+    rf"^(?:楼主|发帖人|发帖者|帖主|博主|作者|发布者|发布人)\s*[:：]\s*(?P<v>[\w{_CJK}·.\-]{{2,20}})"
+    r"(?=\s|$)"
+)
+
+
+def _poster(line: str) -> list[str]:
+    match = _POSTER.search(line) or _POSTER_LABEL.match(line)
+    if not match:
+        return []
+    value = (match.group("v") or match.groupdict().get("en") or "").strip(" .-")
+    if not value or value in _NOT_POSTERS or value.isdigit():
+        return []
+    name = clean_name(value)
+    return [name] if name and name.lower() not in TOOL_LABELS else []
+
+
+# A credit in brackets with its role, anywhere on a line above the body: "（记者 王晨 通讯员
+# 李四）", "【本报记者 王晨】", "【王晨/文】", "(文/王晨)".
+_ROLE_BRACKET = re.compile(
+    rf"[（(【\[]\s*(?:{_ORG}\s*{_ROLE}\s*[:：/]?\s*(?P<v>{_NAMES}(?:\s*{_ROLE_BETWEEN}\s*[:：/]?\s*{_NAMES})*)"
+    rf"|(?P<w>{_NAME})\s*/\s*(?:文|撰文|摄|文图))\s*[)）】\]]"
+)
+
+
+def _bracketed(line: str, before: str) -> list[str]:
+    """A name in brackets on a dateline: with its role anywhere ("（记者 王晨）", "【王晨/文】");
+    without one, where the line (or the one above it) has a date or a source label; a bracket
+    right after a label ("来源：[ 国际金融报 ]") is that field's."""
+    role = _ROLE_BRACKET.search(line)
+    if role:
+        names = _names(role.group("v") or role.group("w"))
+        if names:
+            return names
+    if not (_DATE_MARK.search(line) or _SOURCE_LABEL.search(line) or _DATE_MARK.search(before)):
+        return []
+    for match in _BRACKETED.finditer(line):
+        value = match.group("v")
+        if match.group("label") or value.lower() in TOOL_LABELS:
+            continue
+        if is_cjk_name(value) or (value[:1].isascii() and len(value.split()) >= 2):
+            return [value]
+    return []
+
+
+def _signature(body_lines: list[str]) -> list[str]:
+    lines = [line.strip() for line in body_lines if line.strip()]
+    if len(lines) < 3 or not _DATE_ONLY.match(lines[-1]):
+        return []
+    signer = lines[-2].replace("\u3000", "")
+    return [signer] if _SIGNER.match(signer) and signer not in TOOL_LABELS else []
+
+
+_PEN_NAME = re.compile(rf"^[{_CJK}·]{{2,6}}$")
+
+
+def _essay_head(page_lines: list[str], body_lines: list[str]) -> list[str]:
+    """An essay's head: its title, then its writer's name alone on a line ("我是怎样……" /
+    "茉莉"), where the page's heading says the same as "writer：title" ("茉莉：我是怎样……").
+    A pen name has no surname shape, so the heading's word is the evidence."""
+    lines = [line.strip() for line in body_lines[:3] if line.strip()]
+    if len(lines) < 3 or len(lines[0]) > 60 or not _PEN_NAME.match(lines[1]):
+        return []
+    name, head = lines[1], lines[0]
+    said = {f"{name}：{head}", f"{name}:{head}", f"{name}: {head}", f"{name} ：{head}"}
+    if any(line.strip() in said for line in page_lines):
+        return [name]
+    return []
+
+
+def _compilers_after(page_lines: list[str], body_lines: list[str]) -> list[str]:
+    tail = body_lines[-1].strip()[:30]
+    end = _line_of(page_lines, tail) if len(tail) >= 8 else None
+    if end is None:
+        return []
+    for line in page_lines[end + 1 : end + 1 + AFTER_BODY_LINES]:
+        match = _COMPILER.search(line.strip())
+        if match and "责任编辑" not in line:
+            return split_names(match.group("v"))
+    return []
+
+
 # A wire dateline opening the story: "WASHINGTON (AP) —", "BERLIN (dpa) -",
 # "新华社北京5月2日电", "中新网上海5月2日电". The agency in it is the story's source.
 _WIRE_DATELINE = re.compile(

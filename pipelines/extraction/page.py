@@ -12,7 +12,7 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from pipelines.cleaning.bylines import byline_after_body, lead_agency
+from pipelines.cleaning.bylines import credits_beside_body, lead_agency
 from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
 from pipelines.cleaning.lines import clean_lines
 from pipelines.cleaning.normalise import normalise_text
@@ -21,6 +21,7 @@ from pipelines.extraction import published as pub
 from pipelines.extraction.classify import ARTICLE_LIKE_LISTING, classify
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
+from pipelines.extraction.people import blog_owner
 from pipelines.extraction.siterules import SiteRules, take_rules
 from pipelines.extraction.text import block_key, text_fingerprint, text_length, word_count
 
@@ -155,6 +156,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     markup_authors = md.byline_names(tree) or md.dateline_authors(
         _after_headline(page_lines, title)
     )
+    owner = blog_owner(tree)  # before pruning: a blog's profile box is chrome
     # The page's headline as its own sources give it (not a subheading or a dek), and
     # whether it stands on the page: the title in a heading, or the page's h1.
     h1s = [el.text_content() for el in tree.iter("h1")]
@@ -179,14 +181,15 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     )
     fields = _fields(tree, url, meta, ld, title, text, language, site_names, options, dated)
     # Structured data first, then meta, byline markup and byline lines: people win.
+    beside = credits_beside_body(page_lines, cleaned.lines)
     credited = md.credits(
         md.ld_credits((ld or {}).get("author")),
         md.meta_authors(meta),
         markup_authors,
-        cleaned.authors or byline_after_body(page_lines, cleaned.lines),
+        cleaned.authors or beside.authors,
         site_names,
         [s for s in (cleaned.source, lead_agency(cleaned.lines[0] if cleaned.lines else "")) if s],
-        cleaned.compilers,
+        cleaned.compilers or beside.compilers or owner,
     )
     fields["authors"] = credited.authors
     fields["source"] = cleaned.source or credited.source

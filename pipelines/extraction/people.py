@@ -448,6 +448,12 @@ def is_agency(name: str, marked: bool = False) -> bool:
     return first in WIRE_AGENCIES and len(low.split()) <= 3
 
 
+def _initials(name: str) -> str:
+    """ "Deutsche Presse-Agentur" -> "dpa", "Associated Press" -> "ap"."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w]
+    return "".join(w[0] for w in words).lower() if len(words) >= 2 else ""
+
+
 def _publisher_like(name: str, site_names: Iterable[str]) -> bool:
     """The credit names the site itself ("STERN.de", "n-tv NACHRICHTEN", "mdr.de")."""
     low = re.sub(r"\W+", "", name.lower())
@@ -560,10 +566,14 @@ def credits(
     credited_agency = found_agencies[0] if found_agencies else None
     found_agencies = found_agencies or marked
     # "SID", "SID Nachrichtenagentur": one agency, credited by its shortest name.
+    # "dpa" beside "Deutsche Presse-Agentur": one agency by its initials and its full name.
     agencies_u = [
         a
         for a in unique(found_agencies)
-        if not any(o.lower() != a.lower() and o.lower() in a.lower() for o in found_agencies)
+        if not any(
+            o.lower() != a.lower() and (o.lower() in a.lower() or a.lower() == _initials(o))
+            for o in found_agencies
+        )
     ]
     # The agency a credit names, else the source line's or the dateline's.
     source = (agencies_u or [None])[0] if credited_agency else (sourced or agencies_u or [None])[0]
@@ -669,8 +679,10 @@ def _names_byline(cls: str | None, ident: str | None) -> bool:
 
 
 _DATELINE_AUTHOR = re.compile(
-    r"(?:(?:作者|文|撰稿|采写|执笔人?)\s*[:：/]\s*|记者\s+(?=[\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff])))(?P<v>[\u4e00-\u9fff·]{2,5}(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])){0,3})"
-    r"|\bby\s+(?P<en>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}){0,3})"
+    r"(?:(?:作者|文|撰稿|采写|执笔人?)\s*[:：/]\s*|记者\s+(?=[\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff])))(?P<v>[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])){0,3})"
+    # "By X" opening the line or after a separator or a verb of writing; not "passed by
+    # Congress" in a sentence, nor "Powered by Threadline" in a footer.
+    r"|(?:^|[|·•—–]\s*|(?<=\d)\s+|\b(?i:written|posted|reported|story|words|text|reporting)\s+)(?i:by)\s+(?P<en>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}){0,3})"
 )
 
 
@@ -695,15 +707,130 @@ META_AUTHOR_KEYS = (
 )
 
 
+# Scholarly citation tags (Highwire/Google Scholar): one author per tag, or a list separated
+# by semicolons. More specific than a generic ``author`` tag, which on a journal's page often
+# names the publisher.
+CITATION_AUTHOR_KEYS = ("citation_author", "citation_authors", "dc.creator.personalname")
+
+
 def meta_authors(meta: dict[str, list[str]]) -> list[str]:
-    """Names in the first author ``<meta>`` that holds names (profile URLs are not names)."""
+    """Names in the first author ``<meta>`` that holds names (profile URLs are not names).
+
+    A value that names the page's software (the ``generator`` tag's product, "Discuz! Team"
+    beside "Discuz! X3.4") is the template's credit, not the article's.
+    """
+    cited = _citation_authors(meta)
+    if cited:
+        return cited
+    software = _software_names(meta)
     for key in META_AUTHOR_KEYS:
         names = [
             n
             for value in meta.get(key, [])
-            if not value.startswith("http")
-            for n in split_names(value)
+            if not value.startswith("http") and not _names_software(value, software)
+            for n in [*split_names(value), *_WEB_DOMAIN.findall(value)]
         ]
         if names:
             return names
     return []
+
+
+# "Deutsche Welle (www.dw.com)": a credit that gives its web address is a website's, not a
+# person's; the domain is kept beside the names so ``credits`` reads the value as the publisher.
+_WEB_DOMAIN = re.compile(r"\bwww\.[\w\-]+(?:\.[\w\-]+)+")
+
+
+def _citation_authors(meta: dict[str, list[str]]) -> list[str]:
+    """Authors of citation tags; "赵  培" (a CJK name spaced out for layout) is one name."""
+    names: list[str] = []
+    for key in CITATION_AUTHOR_KEYS:
+        for value in meta.get(key, []):
+            for part in re.split(r"\s*[;；]\s*", value):
+                part = re.sub(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])", "", part.strip())
+                names.extend(split_names(part) if "," not in part else [_inverted(part) or part])
+        if names:
+            return unique(names)
+    return []
+
+
+def _software_names(meta: dict[str, list[str]]) -> set[str]:
+    """The products the ``generator`` tags name ("Discuz! X3.4" -> "discuz")."""
+    found = set()
+    for value in meta.get("generator", []):
+        word = re.match(r"[^\W\d_][\w.\-]*", value.strip())
+        if word and len(word.group(0)) >= 3:
+            found.add(word.group(0).lower().rstrip("."))
+    return found
+
+
+# Words of a software maker's credit ("Discuz! Team", "Foo Developers"), not a writer's.
+_MAKER_WORDS = frozenset(
+    [
+        "team",
+        "teams",
+        "developers",
+        "development",
+        "group",
+        "inc",
+        "ltd",
+        "llc",
+        "project",
+        "community",
+        "foundation",
+        "contributors",
+        "labs",
+    ]
+)
+
+
+def _names_software(value: str, software: set[str]) -> bool:
+    """The value credits the software's makers: the generator's product and a maker's word
+    ("Discuz! Team"); "Beachbody" beside a "Beachbody Blog 1.0" theme is the site itself."""
+    words = {w.lower() for w in re.findall(r"[^\W\d_][\w\-]*", value)}
+    return bool(words & software) and bool(words & _MAKER_WORDS)
+
+
+# "太小心的博客", "[海姑娘]的博客历史", "bjreader的博客": the page names its blog's owner.
+_BLOG_OF = re.compile(
+    r"^[\[【]?\s*(?P<v>[^\s\[\]【】<>|_]{2,16}?)\s*[\]】]?\s*的\s*"
+    r"(?:博客|部落格|网志|blog|空间|个人空间)(?:历史|目录|首页|主页|文章)?$",
+    re.I,
+)
+
+
+def blog_owner(tree: HtmlElement) -> list[str]:
+    """The owner of the blog a post stands on, where the page names one and only one.
+
+    A blog's pages call it "X的博客" in the ``<title>``, a heading or a link (its text or
+    title). The owner posted the page: credited only where nobody else is (a blog reposting
+    a news story credits its reporters).
+    """
+    owners: list[str] = []
+    for el in tree.iter("title", "h1", "h2", "a"):
+        for text in (el.text_content(), el.get("title") or ""):
+            text = _squash(text)
+            if len(text) > 40:
+                continue
+            for part in TITLE_PARTS.split(text):
+                match = _BLOG_OF.match(part.strip())
+                if match:
+                    name = clean_name(match.group("v"))
+                    if name and name.lower() not in TOOL_LABELS and name not in ("我", "我们"):
+                        owners.append(name)
+    if not owners:
+        return []
+    # The owner is named elsewhere too (a profile box, "[X]个人类别"); "查看我的博客目录" or a
+    # friend's blog in a link list is not. The most often named wins, if it stands out.
+    page = _squash(tree.text_content())
+    named = {}
+    for name in unique(owners):
+        said = page.count(name) - len(re.findall(rf"{re.escape(name)}[\]】]?\s*的", page))
+        if said > 0:
+            named[name] = said
+    ranked = sorted(named.items(), key=lambda item: -item[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] >= ranked[0][1]):
+        return []
+    return [ranked[0][0]]
+
+
+TITLE_PARTS = re.compile(r"\s*(?:--|[|_｜-])\s*")

@@ -93,12 +93,35 @@ def page_title(sources: TitleSources, site_names: Iterable[str]) -> str | None:
             )
             best = (score, rank, wording)
     if best is not None:
-        return best[2]
+        return _without_kicker(best[2], sources.og)
     return clean_title(
         sources.document,
         [sources.structured or "", sources.og or "", *sources.headings],
         site_names,
     )
+
+
+# A kicker ("Dachzeile", topic label) before the headline: "Olympische Spiele: Headline".
+_KICKER_SEP = re.compile(r"\s*(?::|\s[-–—|/])\s+$")
+
+
+def _without_kicker(winner: str, og: str | None) -> str:
+    """The headline without the kicker where ``og:title`` says it without one.
+
+    A kicker is often set inside the ``<h1>`` (a span) and copied into JSON-LD; ``og:title``,
+    the headline the publisher typed for sharing, leaves it out. When the winner is exactly
+    ``og:title`` with a short label and a separator in front, the label is the kicker."""
+    if not og:
+        return winner
+    og_text = _squash(html.unescape(og))
+    full, tail = title_key(winner), title_key(og_text)
+    if len(tail.split()) < 3 or full == tail or not full.endswith(tail):
+        return winner
+    head = full[: len(full) - len(tail)]
+    label = _KICKER_SEP.sub("", head)
+    if label == head or not label or len(label.split()) > 6 or len(label) > len(tail):
+        return winner
+    return og_text
 
 
 def title_key(text: str) -> str:
