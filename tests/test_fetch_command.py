@@ -92,3 +92,13 @@ def test_the_same_url_unnamed_is_refused_in_a_crawl_setting(server: ScriptedServ
 
     with pytest.raises(PolicyRefused, match="loopback"):
         check_url(server.base + "/story", set())
+
+
+def test_view_refuses_a_redirect_off_the_named_url(server: ScriptedServer, tmp_path: Path) -> None:
+    """``scrapy view`` fetches as fetch does; refused, it opens no browser and says why."""
+    server.routes["/moved-view"] = redirect_to("http://10.0.0.1/admin")
+    done = scrapy("view", server.base + "/moved-view", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "error: http://10.0.0.1/admin: refused by the address policy (private address)" in (
+        done.stderr
+    )
