@@ -25,7 +25,8 @@ from crawler.exitcodes import ExitCode
 
 NOTICE = f"{__name__}.FetchNotice"
 SPIDER_PRIORITY = 30  # Scrapy's "spider" priority: over the project's, under the command line
-# A debugging command writes nothing: no feed, state, summary, report, progress or rejects.
+# A debugging command writes nothing: no feed, state, template store, summary, report,
+# progress or rejects.
 NOTHING_WRITTEN = {
     "NEWS_DEFAULT_FEED": "",
     "NEWS_STATE_ENABLED": False,
@@ -34,9 +35,8 @@ NOTHING_WRITTEN = {
     "NEWS_PROGRESS_ENABLED": False,
     "NEWS_REJECTS_ENABLED": False,
     "NEWS_OUTPUT_KEEP_DAYS": 0,
+    "NEWS_TEMPLATE_STORE": "",
 }
-# fetch, view and shell read no page into an article: no site template learned or stored.
-FETCH_SETTINGS = {**NOTHING_WRITTEN, "NEWS_TEMPLATE_STORE": ""}
 
 
 def set_over_project(settings: BaseSettings, values: dict[str, Any]) -> None:
@@ -107,7 +107,7 @@ class Command(ScrapyFetch):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        set_over_project(self.settings, FETCH_SETTINGS)
+        set_over_project(self.settings, NOTHING_WRITTEN)
         name_the_url(self.settings, args)
         add_notice(self.settings)
 

@@ -9,7 +9,7 @@ import argparse
 
 from scrapy.commands.shell import Command as ScrapyShell
 
-from crawler.commands.fetch import FETCH_SETTINGS, name_the_url, set_over_project
+from crawler.commands.fetch import NOTHING_WRITTEN, name_the_url, set_over_project
 
 
 class Command(ScrapyShell):
@@ -18,5 +18,5 @@ class Command(ScrapyShell):
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
         assert self.settings is not None
-        set_over_project(self.settings, FETCH_SETTINGS)
+        set_over_project(self.settings, NOTHING_WRITTEN)
         name_the_url(self.settings, args)
