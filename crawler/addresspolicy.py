@@ -83,6 +83,13 @@ def named_origins(spider: Any) -> set[str]:
     return origins
 
 
+def crawl_origins(crawler: Any) -> set[str]:
+    """The named origins of a crawler's run: its spider's sites and NEWS_NAMED_URLS (the URL
+    of ``scrapy fetch``, ``view`` or ``shell``)."""
+    named = {origin_of(url) for url in crawler.settings.getlist("NEWS_NAMED_URLS")}
+    return named_origins(getattr(crawler, "spider", None)) | named
+
+
 def same_site_variant(url: str, origins: set[str]) -> bool:
     """True for the hops a site makes to itself: http->https and adding/dropping "www."."""
     parts = urlsplit(url)

@@ -19,7 +19,7 @@ from scrapy.utils.datatypes import LocalCache
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
-from crawler.addresspolicy import forbidden_reason, named_origins
+from crawler.addresspolicy import crawl_origins, forbidden_reason
 
 logger = logging.getLogger(__name__)
 
@@ -54,11 +54,11 @@ class PolicyResolver(CachingThreadedResolver):
         return resolver
 
     def named_hosts(self) -> set[str]:
-        hosts: set[str] = set()
+        # The process's own settings too: ``scrapy shell`` runs a crawler outside ``crawlers``.
+        origins = crawl_origins(self.process) if self.process is not None else set()
         for crawler in getattr(self.process, "crawlers", None) or ():
-            for origin in named_origins(getattr(crawler, "spider", None)):
-                hosts.add(urlsplit(f"//{origin}").hostname or origin)
-        return hosts
+            origins |= crawl_origins(crawler)
+        return {urlsplit(f"//{origin}").hostname or origin for origin in origins}
 
     def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
         d = super().getHostByName(name, timeout)

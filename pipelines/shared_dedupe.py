@@ -22,7 +22,11 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.canonical import url_key
-from crawler.distributed.connection import Guard, RedisUnavailable, RetryPolicy, connect, redis_url
+from crawler.distributed.connection import (
+    RedisUnavailable,
+    open_redis,
+    redis_url,
+)
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.middlewares import item_key
 from crawler.drops import Rejected, Unchanged
@@ -59,13 +63,12 @@ class SharedDedupePipeline(DedupePipeline):
         if not self.config.near_enabled:
             return
         settings = self.crawler.settings
-        url = redis_url(settings)
-        assert url is not None
         keys = CrawlKeys(settings.get("NEWS_REDIS_PREFIX"))
+        server, guard = open_redis(settings, self.stats)
         self.shared = SharedSimHashIndex(
-            connect(url, settings),
+            server,
             keys.simhash_index(persistent=self.store is not None),
-            Guard(RetryPolicy.from_settings(settings), self.stats),
+            guard,
             self.config.capacity,
             self.config.max_distance,
         )

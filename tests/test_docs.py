@@ -35,6 +35,7 @@ NOT_RUN = {
     ".venv/bin/scrapy evaluate ../shared/benchmarks": "needs the benchmark folders (tests/test_quality_gate.py)",
     "make bench": "minutes of CPU (bench/); tests/test_bench_*.py test its parts",
     "make bench-memory": "minutes of CPU (bench/memory.py)",
+    ".venv/bin/python -m bench.validation": "a timing; tests/test_validation.py tests the stage",
     ".venv/bin/scrapy crawl news -a sites=sites.toml": "the example sites are on the internet",
     "bin/crawl-cron": "runs the sites file's internet sites (tests/test_scheduled_runs.py)",
     "export REDIS_URL=": "Redis mode needs a Redis server (tests/test_distributed_*.py)",

@@ -25,13 +25,12 @@ from scrapy.spiders import Spider
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.defer import Deferred
 
+from crawler.commands.fetch import NOTHING_WRITTEN, set_over_project
 from crawler.exitcodes import ExitCode
 from crawler.incremental import IncrementalFilter
 from crawler.spiders.news import NewsSpider
 
 logger = logging.getLogger(__name__)
-
-SPIDER_PRIORITY = 30  # Scrapy's "spider" priority: over the project's, under the command line
 
 
 class Command(ScrapyParse):
@@ -39,13 +38,7 @@ class Command(ScrapyParse):
 
     # Over the project's settings (a -s on the command line still wins).
     parse_settings = {
-        "NEWS_DEFAULT_FEED": "",
-        "NEWS_STATE_ENABLED": False,
-        "NEWS_RUN_SUMMARY_ENABLED": False,
-        "NEWS_RUN_REPORT_ENABLED": False,
-        "NEWS_PROGRESS_ENABLED": False,
-        "NEWS_REJECTS_ENABLED": False,
-        "NEWS_OUTPUT_KEEP_DAYS": 0,
+        **NOTHING_WRITTEN,
         # Links come back as the callback's requests (followed up to --depth), not from the
         # reader's worker straight into the scheduler.
         "NEWS_LINKS_FROM_READER": False,
@@ -65,9 +58,7 @@ class Command(ScrapyParse):
                 spargs["start_urls"] = f"{parts.scheme}://{parts.netloc}/"
         opts.pipelines = False  # the items go through the pipelines here, not in Scrapy's
         assert self.settings is not None
-        for name, value in self.parse_settings.items():
-            if (self.settings.getpriority(name) or 0) <= SPIDER_PRIORITY:
-                self.settings.set(name, value, priority=SPIDER_PRIORITY)
+        set_over_project(self.settings, self.parse_settings)
 
     def prepare_request(
         self, spider: Spider, request: Request, opts: argparse.Namespace

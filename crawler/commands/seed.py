@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from crawler.commands.crawl import Command as CrawlCommand
-from crawler.distributed.connection import Guard, RetryPolicy, connect, redis_url
+from crawler.distributed.connection import RetryPolicy, open_redis, redis_url
 from crawler.distributed.frontier import Frontier
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.preflight import check_redis
@@ -71,9 +71,9 @@ class Command(CrawlCommand):
         assert self.settings is not None and self.crawler_process
         if opts.reset:
             keys = CrawlKeys(self.settings.get("NEWS_REDIS_PREFIX"))
-            server = connect(redis_url(self.settings) or "", self.settings)
             policy = RetryPolicy(give_up=self.settings.getfloat("NEWS_REDIS_SOCKET_TIMEOUT"))
-            deleted = Frontier(server, keys, Guard(policy)).reset()
+            server, guard = open_redis(self.settings, policy=policy)
+            deleted = Frontier(server, keys, guard).reset()
             print(f"reset crawl {keys.prefix!r}: {deleted} keys deleted", file=sys.stderr)
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)

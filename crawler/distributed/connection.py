@@ -8,9 +8,11 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import redis
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
@@ -77,7 +79,8 @@ class RetryPolicy:
 
 
 class Guard:
-    """Runs Redis calls, retrying transient errors with backoff; counts and logs outages.
+    """Runs Redis calls through redis-py's ``Retry``: transient errors are retried with backoff
+    until the outage has lasted ``give_up`` seconds; outages are counted and logged.
 
     It blocks the calling thread while it waits: with Redis down a worker can neither take nor
     hand back work, so pausing is the honest thing to do, and nothing is dropped meanwhile.
@@ -87,23 +90,18 @@ class Guard:
         self.policy = policy
         self.stats = stats
         self.down_since: float | None = None
+        # Retry forever (-1): the outage clock in _failed decides when to give up.
+        # ExponentialBackoff waits base * 2**failures, so the first wait is ``policy.first``.
+        self.retry = Retry(
+            ExponentialBackoff(cap=policy.longest, base=policy.first / 2), -1, TRANSIENT_ERRORS
+        )
 
     def call(self, what: str, fn: Callable[[], T]) -> T:
-        delay = self.policy.first
-        while True:
-            try:
-                result = fn()
-            except FATAL_ERRORS:
-                raise
-            except TRANSIENT_ERRORS as exc:
-                self._failed(what, exc)
-                if time.monotonic() - (self.down_since or 0.0) > self.policy.give_up:
-                    raise RedisUnavailable(f"redis unreachable while trying to {what}") from exc
-                time.sleep(delay)
-                delay = min(delay * 2, self.policy.longest)
-                continue
-            self._recovered()
-            return result
+        result = self.retry.call_with_retry(
+            fn, lambda exc: self._failed(what, exc), is_retryable=_waitable
+        )
+        self._recovered()
+        return result
 
     def _failed(self, what: str, exc: Exception) -> None:
         if self.stats is not None:
@@ -111,6 +109,8 @@ class Guard:
         if self.down_since is None:
             self.down_since = time.monotonic()
             logger.warning("redis unreachable (%s: %s); retrying with backoff", what, exc)
+        if time.monotonic() - self.down_since > self.policy.give_up:
+            raise RedisUnavailable(f"redis unreachable while trying to {what}") from exc
 
     def _recovered(self) -> None:
         if self.down_since is not None:
@@ -118,3 +118,26 @@ class Guard:
             if self.stats is not None:
                 self.stats.inc_value("redis/outages")
             self.down_since = None
+
+
+def _waitable(exc: Exception) -> bool:
+    """A wrong password is a ConnectionError to redis-py too, but waiting does not cure it."""
+    return not isinstance(exc, FATAL_ERRORS)
+
+
+class RedisLink(NamedTuple):
+    """A component's Redis client and the guard its calls go through."""
+
+    server: redis.Redis
+    guard: Guard
+
+
+def open_redis(
+    settings: BaseSettings, stats: Any = None, policy: RetryPolicy | None = None
+) -> RedisLink:
+    """The one way components reach Redis: a client for ``redis_url(settings)`` and a Guard
+    retrying under ``policy`` (default: the NEWS_REDIS_RETRY_* and _OUTAGE_SECONDS settings)."""
+    return RedisLink(
+        connect(redis_url(settings) or "", settings),
+        Guard(policy or RetryPolicy.from_settings(settings), stats),
+    )

@@ -16,10 +16,8 @@ from twisted.internet import task
 
 from crawler.distributed import scripts
 from crawler.distributed.connection import (
-    Guard,
     RedisUnavailable,
-    RetryPolicy,
-    connect,
+    open_redis,
     redis_url,
     worker_id,
 )
@@ -113,8 +111,7 @@ class SharedRateLimit:
         self.interval_ms = max(1, int(interval * 1000))
         self.keys = CrawlKeys(settings.get("NEWS_REDIS_PREFIX"))
         self.worker = worker_id(settings)
-        self.server = connect(redis_url(settings) or "", settings)
-        self.guard = Guard(RetryPolicy.from_settings(settings), crawler.stats)
+        self.server, self.guard = open_redis(settings, crawler.stats)
         self._rate = self.server.register_script(scripts.RATE)
 
     @classmethod

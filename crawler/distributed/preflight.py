@@ -14,10 +14,9 @@ import redis
 from scrapy.settings import BaseSettings
 
 from crawler.distributed.connection import (
-    Guard,
     RedisUnavailable,
     RetryPolicy,
-    connect,
+    open_redis,
     redis_url,
 )
 from crawler.distributed.keys import CrawlKeys
@@ -63,10 +62,10 @@ def check_redis(
     server_name = where(url)
     policy = RetryPolicy.from_settings(settings)
     try:
-        server = connect(url, settings)
-        Guard(policy).call("connect", server.ping)
+        server, guard = open_redis(settings, policy=policy)
+        guard.call("connect", server.ping)
         keys = CrawlKeys(settings.get("NEWS_REDIS_PREFIX"))
-        writable = SiteRegistry(server, keys, Guard(policy)).writable()
+        writable = SiteRegistry(server, keys, guard).writable()
         if seeding and not writable:
             return PreflightFailure(
                 EXIT_REDIS_REFUSED,

@@ -46,8 +46,7 @@ from crawler.distributed.codec import LEASE_META, BadPayload, request_from_json,
 from crawler.distributed.connection import (
     Guard,
     RedisUnavailable,
-    RetryPolicy,
-    connect,
+    open_redis,
     redis_url,
     worker_id,
 )
@@ -107,9 +106,8 @@ class LeasingScheduler(Scheduler):
         url = redis_url(settings)
         if not url:
             raise NotConfigured("LeasingScheduler needs NEWS_REDIS_URL or REDIS_URL")
-        server = connect(url, settings)
+        server, guard = open_redis(settings, crawler.stats)
         keys = CrawlKeys(settings.get("NEWS_REDIS_PREFIX"))
-        guard = Guard(RetryPolicy.from_settings(settings), crawler.stats)
         guard.call("connect", server.ping)
         scheduler = cls(
             server=server,

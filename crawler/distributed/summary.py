@@ -15,10 +15,8 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.delivery import output_failed, write_durably
 from crawler.distributed.connection import (
-    Guard,
     RedisUnavailable,
-    RetryPolicy,
-    connect,
+    open_redis,
     redis_url,
     worker_id,
 )
@@ -112,8 +110,7 @@ class CrawlSummary:
         self.crawler = crawler
         self.keys = CrawlKeys(settings.get("NEWS_REDIS_PREFIX"))
         self.worker = worker_id(settings)
-        self.server = connect(url, settings)
-        self.guard = Guard(RetryPolicy.from_settings(settings), crawler.stats)
+        self.server, self.guard = open_redis(settings, crawler.stats)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod

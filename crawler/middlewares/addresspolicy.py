@@ -13,7 +13,7 @@ from twisted.internet.error import DNSLookupError
 from crawler.addresspolicy import (
     PolicyRefused,
     check_url,
-    named_origins,
+    crawl_origins,
     policy_refusal,
 )
 
@@ -40,7 +40,7 @@ class AddressPolicyMiddleware:
 
     def process_request(self, request: Request) -> None:
         try:
-            check_url(request.url, named_origins(self.crawler.spider))
+            check_url(request.url, crawl_origins(self.crawler))
         except PolicyRefused as refused:
             self._count(refused)
             raise

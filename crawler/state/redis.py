@@ -37,8 +37,7 @@ from crawler.discovery import parse_date
 from crawler.distributed.connection import (
     Guard,
     RedisUnavailable,
-    RetryPolicy,
-    connect,
+    open_redis,
     redis_url,
     worker_id,
 )
@@ -213,8 +212,7 @@ class RedisStateStore(StateStore):
         url = redis_url(settings)
         if not url:
             raise StateStoreError("the Redis state store needs NEWS_REDIS_URL or REDIS_URL")
-        server = connect(url, settings)
-        guard = Guard(RetryPolicy.from_settings(settings), stats)
+        server, guard = open_redis(settings, stats)
         store = cls(
             server, CrawlKeys(settings.get("NEWS_REDIS_PREFIX")), guard, worker_id(settings)
         )

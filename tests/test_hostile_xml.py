@@ -1,4 +1,4 @@
-"""crawler.safexml: sitemaps and feeds from the web are parsed without resolving anything.
+"""crawler.discovery: sitemaps and feeds from the web are parsed without resolving anything.
 
 External entities and DTDs point at a server on 127.0.0.1 that logs every request: it must
 never be asked, and local files must never be read into the document.
@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from crawler.safexml import XMLRefused, parse_xml
+from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap
 from tests.hostile_server import ScriptedServer
 
 SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -53,58 +53,6 @@ def server() -> Iterator[ScriptedServer]:
     server.close()
 
 
-def test_plain_and_gzip_sitemaps_parse() -> None:
-    for data in (SITEMAP, gzip.compress(SITEMAP)):
-        root = parse_xml(data, 1_000_000)
-        assert [el.text for el in root.iter("{*}loc")] == [
-            "http://127.0.0.1/a",
-            "http://127.0.0.1/b",
-        ]
-
-
-def test_doctype_without_entities_parses_without_fetching_the_dtd(server: ScriptedServer) -> None:
-    root = parse_xml(RSS_WITH_DOCTYPE % server.base.encode(), 1_000_000)
-    assert root.findtext("channel/item/title") == "One"
-    assert server.hits == []
-
-
-@pytest.mark.parametrize(
-    "document",
-    [BILLION_LAUGHS, XXE_FILE, XXE_HTTP, PARAMETER_ENTITY],
-    ids=["billion-laughs", "xxe-file", "xxe-http", "parameter-entity"],
-)
-def test_entity_declarations_are_refused(server: ScriptedServer, document: bytes) -> None:
-    data = document % server.base.encode() if b"%s" in document else document
-    with pytest.raises(XMLRefused, match="entity"):
-        parse_xml(data, 1_000_000)
-    with pytest.raises(XMLRefused):
-        parse_xml(gzip.compress(data), 1_000_000)
-    assert server.hits == []
-
-
-def test_xinclude_is_not_processed(server: ScriptedServer) -> None:
-    root = parse_xml(XINCLUDE % server.base.encode(), 1_000_000)
-    assert "SECRET" not in "".join(root.itertext())
-    assert server.hits == []
-
-
-def test_size_limits_and_gzip_bomb() -> None:
-    with pytest.raises(XMLRefused, match="too large"):
-        parse_xml(SITEMAP, 100)
-    bomb = gzip.compress(b"<urlset>" + b" " * (64 * 1024 * 1024) + b"</urlset>")
-    assert len(bomb) < 1_000_000
-    with pytest.raises(XMLRefused, match="too large"):
-        parse_xml(bomb, 10 * 1024 * 1024)
-
-
-@pytest.mark.parametrize("data", [b"", b"<urlset><url>", b"\x1f\x8bnot gzip", b"%PDF-1.4"])
-def test_broken_documents_are_refused_not_crashing(data: bytes) -> None:
-    with pytest.raises(XMLRefused):
-        parse_xml(data, 1_000_000)
-
-
-# --- the same hostile documents through the crawl's sitemap and feed readers -----------------
-
 RSS_BOMB = BILLION_LAUGHS.replace(
     b"<urlset><url><loc>&lol9;</loc></url></urlset>",
     b"<rss><channel><item><link>&lol9;</link></item></channel></rss>",
@@ -129,9 +77,7 @@ RSS_XXE = XXE_HTTP.replace(
     ],
 )
 def test_discovery_never_expands_or_fetches(server: ScriptedServer, document: bytes) -> None:
-    """crawler.discovery (sitemaps, feeds) refuses or ignores entities; it never fetches them."""
-    from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap
-
+    """Sitemaps and feeds: entities are refused or left unexpanded, never fetched or read."""
     data = document % server.base.encode() if b"%s" in document else document
     for parse in (parse_sitemap, parse_feed):
         for body in (data, gzip.compress(data)):
@@ -146,8 +92,25 @@ def test_discovery_never_expands_or_fetches(server: ScriptedServer, document: by
 
 
 def test_discovery_cuts_gzip_bombs() -> None:
-    from crawler.discovery import DiscoveryError, parse_sitemap
-
     bomb = gzip.compress(b"<urlset>" + b" " * (64 * 1024 * 1024) + b"</urlset>")
     with pytest.raises(DiscoveryError):
         parse_sitemap(bomb, "http://127.0.0.1/")
+
+
+def test_doctype_is_never_fetched_and_the_feed_still_reads(server: ScriptedServer) -> None:
+    entries = parse_feed(RSS_WITH_DOCTYPE % server.base.encode(), "http://127.0.0.1/")
+    assert [(e.url, e.title) for e in entries] == [("http://127.0.0.1/one", "One")]
+    assert server.hits == []
+
+
+def test_plain_and_gzip_sitemaps_read_alike() -> None:
+    for body in (SITEMAP, gzip.compress(SITEMAP)):
+        document = parse_sitemap(body, "http://127.0.0.1/")
+        assert [e.url for e in document.entries] == ["http://127.0.0.1/a", "http://127.0.0.1/b"]
+
+
+@pytest.mark.parametrize("data", [b"", b"\x1f\x8bnot gzip", b"%PDF-1.4"])
+def test_broken_documents_are_refused_not_crashing(data: bytes) -> None:
+    for parse in (parse_sitemap, parse_feed):
+        with pytest.raises(DiscoveryError):
+            parse(data, "http://127.0.0.1/")
