@@ -25,7 +25,6 @@ from prometheus_client.registry import Collector
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
-from twisted.internet import reactor
 from twisted.internet.threads import blockingCallFromThread
 
 from crawler.delivery import output_failed, write_durably
@@ -137,6 +136,8 @@ class RunMetrics:
         summary = run_summary_of(self.crawler)
         if summary is None:
             return {}, True
+        from twisted.internet import reactor  # the installed one, looked up at call time
+
         return blockingCallFromThread(reactor, summary.summary, "running"), True
 
     def spider_opened(self, spider: Any) -> None:
