@@ -49,7 +49,8 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
             continue
         reason = CHROME_TAGS.get(el.tag)
         if reason is None:
-            reason = _token_reason(el.get("class"), el.get("id"))
+            cls, ident = el.get("class"), el.get("id")
+            reason = _token_reason(cls, ident) if cls or ident else None
             if reason and _holds_article_text(el, reason, chars, links, main, main_text):
                 removed[KEPT_BY_EVIDENCE] += 1
                 kept_markup.add((el.tag, el.get("class") or ""))
@@ -515,12 +516,15 @@ def _sibling_bar(
     for child in [*parent, None]:
         kind = None
         if child is not None and isinstance(child.tag, str):
-            held = controls.get(child, 0)
-            if held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS):
-                kind = _label_kind(child, chars, memo)
             tail = (child.tail or "").strip()
             if tail and (not _ONLY_PUNCT.match(tail) or _SENTENCE_MARK.search(tail + " ")):
-                kind = None  # text between the siblings: a sentence runs through them
+                pass  # text between the siblings: a sentence runs through them
+            elif not lead and _is_control(child):
+                pass  # a bare control, and no lead-in before it: see below
+            else:
+                held = controls.get(child, 0)
+                if held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS):
+                    kind = _label_kind(child, chars, memo)
         if kind == "control" and (lead or not _is_control(child)):
             # Bare links in a row are a container's business (``_is_label_bar``): a footer
             # row of links beside other text is not a bar of its own.
