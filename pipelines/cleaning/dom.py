@@ -231,18 +231,29 @@ def measure(
             controls[el] = held or sum(controls[child] for child in el)
             continue
         text = el.text
-        n = len("".join(text.split())) if text else 0
+        # Most texts and tails are indentation: isspace() tells without splitting them.
+        n = len("".join(text.split())) if text and not text.isspace() else 0
         linked = held = 0
         for child in el:
             n += chars[child]
             linked += links[child]
             held += controls[child]
             tail = child.tail
-            if tail:
+            if tail and not tail.isspace():
                 n += len("".join(tail.split()))
         chars[el] = n
-        links[el] = n if tag == "a" else linked
-        controls[el] = 1 if _is_control(el) else held
+        # _is_control, inlined: it runs once per element of the page.
+        if tag == "a":
+            links[el] = n
+            controls[el] = 1
+            continue
+        links[el] = linked
+        if tag == "button" or el.get("onclick"):
+            controls[el] = 1
+        elif tag != "img" and el.get("role") == "button":
+            controls[el] = 1
+        else:
+            controls[el] = held
     return chars, links, controls
 
 

@@ -62,7 +62,7 @@ class Block:
 
 def _clean_len(text: str | None) -> int:
     # "".join(t.split()) drops exactly what re's \s+ would, and faster.
-    return len("".join(text.split())) if text else 0
+    return len("".join(text.split())) if text and not text.isspace() else 0
 
 
 # Sentence marks, counted as a sign of prose.
