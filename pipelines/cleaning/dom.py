@@ -386,7 +386,8 @@ def _headline_furniture(body: HtmlElement, chars: dict[HtmlElement, int]) -> lis
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    # str.split() splits at exactly what re's \s matches: this is re.sub(r"\s+", "", text).
+    return "".join(text.split())
 
 
 def _protected(
@@ -660,7 +661,7 @@ def _label_units(
 
 def _plain(text: str | None, units: list[tuple[str, bool]]) -> bool:
     """Add a plain unit; False when it is a sentence or too long for a lead-in."""
-    if not text:
+    if not text or text.isspace():
         return True
     if _SENTENCE_MARK.search(text):
         return False

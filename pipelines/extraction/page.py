@@ -585,10 +585,13 @@ def _after_headline(page_lines: list[str], title: str | None, count: int = 6) ->
     return page_lines[start + 1 : start + 1 + count] if start is not None else []
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _headline_element(tree: HtmlElement, title: str | None) -> HtmlElement | None:
     if not title:
         return None
     for el in tree.iter("h1", "h2", "h3"):
-        if title in re.sub(r"\s+", " ", el.text_content()):
+        if title in _SPACES.sub(" ", el.text_content()):
             return el
     return None
