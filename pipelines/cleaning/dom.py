@@ -248,12 +248,8 @@ def measure(
             controls[el] = 1
             continue
         links[el] = linked
-        if tag == "button" or el.get("onclick"):
-            controls[el] = 1
-        elif tag != "img" and el.get("role") == "button":
-            controls[el] = 1
-        else:
-            controls[el] = held
+        clickable = el.get("onclick") or (tag != "img" and el.get("role") == "button")
+        controls[el] = 1 if tag == "button" or clickable else held
     return chars, links, controls
 
 
