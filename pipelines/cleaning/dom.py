@@ -45,15 +45,16 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     named: list[tuple[HtmlElement, str]] = []
     kept_markup: set[tuple[str, str]] = set()
     for el in chars:
-        if el in protected or not isinstance(el.tag, str):
+        tag = el.tag
+        if not isinstance(tag, str) or el in protected:
             continue
-        reason = CHROME_TAGS.get(el.tag)
+        reason = CHROME_TAGS.get(tag)
         if reason is None:
             cls, ident = el.get("class"), el.get("id")
             reason = _token_reason(cls, ident) if cls or ident else None
             if reason and _holds_article_text(el, reason, chars, links, main, main_text):
                 removed[KEPT_BY_EVIDENCE] += 1
-                kept_markup.add((el.tag, el.get("class") or ""))
+                kept_markup.add((tag, cls or ""))
                 continue
             if reason:
                 named.append((el, reason))

@@ -65,8 +65,12 @@ def normalise_line(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+@lru_cache(maxsize=8192)
 def block_key(text: str) -> str:
-    """Short stable hash of a block's text, used to recognise template blocks across pages."""
+    """Short stable hash of a block's text, used to recognise template blocks across pages.
+
+    Remembered: a site's template lines (menus, footers) come back on every page it serves.
+    """
     squashed = "".join(unicodedata.normalize("NFKC", text).split()).lower()
     return hashlib.blake2b(squashed.encode("utf-8"), digest_size=8).hexdigest()
 
