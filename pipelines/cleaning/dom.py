@@ -525,18 +525,18 @@ def _sibling_bar(
     for child in [*parent, None]:
         kind = None
         if child is not None and isinstance(child.tag, str):
-            tail = (child.tail or "").strip()
-            if tail and (not _ONLY_PUNCT.match(tail) or _SENTENCE_MARK.search(tail + " ")):
-                pass  # text between the siblings: a sentence runs through them
-            elif not lead and _is_control(child):
-                pass  # a bare control, and no lead-in before it: see below
-            else:
-                held = controls.get(child, 0)
-                if held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS):
-                    kind = _label_kind(child, chars, memo)
-        if kind == "control" and (lead or not _is_control(child)):
+            held = controls.get(child, 0)
             # Bare links in a row are a container's business (``_is_label_bar``): a footer
-            # row of links beside other text is not a bar of its own.
+            # row of links beside other text is not a bar of its own, so a control joins a
+            # run only after a lead-in.
+            if (held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS)) and (
+                lead or not _is_control(child)
+            ):
+                tail = (child.tail or "").strip()
+                # Text between the siblings: a sentence runs through them.
+                if not tail or (_ONLY_PUNCT.match(tail) and not _SENTENCE_MARK.search(tail + " ")):
+                    kind = _label_kind(child, chars, memo)
+        if kind == "control":
             run.append(child)
             continue
         count = len(run) - lead
