@@ -44,9 +44,11 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     doomed: list[tuple[HtmlElement, str]] = []
     named: list[tuple[HtmlElement, str]] = []
     kept_markup: set[tuple[str, str]] = set()
-    for el in chars:
+    # Only an element with a class, an id or a chrome tag can be named chrome: XPath finds
+    # them in C; reversed, they come children first, as in ``chars``.
+    for el in reversed(_NAMED(body)):
         tag = el.tag
-        if not isinstance(tag, str) or el in protected:
+        if el in protected:
             continue
         reason = CHROME_TAGS.get(tag)
         if reason is None:
@@ -82,6 +84,12 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
             removed[reason] += 1
     return removed
 
+
+_NAMED = lxml.etree.XPath(
+    "descendant-or-self::*[@class or @id or "
+    + " or ".join(f"self::{tag}" for tag in CHROME_TAGS)
+    + "]"
+)
 
 # Counted (not a removal): a container whose class/id names chrome, kept because its
 # structure says it holds the article's text.
