@@ -37,23 +37,26 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     if body is None:
         return removed
     # Every test below reads the unpruned tree: measure all text once, not per element.
-    chars = text_lengths(body)
-    links = link_lengths(chars)
+    chars, links, controls = measure(body)
     total = chars[body] or 1
     protected, main = _protected(tree, chars)
     main_text = chars[main] - links[main] if main is not None and main in chars else 0
     doomed: list[tuple[HtmlElement, str]] = []
     named: list[tuple[HtmlElement, str]] = []
     kept_markup: set[tuple[str, str]] = set()
-    for el in chars:
-        if el in protected or not isinstance(el.tag, str):
+    # Only an element with a class, an id or a chrome tag can be named chrome: XPath finds
+    # them in C; reversed, they come children first, as in ``chars``.
+    for el in reversed(_NAMED(body)):
+        tag = el.tag
+        if el in protected:
             continue
-        reason = CHROME_TAGS.get(el.tag)
+        reason = CHROME_TAGS.get(tag)
         if reason is None:
-            reason = _token_reason(el.get("class"), el.get("id"))
+            cls, ident = el.get("class"), el.get("id")
+            reason = _token_reason(cls, ident) if cls or ident else None
             if reason and _holds_article_text(el, reason, chars, links, main, main_text):
                 removed[KEPT_BY_EVIDENCE] += 1
-                kept_markup.add((el.tag, el.get("class") or ""))
+                kept_markup.add((tag, cls or ""))
                 continue
             if reason:
                 named.append((el, reason))
@@ -71,7 +74,7 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body, chars))
     doomed.extend((el, CAPTION_REASON) for el in _image_captions(body, chars))
     doomed.extend((el, FURNITURE_REASON) for el in _headline_furniture(body, chars))
-    doomed.extend((el, LABEL_BAR_REASON) for el in label_bars(body, chars, links))
+    doomed.extend((el, LABEL_BAR_REASON) for el in label_bars(body, chars, controls))
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
     doomed_set = {el for el, _ in doomed}
@@ -81,6 +84,12 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
             removed[reason] += 1
     return removed
 
+
+_NAMED = lxml.etree.XPath(
+    "descendant-or-self::*[@class or @id or "
+    + " or ".join(f"self::{tag}" for tag in CHROME_TAGS)
+    + "]"
+)
 
 # Counted (not a removal): a container whose class/id names chrome, kept because its
 # structure says it holds the article's text.
@@ -187,17 +196,6 @@ _VISIBLE_TEXTS = lxml.etree.XPath(
 )
 
 
-def link_lengths(chars: dict[HtmlElement, int]) -> dict[HtmlElement, int]:
-    """Characters of link text under each element of ``chars`` (children come first there)."""
-    links: dict[HtmlElement, int] = {}
-    for el in chars:
-        if el.tag == "a":
-            links[el] = chars[el]
-        else:
-            links[el] = sum(links.get(child, 0) for child in el)
-    return links
-
-
 @lru_cache(maxsize=4096)
 def _token_reason(cls: str | None, ident: str | None) -> str | None:
     """The chrome reason a class/id pair names, if any (pages repeat a few pairs a lot)."""
@@ -216,28 +214,52 @@ def _token_reason(cls: str | None, ident: str | None) -> str | None:
 _ASCII_UPPER = re.compile("[A-Z]")
 
 
-def text_lengths(root: HtmlElement) -> dict[HtmlElement, int]:
-    """``len(_text(el))`` of ``root`` and every element under it, in one bottom-up pass.
+def measure(
+    root: HtmlElement,
+) -> tuple[dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int]]:
+    """Per element of ``root`` (itself included), in one bottom-up pass: its text length
+    (``len(_text(el))``, script and style left out), the length of its link text, and how
+    many controls (links, buttons, clickable elements) it holds, a control inside a control
+    counted once.
 
     Keys run children before parents (reverse document order). Holding the proxies also
     keeps them identical for the caller's sets and dicts.
     """
     chars: dict[HtmlElement, int] = {}
-    # Once per element of the page, so _count is inlined: "".join(t.split()) drops all space.
+    links: dict[HtmlElement, int] = {}
+    controls: dict[HtmlElement, int] = {}
+    # Once per element of the page, so the counts are inlined: "".join(t.split()) drops all
+    # space.
     for el in reversed(list(root.iter())):
-        text = el.text
         tag = el.tag
         if tag in _INVISIBLE or not isinstance(tag, str):
-            chars[el] = 0  # script and style text is not page text; the tail is the parent's
+            # script and style text is not page text; the tail is the parent's
+            chars[el] = 0
+            links[el] = sum(links[child] for child in el)
+            held = 1 if isinstance(tag, str) and _is_control(el) else 0
+            controls[el] = held or sum(controls[child] for child in el)
             continue
-        n = len("".join(text.split())) if text else 0
+        text = el.text
+        # Most texts and tails are indentation: isspace() tells without splitting them.
+        n = len("".join(text.split())) if text and not text.isspace() else 0
+        linked = held = 0
         for child in el:
             n += chars[child]
+            linked += links[child]
+            held += controls[child]
             tail = child.tail
-            if tail:
+            if tail and not tail.isspace():
                 n += len("".join(tail.split()))
         chars[el] = n
-    return chars
+        # _is_control, inlined: it runs once per element of the page.
+        if tag == "a":
+            links[el] = n
+            controls[el] = 1
+            continue
+        links[el] = linked
+        clickable = el.get("onclick") or (tag != "img" and el.get("role") == "button")
+        controls[el] = 1 if tag == "button" or clickable else held
+    return chars, links, controls
 
 
 _INVISIBLE = {"script", "style", "noscript", "template"}
@@ -369,7 +391,8 @@ def _headline_furniture(body: HtmlElement, chars: dict[HtmlElement, int]) -> lis
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    # str.split() splits at exactly what re's \s matches: this is re.sub(r"\s+", "", text).
+    return "".join(text.split())
 
 
 def _protected(
@@ -467,7 +490,7 @@ _UNIT_SKIP = {"script", "style", "noscript", "template"}
 
 
 def label_bars(
-    body: HtmlElement, chars: dict[HtmlElement, int], links: dict[HtmlElement, int]
+    body: HtmlElement, chars: dict[HtmlElement, int], controls: dict[HtmlElement, int]
 ) -> list[HtmlElement]:
     """Share and tool bars by shape: the largest elements that are a run of short labels,
     mostly links, buttons or icons, with at most a short lead-in; no sentence in them.
@@ -476,15 +499,16 @@ def label_bars(
     icons with alt text) and under any class name, so the shape decides, not the name.
     """
     found: list[HtmlElement] = []
-    controls = control_counts(chars)
+    # An element's units, read once: the walk tests nested wrappers of one bar at each level.
+    memo: dict[HtmlElement, list[tuple[str, bool]] | None] = {}
     stack = [body]
     while stack:
         el = stack.pop()
         n = chars.get(el, 0)
-        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el):
+        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el, memo):
             found.append(el)
             continue
-        run = _sibling_bar(el, chars, controls)
+        run = _sibling_bar(el, chars, controls, memo)
         found.extend(run)
         # Only a subtree with two controls or more can hold a bar.
         stack.extend(
@@ -495,20 +519,11 @@ def label_bars(
     return found
 
 
-def control_counts(chars: dict[HtmlElement, int]) -> dict[HtmlElement, int]:
-    """How many controls (links, buttons, clickable elements) each element holds; a control
-    inside a control counts once. ``chars`` lists children before parents."""
-    counts: dict[HtmlElement, int] = {}
-    for el in chars:
-        if _is_control(el):
-            counts[el] = 1
-        else:
-            counts[el] = sum(counts.get(child, 0) for child in el) if len(el) else 0
-    return counts
-
-
 def _sibling_bar(
-    parent: HtmlElement, chars: dict[HtmlElement, int], controls: dict[HtmlElement, int]
+    parent: HtmlElement,
+    chars: dict[HtmlElement, int],
+    controls: dict[HtmlElement, int],
+    memo: dict[HtmlElement, list[tuple[str, bool]] | None],
 ) -> list[HtmlElement]:
     """Runs of sibling elements that are each one short control (``<p><a>微信</a></p>``,
     ``<div><a>Facebook</a></div>``...), after an optional lead-in sibling ("分享到：")."""
@@ -519,14 +534,17 @@ def _sibling_bar(
         kind = None
         if child is not None and isinstance(child.tag, str):
             held = controls.get(child, 0)
-            if held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS):
-                kind = _label_kind(child, chars)
-            tail = (child.tail or "").strip()
-            if tail and (not _ONLY_PUNCT.match(tail) or _SENTENCE_MARK.search(tail + " ")):
-                kind = None  # text between the siblings: a sentence runs through them
-        if kind == "control" and (lead or not _is_control(child)):
             # Bare links in a row are a container's business (``_is_label_bar``): a footer
-            # row of links beside other text is not a bar of its own.
+            # row of links beside other text is not a bar of its own, so a control joins a
+            # run only after a lead-in.
+            if (held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS)) and (
+                lead or not _is_control(child)
+            ):
+                tail = (child.tail or "").strip()
+                # Text between the siblings: a sentence runs through them.
+                if not tail or (_ONLY_PUNCT.match(tail) and not _SENTENCE_MARK.search(tail + " ")):
+                    kind = _label_kind(child, chars, memo)
+        if kind == "control":
             run.append(child)
             continue
         count = len(run) - lead
@@ -538,16 +556,22 @@ def _sibling_bar(
     return found
 
 
-def _label_kind(el: HtmlElement, chars: dict[HtmlElement, int]) -> str | None:
+def _label_kind(
+    el: HtmlElement,
+    chars: dict[HtmlElement, int],
+    memo: dict[HtmlElement, list[tuple[str, bool]] | None],
+) -> str | None:
     """ "control" for an element that is one short link/button label, "lead" for a short
     lead-in ending in a colon, else None."""
     if not isinstance(el.tag, str) or chars.get(el, 0) > LABEL_MAX_CHARS * 2:
         return None
-    units: list[tuple[str, bool]] = []
+    units: list[tuple[str, bool]] | None
     if _is_control(el):
-        units.append((_control_label(el), True))
-    elif not _label_units(el, units):
-        return None
+        units = [(_control_label(el), True)]
+    else:
+        units = _label_units(el, memo)
+        if units is None:
+            return None
     if len(units) == 1:
         label, control = units[0]
         if _LABEL_MARKS.search(label) or len(label.split()) > LABEL_MAX_WORDS:
@@ -564,9 +588,9 @@ def _label_kind(el: HtmlElement, chars: dict[HtmlElement, int]) -> str | None:
     return None
 
 
-def _is_label_bar(el: HtmlElement) -> bool:
-    units: list[tuple[str, bool]] = []
-    if not _label_units(el, units):
+def _is_label_bar(el: HtmlElement, memo: dict[HtmlElement, list[tuple[str, bool]] | None]) -> bool:
+    units = _label_units(el, memo)
+    if units is None:
         return False
     controls = [label for label, control in units if control]
     if len(controls) < BAR_MIN_CONTROLS - 1:
@@ -605,30 +629,44 @@ def _label_len(label: str) -> int:
     return len(squashed) + len(_CJK.findall(squashed))
 
 
-def _label_units(el: HtmlElement, units: list[tuple[str, bool]]) -> bool:
+def _label_units(
+    el: HtmlElement, memo: dict[HtmlElement, list[tuple[str, bool]] | None]
+) -> list[tuple[str, bool]] | None:
     """``el``'s text as (label, is-control) units: a link, button or clickable element is
     one control (its text, or its icon's alt/title/aria-label); other text is plain.
-    False as soon as a unit is too long for any bar (the walk stops there)."""
+    None as soon as a unit is too long for any bar (the walk stops there). Each element's
+    units are read once per page (``memo``); the lists are shared, never changed."""
+    if el in memo:
+        return memo[el]
+    units: list[tuple[str, bool]] | None = []
     if not _plain(el.text, units):
-        return False
-    for child in el:
-        tag = child.tag
-        if isinstance(tag, str) and tag not in _UNIT_SKIP:
-            if _is_control(child):
-                label = _control_label(child)
-                if len(label) > BAR_MAX_CHARS:
-                    return False
-                units.append((label, True))
-            elif not _label_units(child, units):
-                return False
-        if not _plain(child.tail, units):
-            return False
-    return True
+        units = None
+    else:
+        for child in el:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _UNIT_SKIP:
+                if _is_control(child):
+                    label = _control_label(child)
+                    if len(label) > BAR_MAX_CHARS:
+                        units = None
+                        break
+                    units.append((label, True))
+                else:
+                    inner = _label_units(child, memo)
+                    if inner is None:
+                        units = None
+                        break
+                    units.extend(inner)
+            if not _plain(child.tail, units):
+                units = None
+                break
+    memo[el] = units
+    return units
 
 
 def _plain(text: str | None, units: list[tuple[str, bool]]) -> bool:
     """Add a plain unit; False when it is a sentence or too long for a lead-in."""
-    if not text:
+    if not text or text.isspace():
         return True
     if _SENTENCE_MARK.search(text):
         return False

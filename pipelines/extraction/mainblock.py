@@ -62,7 +62,7 @@ class Block:
 
 def _clean_len(text: str | None) -> int:
     # "".join(t.split()) drops exactly what re's \s+ would, and faster.
-    return len("".join(text.split())) if text else 0
+    return len("".join(text.split())) if text and not text.isspace() else 0
 
 
 # Sentence marks, counted as a sign of prose.
@@ -113,9 +113,11 @@ def render_lines(el: HtmlElement) -> list[str]:
     """Visible text of ``el`` as lines: one per paragraph, list item or ``<br>`` break."""
     parts: list[str] = []
     _render(el, parts)
-    # " ".join(line.split()) is the line with whitespace runs collapsed and its ends stripped.
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return [line for line in lines if line]
+    # " ".join(line.split()) is the line with whitespace runs collapsed and its ends stripped;
+    # most pieces between block breaks are empty or indentation, and skipped without a split.
+    return [
+        " ".join(line.split()) for line in "".join(parts).split("\n") if line and not line.isspace()
+    ]
 
 
 def _render(el: HtmlElement, parts: list[str]) -> None:

@@ -152,7 +152,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     reading.links_cut = links.cut
     anchors = links.headlines
     teaser_links = len(anchors)
-    dated = pub.gather(tree, meta, ld, page_lines, _headline_element(tree, title), title)
+    headline = _headline_element(tree, title)
+    dated = pub.gather(tree, meta, ld, page_lines, headline, title)
     markup_authors = md.byline_names(tree) or md.dateline_authors(
         _after_headline(page_lines, title)
     )
@@ -161,7 +162,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     # whether it stands on the page: the title in a heading, or the page's h1.
     h1s = [el.text_content() for el in tree.iter("h1")]
     heads = {_squash(h) for h in (title or "", *headlines[:2], *h1s) if h.strip()}
-    has_headline = bool(h1s) or _headline_element(tree, title) is not None
+    has_headline = bool(h1s) or headline is not None
     removed = prune_chrome(tree, list(options.prune_xpaths))
     flatten_layout_tables(tree)
     lines, block_words, main_block = _body_lines(tree, url, page_lines)
@@ -595,10 +596,13 @@ def _after_headline(page_lines: list[str], title: str | None, count: int = 6) ->
     return page_lines[start + 1 : start + 1 + count] if start is not None else []
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _headline_element(tree: HtmlElement, title: str | None) -> HtmlElement | None:
     if not title:
         return None
     for el in tree.iter("h1", "h2", "h3"):
-        if title in re.sub(r"\s+", " ", el.text_content()):
+        if title in _SPACES.sub(" ", el.text_content()):
             return el
     return None

@@ -19,12 +19,13 @@ _CJK = re.compile(CJK_CHAR)
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
 def tokens(text: str) -> tuple[str, ...]:
     """Tokens as the benchmark counts them: each CJK character, each other word run.
 
-    The last text's tokens are remembered: the extractor counts an article's words and the
-    dedupe stage's SimHash then splits the same text.
+    The last few texts' tokens are remembered: the extractor counts an article's words and
+    the dedupe stage's SimHash then splits the same text (the reader counts the words of a
+    block and of the teaser evidence as well, so one entry was gone by then).
     """
     return tuple(_TOKEN.findall(text))
 
@@ -65,8 +66,12 @@ def normalise_line(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
+@lru_cache(maxsize=8192)
 def block_key(text: str) -> str:
-    """Short stable hash of a block's text, used to recognise template blocks across pages."""
+    """Short stable hash of a block's text, used to recognise template blocks across pages.
+
+    Remembered: a site's template lines (menus, footers) come back on every page it serves.
+    """
     squashed = "".join(unicodedata.normalize("NFKC", text).split()).lower()
     return hashlib.blake2b(squashed.encode("utf-8"), digest_size=8).hexdigest()
 
