@@ -33,15 +33,9 @@ class Outcome:
     reason: str | None = None
 
 
-def run_outcome(stats: dict[str, Any], sites: Sequence[str] | None = None) -> Outcome:
-    """What the run's stats say about it.
-
-    ``sites``: every site the run was asked to crawl (single-process runs); a site none of
-    whose pages, sitemaps or feeds answered failed, whether its requests failed or were
-    refused (a start URL redirected to a host not named). Without it (a worker of a
-    distributed crawl, which need not touch every site) a site failed when it had failed
-    requests and no answer.
-    """
+def stopped_outcome(stats: dict[str, Any]) -> Outcome | None:
+    """The failures every kind of run shares (a crawl, a re-extraction): an output write that
+    failed, an early stop, a start-up error; None when there was none of them."""
     error = stats.get("run/output_error")
     if error:
         return Outcome(ExitCode.OUTPUT_FAILED, str(error))
@@ -52,6 +46,21 @@ def run_outcome(stats: dict[str, Any], sites: Sequence[str] | None = None) -> Ou
         return Outcome(ExitCode.FAILED, FAILED_FINISH_REASONS[reason])
     if stats.get("run/startup_error"):
         return Outcome(ExitCode.FAILED, str(stats["run/startup_error"]))
+    return None
+
+
+def run_outcome(stats: dict[str, Any], sites: Sequence[str] | None = None) -> Outcome:
+    """What the run's stats say about it.
+
+    ``sites``: every site the run was asked to crawl (single-process runs); a site none of
+    whose pages, sitemaps or feeds answered failed, whether its requests failed or were
+    refused (a start URL redirected to a host not named). Without it (a worker of a
+    distributed crawl, which need not touch every site) a site failed when it had failed
+    requests and no answer.
+    """
+    stopped = stopped_outcome(stats)
+    if stopped is not None:
+        return stopped
     if not stats.get("response_received_count") and not stats.get("redis/crawl_done"):
         return Outcome(ExitCode.FAILED, "no page was fetched")
     failed = sites_that_failed(stats, sites)

@@ -10,7 +10,7 @@ from scrapy.commands import BaseRunSpiderCommand
 from scrapy.exceptions import UsageError
 
 from crawler.exitcodes import ExitCode
-from crawler.outcome import FAILED_FINISH_REASONS
+from crawler.outcome import stopped_outcome
 from crawler.spiders.arguments import SpiderArgumentError
 from crawler.spiders.reextract import ReextractSpider
 from pipelines.workerserver import start_fork_server
@@ -59,14 +59,10 @@ class Command(BaseRunSpiderCommand):
 
 
 def _outcome(stats: dict[str, object]) -> tuple[ExitCode, str | None]:
-    """74 when an output write failed, 1 when the run stopped early or read nothing."""
-    if stats.get("run/output_error"):
-        return ExitCode.OUTPUT_FAILED, str(stats["run/output_error"])
-    reason = stats.get("finish_reason")
-    if reason in FAILED_FINISH_REASONS:
-        return ExitCode.FAILED, FAILED_FINISH_REASONS[str(reason)]
-    if stats.get("run/startup_error"):
-        return ExitCode.FAILED, str(stats["run/startup_error"])
+    """A crawl's failures (output write, early stop, start-up), or 1 when nothing was read."""
+    stopped = stopped_outcome(stats)
+    if stopped is not None:
+        return stopped.code, stopped.reason
     if not stats.get("reextract/records") and not stats.get("reextract/inputs_already_done"):
         return ExitCode.FAILED, "no WARC record was read"
     return ExitCode.OK, None
