@@ -25,6 +25,10 @@ from crawler.extensions.rejects import rejects_path_for
 
 logger = logging.getLogger(__name__)
 
+# How often a closing worker writes the crawl summary again when more workers' summaries
+# arrived while it wrote (bounded: each pass needs another worker to have closed meanwhile).
+SUMMARY_REWRITES = 8
+
 
 def worker_summary(stats: dict[str, Any], worker: str, reason: str) -> dict[str, Any]:
     """One worker's run: its numeric stats, why it stopped, when it ran."""
@@ -123,26 +127,26 @@ class CrawlSummary:
     def spider_closed(self, spider: Any, reason: str) -> None:
         record = worker_summary(self.crawler.stats.get_stats(), self.worker, reason)
         run = f"{self.worker}@{getattr(spider, 'run_start', record['finished'])}"
+        path = self._path(spider)
         try:
             self.guard.call(
                 "store the worker summary",
                 lambda: self.server.hset(self.keys.workers, run, json.dumps(record)),
             )
-            merged = merge_summaries(
-                self.guard.call(
-                    "read worker summaries", lambda: stored_summaries(self.server, self.keys)
-                )
-            )
+            records = self._stored()
+            # Workers closing together race on the file: each rename may land after another
+            # worker's fuller one. A worker looks again after its write and writes again
+            # while more summaries have arrived, so the last write always holds them all.
+            for _ in range(SUMMARY_REWRITES):
+                merged = merge_summaries(records)
+                if not self._write(path, merged):
+                    return
+                again = self._stored()
+                if len(again) == len(records):
+                    break
+                records = again
         except (RedisUnavailable, redis.RedisError) as exc:
             logger.error("crawl summary not stored: %s", exc)
-            return
-        path = self._path(spider)
-        text = json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
-        try:
-            # Whole or not at all (a temporary file per worker, renamed over the last one).
-            write_durably(path, text.encode("utf-8"), tmp_suffix=f".{self.worker}.tmp")
-        except OSError as exc:
-            output_failed(self.crawler, "crawl summary", path, exc, stop=False)
             return
         logger.info(
             "crawl summary (%d workers, %d articles so far) written to %s",
@@ -150,6 +154,21 @@ class CrawlSummary:
             merged["articles"],
             path,
         )
+
+    def _stored(self) -> list[dict[str, Any]]:
+        return self.guard.call(
+            "read worker summaries", lambda: stored_summaries(self.server, self.keys)
+        )
+
+    def _write(self, path: Path, merged: dict[str, Any]) -> bool:
+        """Whole or not at all (a temporary file per worker, renamed over the last one)."""
+        text = json.dumps(merged, indent=2, ensure_ascii=False) + "\n"
+        try:
+            write_durably(path, text.encode("utf-8"), tmp_suffix=f".{self.worker}.tmp")
+        except OSError as exc:
+            output_failed(self.crawler, "crawl summary", path, exc, stop=False)
+            return False
+        return True
 
     def _path(self, spider: Any) -> Path:
         explicit = self.crawler.settings.get("NEWS_REDIS_SUMMARY_FILE")
