@@ -455,7 +455,7 @@ def _initials(name: str) -> str:
 
 
 def _publisher_like(name: str, site_names: Iterable[str]) -> bool:
-    """The credit names the site itself ("STERN.de", "n-tv NACHRICHTEN", "mdr.de")."""
+    """The credit names the site itself ("HERALD.example", "Herald NACHRICHTEN", "herald.example")."""
     low = re.sub(r"\W+", "", name.lower())
     if not low:
         return False
@@ -735,7 +735,7 @@ def meta_authors(meta: dict[str, list[str]]) -> list[str]:
     return []
 
 
-# "Deutsche Welle (www.dw.com)": a credit that gives its web address is a website's, not a
+# "Example Radio (www.radio.example)": a credit that gives its web address is a website's, not a
 # person's; the domain is kept beside the names so ``credits`` reads the value as the publisher.
 _WEB_DOMAIN = re.compile(r"\bwww\.[\w\-]+(?:\.[\w\-]+)+")
 
