@@ -93,7 +93,8 @@ def page_title(sources: TitleSources, site_names: Iterable[str]) -> str | None:
             )
             best = (score, rank, wording)
     if best is not None:
-        return _without_kicker(best[2], sources.og)
+        winner = _without_kicker(best[2], sources.og)
+        return _without_other_kicker(winner, [t for n, t in offered if TITLE_WEIGHTS[n] >= 1])
     return clean_title(
         sources.document,
         [sources.structured or "", sources.og or "", *sources.headings],
@@ -124,6 +125,42 @@ def _without_kicker(winner: str, og: str | None) -> str:
     return og_text
 
 
+# Where a kicker ends and the headline starts: "Kicker: Headline", "Kicker - Headline".
+_KICKER_SPLIT = re.compile(r"\s*:\s+|\s+[-–—|/]\s+")
+
+
+def _without_other_kicker(winner: str, others: Iterable[str]) -> str:
+    """The headline two sources share under different kickers.
+
+    og:title may say "Topic A: Headline" where the h1 says "Topic B - Headline" (a kicker
+    span): they agree on the headline, on neither kicker, so the headline alone is returned.
+    A source that is the winner with one more label in front ("Section | Topic: Headline")
+    names no other kicker."""
+    splits = list(_kicker_splits(winner))
+    if not splits:
+        return winner
+    bare = _NOT_WORD.sub("", title_key(winner))
+    for other in others:
+        other_bare = _NOT_WORD.sub("", title_key(other))
+        if not other_bare or bare.endswith(other_bare) or other_bare.endswith(bare):
+            continue  # the same headline, or it under one more kicker: no second kicker
+        for other_head, other_tail in _kicker_splits(other):
+            for head, tail in splits:
+                if title_key(tail) == title_key(other_tail) and title_key(head) != title_key(
+                    other_head
+                ):
+                    return tail
+    return winner
+
+
+def _kicker_splits(text: str) -> Iterator[tuple[str, str]]:
+    """(kicker, headline) for each place a short label of at most six words could end."""
+    for match in _KICKER_SPLIT.finditer(text):
+        head, tail = text[: match.start()].strip(), text[match.end() :].strip()
+        if head and len(head.split()) <= 6 and len(tail.split()) >= 3:
+            yield head, tail
+
+
 def title_key(text: str) -> str:
     """A title reduced for comparison: case, quote style, entities, invisible marks ignored."""
     text = unicodedata.normalize("NFKC", html.unescape(text))
@@ -136,10 +173,10 @@ def title_key(text: str) -> str:
 
 def _as_said(text: str, key: str, sites: set[str]) -> str | None:
     """``text``'s own wording of the headline ``key``: it whole, or cut before its tail."""
-    if title_key(text) == key:
+    if title_key(text) == key or _same_words(title_key(text), key):
         return text
     stripped = _strip_site(text, sites)
-    if title_key(stripped) == key:
+    if title_key(stripped) == key or _same_words(title_key(stripped), key):
         return stripped
     for match in _TRAILING_SEP.finditer(text):
         head = text[: match.start()].rstrip()
@@ -156,12 +193,23 @@ def _backs(text: str, key: str, sites: set[str]) -> bool:
     whole = title_key(text)
     if whole == key or title_key(_strip_site(text, sites)) == key:
         return True
+    if _same_words(whole, key) or _same_words(title_key(_strip_site(text, sites)), key):
+        return True
     if whole.startswith(key):
         return _TRAILING_SEP.match(whole[len(key) :]) is not None
     return False
 
 
 _TRAILING_SEP = re.compile(r"\s*[|\-·•:»_｜/]")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Two keys that differ only in punctuation and spacing: "Label / Headline" written
+    "Label Headline" in the ``<title>`` and "LabelHeadline" in the h1 (a kicker span with no
+    space after it) are one headline."""
+    bare = _NOT_WORD.sub("", a)
+    return len(bare) >= 8 and bare == _NOT_WORD.sub("", b)
 
 
 def clean_title(raw: str | None, headings: Iterable[str], site_names: Iterable[str]) -> str | None:
