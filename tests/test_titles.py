@@ -52,3 +52,21 @@ def test_slug_fitting_both_or_neither_leaves_the_vote() -> None:
         "Warum Putin vor einer Zerschlagung warnt",
     )
     assert page_title(neither, []) == "Warum Putin vor einer Zerschlagung warnt"
+
+
+def test_one_kicker_spelled_two_ways_stays() -> None:
+    sources = TitleSources(
+        og="HS Roundup: Viera defeats Rockledge to stay unbeaten",
+        h1=("High School Roundup: Viera defeats Rockledge to stay unbeaten",),
+        document="HS Roundup: Viera defeats Rockledge to stay unbeaten",
+    )
+    assert page_title(sources, []) == "HS Roundup: Viera defeats Rockledge to stay unbeaten"
+
+
+def test_two_different_kickers_leave_the_shared_headline() -> None:
+    sources = TitleSources(
+        og="Drought in the south: «The lake has never been this low»",
+        h1=("Water shortage - «The lake has never been this low»",),
+        document="Drought in the south: «The lake has never been this low» - News",
+    )
+    assert page_title(sources, []) == "«The lake has never been this low»"

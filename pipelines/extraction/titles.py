@@ -222,7 +222,7 @@ def _without_other_kicker(winner: str, others: Iterable[str]) -> str:
     og:title may say "Topic A: Headline" where the h1 says "Topic B - Headline" (a kicker
     span): they agree on the headline, on neither kicker, so the headline alone is returned.
     A source that is the winner with one more label in front ("Section | Topic: Headline")
-    names no other kicker."""
+    names no other kicker, nor does one that shares a word with the winner's kicker."""
     splits = list(_kicker_splits(winner))
     if not splits:
         return winner
@@ -233,11 +233,16 @@ def _without_other_kicker(winner: str, others: Iterable[str]) -> str:
             continue  # the same headline, or it under one more kicker: no second kicker
         for other_head, other_tail in _kicker_splits(other):
             for head, tail in splits:
-                if title_key(tail) == title_key(other_tail) and title_key(head) != title_key(
-                    other_head
-                ):
+                if title_key(tail) == title_key(other_tail) and _distinct(head, other_head):
                     return tail
     return winner
+
+
+def _distinct(head: str, other: str) -> bool:
+    """Two kickers with no word in common: "HS Roundup" and "High School Roundup" are one
+    kicker spelled two ways, not two."""
+    words = set(re.findall(r"\w+", title_key(head)))
+    return not words & set(re.findall(r"\w+", title_key(other)))
 
 
 def _kicker_splits(text: str) -> Iterator[tuple[str, str]]:
