@@ -236,12 +236,13 @@ def _drop_teasers(lines: list[str], out: CleanedText) -> list[str]:
 
 
 def _strip_lead_byline(text: str, out: CleanedText) -> str:
-    """Take "本报讯（记者 X 通讯员 Y）" off the first paragraph; the reporters become authors."""
+    """Take "本报讯（记者 X 通讯员 Y）" off the first paragraph; reporters and correspondents
+    become authors, as in a credit line of their own (bylines.py)."""
     match = LEAD_BYLINE.match(text)
     if not match or len(text) - match.end() < 10:
         return text
-    reporters = re.split(r"\s*通讯员\s*", match.group("v"))[0]  # correspondents are not authors
-    out.authors.extend(n for n in split_names(reporters) if n)
+    for credited in re.split(r"\s*通讯员\s*", match.group("v")):
+        out.authors.extend(n for n in split_names(credited) if n)
     out.drop("byline")
     return text[match.end() :]
 
