@@ -52,7 +52,7 @@ bench-memory: venv
 	$(BIN)/python bench/memory.py
 
 lint: venv
-	$(BIN)/ruff check crawler pipelines demo tests bench
+	$(BIN)/ruff check crawler pipelines reader demo tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -15,10 +15,10 @@ from crawler.delivery import output_failed
 from crawler.drops import Rejected
 from crawler.items import ArticleItem
 from crawler.signals import page_read
-from pipelines.cleaning.normalise import normalise_text, normalise_value
-from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
-from pipelines.extraction.text import text_fingerprint, text_length, word_count
-from pipelines.similarity import SimHashIndex
+from reader.normalise import normalise_text, normalise_value
+from reader.simhash import SimHashIndex
+from reader.template import SiteTemplates, TemplatePolicy
+from reader.text import text_fingerprint, text_length, word_count
 
 logger = logging.getLogger(__name__)
 

@@ -1,26 +1,17 @@
-"""How to read a page: pure functions over the decoded HTML, no Scrapy in here.
+"""How to read a page: pure functions over the decoded HTML, no Scrapy and no ``crawler`` here.
 
-``read_page`` is what the crawl's worker processes and ``scrapy evaluate`` both call, so a
-saved HTML file alone is enough to test extraction.
+``read_page`` (HTML + URL + ``ReadOptions`` in, a ``PageReading`` out) is the one entry point:
+the crawl's worker processes, ``scrapy evaluate``, the bench and the tools all call it, so a
+saved HTML file alone is enough to test reading.
 
-The names below load ``page`` on first use (PEP 562): ``page`` imports the cleaning rules,
-which import ``metadata`` from this package, so an eager import here made importing
-``pipelines.cleaning.lines`` first fail with a circular import.
+Imports inside the package run one way (tests/test_import_graph.py checks there is no cycle):
+text measures, CJK ranges, URLs and structured data at the bottom; the metadata concerns
+(titles, people, dates, published, language) on them; the tree and line cleaning (rules, dom,
+bylines, lines) and the main-block and link readers on those; ``page`` on top.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from pipelines.extraction.page import PageReading, ReadOptions, read_page
+from reader.page import PageReading, ReadOptions, read_page
 
 __all__ = ["PageReading", "ReadOptions", "read_page"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from pipelines.extraction import page
-
-        return getattr(page, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

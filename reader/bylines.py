@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.extraction.people import (
+from reader.people import (
     TOOL_LABELS,
     clean_name,
     is_agency,

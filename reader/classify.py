@@ -165,7 +165,7 @@ def classify(
     words outside them (default: all of ``body_words``); ``has_headline``: the page's title
     stands in a heading element.
     """
-    from pipelines.extraction.structured import ARTICLE_TYPES, LISTING_TYPES
+    from reader.structured import ARTICLE_TYPES, LISTING_TYPES
 
     points, signals = url_shape(url)
     article_like = looks_like_article(points, signals, has_date, has_headline)

@@ -16,7 +16,7 @@ from functools import lru_cache
 import lxml.etree
 from lxml.html import HtmlElement
 
-from pipelines.cleaning.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
+from reader.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
 
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 # A container holding more than this share of the page's text is never removed by a token

@@ -6,8 +6,8 @@ import re
 
 from lxml.html import HtmlElement
 
-from pipelines.extraction.structured import first_meta
-from pipelines.extraction.text import cjk_ratio
+from reader.structured import first_meta
+from reader.text import cjk_ratio
 
 _STOPWORDS = {
     "en": "the and of to in is that for it with as was on are by this be from at have",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.cleaning.bylines import read_byline
-from pipelines.cleaning.rules import (
+from reader.bylines import read_byline
+from reader.people import split_names
+from reader.rules import (
     CHROME_LINES,
     END_MARK,
     FIELD_LINES,
@@ -17,8 +18,7 @@ from pipelines.cleaning.rules import (
     TEASER_HEADINGS,
     LineRule,
 )
-from pipelines.extraction.people import split_names
-from pipelines.extraction.titles import title_key
+from reader.titles import title_key
 
 # Metadata lines are only trusted this many lines from either end of the body.
 EDGE_LINES = 4

@@ -12,18 +12,18 @@ import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from pipelines.cleaning.bylines import credits_beside_body, lead_agency
-from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
-from pipelines.cleaning.lines import clean_lines
-from pipelines.cleaning.normalise import normalise_text
-from pipelines.extraction import metadata as md
-from pipelines.extraction import published as pub
-from pipelines.extraction.classify import ARTICLE_LIKE_LISTING, classify
-from pipelines.extraction.links import read_links
-from pipelines.extraction.mainblock import best_block, render_lines
-from pipelines.extraction.people import blog_owner
-from pipelines.extraction.siterules import SiteRules, take_rules
-from pipelines.extraction.text import block_key, text_fingerprint, text_length, word_count
+from reader import metadata as md
+from reader import published as pub
+from reader.bylines import credits_beside_body, lead_agency
+from reader.classify import ARTICLE_LIKE_LISTING, classify
+from reader.dom import flatten_layout_tables, prune_chrome
+from reader.lines import clean_lines
+from reader.links import read_links
+from reader.mainblock import best_block, render_lines
+from reader.normalise import normalise_text
+from reader.people import blog_owner
+from reader.siterules import SiteRules, take_rules
+from reader.text import block_key, text_fingerprint, text_length, word_count
 
 # A page's lines hashed for site-template learning, at most this many.
 MAX_PAGE_BLOCKS = 400
@@ -68,7 +68,7 @@ class ReadOptions:
     link_prefixes: tuple[str, ...] = ()
     # The worker returns at most this many of those links (0: all) and counts the rest.
     max_links: int = 0
-    # The site's extraction rules from the sites file (pipelines.extraction.siterules).
+    # The site's extraction rules from the sites file (reader.siterules).
     rules: SiteRules | None = None
 
 

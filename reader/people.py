@@ -18,8 +18,8 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from pipelines.cleaning.dom import tokens_of
-from pipelines.extraction.structured import squash as _squash
+from reader.dom import tokens_of
+from reader.structured import squash as _squash
 
 _CJK = "\u4e00-\u9fff"
 _CJK_NAME = re.compile(rf"[{_CJK}·]{{2,5}}")

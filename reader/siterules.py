@@ -28,8 +28,8 @@ from urllib.parse import urljoin
 import lxml.etree
 from lxml.html import HtmlElement
 
-from pipelines.extraction import metadata as md
-from pipelines.extraction.mainblock import render_lines
+from reader import metadata as md
+from reader.mainblock import render_lines
 
 RULE_KEYS = ("body", "remove", "title", "authors", "published", "next_page")
 CSS_PREFIX = "css:"

@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipelines.extraction.text import block_key
+from reader.text import block_key
 
 logger = logging.getLogger(__name__)
 

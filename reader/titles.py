@@ -12,8 +12,8 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from pipelines.extraction.structured import first_meta, ld_text
-from pipelines.extraction.structured import squash as _squash
+from reader.structured import first_meta, ld_text
+from reader.structured import squash as _squash
 
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:»]\s+|\s*[_｜|]\s*|\s+::\s+|\s*--\s*")
 
