@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from reader.cjk import HAN
 from reader.people import (
     TOOL_LABELS,
     clean_name,
@@ -21,7 +22,7 @@ from reader.people import (
     split_names,
 )
 
-_CJK = "\u4e00-\u9fff"
+_CJK = HAN
 _NAME = rf"[{_CJK}·]{{2,4}}"
 _NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME}){{0,5}}"
 # An organisation in front of the role: "新京报", "光明日报", "本报", "新华网黑龙江频道".

@@ -16,6 +16,7 @@ from functools import lru_cache
 import lxml.etree
 from lxml.html import HtmlElement
 
+from reader.cjk import CJK_COMMON
 from reader.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
 
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
@@ -619,7 +620,7 @@ def _is_label_bar(el: HtmlElement, memo: dict[HtmlElement, list[tuple[str, bool]
     )
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(f"[{CJK_COMMON}]")
 
 
 def _label_len(label: str) -> int:

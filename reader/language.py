@@ -6,6 +6,7 @@ import re
 
 from lxml.html import HtmlElement
 
+from reader.cjk import HANGUL, KANA
 from reader.structured import first_meta
 from reader.text import cjk_ratio
 
@@ -42,9 +43,9 @@ def detect_language(text: str) -> str | None:
     if not text.strip():
         return None
     sample = text[:5000]
-    if re.search(r"[\u3040-\u30ff]", sample) and len(re.findall(r"[\u3040-\u30ff]", sample)) > 20:
+    if re.search(f"[{KANA}]", sample) and len(re.findall(f"[{KANA}]", sample)) > 20:
         return "ja"
-    if len(re.findall(r"[\uac00-\ud7af]", sample)) > 20:
+    if len(re.findall(f"[{HANGUL}]", sample)) > 20:
         return "ko"
     if cjk_ratio(sample) > 0.2:
         return "zh"
