@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from reader.dates import date_in_text, parse_iso, time_elements, timezone_for
+from reader.dates import timezone_for
 from reader.language import declared_language, detect_language
 from reader.people import (
     Credit,
@@ -51,7 +51,6 @@ __all__ = [
     "ld_credits",
     "meta_authors",
     "clean_title",
-    "date_in_text",
     "dateline_authors",
     "declared_language",
     "detect_language",
@@ -67,9 +66,7 @@ __all__ = [
     "ld_text",
     "ld_types",
     "meta_values",
-    "parse_iso",
     "split_names",
-    "time_elements",
     "timezone_for",
     "unique",
 ]

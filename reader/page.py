@@ -284,7 +284,7 @@ def _is_dateline(line: str) -> bool:
     return (
         len(line) <= DATELINE_CHARS
         and not _SENTENCE.search(line)
-        and md.date_in_text(line, None) is not None
+        and bool(pub.dates_in(line, None))
     )
 
 
@@ -532,7 +532,7 @@ def _fields(
     ld = ld or {}
     tz = md.timezone_for(language, options.timezone_hint)
     published = pub.choose(dated, text.split("\n"), url, tz, language)
-    modified = md.parse_iso(md.ld_text(ld.get("dateModified")), tz) or md.parse_iso(
+    modified = pub.parse_structured(md.ld_text(ld.get("dateModified")), tz) or pub.parse_structured(
         md.first_meta(
             meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"
         ),

@@ -210,7 +210,7 @@ def compose(
     ampm = (groups.get("ampm") or "").lower()
     if ampm and hours <= 12:
         hours = hours % 12 + (12 if ampm.startswith("p") else 0)
-    offset = _offset(groups.get("tz")) or tz
+    offset = parse_offset(groups.get("tz")) or tz
     try:
         moment = datetime(
             year, month, day, hours, minutes, int(groups.get("S") or 0), tzinfo=offset
@@ -220,7 +220,8 @@ def compose(
     return moment.isoformat(timespec="seconds"), "minute"
 
 
-def _offset(text: str | None) -> timezone | None:
+def parse_offset(text: str | None) -> timezone | None:
+    """``Z``, ``UTC``, ``GMT``, ``+08:00`` or ``-0500`` as a timezone; None for anything else."""
     if not text:
         return None
     if text in ("Z", "UTC", "GMT"):
