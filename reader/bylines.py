@@ -139,7 +139,7 @@ def _closing_credit(text: str, at_edge: bool, dated: bool) -> Byline | None:
 
 def _names(value: str) -> list[str]:
     """Names of a CJK credit; correspondents (通讯员) after reporters count as authors too."""
-    names = []
+    names: list[str] = []
     for part in re.split(rf"\s*{_ROLE_BETWEEN}\s*[:：/]?\s*", value):
         names.extend(n for n in split_names(part) if clean_name(n))
     return [n for n in names if n not in TOOL_LABELS]

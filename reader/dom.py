@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 import lxml.etree
@@ -204,7 +205,7 @@ def _token_reason(cls: str | None, ident: str | None) -> str | None:
         return None
     raw = f"{cls or ''} {ident or ''}"
     if _ASCII_UPPER.search(raw):
-        hits = tokens_of(raw) & CHROME_TOKENS.keys()
+        hits: AbstractSet[str] = tokens_of(raw) & CHROME_TOKENS.keys()
     else:
         # No camelCase boundary to split at: the separators alone cut the tokens, and lower()
         # on the whole string gives the same ASCII tokens as on each one.
@@ -639,7 +640,8 @@ def _label_units(
     units are read once per page (``memo``); the lists are shared, never changed."""
     if el in memo:
         return memo[el]
-    units: list[tuple[str, bool]] | None = []
+    units: list[tuple[str, bool]] | None
+    units = []
     if not _plain(el.text, units):
         units = None
     else:

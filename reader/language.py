@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml.html import HtmlElement
 
@@ -22,7 +23,9 @@ _STOPWORDS = {
 _STOPSETS = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
 
 
-def declared_language(tree: HtmlElement, meta: dict[str, list[str]], ld: dict | None) -> str | None:
+def declared_language(
+    tree: HtmlElement, meta: dict[str, list[str]], ld: dict[str, Any] | None
+) -> str | None:
     """ISO 639-1 code the page declares about itself, if any."""
     values = [
         tree.get("lang"),

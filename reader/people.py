@@ -577,7 +577,9 @@ def credits(
         )
     ]
     # The agency a credit names, else the source line's or the dateline's.
-    source = (agencies_u or [None])[0] if credited_agency else (sourced or agencies_u or [None])[0]
+    source = (
+        next(iter(agencies_u), None) if credited_agency else next(iter(sourced or agencies_u), None)
+    )
     if people:
         return Credits(unique(people), source)
     if agencies_u:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -683,7 +683,7 @@ def url_date(url: str) -> str | None:
     return None
 
 
-def _plausible(value: str | None, now: datetime, min_year: int) -> bool:
+def _plausible(value: str | None, now: datetime, min_year: int) -> TypeGuard[str]:
     """Not before ``min_year`` and not in the future (dates of days later than now's)."""
     if not value:
         return False
