@@ -4,10 +4,12 @@
 the crawl's worker processes, ``scrapy evaluate``, the bench and the tools all call it, so a
 saved HTML file alone is enough to test reading.
 
-Imports inside the package run one way (tests/test_import_graph.py checks there is no cycle):
-text measures, CJK ranges, URLs and structured data at the bottom; the metadata concerns
-(titles, people, dates, published, language) on them; the tree and line cleaning (rules, dom,
-bylines, lines) and the main-block and link readers on those; ``page`` on top.
+Imports inside the package run one way, in four layers (tests/test_import_graph.py checks
+them and that there is no cycle): text measures, CJK ranges (``cjk``), class/id tokens, URLs,
+structured data and the cleaning rules as data at the bottom; the metadata concerns on them
+(``titles``, ``people``, ``published`` where dates are parsed, ``dates``, ``language``);
+then the tree and line cleaning (``dom``, ``bylines``, ``lines``) and the page's parts
+(``mainblock``, ``classify``, ``links``, ``siterules``); ``page`` on top.
 """
 
 from __future__ import annotations

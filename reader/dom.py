@@ -18,18 +18,12 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from reader.cjk import CJK_COMMON
+from reader.classnames import tokens_of
 from reader.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
 
-_TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 # A container holding more than this share of the page's text is never removed by a token
 # match: a wrapper named "main-share-layout" around the whole article must survive.
 MAX_SHARE_REMOVED = 0.35
-
-
-@lru_cache(maxsize=4096)
-def tokens_of(raw: str) -> frozenset[str]:
-    """Lower-case tokens of a "class id" string."""
-    return frozenset(t.lower() for t in _TOKEN_SPLIT.split(raw) if t)
 
 
 def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Counter[str]:

@@ -19,7 +19,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from reader.cjk import HAN, cjk_regex
-from reader.dom import tokens_of
+from reader.classnames import tokens_of
 from reader.structured import squash as _squash
 
 _CJK = HAN
