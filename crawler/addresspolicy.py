@@ -9,6 +9,7 @@ the exact origin was named by the user: that is how a crawl of a portal on 127.0
 from __future__ import annotations
 
 import ipaddress
+import sys
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,13 +39,19 @@ def policy_refusal(exc: BaseException | None, url: str) -> PolicyRefused | None:
     """
     if isinstance(exc, PolicyRefused):
         return exc
-    from crawler.resolver import resolver_refusal
-
     host = urlsplit(url).hostname or ""
     detail = resolver_refusal(host) if "DNS lookup failed" in str(exc) else None
     if detail is None:
         return None
     return PolicyRefused(detail[0], url, detail[1])
+
+
+def resolver_refusal(host: str) -> tuple[str, str] | None:
+    """(reason, detail) when the installed resolver (``crawler.resolver.PolicyResolver``, which
+    records its refusals) refused ``host``, else None."""
+    reactor = sys.modules.get("twisted.internet.reactor")  # never install one by importing
+    refused = getattr(getattr(reactor, "resolver", None), "refused", None)
+    return refused.get(host.lower()) if refused is not None else None
 
 
 def forbidden_reason(address: IPAddress) -> str | None:

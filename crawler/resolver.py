@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import sys
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,13 +25,6 @@ logger = logging.getLogger(__name__)
 
 class AddressRefused(DNSLookupError):
     """The host resolved to a forbidden address (a DNSLookupError, so Twisted stays quiet)."""
-
-
-def resolver_refusal(host: str) -> tuple[str, str] | None:
-    """(reason, detail) when the installed resolver refused ``host``, else None."""
-    reactor = sys.modules.get("twisted.internet.reactor")  # never install one by importing
-    refused = getattr(getattr(reactor, "resolver", None), "refused", None)
-    return refused.get(host.lower()) if refused is not None else None
 
 
 class PolicyResolver(CachingThreadedResolver):

@@ -15,10 +15,11 @@ from crawler.delivery import output_failed
 from crawler.drops import Rejected
 from crawler.items import ArticleItem
 from crawler.signals import page_read
-from pipelines.cleaning.normalise import normalise_text, normalise_value
-from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
-from pipelines.extraction.text import text_fingerprint, text_length, word_count
-from pipelines.similarity import SimHashIndex
+from pipelines.templatestore import load_templates, save_templates
+from reader.normalise import normalise_text, normalise_value
+from reader.simhash import SimHashIndex
+from reader.template import SiteTemplates, TemplatePolicy
+from reader.text import text_fingerprint, text_length, word_count
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +89,13 @@ class CleaningPipeline:
 
     def open_spider(self) -> None:
         if self.enabled and self.store is not None:
-            self.templates.load(self.store)
+            load_templates(self.templates, self.store)
 
     def close_spider(self) -> None:
         self._release_all()
         if self.enabled and self.store is not None:
             try:
-                self.templates.save(self.store)
+                save_templates(self.templates, self.store)
             except OSError as exc:  # disk full, read-only: counted, the run exits 74
                 output_failed(self.crawler, "template store", self.store, exc)
 

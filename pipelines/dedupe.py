@@ -20,7 +20,7 @@ from crawler.drops import Rejected, Unchanged
 from crawler.items import ArticleItem
 from crawler.sites import origin_of
 from crawler.state import ArticleState, KnownArticle, StateStore, store_for
-from pipelines.similarity import SimHashIndex, simhash
+from reader.simhash import SimHashIndex, simhash
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from scrapy.utils.misc import load_object
 from crawler.drops import ArticleLikeListing, NotAnArticle, Rejected
 from crawler.items import ARCHIVE_FIELDS, ARTICLE_FIELDS, ArticleItem, PageItem
 from crawler.signals import page_queued, page_read
-from pipelines.extraction import PageReading, ReadOptions
-from pipelines.extraction.classify import ARTICLE_LIKE_LISTING
 from pipelines.workerpool import ReaderPool
 from pipelines.workerserver import start_fork_server
+from reader import PageReading, ReadOptions
+from reader.classify import ARTICLE_LIKE_LISTING
 
 logger = logging.getLogger(__name__)
 

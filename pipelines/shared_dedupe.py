@@ -33,8 +33,8 @@ from crawler.drops import Rejected, Unchanged
 from crawler.items import ArticleItem
 from crawler.state import StateStoreError, store_for
 from pipelines.dedupe import DedupePipeline, DedupeSettings, remembered
-from pipelines.similarity import simhash
 from pipelines.similarity.shared import SharedSimHashIndex
+from reader.simhash import simhash
 
 logger = logging.getLogger(__name__)
 

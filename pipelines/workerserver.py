@@ -11,10 +11,10 @@ import multiprocessing
 from multiprocessing import forkserver
 
 # Imported by the fork server before it forks any worker: the reader, its warm-up (see
-# pipelines.extraction.warmup), the worker's task and the page decoder.
+# reader.warmup), the worker's task and the page decoder.
 PRELOAD = [
-    "pipelines.extraction",
-    "pipelines.extraction.warmup",
+    "reader",
+    "reader.warmup",
     "pipelines.workerpool",
     "crawler.decoding",
 ]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extraction.classify import ARTICLE_LIKE_LISTING
+from reader.classify import ARTICLE_LIKE_LISTING
 from tests.portalgen.check import CHECKS, run_checks
 from tests.portalgen.portal import generate
 from tests.portalgen.run import GeneratedCrawl, crawl

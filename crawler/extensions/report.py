@@ -31,7 +31,7 @@ from scrapy.http import HtmlResponse, Request, Response
 
 from crawler.delivery import output_failed, write_durably
 from crawler.signals import page_read, run_summarised
-from pipelines.extraction.mainblock import render_lines
+from reader.mainblock import render_lines
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ import logging
 import redis
 
 from crawler.distributed.connection import Guard
-from pipelines.similarity.simhash import Match, band_spans
+from reader.simhash import Match, band_spans
 
 logger = logging.getLogger(__name__)
 

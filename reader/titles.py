@@ -13,8 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
-from pipelines.extraction.structured import first_meta, ld_text
-from pipelines.extraction.structured import squash as _squash
+from reader.structured import first_meta, ld_text
+from reader.structured import squash as _squash
 
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:»]\s+|\s*[_｜|]\s*|\s+::\s+|\s*--\s*")
 
