@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines.extraction.titles import TitleSources, page_title, url_slug
+from reader.titles import TitleSources, page_title, url_slug
 
 
 def test_slug_words_drop_ids_and_extension() -> None:
