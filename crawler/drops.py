@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scrapy.exceptions import DropItem
+
+if TYPE_CHECKING:
+    from crawler.state.store import ArticleState
 
 
 class NotAnArticle(DropItem):
@@ -33,6 +38,8 @@ class Rejected(DropItem):
         self.reason = reason
         self.url = url
         self.details = details
+        # A duplicate's own URL, remembered by the state store with the run's delivery.
+        self.state: ArticleState | None = None
 
 
 class Unchanged(DropItem):

@@ -27,6 +27,7 @@ from crawler.delivery import (
     output_failed,
     state_failed,
 )
+from crawler.run import run_context
 from crawler.state import StateStoreError, store_for
 from crawler.state.sqlite import fsync_directory
 
@@ -88,7 +89,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
 
     def _run_id(self) -> str:
         assert self.crawler is not None
-        return str(getattr(self.crawler.spider, "run_id", "run"))
+        return run_context(self.crawler).run_id
 
     def _failed(self, exc: BaseException) -> None:
         if self.crawler is not None:

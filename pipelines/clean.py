@@ -134,13 +134,13 @@ class CleaningPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        site = getattr(item, "_site", "")
+        site = item.get("site", "")
         if self.enabled and self.templates.pages(site) < self.hold_pages:
             await self._hold(site)
         removed = clean_fields(item, self.templates if self.enabled else None, site)
         if removed:
             self.stats.inc_value("cleaning/template_lines", removed)
-            item._simhash = None  # the worker hashed the text before stripping: dedupe rehashes
+            item["simhash"] = None  # the worker hashed the text before stripping: dedupe rehashes
         if text_length(item["text"]) < self.min_text_chars:
             raise Rejected("no usable body after cleaning", item.get("url"))
         return item
