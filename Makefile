@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCHMARKS ?= ../shared/benchmarks
 
-.PHONY: venv system-deps test test-fast demo eval bench bench-memory lint clean
+.PHONY: venv system-deps test test-fast typecheck demo eval bench bench-memory lint clean
 
 venv: $(VENV)/.installed
 
@@ -27,8 +27,12 @@ system-deps:
 	  || echo "warning: could not install chromium; the run report's browser test is skipped"; }
 
 # The whole suite: what CI runs.
-test: venv system-deps
+test: venv system-deps typecheck
 	$(BIN)/python -m pytest -q
+
+# mypy over the product ([tool.mypy] in pyproject.toml).
+typecheck: venv
+	$(BIN)/mypy crawler pipelines bench
 
 # The fast tier (under a minute): everything but the tests marked `slow` (crawls, Redis).
 test-fast: venv

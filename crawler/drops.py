@@ -33,7 +33,7 @@ class ArticleLikeListing(NotAnArticle):
 class Rejected(DropItem):
     """A page the pipelines refuse; written to the rejects file with its URL and reason."""
 
-    def __init__(self, reason: str, url: str, **details: object) -> None:
+    def __init__(self, reason: str, url: str | None, **details: object) -> None:
         super().__init__(f"rejected ({reason}): {url}", log_level="INFO")
         self.reason = reason
         self.url = url

@@ -101,7 +101,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             body = DISALLOW_ALL
         await super()._parse_robots(response.replace(body=body), netloc, request)
 
-    def _robots_error(self, exc: Exception, netloc: str, robots_url: str) -> None:
+    def _robots_error(self, exc: Exception, netloc: str, robots_url: str = "") -> None:
         refused = policy_refusal(exc, robots_url)
         if refused is not None and urlsplit(refused.url).netloc == netloc:
             # The site itself is refused by the same policy; its pages are refused too.

@@ -442,7 +442,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"spider/response_ok/{site.name}")
 
     def _is_html(self, response: Response) -> bool:
-        ctype = response.headers.get(b"Content-Type", b"").lower()
+        ctype = (response.headers.get(b"Content-Type") or b"").lower()
         return not ctype or any(t in ctype for t in HTML_TYPES)
 
     def _page_item(self, response: Response, site: Site, reject: str | None = None) -> PageItem:
@@ -455,9 +455,9 @@ class NewsSpider(scrapy.Spider):
             site=site.name,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             headers={
-                name: response.headers.get(name).decode("latin-1")
+                name: value.decode("latin-1")
                 for name in KEPT_HEADERS
-                if response.headers.get(name)
+                if (value := response.headers.get(name))
             },
             hints=self._site_hints(site),
         )
@@ -475,7 +475,7 @@ class NewsSpider(scrapy.Spider):
     def _attach_body(self, response: Response, item: PageItem) -> None:
         """The page's bytes and declared charset: the reader's worker decodes them (see
         crawler.decoding), off the reactor thread."""
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         item["body"] = response.body
         item["charset"] = http_content_type_encoding(ctype)
 
