@@ -49,7 +49,7 @@ DOWNLOAD_HANDLERS = {
 NEWS_ADDRESS_POLICY_ENABLED = True
 # URLs whose origins count as named besides the spider's sites: scrapy fetch, view and shell
 # set it to the URL given on their command line (a redirect elsewhere is still refused).
-NEWS_NAMED_URLS: list[str] = []
+NEWS_NAMED_URLS = []
 TWISTED_DNS_RESOLVER = "crawler.resolver.PolicyResolver"
 # Retries wait NEWS_RETRY_BACKOFF_BASE * 2**(n-1) seconds (at most NEWS_RETRY_BACKOFF_MAX), or
 # the server's Retry-After; a Retry-After above NEWS_RETRY_AFTER_MAX is given up at once.
