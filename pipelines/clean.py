@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -19,6 +19,9 @@ from pipelines.cleaning.normalise import normalise_text, normalise_value
 from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
 from pipelines.extraction.text import text_fingerprint, text_length, word_count
 from pipelines.similarity import SimHashIndex
+
+if TYPE_CHECKING:
+    from pipelines.extraction import PageReading
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +101,7 @@ class CleaningPipeline:
             except OSError as exc:  # disk full, read-only: counted, the run exits 74
                 output_failed(self.crawler, "template store", self.store, exc)
 
-    def page_read(self, site: str, reading: Any) -> None:
+    def page_read(self, site: str, reading: PageReading) -> None:
         """Count the blocks of article pages only: a teaser repeated on many listing pages
         must not make that story's own first sentence look like template."""
         if not self.enabled or not reading.blocks or reading.kind != "article":
