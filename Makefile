@@ -30,13 +30,13 @@ system-deps:
 test: venv system-deps typecheck
 	$(BIN)/python -m pytest -q
 
+# mypy over the product, the reader package strictly ([tool.mypy] in pyproject.toml).
+typecheck: venv
+	$(BIN)/mypy
+
 # The fast tier (under a minute): everything but the tests marked `slow` (crawls, Redis).
 test-fast: venv
 	$(BIN)/python -m pytest -q -m "not slow"
-
-# mypy over what pyproject.toml's [tool.mypy] names (the reader package, strict).
-typecheck: venv
-	$(BIN)/mypy
 
 demo: venv
 	bin/demo

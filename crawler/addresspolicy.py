@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import ipaddress
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.run import run_context
 from crawler.sites import origin_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 ALLOWED_SCHEMES = ("http", "https")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -82,19 +87,14 @@ def literal_address(host: str) -> IPAddress | None:
         return None
 
 
-def named_origins(spider: Any) -> set[str]:
-    """Origins ("host[:port]") the user named for this run: every site's origins."""
-    origins: set[str] = set()
-    for site in getattr(spider, "sites", None) or ():
-        origins.update(site.origins)
-    return origins
+def named_url_origins(settings: BaseSettings) -> set[str]:
+    """Origins of NEWS_NAMED_URLS (the URL of ``scrapy fetch``, ``view`` or ``shell``)."""
+    return {origin_of(url) for url in settings.getlist("NEWS_NAMED_URLS")}
 
 
-def crawl_origins(crawler: Any) -> set[str]:
-    """The named origins of a crawler's run: its spider's sites and NEWS_NAMED_URLS (the URL
-    of ``scrapy fetch``, ``view`` or ``shell``)."""
-    named = {origin_of(url) for url in crawler.settings.getlist("NEWS_NAMED_URLS")}
-    return named_origins(getattr(crawler, "spider", None)) | named
+def crawl_origins(crawler: Crawler) -> set[str]:
+    """The named origins of a crawler's run: its sites' and NEWS_NAMED_URLS'."""
+    return run_context(crawler).origins() | named_url_origins(crawler.settings)
 
 
 def same_site_variant(url: str, origins: set[str]) -> bool:

@@ -131,8 +131,8 @@ def decode_html(body: bytes, header_charset: str | None = None) -> Decoded:
     if kind is not None:
         return Decoded(None, None, reject="binary content", detail=kind)
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
-        text = body[len(bom) :].decode(bom_encoding, "replace")
+    if bom_encoding and bom:
+        text: str | None = body[len(bom) :].decode(bom_encoding, "replace")
         return Decoded(text, codec_name(bom_encoding), "bom")
     utf8 = strict(body, "utf-8")
     if utf8 is not None and not body.isascii():

@@ -18,7 +18,7 @@ from scrapy.utils.datatypes import LocalCache
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
-from crawler.addresspolicy import crawl_origins, forbidden_reason
+from crawler.addresspolicy import crawl_origins, forbidden_reason, named_url_origins
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ class PolicyResolver(CachingThreadedResolver):
 
     def named_hosts(self) -> set[str]:
         # The process's own settings too: ``scrapy shell`` runs a crawler outside ``crawlers``.
-        origins = crawl_origins(self.process) if self.process is not None else set()
+        origins = named_url_origins(self.process.settings) if self.process is not None else set()
         for crawler in getattr(self.process, "crawlers", None) or ():
             origins |= crawl_origins(crawler)
         return {urlsplit(f"//{origin}").hostname or origin for origin in origins}

@@ -122,10 +122,9 @@ class ExtractionPipeline:
         for name in ARCHIVE_FIELDS:
             if name in item:
                 article[name] = item[name]
-        article._site = item["site"]
-        article._blocks = reading.blocks
-        article._simhash = reading.simhash
-        article._headers = item.get("headers") or {}  # ETag, Last-Modified for the state store
+        article["site"] = item["site"]
+        article["simhash"] = reading.simhash
+        article["headers"] = item.get("headers") or {}  # ETag, Last-Modified for the state store
         for reason, count in reading.removed.items():
             self.stats.inc_value(f"cleaning/removed/{reason}", count)
         return article
