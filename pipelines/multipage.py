@@ -95,14 +95,13 @@ class ArticlePages:
 
     def links_to_follow(self, reading: PageReading) -> None:
         """Keep an article's later pages out of the links the spider follows: this stage
-        fetches them. A continuation page's only article link kept is its first page."""
+        fetches them. A continuation page's first page is requested through the
+        article_continuation signal instead (a known first page is revalidated then)."""
         pagination = reading.pagination
         if reading.kind != "article" or not pagination.paginated or self.max_pages <= 1:
             return
         own = set(pagination.urls)
         reading.links = [u for u in reading.links if u not in own]
-        if pagination.first_url and pagination.continuation:
-            reading.links.append(pagination.first_url)
 
     async def merge(self, first: PageReading, site: str, options: ReadOptions) -> MergedArticle:
         """Fetch the pages after ``first`` (an article's first page) and merge them."""
