@@ -476,6 +476,29 @@ class MultipagePortal:
     def url(self, path: str) -> str:
         return self.base + path
 
+    def set_sitemap(self, entries: list[tuple[str, str | None]]) -> None:
+        """Serve a sitemap of these (path, lastmod) entries instead."""
+        rows = "".join(
+            f"<url><loc>{{BASE}}{escape(path)}</loc>"
+            + (f"<lastmod>{lastmod}</lastmod>" if lastmod else "")
+            + "</url>"
+            for path, lastmod in entries
+        )
+        self.pages["/sitemap.xml"] = (
+            200,
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}</urlset>',
+        )
+
+    def rewrite(self, key: str, index: int, paragraphs: list[str]) -> None:
+        """Change the text of page ``index`` of article ``key`` (an editor's correction)."""
+        art = next(a for a in self.articles + self.singles if a.key == key)
+        art.paragraphs[index] = paragraphs
+        everyone = self.articles + self.singles
+        others = [o for o in everyone if o is not art and o.key != "zhnext"]
+        status = self.pages[art.paths[index]][0]
+        self.pages[art.paths[index]] = (status, render_article(art, index, others))
+
     def close(self) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
