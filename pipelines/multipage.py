@@ -31,6 +31,7 @@ from crawler.canonical import url_key
 from crawler.drops import NotAnArticle
 from crawler.failures import failure_reason
 from crawler.items import ArticleItem
+from crawler.signals import page_queued, page_read
 from pipelines.extraction import PageReading, ReadOptions
 from pipelines.extraction.text import text_fingerprint, word_count
 
@@ -93,14 +94,18 @@ class ArticlePages:
         self.read = read
         self.max_pages = max_pages
 
-    def links_to_follow(self, reading: PageReading) -> None:
+    def links_to_follow(self, reading: PageReading, later: bool = False) -> None:
         """Keep an article's later pages out of the links the spider follows: this stage
         fetches them. A continuation page's first page is requested through the
         article_continuation signal instead (a known first page is revalidated then)."""
         pagination = reading.pagination
-        if reading.kind != "article" or not pagination.paginated or self.max_pages <= 1:
+        if not pagination.paginated or self.max_pages <= 1:
+            return
+        if reading.kind != "article" and not later:  # a listing's next pages are followed
             return
         own = set(pagination.urls)
+        if later:  # a later page linking itself: the spider does not know it was fetched
+            own.add(reading.url)
         reading.links = [u for u in reading.links if u not in own]
 
     async def merge(self, first: PageReading, site: str, options: ReadOptions) -> MergedArticle:
@@ -184,7 +189,15 @@ class ArticlePages:
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         if ctype and "html" not in ctype.lower():
             return None, "not html"
+        # Like any page read: the read gate counts it, the spider follows its links (not its
+        # article's pages), the cleaning stage learns the site's template from it.
+        signals = self.crawler.signals
+        signals.send_catch_log(page_queued, url=url)
         reading = await self.read(response.body, http_content_type_encoding(ctype), url, options)
+        # A later page may read as a listing (its URL says "page=3"): its article's pages
+        # are fetched here all the same, never by the spider.
+        self.links_to_follow(reading, later=True)
+        signals.send_catch_log(page_read, site=site, reading=reading)
         if not (reading.fields.get("text") or "").strip():
             return None, reading.reason or "no text"
         return reading, ""
