@@ -67,6 +67,18 @@ PREV_WORDS = frozenset(
         "föregående", "forrige", "edellinen",
     }
 )  # fmt: skip
+# The words above that name a *page* ("下一页", "Next page", "Nächste Seite"), not just "next":
+# enough on their own. A bare "Next", "Weiter", "»" also leads to the next story on many
+# sites, so it counts only beside a query or path page marker ("?page=2", "/2/"), never for
+# an "_2.html" suffix, which sequential story ids ("20240501_02.html") look like.
+_PAGE_TOKENS = frozenset(
+    {"page", "seite", "página", "pagina", "sida", "sayfa", "strona", "страница"}
+)
+PAGE_WORDS = frozenset(
+    w
+    for w in NEXT_WORDS | PREV_WORDS
+    if w[-1] in "页頁" or w.endswith(("ページ", "페이지")) or set(w.split()) & _PAGE_TOKENS
+)
 _NEXT_ARROWS = frozenset({">", ">>", "»", "›", "→", "▶", "▸"})
 _PREV_ARROWS = frozenset({"<", "<<", "«", "‹", "←", "◀", "◂"})
 _EDGE = " \t\r\n<>«»‹›→←▶◀▸◂[]()【】〔〕.…:：|"
@@ -203,8 +215,10 @@ def _article_links(tree: HtmlElement, url: str, stem: str) -> list[_Link]:
             elif "prev" in rel or "previous" in rel:
                 found.append(_Link(target, None, None, "prev"))
             continue
-        role, number = _anchor_role(" ".join(el.text_content().split()), rel)
+        role, number, strong = _anchor_role(" ".join(el.text_content().split()), rel)
         if role is None:
+            continue
+        if not strong and "suffix" in (_marker(target), _marker(own)):
             continue
         if role == "number" and number is None:
             number = 1 if target_number is None else target_number
@@ -214,29 +228,47 @@ def _article_links(tree: HtmlElement, url: str, stem: str) -> list[_Link]:
     return found
 
 
-def _anchor_role(text: str, rel: set[str]) -> tuple[str | None, int | None]:
-    """What an anchor says about its target: next, previous, a page number, the first page."""
+def _anchor_role(text: str, rel: set[str]) -> tuple[str | None, int | None, bool]:
+    """What an anchor says about its target (next, previous, a page number, the first page),
+    and whether that alone is enough (rel, a page number, a word that names a page)."""
     if "next" in rel:
-        return "next", None
+        return "next", None, True
     if "prev" in rel or "previous" in rel:
-        return "prev", None
+        return "prev", None, True
     squeezed = text.strip()
     if squeezed in _NEXT_ARROWS:
-        return "next", None
+        return "next", None, False
     if squeezed in _PREV_ARROWS:
-        return "prev", None
+        return "prev", None, False
     word = squeezed.lower().strip(_EDGE)
     if word in NEXT_WORDS:
-        return "next", None
+        return "next", None, word in PAGE_WORDS
     if word in PREV_WORDS:
-        return "prev", None
-    if word in ("首页", "首頁", "first", "first page", "erste seite", "primera", "première"):
-        return "first", 1
+        return "prev", None, word in PAGE_WORDS
+    if word in ("首页", "首頁", "first page", "erste seite"):
+        return "first", 1, True
+    if word in ("first", "primera", "première"):
+        return "first", 1, False
     match = _NUMBER_TEXT.match(word)
     if match is not None:
         value = int(next(g for g in match.groups() if g is not None))
-        return ("number", value) if 1 <= value <= MAX_PAGE_NUMBER else (None, None)
-    return None, None
+        return ("number", value, True) if 1 <= value <= MAX_PAGE_NUMBER else (None, None, False)
+    return None, None, False
+
+
+def _marker(url: str) -> str | None:
+    """Which page marker a URL carries: "query", "suffix" (``_N.html``), "segment" (``/N/``)."""
+    parts = urlsplit(url)
+    if parts.query and any(
+        name.lower() in PAGE_PARAMS and value.isdigit()
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    ):
+        return "query"
+    if _SUFFIX.match(parts.path):
+        return "suffix"
+    if _SEGMENT.match(parts.path) and not _looks_dated(_SEGMENT.match(parts.path).group(1)):
+        return "segment"
+    return None
 
 
 def _current_number(links: list[_Link], url: str) -> int:
