@@ -19,6 +19,7 @@ not acted on: only pages read as articles are merged.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -145,7 +146,12 @@ def page_stem(url: str) -> tuple[str, int | None]:
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         for i, (name, value) in enumerate(pairs):
-            if name.lower() in PAGE_PARAMS and value.isdigit() and int(value) <= MAX_PAGE_NUMBER:
+            if (
+                name.lower() in PAGE_PARAMS
+                and value.isascii()
+                and value.isdigit()
+                and int(value) <= MAX_PAGE_NUMBER
+            ):
                 number = int(value)
                 query = urlencode(pairs[:i] + pairs[i + 1 :])
                 break
@@ -169,8 +175,11 @@ def _looks_dated(path: str) -> bool:
 def read_pagination(tree: HtmlElement, url: str) -> tuple[Pagination, list[HtmlElement]]:
     """The page's own pagination, and the elements that render it (the bar, the next/previous
     links) for the caller to keep out of the body. Call before chrome is pruned."""
-    stem, _ = page_stem(url)
-    links = _article_links(tree, url, stem)
+    try:
+        stem, _ = page_stem(url)
+        links = _article_links(tree, url, stem)
+    except ValueError:  # the page's own URL is not one urllib can split
+        return NONE, []
     if not links:
         return NONE, []
     number = _current_number(links, url)
@@ -194,18 +203,24 @@ def _article_links(tree: HtmlElement, url: str, stem: str) -> list[_Link]:
     base = url
     for el in tree.iter("base"):
         if el.get("href"):
-            base = urljoin(url, el.get("href").strip())
+            with contextlib.suppress(ValueError):
+                base = urljoin(url, el.get("href").strip())
             break
     own = url.split("#", 1)[0]
+    own_marker = _marker(own)
     found: list[_Link] = []
     for el in tree.iter("a", "link"):
         href = (el.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        target = urljoin(base if el.tag == "a" else url, href).split("#", 1)[0]
-        if not target.startswith(("http://", "https://")) or target == own:
+        try:  # hostile hrefs ("http://[::1", a bad port) make no URL: not a page link
+            target = urljoin(base if el.tag == "a" else url, href).split("#", 1)[0]
+            if not target.startswith(("http://", "https://")) or target == own:
+                continue
+            target_stem, target_number = page_stem(target)
+            target_marker = _marker(target)
+        except ValueError:
             continue
-        target_stem, target_number = page_stem(target)
         if target_stem != stem:
             continue
         rel = {r.lower() for r in (el.get("rel") or "").split()}
@@ -218,7 +233,7 @@ def _article_links(tree: HtmlElement, url: str, stem: str) -> list[_Link]:
         role, number, strong = _anchor_role(" ".join(el.text_content().split()), rel)
         if role is None:
             continue
-        if not strong and "suffix" in (_marker(target), _marker(own)):
+        if not strong and "suffix" in (target_marker, own_marker):
             continue
         if role == "number" and number is None:
             number = 1 if target_number is None else target_number
@@ -260,7 +275,7 @@ def _marker(url: str) -> str | None:
     """Which page marker a URL carries: "query", "suffix" (``_N.html``), "segment" (``/N/``)."""
     parts = urlsplit(url)
     if parts.query and any(
-        name.lower() in PAGE_PARAMS and value.isdigit()
+        name.lower() in PAGE_PARAMS and value.isascii() and value.isdigit()
         for name, value in parse_qsl(parts.query, keep_blank_values=True)
     ):
         return "query"
