@@ -129,7 +129,9 @@ class ArticlePages:
             if len(merged.urls) + len(merged.missing) >= self.max_pages:
                 self.stats.inc_value("multipage/max_pages_reached")
                 merged.capped = True
-                merged.missing.append(following)
+                # The pages beyond the cut that the pages read so far list (a bar).
+                beyond = [known[n] for n in sorted(known) if n > number + 1]
+                merged.missing.extend(dict.fromkeys([following, *beyond]))
                 logger.warning(
                     "article %s has more than %d pages: cut at %s",
                     first.url,

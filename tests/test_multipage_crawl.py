@@ -125,3 +125,26 @@ def test_each_later_page_is_fetched_once(portal: MultipagePortal, crawl: CrawlRe
         for path in art.paths[1:]:
             allowed = 2 if path in reached_alone else 1
             assert portal.hits.get(path, 0) <= allowed, (path, portal.hits.get(path))
+
+
+def test_at_most_max_article_pages_are_merged(
+    portal: MultipagePortal, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """NEWS_MAX_ARTICLE_PAGES=3: the 5-page article keeps its first 3 pages' text, names the
+    other 2 in pages_missing and is incomplete; the 2- and 3-page ones are whole."""
+    folder = tmp_path_factory.mktemp("capped")
+    settings = {"RETRY_TIMES": "0", "NEWS_MAX_ARTICLE_PAGES": "3"}
+    result = run_crawl([portal.url("/")], settings=settings, workdir=folder, timeout=240)
+    items = _by_url(result)
+    art = next(a for a in portal.articles if len(a.paths) == 5)
+    item = items[portal.url(art.first)]
+    assert item["incomplete"] is True
+    assert item["pages"] == 5
+    assert item["pages_missing"] == [portal.url(p) for p in art.paths[3:]]
+    assert art.paragraphs[2][0] in item["text"] and art.paragraphs[3][0] not in item["text"]
+    whole = next(a for a in portal.articles if a.key == "enrel")
+    assert "incomplete" not in items[portal.url(whole.first)]
+    longer = [a for a in portal.articles if len(a.paths) > 3]
+    assert result.stats.get("multipage/max_pages_reached") == len(longer)
+    later = {portal.url(p) for a in portal.articles for p in a.paths[1:]}
+    assert not later & set(items)
