@@ -35,15 +35,18 @@ def page_paths(template: Template, art: Article, pages: int) -> list[str]:
 
 
 def split_body(art: Article, pages: int) -> list[Article]:
-    """The article's parts, one a page: its body lines in order, in near-equal runs (a
-    subheading stays with the paragraph after it)."""
+    """The article's parts, one a page: its body lines in order, in near-equal runs. A page
+    neither ends nor starts with a subheading (templates glue a dateline to a page's first
+    paragraph)."""
     lines = list(art.body)
     size = -(-len(lines) // pages)
     parts: list[list[str]] = []
     start = 0
     for _ in range(pages):
         end = min(len(lines), start + size)
-        while 0 < end < len(lines) and lines[end - 1].startswith("## "):
+        while 0 < end < len(lines) and (
+            lines[end - 1].startswith("## ") or lines[end].startswith("## ")
+        ):
             end += 1
         parts.append(lines[start:end])
         start = end

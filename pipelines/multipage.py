@@ -225,12 +225,14 @@ def _merge_fields(first: PageReading, texts: list[str]) -> None:
 
 
 def _without_repeats(lines: list[str], before: list[str]) -> list[str]:
-    """``lines`` without the short lines at its start that an earlier page has."""
+    """``lines`` without the short lines near its start that an earlier page has (headline,
+    dateline, byline, a lead image's caption repeated under each page's first paragraph)."""
     earlier = {_squash(line) for line in before if len(line) <= REPEAT_LINE_CHARS}
-    start = 0
-    while start < min(len(lines), REPEAT_EDGE_LINES) and _squash(lines[start]) in earlier:
-        start += 1
-    return lines[start:]
+    return [
+        line
+        for i, line in enumerate(lines)
+        if i >= REPEAT_EDGE_LINES or len(line) > REPEAT_LINE_CHARS or _squash(line) not in earlier
+    ]
 
 
 def _squash(text: str) -> str:

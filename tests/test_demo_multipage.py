@@ -33,4 +33,8 @@ def test_multipage_articles_are_one_item_with_all_pages_in_order(backbone: Backb
             at = [text.find(_squash(p)[:30]) for p in truth.paragraphs if len(p) >= 30]
             assert all(pos >= 0 for pos in at), (url, item["text"])
             assert at == sorted(at), url
+            # What every page repeats (headline, dateline, byline, a lead image's caption,
+            # an author line at its foot) is in the text once at most.
+            lines = item["text"].split("\n")
+            assert len(lines) == len(set(lines)), (url, item["text"])
             assert not set(later) & set(items)

@@ -119,3 +119,29 @@ def test_merge_keeps_repeated_head_and_foot_lines_once() -> None:
         "【责任编辑：陈静】",
     ]
     assert first.simhash is None  # rehashed by the dedupe stage
+
+
+def test_merge_drops_a_caption_each_page_repeats_near_its_start() -> None:
+    """A lead image rendered under every page's first paragraph: its caption once."""
+
+    class First:
+        fields: dict = {}
+        simhash = 1
+
+    caption = "| Workers assemble heat pumps at the plant. (Photo: Daniel Okafor) |"
+    first = First()
+    pages = [
+        f"Page one opens the story.\n{caption}\nPage one goes on.",
+        f"Page two opens.\n{caption}\nPage two goes on.",
+        f"Page three opens.\n{caption}\nThe end.",
+    ]
+    _merge_fields(first, pages)  # type: ignore[arg-type]
+    assert first.fields["text"].split("\n") == [
+        "Page one opens the story.",
+        caption,
+        "Page one goes on.",
+        "Page two opens.",
+        "Page two goes on.",
+        "Page three opens.",
+        "The end.",
+    ]
