@@ -62,6 +62,10 @@ def test_every_multipage_article_is_one_item_with_all_pages_in_order(
         # The headline and the dateline each page repeats are not in the text.
         assert art.title not in text, art.key
         assert "By Jane Carter" not in text and "本报记者" not in text, (art.key, text)
+        # No line repeats (the editor line every zh page ends with goes to `editor`).
+        lines = text.split("\n")
+        assert len(lines) == len(set(lines)), (art.key, text)
+        assert text.count("责任编辑") <= 1, text
 
 
 def test_no_later_page_is_an_item(portal: MultipagePortal, crawl: CrawlResult) -> None:
