@@ -81,6 +81,7 @@ def test_reader_keeps_the_bar_out_of_the_text(name: str) -> None:
         ("http://a.example/n/index.html", "http://a.example/n", None),
         ("http://a.example/a.php?id=7&page=3", "http://a.example/a.php?id=7", 3),
         ("http://a.example/slug/2/", "http://a.example/slug", 2),
+        ("http://a.example/slug/?utm_source=rss&page=2", "http://a.example/slug", 2),
         # A month of a date archive is no page number; an id of 3+ digits neither.
         ("http://a.example/2024/05/", "http://a.example/2024/05", None),
         ("http://a.example/a/story_123.html", "http://a.example/a/story_123.html", None),

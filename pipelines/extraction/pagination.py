@@ -26,6 +26,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml.html import HtmlElement
 
+from crawler.canonical import clean_query
+
 # Query parameters that number a page ("?page=2", "?p=2", "?pn=2", "?seite=2").
 PAGE_PARAMS = frozenset(
     {"page", "p", "pg", "pn", "pageno", "page_no", "pagenum", "paged", "seite", "pagina", "pag"}
@@ -142,7 +144,8 @@ def page_stem(url: str) -> tuple[str, int | None]:
     ``/a/index_1.html`` has the stem of ``/a/``. Scheme and host are kept; fragments dropped.
     """
     parts = urlsplit(url)
-    path, query, number = parts.path or "/", parts.query, None
+    # Tracking parameters ("?utm_source=rss") do not make another article.
+    path, query, number = parts.path or "/", clean_query(parts.query), None
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         for i, (name, value) in enumerate(pairs):
