@@ -34,6 +34,9 @@ PAGE_PARAMS = frozenset(
 )
 # A page number is at most this large: larger numbers in a URL are ids, not pages.
 MAX_PAGE_NUMBER = 99
+# An anchor longer than this (characters, spaces included) is no page link ("Página
+# siguiente »" is 17): a headline's link is passed over without resolving its URL.
+MAX_ANCHOR_CHARS = 40
 # The bar of page links is removed from the body when its text beyond the links' own text
 # (separators, "共5页", "Page 2 of 5") is at most this many characters.
 BAR_EXTRA_CHARS = 40
@@ -216,6 +219,22 @@ def _article_links(tree: HtmlElement, url: str, stem: str) -> list[_Link]:
         href = (el.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
+        rel = {r.lower() for r in (el.get("rel") or "").split()}
+        # What the anchor says first: most links of a page (headlines, menus) say nothing
+        # about pages, and cost no URL work then.
+        if el.tag == "link":
+            role = "next" if "next" in rel else "prev" if rel & {"prev", "previous"} else None
+            element, number, strong = None, None, True
+        else:
+            text = el.text_content()
+            if len(text) > MAX_ANCHOR_CHARS:
+                text = " ".join(text.split())
+                if len(text) > MAX_ANCHOR_CHARS and not rel:
+                    continue
+            role, number, strong = _anchor_role(" ".join(text.split()), rel)
+            element = el
+        if role is None:
+            continue
         try:  # hostile hrefs ("http://[::1", a bad port) make no URL: not a page link
             target = urljoin(base if el.tag == "a" else url, href).split("#", 1)[0]
             if not target.startswith(("http://", "https://")) or target == own:
@@ -226,23 +245,13 @@ def _article_links(tree: HtmlElement, url: str, stem: str) -> list[_Link]:
             continue
         if target_stem != stem:
             continue
-        rel = {r.lower() for r in (el.get("rel") or "").split()}
-        if el.tag == "link":
-            if "next" in rel:
-                found.append(_Link(target, None, None, "next"))
-            elif "prev" in rel or "previous" in rel:
-                found.append(_Link(target, None, None, "prev"))
-            continue
-        role, number, strong = _anchor_role(" ".join(el.text_content().split()), rel)
-        if role is None:
-            continue
         if not strong and "suffix" in (target_marker, own_marker):
             continue
         if role == "number" and number is None:
             number = 1 if target_number is None else target_number
-        if role in ("next", "prev", "first") and target_number is None:
+        if element is not None and role in ("next", "prev", "first") and target_number is None:
             number = 1
-        found.append(_Link(target, el, number, role))
+        found.append(_Link(target, element, number, role))
     return found
 
 
