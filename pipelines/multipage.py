@@ -31,7 +31,7 @@ from crawler.canonical import url_key
 from crawler.drops import NotAnArticle
 from crawler.failures import failure_reason
 from crawler.items import ArticleItem
-from crawler.signals import page_queued, page_read
+from crawler.signals import page_queued, page_read, request_rejected
 from pipelines.extraction import PageReading, ReadOptions
 from pipelines.extraction.text import text_fingerprint, word_count
 
@@ -145,6 +145,10 @@ class ArticlePages:
             if page is None:
                 self.stats.inc_value("multipage/pages_failed")
                 logger.warning("article %s: page %s failed (%s)", first.url, following, why)
+                # In the rejects file like any request that ended without a page.
+                self.crawler.signals.send_catch_log(
+                    request_rejected, url=following, reason=why, details={"article": first.url}
+                )
                 merged.missing.append(following)
                 current = None
                 continue

@@ -92,6 +92,9 @@ def test_failed_page_marks_the_item_incomplete(portal: MultipagePortal, crawl: C
     item = _by_url(crawl)[portal.url(art.first)]
     assert item["incomplete"] is True
     assert item["pages_missing"] == [portal.url(art.paths[i]) for i in sorted(art.failing)]
+    # The failed page is in the rejects file, with its article.
+    (record,) = [r for r in crawl.rejects if r["url"] == item["pages_missing"][0]]
+    assert record["reason"] == "http 500" and record["article"] == item["url"]
     # The page after the failed one is still merged (known from the page-number bar).
     assert art.paragraphs[-1][0] in item["text"]
     complete = [a for a in portal.articles if not a.failing]
