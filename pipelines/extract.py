@@ -102,6 +102,8 @@ class ExtractionPipeline:
         self._count(reading.kind)
         if reading.kind == "listing":
             if reading.reason == ARTICLE_LIKE_LISTING:
+                # A later page of an article, read as a listing by its "?page=3" URL.
+                self._drop_continuation(item, reading)
                 self.stats.inc_value("extraction/article_like_listing")
                 self.stats.inc_value(f"extraction/article_like_listing/{item['site']}")
                 raise ArticleLikeListing(reading.reason, url, **reading.details)
@@ -110,16 +112,20 @@ class ExtractionPipeline:
             raise Rejected(reading.reason or "unreadable", url, **reading.details)
         merged = None
         if self.config.max_article_pages > 1 and reading.pagination.paginated:
-            if reading.pagination.continuation:
-                self.stats.inc_value("multipage/continuations_dropped")
-                first = reading.pagination.first_url
-                if first:
-                    self.crawler.signals.send_catch_log(
-                        article_continuation, site=item["site"], url=first
-                    )
-                raise ArticleContinuation(url, first)
+            self._drop_continuation(item, reading)
             merged = await self.pages.merge(reading, item["site"], options)
         return self._article(item, reading, merged)
+
+    def _drop_continuation(self, item: PageItem, reading: PageReading) -> None:
+        """Page 2..n of an article is never an item: dropped (counted), its first page handed
+        to the spider, which merges every page (pipelines.multipage)."""
+        if self.config.max_article_pages <= 1 or not reading.pagination.continuation:
+            return
+        self.stats.inc_value("multipage/continuations_dropped")
+        first = reading.pagination.first_url
+        if first:
+            self.crawler.signals.send_catch_log(article_continuation, site=item["site"], url=first)
+        raise ArticleContinuation(item["url"], first)
 
     def _options(self, item: PageItem) -> ReadOptions:
         hints = item.get("hints") or {}
