@@ -169,7 +169,7 @@ class ArticlePages:
             self.stats.inc_value("multipage/articles")
             if merged.incomplete:
                 self.stats.inc_value("multipage/articles_incomplete")
-            _merge_fields(first, texts)
+            merge_page_texts(first, texts)
         return merged
 
     async def _fetch(
@@ -209,7 +209,7 @@ class ArticlePages:
         return reading, ""
 
 
-def _merge_fields(first: PageReading, texts: list[str]) -> None:
+def merge_page_texts(first: PageReading, texts: list[str]) -> None:
     """The first page's fields with every page's text, in order; the lines a later page
     repeats from an earlier page's head (headline, dateline, byline) left out, and those it
     repeats from its foot (editor line, share bar) kept once, at the end."""

@@ -21,7 +21,7 @@ import pytest
 from pipelines.extraction import read_page
 from pipelines.extraction.page import parse_html
 from pipelines.extraction.pagination import page_stem, read_pagination
-from pipelines.multipage import _merge_fields
+from pipelines.multipage import merge_page_texts
 
 HERE = Path(__file__).parent / "pagination"
 CASES = sorted(p.stem for p in HERE.glob("*.html"))
@@ -103,7 +103,7 @@ def test_merge_keeps_repeated_head_and_foot_lines_once() -> None:
     first.fields = {
         "text": "2024-04-18 来源：滨江日报\n第一页第一段。\n第一页第二段。\n【责任编辑：陈静】"
     }
-    _merge_fields(
+    merge_page_texts(
         first,  # type: ignore[arg-type]
         [
             first.fields["text"],
@@ -136,7 +136,7 @@ def test_merge_drops_a_caption_each_page_repeats_near_its_start() -> None:
         f"Page two opens.\n{caption}\nPage two goes on.",
         f"Page three opens.\n{caption}\nThe end.",
     ]
-    _merge_fields(first, pages)  # type: ignore[arg-type]
+    merge_page_texts(first, pages)  # type: ignore[arg-type]
     assert first.fields["text"].split("\n") == [
         "Page one opens the story.",
         caption,
