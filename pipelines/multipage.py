@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
 from w3lib.encoding import http_content_type_encoding
 
 from crawler.canonical import url_key
@@ -117,9 +116,10 @@ class ArticlePages:
         fingerprints = {first.fields.get("fingerprint")}
         number, current = 1, first
         while True:
-            following = (current.pagination.next_url if current is not None else None) or known.get(
-                number + 1
-            )
+            # The page the current one links as next; after a failed page (or a page that
+            # does not say), the next number a page-number bar listed.
+            linked = current.pagination.next_url if current is not None else None
+            following = linked or known.get(number + 1)
             if following is None:
                 break
             if url_key(following) in seen:
@@ -185,9 +185,7 @@ class ArticlePages:
         assert self.crawler.engine is not None
         try:
             response = await self.crawler.engine.download_async(request)
-        except IgnoreRequest as exc:
-            return None, failure_reason(exc, url)
-        except Exception as exc:  # noqa: BLE001 - any download failure is the page's failure
+        except Exception as exc:  # noqa: BLE001 - refused (IgnoreRequest) or failed: the page's
             return None, failure_reason(exc, url)
         self.stats.inc_value("multipage/pages_fetched")
         if response.status != 200:
