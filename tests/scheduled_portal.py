@@ -304,6 +304,21 @@ class Portal:
 HOLD_SECONDS = 30
 
 
+
+class ChangingPortal(Portal):
+    """The portal, whose article template can lose its byline (a template change that the
+    breakage alarms must notice)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.byline = True
+
+    def article_html(self, story: Story) -> str:
+        html = super().article_html(story)
+        if not self.byline:
+            html = html.replace('<p class="byline">By Jane Reporter, 2 May 2024</p>', "")
+        return html
+
 class PortalServer:
     """Serves one Portal on ``host``:random port in a thread; ``log`` lists request paths."""
 
