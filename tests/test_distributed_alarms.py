@@ -172,18 +172,27 @@ def test_bad_history_and_forged_figures_are_counted_not_believed(
         forged = {"worker": "ghost", "status": "finished", "stats": {},
                   "sites": {"quay": {**huge, "read": 1, "authors": 1000}}}  # fmt: skip
         attacker.hset("news:workers", "ghost@1", json.dumps(forged))
+        # A registration valid for ever would hold the judgement up: not believed. One that
+        # lapsed is a worker killed without a summary: the crawl is judged, not recorded.
+        now_ms = attacker.time()[0] * 1000
+        for name, until in (("zombie", now_ms + 10**9), ("dead", now_ms - 1)):
+            registration = {"worker": name, "status": "running", "started": "2024-01-01",
+                            "alive_until": until, "stats": {}}  # fmt: skip
+            attacker.hset("news:workers", f"{name}@1", json.dumps(registration))
         workers = [
             start_worker(redis.crawler_url, workdir, f"w{i}", RUN_SETTINGS) for i in range(2)
         ]
         codes = wait_all(workers, CRAWL_TIMEOUT)
     assert codes == [0, 0], logs(workdir)[-4000:]
     summary = json.loads((workdir / "crawl-summary.json").read_text(encoding="utf-8"))
-    assert summary["alarms"] == []
+    assert summary["alarms"] == [] and summary["lost_workers"] == ["dead"]
+    assert summary["recorded"] is False
     assert summary["sites"]["quay"]["read"] == PER_RUN  # the forged record is left out
     assert summary["sites"]["quay"]["baseline"] is None  # no valid history
     text = logs(workdir)
     assert "ignoring malformed worker summary 'ghost@1'" in text
-    assert "'redis/bad_worker_summaries': 1" in text
+    assert "'redis/bad_worker_summaries': 2" in text  # the ghost and the zombie
+    assert "ignoring worker registration 'zombie'" in text
     assert "'redis/bad_state_entries/bad_value': 1" in text
     assert "'redis/bad_state_entries/bad_json': 1" in text
     assert "'redis/bad_state_entries/bad_date': 1" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -165,6 +166,7 @@ class CrawlSummary:
         self.run: str | None = None
         self._renewal: task.LoopingCall | None = None
         self._reported: set[bytes] = set()  # malformed worker records already counted
+        self._ahead: set[str] = set()  # registrations too far ahead, already counted
         # Connected before RunSummary's handlers (this extension comes first): the judgement
         # is in the worker's run summary, report and metrics.
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -225,6 +227,8 @@ class CrawlSummary:
                 lambda: self.server.hset(self.keys.workers, run, json.dumps(record)),
             )
             records = self._stored()
+            if self.crawler.stats.get_value("redis/crawl_done"):
+                records = self._await_others(records)
             # Workers closing together race on the file: each rename may land after another
             # worker's fuller one. A worker looks again after its write and writes again
             # while more summaries have arrived, so the last write always holds them all
@@ -254,19 +258,35 @@ class CrawlSummary:
             path,
         )
 
+    def _await_others(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The crawl is done (nothing queued or leased anywhere), so every other worker is
+        closing too, or dead: wait for their summaries (each poll a heartbeat apart) until
+        none is running, at most as long as a registration lives. Then every worker of the
+        crawl judges it and exits with its status, not only the last."""
+        deadline = time.monotonic() + self.alive_ms / 1000
+        while self._running(records) and time.monotonic() < deadline:
+            time.sleep(self.heartbeat)
+            records = self._stored()
+        return records
+
+    def _running(self, records: list[dict[str, Any]]) -> list[str]:
+        """The other workers whose registration is still valid (by the Redis clock)."""
+        now = self._now_ms()
+        return sorted(
+            r["worker"] for r in records if r["status"] == "running" and r["alive_until"] > now
+        )
+
     def _judge(self, records: list[dict[str, Any]], merged: dict[str, Any]) -> Judgement | None:
         """The crawl judged when no other worker is still running; else None (a worker
         still running judges when it closes)."""
-        seconds, micro = self.guard.call("read the Redis clock", self.server.time)
-        now = seconds * 1000 + micro // 1000
         others = [r for r in records if r["status"] == "running"]
-        if any(r["alive_until"] > now for r in others):
-            running = sorted(r["worker"] for r in others if r["alive_until"] > now)
+        running = self._running(records)
+        if running:
             logger.info(
                 "crawl judged by the last worker to finish (running: %s)", ", ".join(running)
             )
             return None
-        lost = [r["worker"] for r in others]
+        lost = [r["worker"] for r in others]  # registrations that lapsed: killed
         if lost:
             logger.warning("workers stopped without a summary: %s", ", ".join(sorted(lost)))
         return judge(records, lost, merged["stats"], store_for(self.crawler), self.policy)
@@ -285,10 +305,32 @@ class CrawlSummary:
             self.crawler.stats.set_value(ALARM_SITES_STAT, ", ".join(names))
 
     def _stored(self) -> list[dict[str, Any]]:
-        return self.guard.call(
+        """The workers' records; a registration valid further ahead than any worker renews
+        one (it would hold every judgement up) is not believed: logged, counted, left out."""
+        records = self.guard.call(
             "read worker summaries",
             lambda: stored_summaries(self.server, self.keys, self.crawler.stats, self._reported),
         )
+        horizon = self._now_ms() + 2 * self.alive_ms
+        kept = []
+        for record in records:
+            if record["status"] == "running" and record["alive_until"] > horizon:
+                if record["worker"] not in self._ahead:
+                    self._ahead.add(record["worker"])
+                    logger.warning(
+                        "ignoring worker registration %r: valid until %d, too far ahead",
+                        record["worker"][:100],
+                        record["alive_until"],
+                    )
+                    assert self.crawler.stats is not None
+                    self.crawler.stats.inc_value(BAD_SUMMARY_STAT)
+                continue
+            kept.append(record)
+        return kept
+
+    def _now_ms(self) -> int:
+        seconds, micro = self.guard.call("read the Redis clock", self.server.time)
+        return int(seconds) * 1000 + int(micro) // 1000
 
     def _write(self, path: Path, merged: dict[str, Any]) -> bool:
         """Whole or not at all (a temporary file per worker, renamed over the last one)."""
