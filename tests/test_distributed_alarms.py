@@ -23,7 +23,7 @@ import redis as redis_client
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
-from crawler.distributed.alarms import figures_of, figures_record
+from crawler.distributed.alarms import MAX_SITE_NAME, figures_of, figures_record
 from crawler.exitcodes import ExitCode
 from crawler.state.redis import SITE_METRICS_KEPT, RedisStateStore
 from crawler.state.store import SiteMetrics
@@ -277,5 +277,5 @@ def test_forged_worker_figures_are_refused() -> None:
     assert figures_of({"s": {**good["s"], "read": True}}) is None
     assert figures_of({"s": {**good["s"], "extra": 1}}) is None
     assert figures_of({"": good["s"]}) is None
-    assert figures_of({"x" * 201: good["s"]}) is None
+    assert figures_of({"x" * (MAX_SITE_NAME + 1): good["s"]}) is None
     assert figures_of([good]) is None

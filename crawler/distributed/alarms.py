@@ -29,9 +29,9 @@ logger = logging.getLogger(__name__)
 # The figures of a site, in the order SiteMetrics declares them (site aside).
 FIGURES = tuple(f.name for f in fields(SiteMetrics) if f.name != "site")
 # Bounds on a worker record's figures: more sites, longer names or larger counts than any
-# crawl has are not what a worker wrote.
-MAX_SITES = 10_000
-MAX_SITE_NAME = 200
+# crawl has are not what a worker wrote (sites-file names have no limit of their own).
+MAX_SITES = 100_000
+MAX_SITE_NAME = 1000
 MAX_FIGURE = 10**12
 
 
