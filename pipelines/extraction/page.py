@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
-from trafilatura import bare_extraction
 
 from pipelines.cleaning.bylines import credits_beside_body, lead_agency
 from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
@@ -19,6 +18,7 @@ from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import metadata as md
 from pipelines.extraction import published as pub
 from pipelines.extraction.classify import ARTICLE_LIKE_LISTING, classify
+from pipelines.extraction.fallback import read_body
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
 from pipelines.extraction.people import blog_owner
@@ -407,11 +407,11 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     (then the third value is True)."""
     block = best_block(tree)
     dominant = block.own_chars if block is not None else 0
+    block_chars = len(" ".join(block.element.text_content().split())) if block is not None else 0
     try:
-        doc = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
+        text = read_body(tree, url, block_chars) or ""
     except Exception:  # noqa: BLE001 - trafilatura raises anything on odd markup; fall back
-        doc = None
-    text = (doc.text if doc is not None else "") or ""
+        text = ""
     lines = [line for line in text.split("\n") if line.strip()]
     short = _short_body(tree, lines) if lines else None
     if short is not None:
