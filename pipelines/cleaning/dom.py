@@ -527,6 +527,16 @@ def _sibling_bar(
 ) -> list[HtmlElement]:
     """Runs of sibling elements that are each one short control (``<p><a>微信</a></p>``,
     ``<div><a>Facebook</a></div>``...), after an optional lead-in sibling ("分享到：")."""
+    # Each control of a run holds one control: with fewer than two such siblings (most
+    # wrappers the walk passes through), no run can be long enough; the labels go unread.
+    singles = 0
+    for child in parent:
+        if controls.get(child, 0) == 1:
+            singles += 1
+            if singles == BAR_MIN_CONTROLS - 1:
+                break
+    else:
+        return []
     found: list[HtmlElement] = []
     run: list[HtmlElement] = []
     lead = False
