@@ -76,11 +76,34 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
     doomed_set = {el for el, _ in doomed}
+    # Whether an element or one of its ancestors is doomed, remembered along each path up:
+    # nested chrome (a named list in a named bar) walked each ancestor chain to the root.
+    covered: dict[HtmlElement, bool] = {}
     for el, reason in doomed:
-        if el.getparent() is not None and not any(a in doomed_set for a in el.iterancestors()):
+        parent = el.getparent()
+        if parent is not None and not _covered(parent, doomed_set, covered):
             _drop(el)
             removed[reason] += 1
     return removed
+
+
+def _covered(
+    el: HtmlElement, doomed: set[HtmlElement], memo: dict[HtmlElement, bool]
+) -> bool:
+    """``el`` or one of its ancestors is in ``doomed``; every element passed is memoised."""
+    path = []
+    node: HtmlElement | None = el
+    while node is not None and node not in memo:
+        path.append(node)
+        if node in doomed:
+            result = True
+            break
+        node = node.getparent()
+    else:
+        result = memo[node] if node is not None else False
+    for passed in path:
+        memo[passed] = result
+    return result
 
 
 # One string test per element: a third faster than a self::tag test for each chrome tag.
