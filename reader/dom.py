@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import lxml.etree
@@ -19,6 +20,7 @@ from lxml.html import HtmlElement
 
 from reader.cjk import CJK_COMMON
 from reader.classnames import tokens_of
+from reader.people import byline_markup, names_byline
 from reader.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
 
 # A container holding more than this share of the page's text is never removed by a token
@@ -26,14 +28,18 @@ from reader.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
 MAX_SHARE_REMOVED = 0.35
 
 
-def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Counter[str]:
-    """Remove chrome containers in place; returns the reasons and how often each applied."""
+def prune_chrome(
+    tree: HtmlElement, extra_xpaths: list[str] | None = None, scan: PageScan | None = None
+) -> Counter[str]:
+    """Remove chrome containers in place; returns the reasons and how often each applied.
+    ``scan`` is ``scan_page(tree)`` when the caller took it (on the tree as it is now)."""
     removed: Counter[str] = Counter()
-    body = tree.find("body")
+    scan = scan or scan_page(tree)
+    body = scan.body
     if body is None:
         return removed
-    # Every test below reads the unpruned tree: measure all text once, not per element.
-    chars, links, controls = measure(body)
+    # Every test below reads the unpruned tree: all text is measured once, not per element.
+    chars, links, controls = scan.chars, scan.links, scan.controls
     total = chars[body] or 1
     protected, main = _protected(tree, chars)
     main_text = chars[main] - links[main] if main is not None and main in chars else 0
@@ -42,24 +48,18 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     doomed: list[tuple[HtmlElement, str]] = []
     named: list[tuple[HtmlElement, str]] = []
     kept_markup: set[tuple[str, str]] = set()
-    # Only an element with a class, an id or a chrome tag can be named chrome: XPath finds
-    # them in C; reversed, they come children first, as in ``chars``.
-    for el in reversed(_NAMED(body)):
-        tag = el.tag
+    # Elements named chrome by their tag or class/id, children first, as in ``chars``.
+    for el, reason, by_tag, cls in scan.chrome:
         if el in protected:
             continue
-        reason = CHROME_TAGS.get(tag)
-        if reason is None:
-            cls, ident = el.get("class"), el.get("id")
-            reason = _token_reason(cls, ident) if cls or ident else None
-            if reason and _holds_article_text(el, reason, chars, links, main, main_text, inside):
+        if not by_tag:
+            if _holds_article_text(el, reason, chars, links, main, main_text, inside):
                 removed[KEPT_BY_EVIDENCE] += 1
-                kept_markup.add((tag, cls or ""))
+                kept_markup.add((el.tag, cls or ""))
                 continue
-            if reason:
-                named.append((el, reason))
-                continue
-        if reason and chars[el] <= total * MAX_SHARE_REMOVED:
+            named.append((el, reason))
+            continue
+        if chars[el] <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
     for el, reason in named:
         # The same markup as a paragraph kept above, a sentence too: a short paragraph of it.
@@ -87,9 +87,7 @@ def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Co
     return removed
 
 
-def _covered(
-    el: HtmlElement, doomed: set[HtmlElement], memo: dict[HtmlElement, bool]
-) -> bool:
+def _covered(el: HtmlElement, doomed: set[HtmlElement], memo: dict[HtmlElement, bool]) -> bool:
     """``el`` or one of its ancestors is in ``doomed``; every element passed is memoised."""
     path = []
     node: HtmlElement | None = el
@@ -105,13 +103,6 @@ def _covered(
         memo[passed] = result
     return result
 
-
-# One string test per element: a third faster than a self::tag test for each chrome tag.
-_NAMED = lxml.etree.XPath(
-    "descendant-or-self::*[@class or @id or contains('|"
-    + "|".join(CHROME_TAGS)
-    + "|', concat('|', name(), '|'))]"
-)
 
 # Counted (not a removal): a container whose class/id names chrome, kept because its
 # structure says it holds the article's text.
@@ -237,13 +228,59 @@ def _token_reason(cls: str | None, ident: str | None) -> str | None:
 _ASCII_UPPER = re.compile("[A-Z]")
 
 
+@dataclass
+class PageScan:
+    """What chrome pruning and the byline markup read of every element, from one walk of the
+    page before anything is pruned (it was three walks and an XPath over every element).
+
+    ``chars``, ``links`` and ``controls`` are ``measure``'s, over the body; ``chrome`` lists
+    the body's elements named chrome, by their tag (``by_tag``) or class/id, as (element,
+    reason, by_tag, class), children first; ``marked`` and ``bylines`` are
+    ``people.byline_markup``'s lists over the whole tree, in document order.
+    """
+
+    body: HtmlElement | None
+    chars: dict[HtmlElement, int] = field(default_factory=dict)
+    links: dict[HtmlElement, int] = field(default_factory=dict)
+    controls: dict[HtmlElement, int] = field(default_factory=dict)
+    chrome: list[tuple[HtmlElement, str, bool, str | None]] = field(default_factory=list)
+    marked: list[HtmlElement] = field(default_factory=list)
+    bylines: list[HtmlElement] = field(default_factory=list)
+
+
+def scan_page(tree: HtmlElement) -> PageScan:
+    """The page's ``PageScan``: the body in one walk, the rest (head) for bylines only."""
+    body = tree.find("body")
+    scan = PageScan(body)
+    if body is None:
+        byline_markup(tree.iter(), scan.marked, scan.bylines)
+        return scan
+    marked: list[HtmlElement] = []
+    bylines: list[HtmlElement] = []
+    scan.chars, scan.links, scan.controls = measure(body, scan.chrome, marked, bylines)
+    # Document order: the root, then its children, the body's lists (gathered children
+    # first) in its place.
+    byline_markup((tree,), scan.marked, scan.bylines)
+    for child in tree:
+        if child is body:
+            scan.marked.extend(reversed(marked))
+            scan.bylines.extend(reversed(bylines))
+        else:
+            byline_markup(child.iter(), scan.marked, scan.bylines)
+    return scan
+
+
 def measure(
     root: HtmlElement,
+    chrome: list[tuple[HtmlElement, str, bool, str | None]],
+    marked: list[HtmlElement],
+    bylines: list[HtmlElement],
 ) -> tuple[dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int]]:
     """Per element of ``root`` (itself included), in one bottom-up pass: its text length
     (``len(_text(el))``, script and style left out), the length of its link text, and how
     many controls (links, buttons, clickable elements) it holds, a control inside a control
-    counted once.
+    counted once. In the same pass, added to the lists: the elements named chrome
+    (``PageScan.chrome``) and the byline markup (``people.byline_markup``), children first.
 
     Keys run children before parents (reverse document order). Holding the proxies also
     keeps them identical for the caller's sets and dicts.
@@ -255,12 +292,29 @@ def measure(
     # space.
     for el in reversed(list(root.iter())):
         tag = el.tag
-        if tag in _INVISIBLE or not isinstance(tag, str):
+        if not isinstance(tag, str):
+            chars[el] = 0
+            links[el] = sum(links[child] for child in el)
+            controls[el] = sum(controls[child] for child in el)
+            continue
+        cls, ident = el.get("class"), el.get("id")
+        if el.get("rel") == "author" or el.get("itemprop") == "author":
+            marked.append(el)
+        if cls or ident:
+            if names_byline(cls, ident):
+                bylines.append(el)
+            reason = CHROME_TAGS.get(tag)
+            if reason is not None:
+                chrome.append((el, reason, True, cls))
+            elif reason := _token_reason(cls, ident):
+                chrome.append((el, reason, False, cls))
+        elif tag in CHROME_TAGS:
+            chrome.append((el, CHROME_TAGS[tag], True, cls))
+        if tag in _INVISIBLE:
             # script and style text is not page text; the tail is the parent's
             chars[el] = 0
             links[el] = sum(links[child] for child in el)
-            held = 1 if isinstance(tag, str) and _is_control(el) else 0
-            controls[el] = held or sum(controls[child] for child in el)
+            controls[el] = 1 if _is_control(el) else sum(controls[child] for child in el)
             continue
         text = el.text
         # Most texts and tails are indentation: isspace() tells without splitting them.

@@ -15,7 +15,7 @@ from reader import metadata as md
 from reader import published as pub
 from reader.bylines import credits_beside_body, lead_agency
 from reader.classify import ARTICLE_LIKE_LISTING, classify
-from reader.dom import flatten_layout_tables, prune_chrome
+from reader.dom import flatten_layout_tables, prune_chrome, scan_page
 from reader.fallback import read_body
 from reader.lines import clean_lines
 from reader.links import read_links
@@ -158,7 +158,9 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     teaser_links = len(anchors)
     headline = _headline_element(tree, title)
     dated = pub.gather(tree, meta, ld, page_lines, headline, title)
-    markup_authors = md.byline_names(tree) or md.dateline_authors(
+    # One walk of the unpruned page for the chrome tests and the byline markup.
+    scan = scan_page(tree)
+    markup_authors = md.byline_names(tree, (scan.marked, scan.bylines)) or md.dateline_authors(
         _after_headline(page_lines, title)
     )
     owner = blog_owner(tree)  # before pruning: a blog's profile box is chrome
@@ -167,7 +169,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     h1s = [el.text_content() for el in tree.iter("h1")]
     heads = {_squash(h) for h in (title or "", *headlines[:2], *h1s) if h.strip()}
     has_headline = bool(h1s) or headline is not None
-    removed = prune_chrome(tree, list(options.prune_xpaths))
+    removed = prune_chrome(tree, list(options.prune_xpaths), scan)
     if paging and (dropped := drop_rendering(paging)):
         removed["pagination"] = dropped
     flatten_layout_tables(tree)

@@ -601,22 +601,39 @@ _BYLINE_STOP = re.compile(
 )
 
 
-def byline_names(tree: HtmlElement) -> list[str]:
-    """Author names from byline markup (class/id naming an author, rel/itemprop=author).
-
-    The bylines of teaser cards are not the article's: markup repeated on the page under one
-    class, or a byline inside a link that also holds a headline, is left out.
-    """
-    marked, named = [], []
-    # One walk with plain attribute reads: XPath predicates over every element cost more.
-    for el in tree.iter():
+def byline_markup(
+    elements: Iterable[HtmlElement], marked: list[HtmlElement], named: list[HtmlElement]
+) -> None:
+    """Add to ``marked`` the elements with rel/itemprop=author, to ``named`` those whose
+    class/id names a byline, in the order given. (``reader.dom.scan_page`` does the same for
+    the body in its one walk of the page.)"""
+    # Plain attribute reads: XPath predicates over every element cost more.
+    for el in elements:
         if not isinstance(el.tag, str):
             continue
         if el.get("rel") == "author" or el.get("itemprop") == "author":
             marked.append(el)
         cls, ident = el.get("class"), el.get("id")
-        if (cls or ident) and _names_byline(cls, ident):
+        if (cls or ident) and names_byline(cls, ident):
             named.append(el)
+
+
+def byline_names(
+    tree: HtmlElement, markup: tuple[list[HtmlElement], list[HtmlElement]] | None = None
+) -> list[str]:
+    """Author names from byline markup (class/id naming an author, rel/itemprop=author).
+
+    The bylines of teaser cards are not the article's: markup repeated on the page under one
+    class, or a byline inside a link that also holds a headline, is left out. ``markup`` is
+    ``byline_markup``'s two lists over the whole tree, when a walk already gathered them.
+    """
+    marked: list[HtmlElement]
+    named: list[HtmlElement]
+    if markup is None:
+        marked, named = [], []
+        byline_markup(tree.iter(), marked, named)
+    else:
+        marked, named = markup
     repeats: dict[tuple[str, str], int] = {}
     for el in marked + named:
         key = (el.tag, el.get("class") or el.get("itemprop") or el.get("rel") or "")
@@ -675,7 +692,7 @@ def _in_card(el: HtmlElement) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def _names_byline(cls: str | None, ident: str | None) -> bool:
+def names_byline(cls: str | None, ident: str | None) -> bool:
     """A class/id whose tokens include a byline token; the substring test rules most out."""
     raw = f"{cls or ''} {ident or ''}"
     return _BYLINE_ROOTS.search(raw.lower()) is not None and bool(tokens_of(raw) & BYLINE_TOKENS)
