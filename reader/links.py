@@ -32,6 +32,8 @@ class PageLinks:
     headlines: set[str] = field(default_factory=set)
     bad: int = 0
     cut: int = 0  # hrefs not looked at: the limit of on-site links was reached
+    # The text (spaces collapsed) of each <a> with an href, for the pagination's reading.
+    texts: dict[HtmlElement, str] = field(default_factory=dict)
 
 
 def read_links(
@@ -58,6 +60,7 @@ def read_links(
             continue
         if a.tag == "a":
             text = " ".join(a.text_content().split())
+            links.texts[a] = text
             if len(text) >= HEADLINE_CHARS:
                 if href not in on_site:
                     try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -178,12 +179,15 @@ def _looks_dated(path: str) -> bool:
     return last.isdigit() and len(last) == 4
 
 
-def read_pagination(tree: HtmlElement, url: str) -> tuple[Pagination, list[HtmlElement]]:
+def read_pagination(
+    tree: HtmlElement, url: str, texts: Mapping[HtmlElement, str] | None = None
+) -> tuple[Pagination, list[HtmlElement]]:
     """The page's own pagination, and the elements that render it (the bar, the next/previous
-    links) for the caller to keep out of the body. Call before chrome is pruned."""
+    links) for the caller to keep out of the body. Call before chrome is pruned. ``texts``:
+    anchors' texts, spaces collapsed, where the caller read them already (``PageLinks``)."""
     try:
         stem, _ = page_stem(url)
-        links = _article_links(tree, url, stem)
+        links = _article_links(tree, url, stem, texts or {})
     except ValueError:  # the page's own URL is not one urllib can split
         return NONE, []
     if not links:
@@ -204,7 +208,9 @@ def read_pagination(tree: HtmlElement, url: str) -> tuple[Pagination, list[HtmlE
     return pagination, _rendering(elements)
 
 
-def _article_links(tree: HtmlElement, url: str, stem: str) -> list[_Link]:
+def _article_links(
+    tree: HtmlElement, url: str, stem: str, texts: Mapping[HtmlElement, str]
+) -> list[_Link]:
     """Links to other pages of the same article (same stem), with what their anchors say."""
     base = url
     for el in tree.iter("base"):
@@ -219,19 +225,20 @@ def _article_links(tree: HtmlElement, url: str, stem: str) -> list[_Link]:
         href = (el.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:")):
             continue
-        rel = {r.lower() for r in (el.get("rel") or "").split()}
+        rel_value = el.get("rel")
+        rel = {r.lower() for r in rel_value.split()} if rel_value else set()
         # What the anchor says first: most links of a page (headlines, menus) say nothing
         # about pages, and cost no URL work then.
         if el.tag == "link":
             role = "next" if "next" in rel else "prev" if rel & {"prev", "previous"} else None
             element, number, strong = None, None, True
         else:
-            text = el.text_content()
-            if len(text) > MAX_ANCHOR_CHARS:
-                text = " ".join(text.split())
-                if len(text) > MAX_ANCHOR_CHARS and not rel:
-                    continue
-            role, number, strong = _anchor_role(" ".join(text.split()), rel)
+            text = texts.get(el)
+            if text is None:
+                text = " ".join(el.text_content().split())
+            if len(text) > MAX_ANCHOR_CHARS and not rel:
+                continue
+            role, number, strong = _anchor_role(text, rel)
             element = el
         if role is None:
             continue
