@@ -79,12 +79,15 @@ def page_title(sources: TitleSources, site_names: Iterable[str]) -> str | None:
             offered.append((name, value))
     offered.extend(("h1", _squash(h)) for h in sources.h1 if 4 <= len(_squash(h)) <= 300)
     best: tuple[float, int, str] | None = None
+    # Each source's keys (whole, and without the site's name), read once: every candidate
+    # asks every source whether it backs it.
+    keyed = [(n, title_key(t), title_key(_strip_site(t, sites))) for n, t in offered]
     for rank, (name, text) in enumerate(offered):
         candidate = _strip_site(text, sites, drop_short_tail=name == "document")
         key = title_key(candidate)
         if len(key) < 4 or key in sites:
             continue
-        backers = {n for n, other in offered if _backs(other, key, sites)}
+        backers = {n for n, whole, stripped in keyed if _backs(whole, stripped, key)}
         if len(backers) < 2:
             continue
         score = sum(TITLE_WEIGHTS[n] for n in backers)
@@ -277,15 +280,16 @@ def _as_said(text: str, key: str, sites: set[str]) -> str | None:
     return None
 
 
-def _backs(text: str, key: str, sites: set[str]) -> bool:
-    """``text`` says ``key``: equal to it, or to it plus a separated tail ("Headline | Site").
+def _backs(whole: str, stripped: str, key: str) -> bool:
+    """A text says ``key``: equal to it, or to it plus a separated tail ("Headline | Site").
+    ``whole`` is the text's ``title_key``, ``stripped`` that of the text without the site's
+    name (``_strip_site``).
 
     A kicker before the headline ("Section: Headline") is not taken off: where the sources
     carry it, it is part of the headline they agree on."""
-    whole = title_key(text)
-    if whole == key or title_key(_strip_site(text, sites)) == key:
+    if whole == key or stripped == key:
         return True
-    if _same_words(whole, key) or _same_words(title_key(_strip_site(text, sites)), key):
+    if _same_words(whole, key) or _same_words(stripped, key):
         return True
     if whole.startswith(key):
         return _TRAILING_SEP.match(whole[len(key) :]) is not None
