@@ -34,6 +34,7 @@ STAGES = (
     ("  its jusText rescue", "trafilatura/external.py", "justext_rescue"),
     ("  its recall retry", "trafilatura/core.py", "_recall_retry"),
     ("  its baseline", "trafilatura/baseline.py", "baseline"),
+    ("page scan (one walk)", "/dom.py", "scan_page"),
     ("chrome pruning", "/dom.py", "prune_chrome"),
     ("layout tables", "/dom.py", "flatten_layout_tables"),
     ("main block", "/mainblock.py", "best_block"),
