@@ -228,6 +228,13 @@ def _token_reason(cls: str | None, ident: str | None) -> str | None:
 _ASCII_UPPER = re.compile("[A-Z]")
 
 
+@lru_cache(maxsize=8192)
+def _names(cls: str | None, ident: str | None) -> tuple[bool, str | None]:
+    """What a class/id pair names: a byline (``people.names_byline``), and chrome (the
+    reason, ``_token_reason``); one cached call per element of the page scan."""
+    return names_byline(cls, ident), _token_reason(cls, ident)
+
+
 @dataclass
 class PageScan:
     """What chrome pruning and the byline markup read of every element, from one walk of the
@@ -301,13 +308,14 @@ def measure(
         if el.get("rel") == "author" or el.get("itemprop") == "author":
             marked.append(el)
         if cls or ident:
-            if names_byline(cls, ident):
+            byline, token_reason = _names(cls, ident)
+            if byline:
                 bylines.append(el)
             reason = CHROME_TAGS.get(tag)
             if reason is not None:
                 chrome.append((el, reason, True, cls))
-            elif reason := _token_reason(cls, ident):
-                chrome.append((el, reason, False, cls))
+            elif token_reason:
+                chrome.append((el, token_reason, False, cls))
         elif tag in CHROME_TAGS:
             chrome.append((el, CHROME_TAGS[tag], True, cls))
         if tag in _INVISIBLE:
