@@ -735,13 +735,21 @@ def _label_units(
         return memo[el]
     units: list[tuple[str, bool]] | None
     units = []
-    if not _plain(el.text, units):
+    # Runs for every element under a candidate bar: most texts and tails are empty or
+    # indentation, told apart here without a call to ``_plain``; ``_is_control``, inlined.
+    text = el.text
+    if text and not text.isspace() and not _plain(text, units):
         units = None
     else:
         for child in el:
             tag = child.tag
             if isinstance(tag, str) and tag not in _UNIT_SKIP:
-                if _is_control(child):
+                if (
+                    tag == "a"
+                    or tag == "button"
+                    or child.get("onclick")
+                    or (tag != "img" and child.get("role") == "button")
+                ):
                     label = _control_label(child)
                     if len(label) > BAR_MAX_CHARS:
                         units = None
@@ -753,7 +761,8 @@ def _label_units(
                         units = None
                         break
                     units.extend(inner)
-            if not _plain(child.tail, units):
+            tail = child.tail
+            if tail and not tail.isspace() and not _plain(tail, units):
                 units = None
                 break
     memo[el] = units
