@@ -53,6 +53,7 @@ def read_links(
     # Pages repeat hrefs (nav, teaser image + title): resolve and test each href once.
     on_site: dict[str, bool] = {}
     resolved: set[str] = set()
+    hosts: dict[str, bool] = {}
     kept = 0
     for a in tree.iter("a", "area"):
         href = (a.get("href") or "").strip()
@@ -89,7 +90,7 @@ def read_links(
         target = target.split("#", 1)[0]
         if not target.startswith(_SCHEMES) or target in seen:
             continue
-        if not checked and not fetchable(target):
+        if not checked and not _fetchable_host(target, hosts):
             links.bad += 1
             continue
         seen.add(target)
@@ -97,6 +98,26 @@ def read_links(
         if not prefixes or target.startswith(prefixes):
             kept += 1
     return links
+
+
+# An http(s) URL's scheme and authority, as urlsplit cuts them (up to the first "/", "?" or "#").
+_AUTHORITY = re.compile(r"https?://[^/?#]*")
+
+
+def _fetchable_host(target: str, hosts: dict[str, bool]) -> bool:
+    """``fetchable(target)`` for an http(s) URL, remembered per scheme and authority (all it
+    reads of the URL): a page's links share a few hosts. A URL with a tab or a line break
+    is asked whole, as urlsplit deletes those before cutting."""
+    if "\t" in target or "\r" in target or "\n" in target:
+        return fetchable(target)
+    match = _AUTHORITY.match(target)
+    if match is None:
+        return fetchable(target)
+    key = match.group()
+    known = hosts.get(key)
+    if known is None:
+        known = hosts[key] = fetchable(key)
+    return known
 
 
 def _base_href(tree: HtmlElement, url: str) -> str:

@@ -45,3 +45,32 @@ def test_read_page_returns_links_collected_before_chrome_is_pruned() -> None:
     reading = read_page(PAGE.format(body=body), "http://127.0.0.1:8000/2024/05/story.html")
     # The <nav> is pruned as chrome, but its links are still followed.
     assert "http://127.0.0.1:8000/world/" in reading.links
+
+
+def test_a_host_is_judged_for_each_link_as_the_whole_url_would_be() -> None:
+    # Links share hosts: the verdict on a host is remembered, and must be the one the whole
+    # URL gets (a bad port, an unclosed bracket, a space or a control in the host).
+    hrefs = [
+        "http://a.example/1",
+        "http://a.example/2?x",
+        "http://a.example:99999/3",
+        "http://a.example:99999/4",
+        "http://[a.example/5",
+        "http://b .example/6",
+        "http://b.example\x7f/7",
+        "http://c.example#8",
+        "http://c.example?9",
+        "http://user@c.example:81/10",
+        "http://c.exa\tmple/11",
+    ]
+    html = "<html><body>" + "".join(f'<a href="{h}">x</a>' for h in hrefs) + "</body></html>"
+    links = read_links(parse_html(html, 10**7), "http://a.example/page")
+    assert links.follow == [
+        "http://a.example/1",
+        "http://a.example/2?x",
+        "http://c.example",
+        "http://c.example?9",
+        "http://user@c.example:81/10",
+        "http://c.exa\tmple/11",  # urlsplit deletes the tab: a fetchable URL
+    ]
+    assert links.bad == 5
