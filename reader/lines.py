@@ -37,15 +37,17 @@ _INLINE_EDITOR = re.compile(
 )
 
 
-# All chrome-line rules in one pattern: one regex call tells whether any rule matches.
-_ANY_CHROME = re.compile("|".join(f"(?:{r.pattern.pattern})" for r in CHROME_LINES), re.I)
+# Each rule's own match: one pattern joining them all was slower (each compiled rule checks
+# its literal prefix first; the joined one tries every branch at every line).
+_CHROME_MATCHES = [(r.pattern.match, r) for r in CHROME_LINES]
 
 
 def _chrome_rule(text: str) -> LineRule | None:
     """The first chrome-line rule that matches the whole line, if any."""
-    if not _ANY_CHROME.match(text):
-        return None
-    return next((r for r in CHROME_LINES if r.pattern.match(text)), None)
+    for match, rule in _CHROME_MATCHES:
+        if match(text):
+            return rule
+    return None
 
 
 @dataclass
