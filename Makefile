@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCHMARKS ?= ../shared/benchmarks
 
-.PHONY: venv system-deps test test-fast demo eval bench bench-memory lint clean
+.PHONY: venv system-deps test test-fast demo eval bench bench-memory bench-reextract lint clean
 
 venv: $(VENV)/.installed
 
@@ -50,6 +50,13 @@ bench: venv
 # Peak RSS of a crawl of a generated 2k- and 20k-page local portal (flat memory check).
 bench-memory: venv
 	$(BIN)/python bench/memory.py
+
+# scrapy reextract over a WARC file of the benchmark pages (with their URLs) against plain
+# trafilatura in one process, taking turns; pages/s, their ratio and the items' text scores
+# beside scrapy evaluate's. BENCH_ARGS="--rounds 5", "--no-evaluate".
+bench-reextract: venv
+	@test -n "$(wildcard $(BENCHMARKS)/*/truth.jsonl)" || { echo "no benchmarks in $(BENCHMARKS) (set BENCHMARKS=...)"; exit 2; }
+	$(BIN)/python -m bench.reextract --benchmarks $(BENCHMARKS) $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check crawler pipelines demo tests bench

@@ -14,7 +14,7 @@ from scrapy.crawler import Crawler
 from crawler.delivery import output_failed
 from crawler.drops import Rejected
 from crawler.items import ArticleItem
-from crawler.signals import page_read
+from crawler.signals import page_queued, page_read, pages_exhausted
 from pipelines.cleaning.normalise import normalise_text, normalise_value
 from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
 from pipelines.extraction.text import text_fingerprint, text_length, word_count
@@ -81,6 +81,12 @@ class CleaningPipeline:
         self._counted: dict[str, SimHashIndex] = {}
         crawler.signals.connect(self.page_read, signal=page_read)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        # Once the spider hands on no more pages, a held page waits only for those still in
+        # the reader pool (page_queued, not yet page_read), then for nothing.
+        self._in_reader = 0
+        self._exhausted = False
+        crawler.signals.connect(self.page_queued, signal=page_queued)
+        crawler.signals.connect(self.pages_exhausted, signal=pages_exhausted)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleaningPipeline:
@@ -98,9 +104,20 @@ class CleaningPipeline:
             except OSError as exc:  # disk full, read-only: counted, the run exits 74
                 output_failed(self.crawler, "template store", self.store, exc)
 
+    def page_queued(self, url: str) -> None:
+        self._in_reader += 1
+
+    def pages_exhausted(self) -> None:
+        self._exhausted = True
+        if self._in_reader <= 0:
+            self._release_all()
+
     def page_read(self, site: str, reading: Any) -> None:
         """Count the blocks of article pages only: a teaser repeated on many listing pages
         must not make that story's own first sentence look like template."""
+        self._in_reader -= 1
+        if self._exhausted and self._in_reader <= 0:
+            self._release_all()  # they resume after this page is counted below
         if not self.enabled or not reading.blocks or reading.kind != "article":
             return
         if self._repeats(site, reading.simhash, reading.url):
@@ -135,7 +152,8 @@ class CleaningPipeline:
         if not isinstance(item, ArticleItem):
             return item
         site = getattr(item, "_site", "")
-        if self.enabled and self.templates.pages(site) < self.hold_pages:
+        more_to_come = not self._exhausted or self._in_reader > 0
+        if self.enabled and more_to_come and self.templates.pages(site) < self.hold_pages:
             await self._hold(site)
         removed = clean_fields(item, self.templates if self.enabled else None, site)
         if removed:
