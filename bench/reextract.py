@@ -28,12 +28,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import trafilatura
 from scrapy.utils.misc import load_object
 from scrapy.utils.project import get_project_settings
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from bench.measure import SAMPLE_SECONDS, ProcessTree, children_cpu, cores
 from crawler.benchmark import Metrics, Page, load_dataset, metrics, score_page
 from crawler.commands.evaluate import OURS, PLAIN, dataset_name, evaluate_folder
 
@@ -76,10 +78,12 @@ def write_benchmark_warc(out: Path, sets: dict[str, list[Page]]) -> int:
 
 @dataclass
 class Run:
-    """One ``scrapy reextract`` run: its spider's seconds, the whole process's, its items."""
+    """One ``scrapy reextract`` run: its spider's seconds, the whole process's, the CPU
+    seconds of all its processes (workers included), its items."""
 
     seconds: float
     wall: float
+    cpu: float
     items: dict[str, dict]
     returncode: int
     stderr: str
@@ -103,12 +107,21 @@ def run_reextract(warc: Path, work: Path, settings: list[str]) -> Run:
     """A fresh run (no state, no learned templates) of ``scrapy reextract`` on the file."""
     for name in ("state.sqlite", "templates.json", "rejects.jsonl", "items.jsonl"):
         (work / name).unlink(missing_ok=True)
+    cpu_before = children_cpu()
     started = time.perf_counter()
-    proc = subprocess.run(
-        reextract_command(warc, work, settings), cwd=REPO, capture_output=True, text=True
-    )
-    wall = time.perf_counter() - started
-    elapsed = ELAPSED.search(proc.stderr)  # the stats Scrapy dumps at the end
+    with (work / "reextract.log").open("w+") as log:
+        proc = subprocess.Popen(
+            reextract_command(warc, work, settings), cwd=REPO, stdout=log, stderr=log, text=True
+        )
+        tree = ProcessTree(psutil.Process(proc.pid))
+        while proc.poll() is None:
+            tree.sample()  # the workers' CPU (they fork from a server it never waits for)
+            time.sleep(SAMPLE_SECONDS)
+        wall = time.perf_counter() - started
+        log.seek(0)
+        stderr = log.read()
+    cpu = children_cpu() - cpu_before + sum(tree.cpu.values())
+    elapsed = ELAPSED.search(stderr)  # the stats Scrapy dumps at the end
     seconds = float(elapsed.group(1)) if elapsed else wall
     items = {}
     feed = work / "items.jsonl"
@@ -116,15 +129,16 @@ def run_reextract(warc: Path, work: Path, settings: list[str]) -> Run:
         for line in feed.read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
             items[item["url"]] = item
-    return Run(seconds, wall, items, proc.returncode, proc.stderr)
+    return Run(seconds, wall, cpu, items, proc.returncode, stderr)
 
 
-def time_plain(pages: list[Page]) -> float:
-    """Seconds plain trafilatura (defaults) takes over the pages, one after the other."""
-    started = time.perf_counter()
+def time_plain(pages: list[Page]) -> tuple[float, float]:
+    """Seconds and CPU seconds plain trafilatura (defaults) takes over the pages, one after
+    the other in this process."""
+    started, cpu = time.perf_counter(), time.process_time()
     for page in pages:
         trafilatura.extract(page.html)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def items_metrics(pages: list[Page], items: dict[str, dict]) -> Metrics:
@@ -148,6 +162,13 @@ def evaluate_metrics(folders: list[Path]) -> dict[str, dict[str, Metrics]]:
             name: metrics(r.outcomes[name].text for r in results) for name in (OURS, PLAIN)
         }
     return out
+
+
+def _spread(values: list[float]) -> str:
+    return (
+        f"median {statistics.median(values):.2f} (lowest {min(values):.2f}, "
+        f"highest {max(values):.2f})"
+    )
 
 
 def _row(label: str, m: Metrics) -> str:
@@ -174,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         trafilatura.extract("<html><body><p>warm up</p></body></html>")
         load = os.getloadavg()[0]
         runs: list[Run] = []
-        plain: list[float] = []
+        plain: list[tuple[float, float]] = []
         for round_ in range(1, args.rounds + 1):
             run = run_reextract(warc, work, args.setting)
             if run.returncode != 0:
@@ -182,20 +203,26 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             runs.append(run)
             plain.append(time_plain(pages))
-            ours_rate, plain_rate = count / run.seconds, len(pages) / plain[-1]
+            wall, cpu = plain[-1]
             print(
-                f"round {round_}: re-extraction {ours_rate:.1f} pages/s "
-                f"(whole process {count / run.wall:.1f}), plain trafilatura {plain_rate:.1f} "
-                f"pages/s, ratio {ours_rate / plain_rate:.2f}"
+                f"round {round_}: re-extraction {count / run.seconds:.1f} pages/s (whole process "
+                f"{count / run.wall:.1f}), {1000 * run.cpu / count:.1f} ms CPU a page (all its "
+                f"processes); plain trafilatura {len(pages) / wall:.1f} pages/s, "
+                f"{1000 * cpu / len(pages):.1f} ms CPU a page"
             )
-        load = max(load, os.getloadavg()[0])
-    ratios = [(count / r.seconds) / (len(pages) / p) for r, p in zip(runs, plain, strict=True)]
-    whole = [(count / r.wall) / (len(pages) / p) for r, p in zip(runs, plain, strict=True)]
+            load = max(load, os.getloadavg()[0])
+    n = len(pages)
+    ratios = [(count / r.seconds) / (n / p[0]) for r, p in zip(runs, plain, strict=True)]
+    whole = [(count / r.wall) / (n / p[0]) for r, p in zip(runs, plain, strict=True)]
+    # What the run gives with the cores to itself: pages/s = cores / CPU a page (all processes).
+    bound = [(cores() * count / r.cpu) / (n / p[1]) for r, p in zip(runs, plain, strict=True)]
     print(
-        f"\nre-extraction / plain trafilatura one process (pages/s), {args.rounds} rounds on "
-        f"{os.cpu_count()} cores, load average up to {load:.1f}: median {statistics.median(ratios):.2f} "
-        f"(lowest {min(ratios):.2f}, highest {max(ratios):.2f}); whole process "
-        f"median {statistics.median(whole):.2f}"
+        f"\nre-extraction / plain trafilatura in one process, pages/s, {args.rounds} rounds, "
+        f"{cores()} cores, load average up to {load:.1f}:\n"
+        f"  measured (spider open to close / reading loop): {_spread(ratios)}\n"
+        f"  measured, whole processes: {_spread(whole)}\n"
+        f"  CPU-bound ({cores()} cores / CPU a page of all the run's processes, against one "
+        f"process's CPU a page): {_spread(bound)}"
     )
     if args.no_evaluate:
         return 0
