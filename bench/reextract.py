@@ -52,6 +52,12 @@ def pages_with_urls(folders: list[Path]) -> dict[str, list[Page]]:
     return {dataset_name(f): [p for p in load_dataset(f) if p.url] for f in folders}
 
 
+def page_url(page: Page) -> str:
+    """The page's truth URL, a scheme-relative one (``//host/...``) made https."""
+    url = page.url or ""
+    return "https:" + url if url.startswith("//") else url
+
+
 def write_benchmark_warc(out: Path, sets: dict[str, list[Page]]) -> int:
     """The pages as WARC/1.1 response records (gzip member each), with their truth URL and
     ``text/html; charset=utf-8`` (the benchmark files are UTF-8)."""
@@ -65,7 +71,7 @@ def write_benchmark_warc(out: Path, sets: dict[str, list[Page]]) -> int:
                     "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
                 )
                 record = writer.create_warc_record(
-                    page.url,
+                    page_url(page),
                     "response",
                     payload=io.BytesIO(body),
                     length=len(body),
@@ -146,7 +152,7 @@ def items_metrics(pages: list[Page], items: dict[str, dict]) -> Metrics:
     a duplicate) scores as an empty reading, as ``scrapy evaluate`` scores one."""
     scores = []
     for page in pages:
-        text = (items.get(page.url or "") or {}).get("text") or ""
+        text = (items.get(page_url(page)) or {}).get("text") or ""
         scores.append(score_page(page.body, text, page.cjk))
     return metrics(scores)
 
@@ -183,8 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     sets = pages_with_urls(folders)
     pages = [p for group in sets.values() for p in group]
-    (REPO / "output").mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bench-reextract-", dir=REPO / "output") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-reextract-") as tmp:
         work = Path(tmp)
         warc = work / "benchmarks.warc.gz"
         count = write_benchmark_warc(warc, sets)
