@@ -11,23 +11,19 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 import lxml.etree
 from lxml.html import HtmlElement
 
-from pipelines.cleaning.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
+from reader.cjk import CJK_COMMON
+from reader.classnames import tokens_of
+from reader.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
 
-_TOKEN_SPLIT = re.compile(r"[\s_\-]+|(?<=[a-z])(?=[A-Z])")
 # A container holding more than this share of the page's text is never removed by a token
 # match: a wrapper named "main-share-layout" around the whole article must survive.
 MAX_SHARE_REMOVED = 0.35
-
-
-@lru_cache(maxsize=4096)
-def tokens_of(raw: str) -> frozenset[str]:
-    """Lower-case tokens of a "class id" string."""
-    return frozenset(t.lower() for t in _TOKEN_SPLIT.split(raw) if t)
 
 
 def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Counter[str]:
@@ -203,7 +199,7 @@ def _token_reason(cls: str | None, ident: str | None) -> str | None:
         return None
     raw = f"{cls or ''} {ident or ''}"
     if _ASCII_UPPER.search(raw):
-        hits = tokens_of(raw) & CHROME_TOKENS.keys()
+        hits: AbstractSet[str] = tokens_of(raw) & CHROME_TOKENS.keys()
     else:
         # No camelCase boundary to split at: the separators alone cut the tokens, and lower()
         # on the whole string gives the same ASCII tokens as on each one.
@@ -619,7 +615,7 @@ def _is_label_bar(el: HtmlElement, memo: dict[HtmlElement, list[tuple[str, bool]
     )
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(f"[{CJK_COMMON}]")
 
 
 def _label_len(label: str) -> int:
@@ -638,7 +634,8 @@ def _label_units(
     units are read once per page (``memo``); the lists are shared, never changed."""
     if el in memo:
         return memo[el]
-    units: list[tuple[str, bool]] | None = []
+    units: list[tuple[str, bool]] | None
+    units = []
     if not _plain(el.text, units):
         units = None
     else:

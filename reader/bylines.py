@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.extraction.people import (
+from reader.cjk import HAN
+from reader.people import (
     TOOL_LABELS,
     clean_name,
     is_agency,
@@ -21,7 +22,7 @@ from pipelines.extraction.people import (
     split_names,
 )
 
-_CJK = "\u4e00-\u9fff"
+_CJK = HAN
 _NAME = rf"[{_CJK}·]{{2,4}}"
 _NAMES = rf"{_NAME}(?:\s*[、,，\s]\s*{_NAME}){{0,5}}"
 # An organisation in front of the role: "新京报", "光明日报", "本报", "新华网黑龙江频道".
@@ -138,7 +139,7 @@ def _closing_credit(text: str, at_edge: bool, dated: bool) -> Byline | None:
 
 def _names(value: str) -> list[str]:
     """Names of a CJK credit; correspondents (通讯员) after reporters count as authors too."""
-    names = []
+    names: list[str] = []
     for part in re.split(rf"\s*{_ROLE_BETWEEN}\s*[:：/]?\s*", value):
         names.extend(n for n in split_names(part) if clean_name(n))
     return [n for n in names if n not in TOOL_LABELS]

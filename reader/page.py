@@ -11,19 +11,20 @@ import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.settings import Document
 
-from pipelines.cleaning.bylines import credits_beside_body, lead_agency
-from pipelines.cleaning.dom import flatten_layout_tables, prune_chrome
-from pipelines.cleaning.lines import clean_lines
-from pipelines.cleaning.normalise import normalise_text
-from pipelines.extraction import metadata as md
-from pipelines.extraction import published as pub
-from pipelines.extraction.classify import ARTICLE_LIKE_LISTING, classify
-from pipelines.extraction.links import read_links
-from pipelines.extraction.mainblock import best_block, render_lines
-from pipelines.extraction.people import blog_owner
-from pipelines.extraction.siterules import SiteRules, take_rules
-from pipelines.extraction.text import block_key, text_fingerprint, text_length, word_count
+from reader import metadata as md
+from reader import published as pub
+from reader.bylines import credits_beside_body, lead_agency
+from reader.classify import ARTICLE_LIKE_LISTING, classify
+from reader.dom import flatten_layout_tables, prune_chrome
+from reader.lines import clean_lines
+from reader.links import read_links
+from reader.mainblock import best_block, render_lines
+from reader.normalise import normalise_text
+from reader.people import blog_owner
+from reader.siterules import SiteRules, take_rules
+from reader.text import block_key, text_fingerprint, text_length, word_count
 
 # A page's lines hashed for site-template learning, at most this many.
 MAX_PAGE_BLOCKS = 400
@@ -68,7 +69,7 @@ class ReadOptions:
     link_prefixes: tuple[str, ...] = ()
     # The worker returns at most this many of those links (0: all) and counts the rest.
     max_links: int = 0
-    # The site's extraction rules from the sites file (pipelines.extraction.siterules).
+    # The site's extraction rules from the sites file (reader.siterules).
     rules: SiteRules | None = None
 
 
@@ -143,7 +144,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     body = tree.find("body")
     page_lines = render_lines(body) if body is not None else []
     site_names = _site_names(meta, ld, url)
-    sources = md.title_sources(tree, meta, ld)
+    sources = md.title_sources(tree, meta, ld, url)
     title = md.page_title(sources, site_names)
     headlines = [sources.structured or "", sources.og or "", *sources.headings]
     links = read_links(tree, url, options.link_prefixes, options.max_links)
@@ -284,7 +285,7 @@ def _is_dateline(line: str) -> bool:
     return (
         len(line) <= DATELINE_CHARS
         and not _SENTENCE.search(line)
-        and md.date_in_text(line, None) is not None
+        and bool(pub.dates_in(line, None))
     )
 
 
@@ -308,7 +309,7 @@ def _depth_exceeded(tree: HtmlElement) -> bool:
     return bool(_DEEP_PATH(tree))
 
 
-def _site_names(meta: dict[str, list[str]], ld: dict | None, url: str) -> list[str]:
+def _site_names(meta: dict[str, list[str]], ld: dict[str, Any] | None, url: str) -> list[str]:
     names = [
         md.first_meta(meta, "og:site_name", "application-name", "apple-mobile-web-app-title") or "",
         md.ld_text((ld or {}).get("publisher") or {}) or "",
@@ -344,11 +345,11 @@ def _without_teaser_lists(
     news, most read, previous/next): the lines ``_headline_lines`` marked, at either end."""
     kept = [i for i, mark in enumerate(marks) if not mark]
     if not kept:
-        return fields["text"]
+        return str(fields["text"])
     first, last = kept[0], kept[-1]
     dropped = first + len(lines) - 1 - last
     if not dropped:
-        return fields["text"]
+        return str(fields["text"])
     removed["teaser list beside the body"] = removed.get("teaser list beside the body", 0) + dropped
     text = normalise_text("\n".join(lines[first : last + 1]))
     fields.update(text=text, word_count=word_count(text), fingerprint=text_fingerprint(text))
@@ -411,7 +412,7 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
         doc = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
     except Exception:  # noqa: BLE001 - trafilatura raises anything on odd markup; fall back
         doc = None
-    text = (doc.text if doc is not None else "") or ""
+    text = (doc.text if isinstance(doc, Document) else "") or ""
     lines = [line for line in text.split("\n") if line.strip()]
     short = _short_body(tree, lines) if lines else None
     if short is not None:
@@ -521,7 +522,7 @@ def _fields(
     tree: HtmlElement,
     url: str,
     meta: dict[str, list[str]],
-    ld: dict | None,
+    ld: dict[str, Any] | None,
     title: str | None,
     text: str,
     language: str | None,
@@ -532,7 +533,7 @@ def _fields(
     ld = ld or {}
     tz = md.timezone_for(language, options.timezone_hint)
     published = pub.choose(dated, text.split("\n"), url, tz, language)
-    modified = md.parse_iso(md.ld_text(ld.get("dateModified")), tz) or md.parse_iso(
+    modified = pub.parse_structured(md.ld_text(ld.get("dateModified")), tz) or pub.parse_structured(
         md.first_meta(
             meta, "article:modified_time", "og:updated_time", "lastmod", "dc.date.modified"
         ),
@@ -585,7 +586,7 @@ def _fields(
 def _canonical_href(tree: HtmlElement) -> str | None:
     """``//link[@rel="canonical"]/@href``, first match; iter("link") filters in C."""
     for el in tree.iter("link"):
-        href = el.get("href")
+        href: str | None = el.get("href")
         if href is not None and el.get("rel") == "canonical":
             return href
     return None

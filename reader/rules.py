@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reader.cjk import cjk_regex
+
 
 @dataclass(frozen=True)
 class LineRule:
@@ -31,7 +33,7 @@ def _line(regex: str, reason: str) -> LineRule:
 
 
 def _field(regex: str, field: str, reason: str) -> FieldRule:
-    return FieldRule(re.compile(regex, re.I), field, reason)
+    return FieldRule(cjk_regex(regex, re.I), field, reason)
 
 
 # Reader comments are prose like the article: outside the main block their name is trusted.
@@ -280,7 +282,7 @@ FIELD_LINES: list[FieldRule] = [
         "byline",
     ),
     _field(
-        r"^(?:本报讯|\S{0,12}?)\s*[（(]?\s*记者\s*(?P<v>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,3})(?:\s+通讯员\s+[\u4e00-\u9fff·\s]{2,20})?\s*[)）]?$",
+        r"^(?:本报讯|\S{0,12}?)\s*[（(]?\s*记者\s*(?P<v>[\p{Han}·]{2,4}(?:\s+[\p{Han}·]{2,4}){0,3})(?:\s+通讯员\s+[\p{Han}·\s]{2,20})?\s*[)）]?$",
         "authors",
         "byline",
     ),
@@ -298,9 +300,9 @@ INFO_LINE = re.compile(
 
 # A dateline and reporter in brackets opening the first paragraph: "本报讯（记者 方晓宁）…",
 # "新华社北京1月5日电（记者 王晨）…". It leaves the text; the reporters become authors.
-LEAD_BYLINE = re.compile(
-    r"^(?:本报讯|本报[\u4e00-\u9fff]{1,6}电|[\u4e00-\u9fff]{2,10}(?:社|网|报)"
-    r"[\u4e00-\u9fff\d]{0,12}[讯电])\s*[（(]\s*(?:本报)?记者\s*(?P<v>[^（()）]{2,40}?)\s*[)）]\s*"
+LEAD_BYLINE = cjk_regex(
+    r"^(?:本报讯|本报[\p{Han}]{1,6}电|[\p{Han}]{2,10}(?:社|网|报)"
+    r"[\p{Han}\d]{0,12}[讯电])\s*[（(]\s*(?:本报)?记者\s*(?P<v>[^（()）]{2,40}?)\s*[)）]\s*"
 )
 # The end mark "(完)" closing the last paragraph: not text.
 END_MARK = re.compile(r"\s*[（(]\s*完\s*[)）]\s*$")

@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from pipelines.extraction.dates import date_in_text, parse_iso, time_elements, timezone_for
-from pipelines.extraction.language import declared_language, detect_language
-from pipelines.extraction.people import (
+from reader.dates import timezone_for
+from reader.language import declared_language, detect_language
+from reader.people import (
     Credit,
     Credits,
     byline_names,
@@ -20,7 +20,7 @@ from pipelines.extraction.people import (
     split_names,
     unique,
 )
-from pipelines.extraction.structured import (
+from reader.structured import (
     ARTICLE_TYPES,
     LISTING_TYPES,
     absolute,
@@ -31,7 +31,7 @@ from pipelines.extraction.structured import (
     ld_types,
     meta_values,
 )
-from pipelines.extraction.titles import (
+from reader.titles import (
     TitleSources,
     clean_title,
     headings,
@@ -51,7 +51,6 @@ __all__ = [
     "ld_credits",
     "meta_authors",
     "clean_title",
-    "date_in_text",
     "dateline_authors",
     "declared_language",
     "detect_language",
@@ -67,9 +66,7 @@ __all__ = [
     "ld_text",
     "ld_types",
     "meta_values",
-    "parse_iso",
     "split_names",
-    "time_elements",
     "timezone_for",
     "unique",
 ]

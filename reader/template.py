@@ -1,22 +1,17 @@
 """Site-template learning: a text block that recurs on many pages of a site is template.
 
-Counts are kept per site and bounded; they persist in a JSON file so that the next cron run
-of the same site starts with what this run learned.
+Counts are kept per site and bounded; the crawl stores them in a JSON file
+(pipelines/templatestore.py) so that the next cron run of the same site starts with what this
+run learned.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
-from pipelines.extraction.text import block_key
-
-logger = logging.getLogger(__name__)
+from reader.text import block_key
 
 
 @dataclass(frozen=True)
@@ -126,24 +121,18 @@ class SiteTemplates:
         least = min(self.policy.share, self.policy.long_line_share) * pages
         return pages >= self.policy.min_pages and self._top.get(site, 0) >= max(3, least)
 
-    # --- persistence ---------------------------------------------------------------------
+    # --- the stored form (the crawl keeps it in a file: pipelines/templatestore.py) -------
 
-    def load(self, path: Path) -> None:
-        if not path.exists():
-            return
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            logger.warning("ignoring unreadable template store %s: %s", path, exc)
-            return
+    def load_data(self, data: dict[str, Any]) -> None:
+        """Take the counts of ``data`` (as ``data()`` wrote them) over this run's."""
         for site, entry in data.get("sites", {}).items():
             self._pages[site] = int(entry.get("pages", 0))
             self._blocks[site] = Counter({k: int(v) for k, v in entry.get("blocks", {}).items()})
             self._top[site] = max(self._blocks[site].values(), default=0)
 
-    def save(self, path: Path) -> None:
-        """Write atomically: a crash mid-save leaves the previous file intact."""
-        data = {
+    def data(self) -> dict[str, Any]:
+        """The counts as plain JSON data: per site, its pages and its max_blocks commonest."""
+        return {
             "version": 1,
             "sites": {
                 site: {
@@ -153,8 +142,3 @@ class SiteTemplates:
                 for site, counts in self._blocks.items()
             },
         }
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, path)

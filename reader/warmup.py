@@ -12,7 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 
-from pipelines.extraction.page import ReadOptions, read_page
+from reader.page import ReadOptions, read_page
 
 WARM_UP_PAGE = (
     "<html><head><title>Warm up</title></head><body><nav><a href='/'>Home</a></nav>"

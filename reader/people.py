@@ -18,10 +18,11 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from pipelines.cleaning.dom import tokens_of
-from pipelines.extraction.structured import squash as _squash
+from reader.cjk import HAN, cjk_regex
+from reader.classnames import tokens_of
+from reader.structured import squash as _squash
 
-_CJK = "\u4e00-\u9fff"
+_CJK = HAN
 _CJK_NAME = re.compile(rf"[{_CJK}·]{{2,5}}")
 
 # Separators between names: punctuation, and the word "and" of the languages we read. A CJK
@@ -29,7 +30,7 @@ _CJK_NAME = re.compile(rf"[{_CJK}·]{{2,5}}")
 _NAME_SPLIT = re.compile(
     # "and" in lower case only: "John E Smith" keeps its middle initial.
     r"\s*(?:[,，、;；/|｜&＋+]|\s(?:and|und|og|et|y|e|och|en|i|ja|sowie|AND|UND)\s|\s{2,}|"
-    r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff]))\s*"
+    rf"(?<=[{_CJK}])\s+(?=[{_CJK}]))\s*"
 )
 _CJK_AND = re.compile(rf"(?<=[{_CJK}]{{2}})[和与及](?=[{_CJK}]{{2}})")
 
@@ -428,7 +429,7 @@ class Credits:
 # What an agency calls itself: "Nachrichtenagentur", "news agency", "通讯社", "新华社".
 _AGENCY_WORDS = re.compile(
     r"\b(?:news ?agency|press agency|presse-?agentur|nachrichtenagentur|agence|agencia|agenzia|"
-    r"news service|wire service)\b|^[\u4e00-\u9fff]{1,4}社$"
+    rf"news service|wire service)\b|^[{_CJK}]{{1,4}}社$"
 )
 
 
@@ -576,7 +577,9 @@ def credits(
         )
     ]
     # The agency a credit names, else the source line's or the dateline's.
-    source = (agencies_u or [None])[0] if credited_agency else (sourced or agencies_u or [None])[0]
+    source = (
+        next(iter(agencies_u), None) if credited_agency else next(iter(sourced or agencies_u), None)
+    )
     if people:
         return Credits(unique(people), source)
     if agencies_u:
@@ -678,8 +681,8 @@ def _names_byline(cls: str | None, ident: str | None) -> bool:
     return _BYLINE_ROOTS.search(raw.lower()) is not None and bool(tokens_of(raw) & BYLINE_TOKENS)
 
 
-_DATELINE_AUTHOR = re.compile(
-    r"(?:(?:作者|文|撰稿|采写|执笔人?)\s*[:：/]\s*|记者\s+(?=[\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff])))(?P<v>[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])(?:[\s、,，]+[\u4e00-\u9fff·]{2,5}(?![\u4e00-\u9fff·]*\s*[:：])){0,3})"
+_DATELINE_AUTHOR = cjk_regex(
+    r"(?:(?:作者|文|撰稿|采写|执笔人?)\s*[:：/]\s*|记者\s+(?=[\p{Han}·]{2,4}(?![\p{Han}])))(?P<v>[\p{Han}·]{2,5}(?![\p{Han}·]*\s*[:：])(?:[\s、,，]+[\p{Han}·]{2,5}(?![\p{Han}·]*\s*[:：])){0,3})"
     # "By X" opening the line or after a separator or a verb of writing; not "passed by
     # Congress" in a sentence, nor "Powered by Threadline" in a footer.
     r"|(?:^|[|·•—–]\s*|(?<=\d)\s+|\b(?i:written|posted|reported|story|words|text|reporting)\s+)(?i:by)\s+(?P<en>[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}(?:\s*(?:,|and|&)\s*[A-Z][\w.'\-]+(?:\s+[A-Z][\w.'\-]+){0,3}){0,3})"

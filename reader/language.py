@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml.html import HtmlElement
 
-from pipelines.extraction.structured import first_meta
-from pipelines.extraction.text import cjk_ratio
+from reader.cjk import HANGUL, KANA
+from reader.structured import first_meta
+from reader.text import cjk_ratio
 
 _STOPWORDS = {
     "en": "the and of to in is that for it with as was on are by this be from at have",
@@ -21,7 +23,9 @@ _STOPWORDS = {
 _STOPSETS = {lang: set(words.split()) for lang, words in _STOPWORDS.items()}
 
 
-def declared_language(tree: HtmlElement, meta: dict[str, list[str]], ld: dict | None) -> str | None:
+def declared_language(
+    tree: HtmlElement, meta: dict[str, list[str]], ld: dict[str, Any] | None
+) -> str | None:
     """ISO 639-1 code the page declares about itself, if any."""
     values = [
         tree.get("lang"),
@@ -42,9 +46,9 @@ def detect_language(text: str) -> str | None:
     if not text.strip():
         return None
     sample = text[:5000]
-    if re.search(r"[\u3040-\u30ff]", sample) and len(re.findall(r"[\u3040-\u30ff]", sample)) > 20:
+    if re.search(f"[{KANA}]", sample) and len(re.findall(f"[{KANA}]", sample)) > 20:
         return "ja"
-    if len(re.findall(r"[\uac00-\ud7af]", sample)) > 20:
+    if len(re.findall(f"[{HANGUL}]", sample)) > 20:
         return "ko"
     if cjk_ratio(sample) > 0.2:
         return "zh"

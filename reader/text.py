@@ -7,14 +7,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from reader.cjk import CJK
+
 # CJK ideographs, kana and hangul count as one word each; Latin words and digits stay whole.
-CJK_CHAR = (
-    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff"
-    r"\U00020000-\U0002ebef]"
-)
-_TOKEN = re.compile(
-    rf"{CJK_CHAR}|[^\W\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+"
-)
+CJK_CHAR = f"[{CJK}]"
+_TOKEN = re.compile(rf"{CJK_CHAR}|[^\W{CJK}]+")
 _CJK = re.compile(CJK_CHAR)
 _SPACE = re.compile(r"\s+")
 

@@ -28,8 +28,9 @@ from urllib.parse import urljoin
 import lxml.etree
 from lxml.html import HtmlElement
 
-from pipelines.extraction import metadata as md
-from pipelines.extraction.mainblock import render_lines
+from reader import metadata as md
+from reader import published as pub
+from reader.mainblock import render_lines
 
 RULE_KEYS = ("body", "remove", "title", "authors", "published", "next_page")
 CSS_PREFIX = "css:"
@@ -131,9 +132,7 @@ class RuledPage:
         if self.authors:
             fields["authors"] = self.authors
         if self.published:
-            published = md.parse_iso(self.published, timezone) or md.date_in_text(
-                self.published, timezone
-            )
+            published = pub.parse_structured(self.published, timezone)
             if published:
                 fields["published"] = published
         # First: the worker may keep only the first links of a page (NEWS_MAX_LINKS_PER_PAGE).

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipelines.cleaning.bylines import read_byline
-from pipelines.cleaning.rules import (
+from reader.bylines import read_byline
+from reader.cjk import CJK_COMMON, cjk_regex
+from reader.people import split_names
+from reader.rules import (
     CHROME_LINES,
     END_MARK,
     FIELD_LINES,
@@ -17,8 +19,7 @@ from pipelines.cleaning.rules import (
     TEASER_HEADINGS,
     LineRule,
 )
-from pipelines.extraction.people import split_names
-from pipelines.extraction.titles import title_key
+from reader.titles import title_key
 
 # Metadata lines are only trusted this many lines from either end of the body.
 EDGE_LINES = 4
@@ -27,9 +28,9 @@ TEASER_MAX_LINES = 8
 TEASER_LINE_CHARS = 160
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)）]?$")
 _INLINE_SOURCE = re.compile(r"(?:来源|稿源|source)\s*[:：]\s*([^\s|｜]{2,30})", re.I)
-_INLINE_AUTHOR = re.compile(
+_INLINE_AUTHOR = cjk_regex(
     r"(?:作者|记者|文|编辑)\s*[:：/]\s*"
-    r"([\u4e00-\u9fff·]{2,4}(?:[\s、,，][\u4e00-\u9fff·]{2,4}(?![\u4e00-\u9fff·]|\s*[:：])){0,3})"
+    r"([\p{Han}·]{2,4}(?:[\s、,，][\p{Han}·]{2,4}(?![\p{Han}·]|\s*[:：])){0,3})"
 )
 _INLINE_EDITOR = re.compile(
     r"[【\[（(]\s*(?:责任编辑|责编|编辑)\s*[:：]\s*([^】\]）)]{1,20})[】\]）)]\s*$"
@@ -171,7 +172,7 @@ READ_ON_SHORT_LINES = 0.34
 PROSE_LINE_CHARS = 80
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(f"[{CJK_COMMON}]")
 
 
 def weighted_len(text: str) -> int:
@@ -236,12 +237,13 @@ def _drop_teasers(lines: list[str], out: CleanedText) -> list[str]:
 
 
 def _strip_lead_byline(text: str, out: CleanedText) -> str:
-    """Take "本报讯（记者 X 通讯员 Y）" off the first paragraph; the reporters become authors."""
+    """Take "本报讯（记者 X 通讯员 Y）" off the first paragraph; reporters and correspondents
+    become authors, as in a credit line of their own (bylines.py)."""
     match = LEAD_BYLINE.match(text)
     if not match or len(text) - match.end() < 10:
         return text
-    reporters = re.split(r"\s*通讯员\s*", match.group("v"))[0]  # correspondents are not authors
-    out.authors.extend(n for n in split_names(reporters) if n)
+    for credited in re.split(r"\s*通讯员\s*", match.group("v")):
+        out.authors.extend(n for n in split_names(credited) if n)
     out.drop("byline")
     return text[match.end() :]
 

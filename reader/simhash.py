@@ -17,7 +17,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from pipelines.extraction.text import normalise_line, tokens
+from reader.text import normalise_line, tokens
 
 BITS = 64
 SHINGLE = 3

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -210,7 +210,7 @@ def compose(
     ampm = (groups.get("ampm") or "").lower()
     if ampm and hours <= 12:
         hours = hours % 12 + (12 if ampm.startswith("p") else 0)
-    offset = _offset(groups.get("tz")) or tz
+    offset = parse_offset(groups.get("tz")) or tz
     try:
         moment = datetime(
             year, month, day, hours, minutes, int(groups.get("S") or 0), tzinfo=offset
@@ -220,7 +220,8 @@ def compose(
     return moment.isoformat(timespec="seconds"), "minute"
 
 
-def _offset(text: str | None) -> timezone | None:
+def parse_offset(text: str | None) -> timezone | None:
+    """``Z``, ``UTC``, ``GMT``, ``+08:00`` or ``-0500`` as a timezone; None for anything else."""
     if not text:
         return None
     if text in ("Z", "UTC", "GMT"):
@@ -682,7 +683,7 @@ def url_date(url: str) -> str | None:
     return None
 
 
-def _plausible(value: str | None, now: datetime, min_year: int) -> bool:
+def _plausible(value: str | None, now: datetime, min_year: int) -> TypeGuard[str]:
     """Not before ``min_year`` and not in the future (dates of days later than now's)."""
     if not value:
         return False

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
-from crawler.canonical import fetchable
+from reader.urls import fetchable
 
 # Anchor text at least this long (whitespace collapsed) reads like a headline: a teaser.
 HEADLINE_CHARS = 8

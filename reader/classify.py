@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from reader.structured import ARTICLE_TYPES, LISTING_TYPES
+
 _DATE_PATH = re.compile(
     r"/(19|20)\d\d[/-]?(0[1-9]|1[0-2])([/-]?[0-3]\d)?(/|$)|/(19|20)\d{6}(/|$|\D)|(19|20)\d\d-\d\d/\d\d"
 )
@@ -165,8 +167,6 @@ def classify(
     words outside them (default: all of ``body_words``); ``has_headline``: the page's title
     stands in a heading element.
     """
-    from pipelines.extraction.structured import ARTICLE_TYPES, LISTING_TYPES
-
     points, signals = url_shape(url)
     article_like = looks_like_article(points, signals, has_date, has_headline)
     prose = body_words if prose_words is None else prose_words

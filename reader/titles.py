@@ -9,11 +9,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
-from pipelines.extraction.structured import first_meta, ld_text
-from pipelines.extraction.structured import squash as _squash
+from reader.structured import first_meta, ld_text
+from reader.structured import squash as _squash
 
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:»]\s+|\s*[_｜|]\s*|\s+::\s+|\s*--\s*")
 
@@ -28,6 +29,7 @@ class TitleSources:
     h1: tuple[str, ...] = ()
     document: str | None = None  # <title>, usually with the site's name
     headings: tuple[str, ...] = ()  # h1, title-classed blocks, h2: the fallback's candidates
+    slug: frozenset[str] = frozenset()  # the words of the article URL's slug
 
 
 # How much each source's word counts in the vote. twitter:title is mostly a copy of og:title
@@ -42,11 +44,16 @@ TITLE_WORDING = ("og", "structured", "h1", "twitter", "document")
 
 
 def title_sources(
-    tree: HtmlElement, meta: dict[str, list[str]], ld: dict[str, Any] | None
+    tree: HtmlElement, meta: dict[str, list[str]], ld: dict[str, Any] | None, url: str = ""
 ) -> TitleSources:
-    """The page's title sources, read once."""
+    """The page's title sources, read once; ``url`` is the page's address (for its slug)."""
     doc = tree.find(".//title")
+    canonical = next(
+        (el.get("href") for el in tree.iter("link") if el.get("rel") == "canonical"), None
+    )
+    slug = url_slug(url) or url_slug(canonical or first_meta(meta, "og:url") or "")
     return TitleSources(
+        slug=frozenset(slug),
         structured=ld_text((ld or {}).get("headline")),
         og=first_meta(meta, "og:title"),
         twitter=first_meta(meta, "twitter:title"),
@@ -93,12 +100,93 @@ def page_title(sources: TitleSources, site_names: Iterable[str]) -> str | None:
             )
             best = (score, rank, wording)
     if best is not None:
-        return _without_kicker(best[2], sources.og)
+        spelled = _spelled_by_slug(sources, sites)
+        if spelled is not None and title_key(spelled) != title_key(best[2]):
+            return spelled
+        winner = _without_kicker(best[2], sources.og)
+        return _without_other_kicker(winner, [t for n, t in offered if TITLE_WEIGHTS[n] >= 1])
     return clean_title(
         sources.document,
         [sources.structured or "", sources.og or "", *sources.headings],
         site_names,
     )
+
+
+# A slug spells one headline when it fits it this well (F1 of words) ...
+SLUG_FIT = 0.85
+# ... and the other headline this much worse.
+SLUG_MARGIN = 0.3
+
+
+def _spelled_by_slug(sources: TitleSources, sites: set[str]) -> str | None:
+    """JSON-LD's headline or og:title, where they differ and the URL's slug spells one of them.
+
+    A publisher that gives two headlines (an SEO or social headline beside the article's)
+    writes the slug from the headline the article was filed under; the slug is the page's
+    own word on which of the two is the article's. No decision where the slug fits both,
+    neither, or is missing."""
+    if not sources.slug or not sources.structured or not sources.og:
+        return None
+    pair = [_strip_site(_squash(html.unescape(t)), sites) for t in (sources.structured, sources.og)]
+    keys = [title_key(t) for t in pair]
+    if keys[0] == keys[1] or _same_words(*keys):
+        return None
+    fits = [_slug_fit(sources.slug, key) for key in keys]
+    for i in (0, 1):
+        if fits[i] >= SLUG_FIT and fits[1 - i] <= fits[i] - SLUG_MARGIN:
+            return pair[i]
+    return None
+
+
+_FOLDS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ø": "oe", "æ": "ae", "å": "aa"}
+)
+
+
+def _folded(word: str) -> set[str]:
+    """How a word is written in a URL: accents dropped ("tårene" -> "tarene") or spelled out
+    ("grünen" -> "gruenen", "går" -> "gaar")."""
+    forms = set()
+    for form in (word, word.translate(_FOLDS)):
+        plain = unicodedata.normalize("NFKD", form)
+        forms.add("".join(c for c in plain if not unicodedata.combining(c)))
+    return forms
+
+
+def _slug_fit(slug: frozenset[str], key: str) -> float:
+    """F1 of the slug's words against the headline's words (each in its URL spellings)."""
+    words = [_folded(w) for w in re.findall(r"\w+", key)]
+    if not words:
+        return 0.0
+    spelled = set().union(*words)
+    precision = sum(1 for w in slug if w in spelled) / len(slug)
+    recall = sum(1 for forms in words if forms & slug) / len(words)
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+_SLUG_SPLIT = re.compile(r"[-_+,.]+")
+_ID_WORD = re.compile(r"[a-z]*\d+[a-z\d]*")
+
+
+def url_slug(url: str) -> list[str]:
+    """The words of a URL's slug: the path segment with the most words, ids and the file
+    extension dropped ("/politik/article409956720/ampeln-tot-s-bahnen.html" gives
+    ampeln, tot, s, bahnen); [] when no segment has three words."""
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return []
+    best: list[str] = []
+    for segment in path.split("/"):
+        segment = re.sub(r"\.[a-z]{2,5}$", "", segment.lower())
+        words = [
+            w
+            for w in _SLUG_SPLIT.split(segment)
+            if w and not (_ID_WORD.fullmatch(w) and not (w.isdigit() and len(w) <= 4))
+        ]
+        if len(words) > len(best):
+            best = words
+    return best if len(best) >= 3 else []
 
 
 # A kicker ("Dachzeile", topic label) before the headline: "Olympische Spiele: Headline".
@@ -124,6 +212,47 @@ def _without_kicker(winner: str, og: str | None) -> str:
     return og_text
 
 
+# Where a kicker ends and the headline starts: "Kicker: Headline", "Kicker - Headline".
+_KICKER_SPLIT = re.compile(r"\s*:\s+|\s+[-–—|/]\s+")
+
+
+def _without_other_kicker(winner: str, others: Iterable[str]) -> str:
+    """The headline two sources share under different kickers.
+
+    og:title may say "Topic A: Headline" where the h1 says "Topic B - Headline" (a kicker
+    span): they agree on the headline, on neither kicker, so the headline alone is returned.
+    A source that is the winner with one more label in front ("Section | Topic: Headline")
+    names no other kicker, nor does one that shares a word with the winner's kicker."""
+    splits = list(_kicker_splits(winner))
+    if not splits:
+        return winner
+    bare = _NOT_WORD.sub("", title_key(winner))
+    for other in others:
+        other_bare = _NOT_WORD.sub("", title_key(other))
+        if not other_bare or bare.endswith(other_bare) or other_bare.endswith(bare):
+            continue  # the same headline, or it under one more kicker: no second kicker
+        for other_head, other_tail in _kicker_splits(other):
+            for head, tail in splits:
+                if title_key(tail) == title_key(other_tail) and _distinct(head, other_head):
+                    return tail
+    return winner
+
+
+def _distinct(head: str, other: str) -> bool:
+    """Two kickers with no word in common: "HS Roundup" and "High School Roundup" are one
+    kicker spelled two ways, not two."""
+    words = set(re.findall(r"\w+", title_key(head)))
+    return not words & set(re.findall(r"\w+", title_key(other)))
+
+
+def _kicker_splits(text: str) -> Iterator[tuple[str, str]]:
+    """(kicker, headline) for each place a short label of at most six words could end."""
+    for match in _KICKER_SPLIT.finditer(text):
+        head, tail = text[: match.start()].strip(), text[match.end() :].strip()
+        if head and len(head.split()) <= 6 and len(tail.split()) >= 3:
+            yield head, tail
+
+
 def title_key(text: str) -> str:
     """A title reduced for comparison: case, quote style, entities, invisible marks ignored."""
     text = unicodedata.normalize("NFKC", html.unescape(text))
@@ -136,10 +265,10 @@ def title_key(text: str) -> str:
 
 def _as_said(text: str, key: str, sites: set[str]) -> str | None:
     """``text``'s own wording of the headline ``key``: it whole, or cut before its tail."""
-    if title_key(text) == key:
+    if title_key(text) == key or _same_words(title_key(text), key):
         return text
     stripped = _strip_site(text, sites)
-    if title_key(stripped) == key:
+    if title_key(stripped) == key or _same_words(title_key(stripped), key):
         return stripped
     for match in _TRAILING_SEP.finditer(text):
         head = text[: match.start()].rstrip()
@@ -156,12 +285,23 @@ def _backs(text: str, key: str, sites: set[str]) -> bool:
     whole = title_key(text)
     if whole == key or title_key(_strip_site(text, sites)) == key:
         return True
+    if _same_words(whole, key) or _same_words(title_key(_strip_site(text, sites)), key):
+        return True
     if whole.startswith(key):
         return _TRAILING_SEP.match(whole[len(key) :]) is not None
     return False
 
 
 _TRAILING_SEP = re.compile(r"\s*[|\-·•:»_｜/]")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _same_words(a: str, b: str) -> bool:
+    """Two keys that differ only in punctuation and spacing: "Label / Headline" written
+    "Label Headline" in the ``<title>`` and "LabelHeadline" in the h1 (a kicker span with no
+    space after it) are one headline."""
+    bare = _NOT_WORD.sub("", a)
+    return len(bare) >= 8 and bare == _NOT_WORD.sub("", b)
 
 
 def clean_title(raw: str | None, headings: Iterable[str], site_names: Iterable[str]) -> str | None:
