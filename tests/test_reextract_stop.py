@@ -158,3 +158,25 @@ def test_one_ctrl_c_ends_the_run_with_its_summary_and_the_next_run_reads_the_res
     assert not saved["done"] and saved["offset"] > 0
 
     finish_with_the_same_progress(warc, progress, tmp_path / "second", items, articles)
+
+
+def test_held_pages_wait_for_nobody_once_every_input_is_read(tmp_path: Path) -> None:
+    """Sites with fewer pages than the template hold wants: once the file is read, their held
+    pages go on at once, not after NEWS_TEMPLATE_HOLD_SECONDS (an hour here: a run that
+    waited for it would meet the hang guard)."""
+    with PortalServer() as server:
+        portals = [server.serve(t, seed=0, n_articles=3) for t in ("en_wire", "zh_mobile")]
+        pages = [fetch(u) for p in portals for u in (p.start_url, *map(p.article_url, _ids(p)))]
+    warc = tmp_path / "few.warc.gz"
+    build_ccnews_warc(warc, pages)
+    proc = reextract(
+        [warc], tmp_path, settings={"NEWS_TEMPLATE_HOLD_SECONDS": "3600"}, timeout=HANG_GUARD
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "'cleaning/held_for_template'" in proc.stderr  # they were held, then let go
+    articles = {p.article_url(i) for p in portals for i in _ids(p)}
+    assert set(read_items(tmp_path / "items.jsonl")) == articles
+
+
+def _ids(portal: Any) -> list[int]:
+    return [a.id for a in portal.articles]
