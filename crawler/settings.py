@@ -204,6 +204,10 @@ NEWS_EXTRACT_MAX_CHARS = 5_000_000
 # characters: a 14-character Chinese text is as long as 80 of English); shorter bodies are
 # rejected as "no usable body".
 NEWS_MIN_TEXT_CHARS = 80
+# An article split over pages ("下一页", "_2.html", "?page=2", rel="next") is fetched and merged
+# into one item of at most this many pages (the first included); the rest are named in its
+# pages_missing and it is marked incomplete. 1 = no merging: pages are read one by one.
+NEWS_MAX_ARTICLE_PAGES = 20
 
 # --- Quality (text extraction and cleaning) ------------------------------------------------------
 # The page reader (dotted path): extraction + page-level cleaning, called by the crawl's worker

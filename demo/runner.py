@@ -92,10 +92,11 @@ def summary(
     not_articles = stats.get("item_dropped_reasons_count/NotAnArticle", 0)
     rejects = stats.get("rejects/written", stats.get("item_dropped_count", 0) - not_articles)
     duplicates = stats.get("dedup/dropped", 0) + stats.get("dedup/near_duplicates", 0)
+    merged = sum(1 for item in items if item.get("pages"))
     return (
         f"demo: pages fetched {pages}, articles {len(items)} (portals hold {expected}, "
-        f"some stories on two portals), not articles {not_articles}, rejects {rejects} "
-        f"(duplicates {duplicates}), {seconds:.1f}s"
+        f"some stories on two portals; {merged} merged from several pages), not articles "
+        f"{not_articles}, rejects {rejects} (duplicates {duplicates}), {seconds:.1f}s"
     )
 
 

@@ -10,18 +10,18 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
-from trafilatura import bare_extraction
-from trafilatura.settings import Document
 
 from reader import metadata as md
 from reader import published as pub
 from reader.bylines import credits_beside_body, lead_agency
 from reader.classify import ARTICLE_LIKE_LISTING, classify
 from reader.dom import flatten_layout_tables, prune_chrome
+from reader.fallback import read_body
 from reader.lines import clean_lines
 from reader.links import read_links
 from reader.mainblock import best_block, render_lines
 from reader.normalise import normalise_text
+from reader.pagination import NONE, Pagination, drop_rendering, read_pagination
 from reader.people import blog_owner
 from reader.siterules import SiteRules, take_rules
 from reader.text import block_key, text_fingerprint, text_length, word_count
@@ -98,6 +98,8 @@ class PageReading:
     bad_links: int = 0
     # Links the worker cut beyond ReadOptions.max_links.
     links_cut: int = 0
+    # The article's own pagination (reader.pagination): its other pages.
+    pagination: Pagination = NONE
 
 
 class PageTooLarge(ValueError):
@@ -152,6 +154,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     reading.bad_links = links.bad
     reading.links_cut = links.cut
     anchors = links.headlines
+    reading.pagination, paging = read_pagination(tree, url)
     teaser_links = len(anchors)
     headline = _headline_element(tree, title)
     dated = pub.gather(tree, meta, ld, page_lines, headline, title)
@@ -165,6 +168,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     heads = {_squash(h) for h in (title or "", *headlines[:2], *h1s) if h.strip()}
     has_headline = bool(h1s) or headline is not None
     removed = prune_chrome(tree, list(options.prune_xpaths))
+    if paging and (dropped := drop_rendering(paging)):
+        removed["pagination"] = dropped
     flatten_layout_tables(tree)
     lines, block_words, main_block = _body_lines(tree, url, page_lines)
     if ruled is not None and ruled.body_lines:
@@ -408,11 +413,11 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     (then the third value is True)."""
     block = best_block(tree)
     dominant = block.own_chars if block is not None else 0
+    block_chars = len(" ".join(block.element.text_content().split())) if block is not None else 0
     try:
-        doc = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
+        text = read_body(tree, url, block_chars) or ""
     except Exception:  # noqa: BLE001 - trafilatura raises anything on odd markup; fall back
-        doc = None
-    text = (doc.text if isinstance(doc, Document) else "") or ""
+        text = ""
     lines = [line for line in text.split("\n") if line.strip()]
     short = _short_body(tree, lines) if lines else None
     if short is not None:

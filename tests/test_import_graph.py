@@ -178,7 +178,17 @@ READER_LAYERS = [
     # metadata, one concern a module (dates are parsed in published)
     {"dates", "language", "metadata", "people", "published", "titles"},
     # cleaning the tree and the lines, and the page's parts
-    {"bylines", "classify", "dom", "lines", "links", "mainblock", "siterules"},
+    {
+        "bylines",
+        "classify",
+        "dom",
+        "fallback",
+        "lines",
+        "links",
+        "mainblock",
+        "pagination",
+        "siterules",
+    },
     # the page: read_page
     {"__init__", "page", "warmup"},
 ]
