@@ -19,9 +19,11 @@ from pipelines.cleaning.normalise import normalise_text
 from pipelines.extraction import metadata as md
 from pipelines.extraction import published as pub
 from pipelines.extraction.classify import ARTICLE_LIKE_LISTING, classify
+from pipelines.extraction.images import find_pictures
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
 from pipelines.extraction.people import blog_owner
+from pipelines.extraction.shape import body_shape, without_captions
 from pipelines.extraction.siterules import SiteRules, take_rules
 from pipelines.extraction.text import block_key, text_fingerprint, text_length, word_count
 
@@ -70,6 +72,9 @@ class ReadOptions:
     max_links: int = 0
     # The site's extraction rules from the sites file (pipelines.extraction.siterules).
     rules: SiteRules | None = None
+    # The body's shape beside its text (pipelines.extraction.shape): Markdown, pictures.
+    markdown: bool = True
+    images: bool = True
 
 
 @dataclass
@@ -163,6 +168,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     h1s = [el.text_content() for el in tree.iter("h1")]
     heads = {_squash(h) for h in (title or "", *headlines[:2], *h1s) if h.strip()}
     has_headline = bool(h1s) or headline is not None
+    # Pictures before pruning: it removes their captions and <noscript> fallbacks.
+    pictures = find_pictures(tree, url) if options.images else []
     removed = prune_chrome(tree, list(options.prune_xpaths))
     flatten_layout_tables(tree)
     lines, block_words, main_block = _body_lines(tree, url, page_lines)
@@ -171,6 +178,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     cleaned = clean_lines(_from_headline(lines, heads, removed), title)
     names = {_squash(n) for n in [*site_names, *_title_rest(sources.document, title)]}
     cleaned.lines = _drop_head(cleaned.lines, heads, names, removed)
+    cleaned.lines = without_captions(cleaned.lines, pictures, removed)
     removed.update(cleaned.removed)
     reading.removed = dict(removed)
     text = normalise_text("\n".join(cleaned.lines))
@@ -215,6 +223,9 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     reading.signals = verdict.signals + (["body:main-block"] if main_block else [])
     if "text:teasers-beside-body" in verdict.signals and not (ruled and ruled.body_lines):
         text = _without_teaser_lists(cleaned.lines, marks, fields, removed)
+    fields.update(
+        body_shape(tree, url, text, pictures, fields["image"], options.markdown, options.images)
+    )
     if text_length(text) < options.min_text_chars:
         reading.kind = "listing" if not verdict.is_article else "reject"
         reading.reason = "no usable body"

@@ -1,0 +1,232 @@
+"""The article's pictures: absolute source, alt text and caption, in body order.
+
+Pictures are found on the whole tree before chrome pruning (which removes captions and
+``<noscript>`` fallbacks) and kept afterwards only when they stand in the article's body:
+still in the pruned tree, inside the block that holds the text's lines. Their captions
+are what the page sets apart under a picture: a ``<figcaption>``, an element named a
+caption, a short centred or styled line, or a short line after an image-only paragraph;
+none of them is ever a line of the text (``caption_keys``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from pipelines.extraction import metadata as md
+
+# Attributes lazy loaders put the real source in, best first.
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-url", "src")
+LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset", "srcset")
+# A picture declared smaller than this (either side, pixels) is an icon, a pixel or a button.
+MIN_SIDE = 50
+# Words in a source's path that name furniture, not the article's pictures.
+FURNITURE = re.compile(
+    r"(?:^|[/_.\-])(?:logo|icon|sprite|spacer|pixel|blank|transparent|placeholder|avatar|"
+    r"badge|emoji|loading|lazy|1x1|tracking|beacon)(?:[/_.\-]|$)",
+    re.I,
+)
+# A caption set apart by position alone is at most this long (characters without spaces);
+# one the page names or sets apart (figcaption, a caption class, centred) at most CAPTION_MAX.
+CAPTION_SHORT = 80
+CAPTION_MAX = 400
+CAPTION_STYLED_TAGS = {"center", "font", "small", "em", "i", "span"}
+CAPTION_WORDS = {"caption", "captions", "credit", "credits", "legend", "bildunterschrift"}
+_TOKENS = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class Picture:
+    """One picture of the page: where it stands (``anchor``) and what it shows."""
+
+    anchor: HtmlElement
+    src: str
+    alt: str | None
+    caption: str | None
+
+    def record(self) -> dict[str, str | None]:
+        return {"src": self.src, "alt": self.alt, "caption": self.caption}
+
+
+def find_pictures(tree: HtmlElement, base_url: str) -> list[Picture]:
+    """Every content picture of the page in document order, one per source."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    found: list[Picture] = []
+    seen: dict[str, Picture] = {}
+    for img in body.iter("img"):
+        src = picture_source(img, base_url)
+        if src is None or _furniture(img, src):
+            continue
+        caption = _caption(img)
+        alt = " ".join((img.get("alt") or "").split()) or None
+        if src in seen:  # a <noscript> copy of a lazy picture, a repeated thumbnail
+            earlier = seen[src]
+            earlier.caption = earlier.caption or caption
+            earlier.alt = earlier.alt or alt
+            continue
+        picture = Picture(_anchor(img), src, alt, caption)
+        seen[src] = picture
+        found.append(picture)
+    return found
+
+
+def picture_source(img: HtmlElement, base_url: str) -> str | None:
+    """The picture's largest real source, absolute: ``srcset`` (and a ``<picture>``'s
+    ``<source>``), then the lazy loaders' attributes, then ``src``."""
+    candidates: list[tuple[float, str]] = []
+    parent = img.getparent()
+    holders = [img]
+    if parent is not None and parent.tag == "picture":
+        holders.extend(s for s in parent.iter("source"))
+    for holder in holders:
+        for name in LAZY_SRCSETS:
+            candidates.extend(_srcset(holder.get(name) or ""))
+    for size, url in sorted(candidates, key=lambda c: -c[0]):
+        src = _usable(url, base_url)
+        if src is not None:
+            return src
+    for name in LAZY_SOURCES:
+        src = _usable(img.get(name) or "", base_url)
+        if src is not None:
+            return src
+    return None
+
+
+def _srcset(value: str) -> list[tuple[float, str]]:
+    """(size, url) of each ``srcset`` entry: "a.jpg 480w, b.jpg 1080w" or "a.jpg 2x"."""
+    out = []
+    for entry in re.split(r",\s+(?=\S)", value.strip()):
+        parts = entry.split()
+        if not parts:
+            continue
+        size = 1.0
+        if len(parts) > 1:
+            match = re.fullmatch(r"(\d+(?:\.\d+)?)([wx])", parts[1])
+            if match:
+                size = float(match.group(1)) * (1 if match.group(2) == "w" else 1000)
+        out.append((size, parts[0]))
+    return out
+
+
+def _usable(url: str, base_url: str) -> str | None:
+    url = url.strip()
+    if not url or url.startswith("data:") or url.startswith("#"):
+        return None
+    return md.absolute(url, base_url)
+
+
+def _furniture(img: HtmlElement, src: str) -> bool:
+    """A tracking pixel, an icon, a logo or a sprite rather than a picture of the article."""
+    for name in ("width", "height"):
+        value = (img.get(name) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < MIN_SIDE:
+            return True
+    if img.get("aria-hidden") == "true" or img.get("role") == "presentation":
+        return True
+    path = urlsplit(src).path
+    if path.lower().endswith((".svg", ".gif")) and not img.get("alt"):
+        return True
+    tokens = set(_TOKENS.split(f"{img.get('class') or ''} {img.get('id') or ''}".lower()))
+    tail = "/".join(path.rsplit("/", 2)[-2:])  # the file and its folder
+    return bool(FURNITURE.search(tail)) or bool(tokens & {"logo", "icon", "avatar", "emoji", "sprite"})
+
+
+def _anchor(img: HtmlElement) -> HtmlElement:
+    """Where the picture stands: a ``<noscript>`` copy stands where the ``<noscript>`` is."""
+    for ancestor in img.iterancestors("noscript"):
+        parent = ancestor.getparent()
+        return parent if parent is not None else ancestor
+    return img
+
+
+def _text(el: HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _caption(img: HtmlElement) -> str | None:
+    """The caption the page sets under (or around) this picture, if any."""
+    for figure in img.iterancestors("figure"):
+        caption = next(figure.iter("figcaption"), None)
+        if caption is not None and _text(caption):
+            return _text(caption)[: CAPTION_MAX * 2]
+        break
+    holder = img
+    while holder.getparent() is not None and not _text(holder.getparent()):
+        holder = holder.getparent()
+    if holder.tag == "noscript" or (holder.tail or "").strip():
+        return None
+    caption = holder.getnext()
+    while caption is not None and caption.tag in ("noscript", "script"):
+        caption = caption.getnext()
+    if caption is None or not isinstance(caption.tag, str) or caption.tag in ("br", "img"):
+        return None
+    text = _text(caption)
+    length = len("".join(text.split()))
+    if not text or next(caption.iter("img", "a", "h1", "h2", "h3", "h4"), None) is not None:
+        return None
+    tokens = set(_TOKENS.split(f"{caption.get('class') or ''} {caption.get('id') or ''}".lower()))
+    named = caption.tag == "figcaption" or bool(tokens & CAPTION_WORDS)
+    styled = (
+        caption.tag in CAPTION_STYLED_TAGS
+        or caption.get("align") == "center"
+        or "text-align:center" in (caption.get("style") or "").replace(" ", "").lower()
+    )
+    if (named or styled) and length <= CAPTION_MAX:
+        return text
+    # An image-only paragraph (or block) followed by a short line: the line is its caption.
+    image_only = holder is not img and holder.tag in ("p", "div", "center")
+    if image_only and caption.tag in ("p", "div") and length <= CAPTION_SHORT:
+        return text
+    return None
+
+
+def in_body(pictures: list[Picture], root: HtmlElement, region: HtmlElement | None) -> list[Picture]:
+    """The pictures still in the pruned tree, inside the body's block ``region``."""
+    if region is None:
+        return []
+    kept = []
+    for picture in pictures:
+        node: HtmlElement | None = picture.anchor
+        inside = False
+        while node is not None:
+            if node is region:
+                inside = True
+            parent = node.getparent()
+            if parent is None:
+                break
+            node = parent
+        if inside and node is root:
+            kept.append(picture)
+    return kept
+
+
+def caption_keys(pictures: list[Picture]) -> set[str]:
+    """Squashed captions (and their parts, a caption broken over lines) of the pictures."""
+    keys = set()
+    for picture in pictures:
+        if picture.caption:
+            keys.add("".join(picture.caption.split()))
+    return keys
+
+
+def with_lead(pictures: list[Picture], lead: str | None) -> list[dict[str, str | None]]:
+    """The records in body order, the page's lead picture (og:image, JSON-LD image) first:
+    added when it is not in the body."""
+    records = [p.record() for p in pictures]
+    if lead and not any(_same_picture(lead, r["src"] or "") for r in records):
+        records.insert(0, {"src": lead, "alt": None, "caption": None})
+    return records
+
+
+def _same_picture(a: str, b: str) -> bool:
+    """The same picture, perhaps at another size (``…/w1200/x.jpg``, ``x.jpg?w=640``)."""
+    if a == b:
+        return True
+    name_a = a.split("?", 1)[0].rsplit("/", 1)[-1]
+    name_b = b.split("?", 1)[0].rsplit("/", 1)[-1]
+    return bool(name_a) and name_a == name_b
