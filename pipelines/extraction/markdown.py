@@ -28,6 +28,17 @@ EMPHASIS_TAGS = {"em", "i"}
 CODE_TAGS = {"code", "kbd", "samp", "tt"}
 # Kinds of line: "p" paragraph, "h2".."h6" heading, "li"/"ol" list item, "quote", "row".
 PARAGRAPH = "p"
+# A paragraph that is a subheading without heading markup: wholly bold, or named one by its
+# class, short and not a sentence. Its level: under the page's h2 sections.
+SUBHEADING = "h3"
+SUBHEADING_CHARS = 120
+SUBHEADING_CLASS = re.compile(
+    r"sub-?head|cross-?head|sub-?title|inter-?tit|inter-?line|zwischen|sous-?titre|"
+    r"sottotitol|intertitul|heading",
+    re.I,
+)
+_BOLD = re.compile(r"^\*\*((?:[^*\\]|\\.)+)\*\*$")
+_SENTENCE_END = re.compile(r"[.!?…:;,。！？：；]['\"”’»)]?$")
 
 
 @dataclass
@@ -92,7 +103,11 @@ class _Walker:
                 )
             self.cells = None
         elif plain and self.element is not None:
-            self._add(Unit(self.kind, self.element, [_tidy("".join(self.md))], plain))
+            markdown = _tidy("".join(self.md))
+            kind = self.kind
+            if kind == PARAGRAPH and _subheading(self.element, plain, markdown):
+                kind, markdown = SUBHEADING, _BOLD.sub(r"\1", markdown)
+            self._add(Unit(kind, self.element, [markdown], plain))
         self.md, self.plain = [], []
 
     def _add(self, unit: Unit) -> None:
@@ -186,6 +201,15 @@ class _Walker:
         out.append(_wrap(el, text, self.base_url))
 
 
+def _subheading(el: HtmlElement, plain: str, markdown: str) -> bool:
+    """A short paragraph, not a sentence, all bold or with a subheading's class name."""
+    if len(plain) > SUBHEADING_CHARS or _SENTENCE_END.search(plain):
+        return False
+    if el.tag not in ("p", "div", "span", "strong", "b"):
+        return False
+    return bool(_BOLD.match(markdown)) or bool(SUBHEADING_CLASS.search(el.get("class") or ""))
+
+
 def _wrap(el: HtmlElement, text: str, base_url: str) -> str:
     """``text`` with ``el``'s markup around it, its spaces outside the markers."""
     core = text.strip()
@@ -222,7 +246,7 @@ def _tidy(text: str) -> str:
 
 # Characters that are Markdown markup anywhere in a line, and at a line's start.
 _INLINE_MARKUP = re.compile(r"([\\`*\[\]])")
-_LINE_START = re.compile(r"^(#|>|[-+*=|]|\d{1,9}[.)])")
+_LINE_START = re.compile(r"^(#|>|[-+=|]|\d{1,9}[.)])")
 
 
 def escape(text: str) -> str:
