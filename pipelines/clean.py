@@ -17,6 +17,7 @@ from crawler.items import ArticleItem
 from crawler.signals import page_read
 from pipelines.cleaning.normalise import normalise_text, normalise_value
 from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
+from pipelines.extraction.markdown import keep_lines
 from pipelines.extraction.text import text_fingerprint, text_length, word_count
 from pipelines.similarity import SimHashIndex
 
@@ -41,8 +42,10 @@ def clean_fields(
         lines, removed = templates.strip(site, text.split("\n"))
         if removed:
             text = "\n".join(lines)
+    if removed and fields.get("markdown"):
+        fields["markdown"] = keep_lines(fields["markdown"], lines)
     for key, value in list(fields.items()):
-        if key != "text":
+        if key not in ("text", "markdown"):  # the reader wrote both from normalised lines
             fields[key] = normalise_value(value)
     if removed or "fingerprint" not in fields or "word_count" not in fields:
         text = normalise_text(text)

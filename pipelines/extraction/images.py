@@ -86,7 +86,7 @@ def picture_source(img: HtmlElement, base_url: str) -> str | None:
     for holder in holders:
         for name in LAZY_SRCSETS:
             candidates.extend(_srcset(holder.get(name) or ""))
-    for size, url in sorted(candidates, key=lambda c: -c[0]):
+    for _size, url in sorted(candidates, key=lambda c: -c[0]):
         src = _usable(url, base_url)
         if src is not None:
             return src
@@ -133,7 +133,9 @@ def _furniture(img: HtmlElement, src: str) -> bool:
         return True
     tokens = set(_TOKENS.split(f"{img.get('class') or ''} {img.get('id') or ''}".lower()))
     tail = "/".join(path.rsplit("/", 2)[-2:])  # the file and its folder
-    return bool(FURNITURE.search(tail)) or bool(tokens & {"logo", "icon", "avatar", "emoji", "sprite"})
+    return bool(FURNITURE.search(tail)) or bool(
+        tokens & {"logo", "icon", "avatar", "emoji", "sprite"}
+    )
 
 
 def _anchor(img: HtmlElement) -> HtmlElement:
@@ -185,7 +187,9 @@ def _caption(img: HtmlElement) -> str | None:
     return None
 
 
-def in_body(pictures: list[Picture], root: HtmlElement, region: HtmlElement | None) -> list[Picture]:
+def in_body(
+    pictures: list[Picture], root: HtmlElement, region: HtmlElement | None
+) -> list[Picture]:
     """The pictures still in the pruned tree, inside the body's block ``region``."""
     if region is None:
         return []
@@ -218,9 +222,17 @@ def with_lead(pictures: list[Picture], lead: str | None) -> list[dict[str, str |
     """The records in body order, the page's lead picture (og:image, JSON-LD image) first:
     added when it is not in the body."""
     records = [p.record() for p in pictures]
-    if lead and not any(_same_picture(lead, r["src"] or "") for r in records):
+    if (
+        lead
+        and _LEAD.fullmatch(lead)
+        and not any(_same_picture(lead, r["src"] or "") for r in records)
+    ):
         records.insert(0, {"src": lead, "alt": None, "caption": None})
     return records
+
+
+# A lead picture's URL as structured data should give it (not a list written out as text).
+_LEAD = re.compile(r"https?://[^\s'\"\[\]<>]+")
 
 
 def _same_picture(a: str, b: str) -> bool:

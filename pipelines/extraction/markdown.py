@@ -99,7 +99,9 @@ class _Walker:
             cells = [c for c in cells if c[0]]
             if cells and self.element is not None:
                 self._add(
-                    Unit("row", self.element, [m for _, m in cells], " | ".join(p for p, _ in cells))
+                    Unit(
+                        "row", self.element, [m for _, m in cells], " | ".join(p for p, _ in cells)
+                    )
                 )
             self.cells = None
         elif plain and self.element is not None:
@@ -368,7 +370,7 @@ def keep_lines(markdown: str, lines: list[str]) -> str:
     kept: list[tuple[str, str]] = []
     plain = plain_lines(markdown)
     at = 0
-    keys = [line_key(line) for line in lines]
+    keys = [key for key in map(line_key, lines) if key]
     for unit, text in zip(units_of(markdown), plain, strict=True):
         if at < len(keys) and line_key(text) == keys[at]:
             kept.append(unit)

@@ -17,7 +17,9 @@ from pipelines.extraction.markdown import Unit, read_structure, to_markdown
 CAPTION_REASON = "a picture's caption is in images, not in the text"
 
 
-def without_captions(lines: list[str], pictures: list[Picture], removed: dict[str, int]) -> list[str]:
+def without_captions(
+    lines: list[str], pictures: list[Picture], removed: dict[str, int]
+) -> list[str]:
     """The text's lines without the lines that are a picture's caption."""
     keys = caption_keys(pictures)
     if not keys:
