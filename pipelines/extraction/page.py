@@ -23,7 +23,7 @@ from pipelines.extraction.images import find_pictures
 from pipelines.extraction.links import read_links
 from pipelines.extraction.mainblock import best_block, render_lines
 from pipelines.extraction.people import blog_owner
-from pipelines.extraction.shape import body_shape, without_captions
+from pipelines.extraction.shape import body_shape, without_captions, without_table_rules
 from pipelines.extraction.siterules import SiteRules, take_rules
 from pipelines.extraction.text import block_key, text_fingerprint, text_length, word_count
 
@@ -178,7 +178,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     cleaned = clean_lines(_from_headline(lines, heads, removed), title)
     names = {_squash(n) for n in [*site_names, *_title_rest(sources.document, title)]}
     cleaned.lines = _drop_head(cleaned.lines, heads, names, removed)
-    cleaned.lines = without_captions(cleaned.lines, pictures, removed)
+    cleaned.lines = without_captions(without_table_rules(cleaned.lines, removed), pictures, removed)
     removed.update(cleaned.removed)
     reading.removed = dict(removed)
     text = normalise_text("\n".join(cleaned.lines))

@@ -7,6 +7,7 @@ article is. Captions are the pictures', never the text's (``without_captions``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -15,6 +16,17 @@ from pipelines.extraction.images import Picture, caption_keys, in_body, with_lea
 from pipelines.extraction.markdown import Unit, read_structure, to_markdown
 
 CAPTION_REASON = "a picture's caption is in images, not in the text"
+RULE_REASON = "a table's rule line (|---|---|) has no words"
+# The line under a table's header row in trafilatura's text: markup, not text.
+_TABLE_RULE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
+
+
+def without_table_rules(lines: list[str], removed: dict[str, int]) -> list[str]:
+    """The text's lines without table rule lines (the Markdown draws its own)."""
+    kept = [line for line in lines if not _TABLE_RULE.match(line.strip())]
+    if len(kept) < len(lines):
+        removed[RULE_REASON] = removed.get(RULE_REASON, 0) + len(lines) - len(kept)
+    return kept
 
 
 def without_captions(
