@@ -33,9 +33,13 @@ FURNITURE = re.compile(
 # one the page names or sets apart (figcaption, a caption class, centred) at most CAPTION_MAX.
 CAPTION_SHORT = 80
 CAPTION_MAX = 400
+# A centred or styled line under a picture is its caption up to this long: a longer one is
+# a paragraph of a page that centres its body.
+CAPTION_STYLED_MAX = 200
 CAPTION_STYLED_TAGS = {"center", "font", "small", "em", "i", "span"}
 CAPTION_WORDS = {"caption", "captions", "credit", "credits", "legend", "bildunterschrift"}
 _TOKENS = re.compile(r"[^a-z0-9]+")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)）」]?$")
 
 
 @dataclass
@@ -178,11 +182,18 @@ def _caption(img: HtmlElement) -> str | None:
         or caption.get("align") == "center"
         or "text-align:center" in (caption.get("style") or "").replace(" ", "").lower()
     )
-    if (named or styled) and length <= CAPTION_MAX:
+    if (named and length <= CAPTION_MAX) or (styled and length <= CAPTION_STYLED_MAX):
         return text
-    # An image-only paragraph (or block) followed by a short line: the line is its caption.
+    # An image-only paragraph (or block) followed by a short line that is not a sentence
+    # ("Light a Wish by OGE Group"): the line is its caption. A sentence there is the
+    # body's own (a blog's "Really, have you ever seen anything so gorgeous?").
     image_only = holder is not img and holder.tag in ("p", "div", "center")
-    if image_only and caption.tag in ("p", "div") and length <= CAPTION_SHORT:
+    if (
+        image_only
+        and caption.tag in ("p", "div")
+        and length <= CAPTION_SHORT
+        and not _SENTENCE_END.search(text)
+    ):
         return text
     return None
 

@@ -71,7 +71,7 @@ _KEY_DROP = re.compile(r"[\s|]+")
 def line_key(line: str) -> str:
     """What a line and its Markdown have in common: no spaces, list bullet or table pipes
     (trafilatura writes "- item" and "| a | b |", the main block "item" and "ab")."""
-    return _KEY_DROP.sub("", _BULLET.sub("", line))
+    return _KEY_DROP.sub("", _BULLET.sub("", line)) or "".join(line.split())
 
 
 def read_structure(root: HtmlElement, base_url: str) -> Structure:
