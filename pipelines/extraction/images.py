@@ -83,10 +83,11 @@ def picture_source(img: HtmlElement, base_url: str) -> str | None:
     """The picture's largest real source, absolute: ``srcset`` (and a ``<picture>``'s
     ``<source>``), then the lazy loaders' attributes, then ``src``."""
     candidates: list[tuple[float, str]] = []
-    parent = img.getparent()
     holders = [img]
-    if parent is not None and parent.tag == "picture":
-        holders.extend(s for s in parent.iter("source"))
+    # The <picture>'s <source>s (an HTML4 parser may nest the <img> inside a <source>).
+    picture = next(img.iterancestors("picture"), None)
+    if picture is not None:
+        holders.extend(picture.iter("source"))
     for holder in holders:
         for name in LAZY_SRCSETS:
             candidates.extend(_srcset(holder.get(name) or ""))
@@ -229,16 +230,19 @@ def caption_keys(pictures: list[Picture]) -> set[str]:
     return keys
 
 
-def with_lead(pictures: list[Picture], lead: str | None) -> list[dict[str, str | None]]:
-    """The records in body order, the page's lead picture (og:image, JSON-LD image) first:
-    added when it is not in the body."""
+def with_lead(
+    pictures: list[Picture], lead: str | None, on_page: list[Picture]
+) -> list[dict[str, str | None]]:
+    """The records in body order, the page's lead picture (og:image, JSON-LD image) first
+    when it is not in the body: with its alt and caption where the page shows it (a lead
+    figure above the text), else its URL alone."""
     records = [p.record() for p in pictures]
-    if (
-        lead
-        and _LEAD.fullmatch(lead)
-        and not any(_same_picture(lead, r["src"] or "") for r in records)
-    ):
-        records.insert(0, {"src": lead, "alt": None, "caption": None})
+    if not lead or not _LEAD.fullmatch(lead):
+        return records
+    if any(_same_picture(lead, r["src"] or "") for r in records):
+        return records
+    shown = next((p for p in on_page if _same_picture(lead, p.src)), None)
+    records.insert(0, shown.record() if shown else {"src": lead, "alt": None, "caption": None})
     return records
 
 
@@ -247,9 +251,14 @@ _LEAD = re.compile(r"https?://[^\s'\"\[\]<>]+")
 
 
 def _same_picture(a: str, b: str) -> bool:
-    """The same picture, perhaps at another size (``…/w1200/x.jpg``, ``x.jpg?w=640``)."""
+    """The same picture, perhaps at another size or format (``…/w1200/x.jpg``,
+    ``x.jpg?w=640``, ``x.webp``)."""
     if a == b:
         return True
-    name_a = a.split("?", 1)[0].rsplit("/", 1)[-1]
-    name_b = b.split("?", 1)[0].rsplit("/", 1)[-1]
-    return bool(name_a) and name_a == name_b
+    name_a = _stem(a)
+    return bool(name_a) and name_a == _stem(b)
+
+
+def _stem(url: str) -> str:
+    """The file name without its extension: a .webp and a .jpg of one picture match."""
+    return urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]

@@ -287,7 +287,7 @@ def _cell(markdown: str) -> str:
     return re.sub(r"(?<!\\)\|", r"\\|", markdown)
 
 
-_PREFIX = {"li": "- ", "ol": "1. ", "quote": "> "}
+_PREFIX = {"li": "- ", "quote": "> "}
 
 
 def assemble(units: list[tuple[str, str]]) -> str:
@@ -295,10 +295,12 @@ def assemble(units: list[tuple[str, str]]) -> str:
     quoted lines and table rows of one run together (a table's first row its header)."""
     out: list[str] = []
     previous = None
+    number = 0
     for kind, text in units:
         joined = kind == previous and kind in ("li", "ol", "quote", "row")
         if out and not joined:
             out.append("")
+        number = number + 1 if joined else 1
         if kind.startswith("h") and kind[1:].isdigit():
             out.append("#" * int(kind[1:]) + " " + text)
         elif kind == "row":
@@ -307,6 +309,8 @@ def assemble(units: list[tuple[str, str]]) -> str:
                 out.append("|" + " --- |" * text.count(" | ") + " --- |")
         elif kind == "quote" and joined:
             out.extend((">", "> " + text))  # one quoted paragraph a line
+        elif kind == "ol":
+            out.append(f"{number}. {text}")
         else:
             out.append(_PREFIX.get(kind, "") + text)
         previous = kind

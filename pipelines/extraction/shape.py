@@ -64,7 +64,7 @@ def body_shape(
         fields["markdown"] = to_markdown(lines, units)
     if images:
         region = _region([u for u in units if u is not None])
-        fields["images"] = with_lead(in_body(pictures, tree, region), lead_image)
+        fields["images"] = with_lead(in_body(pictures, tree, region), lead_image, pictures)
     return fields
 
 
