@@ -183,20 +183,51 @@ def _caption(img: HtmlElement) -> str | None:
         or caption.get("align") == "center"
         or "text-align:center" in (caption.get("style") or "").replace(" ", "").lower()
     )
-    if (named and length <= CAPTION_MAX) or (styled and length <= CAPTION_STYLED_MAX):
+    after = _next_block(caption)
+    if named and length <= CAPTION_MAX:
+        return text
+    # A page that centres its whole body centres the paragraph after the caption too.
+    if styled and length <= CAPTION_STYLED_MAX and not _same_style(caption, after):
         return text
     # An image-only paragraph (or block) followed by a short line that is not a sentence
     # ("Light a Wish by OGE Group"): the line is its caption. A sentence there is the
     # body's own (a blog's "Really, have you ever seen anything so gorgeous?").
     image_only = holder is not img and holder.tag in ("p", "div", "center")
+    # A tutorial alternates pictures and short steps: a step followed by the next picture
+    # is text, not a caption.
     if (
         image_only
         and caption.tag in ("p", "div")
         and length <= CAPTION_SHORT
         and not _SENTENCE_END.search(text)
+        and not (after is not None and _image_only(after))
     ):
         return text
     return None
+
+
+def _next_block(el: HtmlElement) -> HtmlElement | None:
+    """The element after ``el``, or after its container when ``el`` ends one."""
+    after = el.getnext()
+    parent = el.getparent()
+    if after is None and parent is not None:
+        after = parent.getnext()
+    return after if after is not None and isinstance(after.tag, str) else None
+
+
+def _same_style(caption: HtmlElement, after: HtmlElement | None) -> bool:
+    """``after`` is a text block set like ``caption`` (same tag, alignment and style)."""
+    return (
+        after is not None
+        and after.tag == caption.tag
+        and after.get("align") == caption.get("align")
+        and after.get("style") == caption.get("style")
+        and bool(_text(after))
+    )
+
+
+def _image_only(el: HtmlElement) -> bool:
+    return isinstance(el.tag, str) and next(el.iter("img"), None) is not None and not _text(el)
 
 
 def in_body(
