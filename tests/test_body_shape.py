@@ -224,14 +224,21 @@ def test_caption_forms() -> None:
         "<figure><img src='/1.jpg'><figcaption>Figure caption. Photo: A. B.</figcaption></figure>"
         "<div class='photo'><img src='/2.jpg'><span class='image-caption'>Named caption</span></div>"
         "<p align='center'><img src='/3.jpg'></p><p align='center'>Centred caption line</p>"
-        "<p><img src='/4.jpg'></p><p>Plain short caption line</p>"
+        "<p>Body text.</p><p><img src='/4.jpg'></p><p>Plain short caption line</p><p>Body.</p>"
         "<p><img src='/5.jpg'></p><p>A sentence after a picture is the body's own.</p>"
+        # A page that centres its whole body; a tutorial alternating pictures and steps.
+        "<p align='center'><img src='/6.jpg'></p><p align='center'>A centred paragraph of the body.</p>"
+        "<p align='center'>And the next one.</p>"
+        "<p><img src='/7.jpg'></p><p>Open the menu</p><p><img src='/8.jpg'></p><p>Click Save</p>"
     ) == [
         ("https://news.example.com/1.jpg", "Figure caption. Photo: A. B."),
         ("https://news.example.com/2.jpg", "Named caption"),
         ("https://news.example.com/3.jpg", "Centred caption line"),
         ("https://news.example.com/4.jpg", "Plain short caption line"),
         ("https://news.example.com/5.jpg", None),
+        ("https://news.example.com/6.jpg", None),
+        ("https://news.example.com/7.jpg", None),
+        ("https://news.example.com/8.jpg", "Click Save"),
     ]
 
 
