@@ -169,7 +169,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     heads = {_squash(h) for h in (title or "", *headlines[:2], *h1s) if h.strip()}
     has_headline = bool(h1s) or headline is not None
     # Pictures before pruning: it removes their captions and <noscript> fallbacks.
-    pictures = find_pictures(tree, url) if options.images else []
+    pictures = find_pictures(tree, url)
     removed = prune_chrome(tree, list(options.prune_xpaths))
     flatten_layout_tables(tree)
     lines, block_words, main_block = _body_lines(tree, url, page_lines)
@@ -223,14 +223,15 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     reading.signals = verdict.signals + (["body:main-block"] if main_block else [])
     if "text:teasers-beside-body" in verdict.signals and not (ruled and ruled.body_lines):
         text = _without_teaser_lists(cleaned.lines, marks, fields, removed)
-    fields.update(
-        body_shape(tree, url, text, pictures, fields["image"], options.markdown, options.images)
-    )
     if text_length(text) < options.min_text_chars:
         reading.kind = "listing" if not verdict.is_article else "reject"
         reading.reason = "no usable body"
     else:
         reading.kind = "article" if verdict.is_article else "listing"
+    if reading.kind == "article":
+        fields.update(
+            body_shape(tree, url, text, pictures, fields["image"], options.markdown, options.images)
+        )
     if reading.kind == "listing" and verdict.article_like:
         # Followed like any listing, but recorded: a page that looks like an article and
         # is not delivered must never be a silent loss.
