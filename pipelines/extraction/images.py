@@ -62,11 +62,12 @@ def find_pictures(tree: HtmlElement, base_url: str) -> list[Picture]:
         return []
     found: list[Picture] = []
     seen: dict[str, Picture] = {}
+    texts: dict[HtmlElement, bool] = {}
     for img in body.iter("img"):
         src = picture_source(img, base_url)
         if src is None or _furniture(img, src):
             continue
-        caption = _caption(img)
+        caption = _caption(img, texts)
         alt = " ".join((img.get("alt") or "").split()) or None
         if src in seen:  # a <noscript> copy of a lazy picture, a repeated thumbnail
             earlier = seen[src]
@@ -102,16 +103,20 @@ def picture_source(img: HtmlElement, base_url: str) -> str | None:
     return None
 
 
+_SRCSET_SPLIT = re.compile(r",\s+(?=\S)")
+_DESCRIPTOR = re.compile(r"(\d+(?:\.\d+)?)([wx])")
+
+
 def _srcset(value: str) -> list[tuple[float, str]]:
     """(size, url) of each ``srcset`` entry: "a.jpg 480w, b.jpg 1080w" or "a.jpg 2x"."""
     out = []
-    for entry in re.split(r",\s+(?=\S)", value.strip()):
+    for entry in _SRCSET_SPLIT.split(value.strip()):
         parts = entry.split()
         if not parts:
             continue
         size = 1.0
         if len(parts) > 1:
-            match = re.fullmatch(r"(\d+(?:\.\d+)?)([wx])", parts[1])
+            match = _DESCRIPTOR.fullmatch(parts[1])
             if match:
                 size = float(match.group(1)) * (1 if match.group(2) == "w" else 1000)
         out.append((size, parts[0]))
@@ -155,7 +160,15 @@ def _text(el: HtmlElement) -> str:
     return " ".join(el.text_content().split())
 
 
-def _caption(img: HtmlElement) -> str | None:
+def _has_text(el: HtmlElement, texts: dict[HtmlElement, bool]) -> bool:
+    """Whether ``el`` shows any text; remembered, as a gallery's pictures share holders."""
+    known = texts.get(el)
+    if known is None:
+        known = texts[el] = any(not t.isspace() for t in el.itertext() if t)
+    return known
+
+
+def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
     """The caption the page sets under (or around) this picture, if any."""
     for figure in img.iterancestors("figure"):
         caption = next(figure.iter("figcaption"), None)
@@ -163,7 +176,7 @@ def _caption(img: HtmlElement) -> str | None:
             return _text(caption)[: CAPTION_MAX * 2]
         break
     holder = img
-    while holder.getparent() is not None and not _text(holder.getparent()):
+    while holder.getparent() is not None and not _has_text(holder.getparent(), texts):
         holder = holder.getparent()
     if holder.tag == "noscript" or (holder.tail or "").strip():
         return None
