@@ -92,10 +92,16 @@ def summary(
     not_articles = stats.get("item_dropped_reasons_count/NotAnArticle", 0)
     rejects = stats.get("rejects/written", stats.get("item_dropped_count", 0) - not_articles)
     duplicates = stats.get("dedup/dropped", 0) + stats.get("dedup/near_duplicates", 0)
+    pictures = [image for item in items for image in item.get("images") or ()]
+    captioned = sum(1 for image in pictures if image.get("caption"))
+    headings = sum(
+        line.startswith("#") for item in items for line in (item.get("markdown") or "").split("\n")
+    )
     return (
         f"demo: pages fetched {pages}, articles {len(items)} (portals hold {expected}, "
         f"some stories on two portals), not articles {not_articles}, rejects {rejects} "
-        f"(duplicates {duplicates}), {seconds:.1f}s"
+        f"(duplicates {duplicates}), pictures {len(pictures)} ({captioned} with a caption), "
+        f"Markdown subheadings {headings}, {seconds:.1f}s"
     )
 
 
