@@ -21,8 +21,13 @@ from pipelines.extraction import metadata as md
 # Attributes lazy loaders put the real source in, best first.
 LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-url", "src")
 LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset", "srcset")
-# A picture declared smaller than this (either side, pixels) is an icon, a pixel or a button.
-MIN_SIDE = 50
+# A picture declared smaller than this (either side, pixels) is an icon, a pixel, a button
+# or a byline's head shot; so is one whose URL names a size this small ("/70x70/",
+# "-96x96.jpg", "w_80").
+MIN_SIDE = 100
+_URL_SIZE = re.compile(
+    r"(?<![0-9])([0-9]{2,4})x([0-9]{2,4})(?![0-9])|[/_,]w_?([0-9]{2,4})(?![0-9])", re.I
+)
 # Words in a source's path that name furniture, not the article's pictures.
 FURNITURE = re.compile(
     r"(?:^|[/_.\-])(?:logo|icon|sprite|spacer|pixel|blank|transparent|placeholder|avatar|"
@@ -139,6 +144,10 @@ def _furniture(img: HtmlElement, src: str) -> bool:
     if img.get("aria-hidden") == "true" or img.get("role") == "presentation":
         return True
     path = urlsplit(src).path
+    for match in _URL_SIZE.finditer(path):
+        sides = [int(n) for n in match.groups() if n]
+        if sides and max(sides) < MIN_SIDE:
+            return True
     if path.lower().endswith((".svg", ".gif")) and not img.get("alt"):
         return True
     tokens = set(_TOKENS.split(f"{img.get('class') or ''} {img.get('id') or ''}".lower()))
