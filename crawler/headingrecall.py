@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 SUBHEADING_CHARS = 100
-_SENTENCE_END = re.compile(r"[.!?…:;\"“”„»«)]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;\"“”„»«)。！？；：）」]\s*$")
 _HEADING = re.compile(r"^#{1,6} (.*)$")
 _LINK_TARGET = re.compile(r"\]\([^)\s]*\)")
 _NOT_WORD = re.compile(r"\W+")

@@ -19,6 +19,7 @@ import pytest
 from scrapy.settings import Settings
 
 from crawler.decoding import decode_html
+from crawler.headingrecall import heading_recall, truth_subheadings
 from demo.builder import build_portal
 from demo.corpus import load_corpus
 from pipelines.clean import clean_fields
@@ -259,3 +260,25 @@ def test_settings_choose_the_fields() -> None:
     for bad in (["markdown"], ["text", "html"]):
         with pytest.raises(ValueError, match="NEWS_BODY_FORMATS"):
             ExtractionSettings.from_settings(Settings({"NEWS_BODY_FORMATS": bad}))
+
+
+def test_heading_recall_counts_truth_subheadings_found_as_headings() -> None:
+    truth = (
+        "A summary of the story, which is a sentence.\n"
+        "What was built\n"
+        "The work came in three parts, said the engineer.\n"
+        "How high the river came\n"
+        "Costs and who pays\n"
+        "The last paragraph ends the story."
+    )
+    assert truth_subheadings(truth) == [
+        "What was built",
+        "How high the river came",
+        "Costs and who pays",
+    ]
+    markdown = (
+        "A summary.\n\n## What was built\n\nThe work.\n\n### How high the [river](https://x.test/r) "
+        "came\n\nCosts and who pays"
+    )
+    assert heading_recall(truth, markdown) == (2, 3)
+    assert heading_recall(truth, None) == (0, 3)
