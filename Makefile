@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCHMARKS ?= ../shared/benchmarks
 
-.PHONY: venv system-deps test test-fast demo eval bench bench-memory lint clean
+.PHONY: venv system-deps test test-fast typecheck demo eval bench bench-memory lint clean
 
 venv: $(VENV)/.installed
 
@@ -26,9 +26,13 @@ system-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
 	  || echo "warning: could not install chromium; the run report's browser test is skipped"; }
 
-# The whole suite: what CI runs.
-test: venv system-deps
+# The whole suite, after the type check: what CI runs.
+test: venv system-deps typecheck
 	$(BIN)/python -m pytest -q
+
+# mypy over the product, the reader package strictly ([tool.mypy] in pyproject.toml).
+typecheck: venv
+	$(BIN)/mypy
 
 # The fast tier (under a minute): everything but the tests marked `slow` (crawls, Redis).
 test-fast: venv
@@ -52,7 +56,7 @@ bench-memory: venv
 	$(BIN)/python bench/memory.py
 
 lint: venv
-	$(BIN)/ruff check crawler pipelines demo tests bench
+	$(BIN)/ruff check crawler pipelines reader demo tests bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -12,13 +12,14 @@ import argparse
 import random
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from functools import reduce
 from operator import add
 from pathlib import Path
 
 from bench.bound import ReadAndClean, plain_trafilatura, project_reader
-from bench.measure import REPO, TakingTurns, Timing, cores, crawl
+from bench.measure import REPO, Reader, TakingTurns, Timing, cores, crawl
 from bench.portal import Portal, load_sources
 from bench.server import PortalServer
 from bench.slices import BoundSlices
@@ -37,7 +38,10 @@ def main() -> int:
         total_pages = len(portal.paths())
         sample = PageSample(portal)
         site = server.base_url.split("//", 1)[1]
-        readers = {"ours": lambda: ReadAndClean(site), "plain": lambda: plain_trafilatura}
+        readers: dict[str, Callable[[], Reader]] = {
+            "ours": lambda: ReadAndClean(site),
+            "plain": lambda: plain_trafilatura,
+        }
         # The bound is timed in slices during the crawl, with the crawl stopped meanwhile:
         # the machine's speed drifts (other tenants, clock), so both sample the same minutes.
         turns = TakingTurns(sample, readers)

@@ -13,13 +13,13 @@ from scrapy.utils.misc import load_object
 from scrapy.utils.project import get_project_settings
 
 from pipelines.clean import clean_fields
-from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
-from pipelines.extraction import ReadOptions
+from reader import ReadOptions
+from reader.template import SiteTemplates, TemplatePolicy
 
 
 def project_reader() -> tuple[str, Callable[..., Any]]:
     settings = get_project_settings()
-    path = settings.get("NEWS_PAGE_READER") or "pipelines.extraction.read_page"
+    path = settings.get("NEWS_PAGE_READER") or "reader.read_page"
     return path, load_object(path)
 
 

@@ -11,12 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import psutil
-
-if TYPE_CHECKING:
-    from bench.slices import BoundSlices
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_SECONDS = 0.1
@@ -51,7 +48,7 @@ def crawl(
     out: Path,
     mark: int,
     extra: list[str],
-    slices: BoundSlices | None = None,
+    slices: Slices | None = None,
 ) -> CrawlResult:
     """Run the crawl, sampling the RSS of all its processes; CPU from the reaped children.
     With ``slices``, the bound is timed in slices during the crawl, once articles flow."""
@@ -97,7 +94,7 @@ def _load() -> str:
 
 
 def _sample(
-    process: subprocess.Popen[bytes], feed: Path, mark: int, slices: BoundSlices | None
+    process: subprocess.Popen[bytes], feed: Path, mark: int, slices: Slices | None
 ) -> tuple[int, int | None, list[tuple[int, int, int]], float]:
     """Peak RSS (sum over the crawl's process tree), the peak until ``mark`` articles, a trace,
     and the CPU seconds of the tree's other processes (last seen of each).
@@ -222,6 +219,14 @@ class Timing:
 
 
 Reader = Callable[[str, str], bool]
+
+
+class Slices(Protocol):
+    """What the crawl's sampler asks of the bound timed in slices (``bench.slices.BoundSlices``,
+    which builds on ``TakingTurns`` here: a protocol keeps the import one way)."""
+
+    def due(self) -> bool: ...
+    def run(self, root: psutil.Process) -> None: ...
 
 
 class Pages(Protocol):

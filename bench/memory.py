@@ -130,7 +130,7 @@ def tree_rss(pid: int) -> tuple[int, int]:
     return rss(pid), total
 
 
-def run(pages: int) -> dict[str, float]:
+def run(pages: int) -> dict[str, float | str]:
     server = serve(pages)
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     tmp = Path(tempfile.mkdtemp(prefix="bench-memory-"))

@@ -16,8 +16,8 @@ from typing import Any
 
 from crawler.decoding import decode_html
 from crawler.items import ARTICLE_FIELDS
-from pipelines.extraction import read_page
 from pipelines.validate import article_validator
+from reader import read_page
 
 GOLDEN = Path(__file__).resolve().parent.parent / "tests" / "golden"
 

@@ -30,7 +30,7 @@ class DefaultFeed:
 
 
 # Components of the distributed crawl, by dotted path (crawler/ never imports pipelines/).
-REDIS_COMPONENTS = {
+REDIS_COMPONENTS: dict[str, dict[str, int | None]] = {
     "SPIDER_MIDDLEWARES": {"crawler.distributed.middlewares.LeaseOutputMiddleware": 1},
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.distributed.middlewares.LeaseFailureMiddleware": 1,

@@ -9,12 +9,18 @@ the exact origin was named by the user: that is how a crawl of a portal on 127.0
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+import sys
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
 
+from crawler.run import run_context
 from crawler.sites import origin_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 ALLOWED_SCHEMES = ("http", "https")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -38,13 +44,19 @@ def policy_refusal(exc: BaseException | None, url: str) -> PolicyRefused | None:
     """
     if isinstance(exc, PolicyRefused):
         return exc
-    from crawler.resolver import resolver_refusal
-
     host = urlsplit(url).hostname or ""
     detail = resolver_refusal(host) if "DNS lookup failed" in str(exc) else None
     if detail is None:
         return None
     return PolicyRefused(detail[0], url, detail[1])
+
+
+def resolver_refusal(host: str) -> tuple[str, str] | None:
+    """(reason, detail) when the installed resolver (``crawler.resolver.PolicyResolver``, which
+    records its refusals) refused ``host``, else None."""
+    reactor = sys.modules.get("twisted.internet.reactor")  # never install one by importing
+    refused = getattr(getattr(reactor, "resolver", None), "refused", None)
+    return refused.get(host.lower()) if refused is not None else None
 
 
 def forbidden_reason(address: IPAddress) -> str | None:
@@ -75,19 +87,14 @@ def literal_address(host: str) -> IPAddress | None:
         return None
 
 
-def named_origins(spider: Any) -> set[str]:
-    """Origins ("host[:port]") the user named for this run: every site's origins."""
-    origins: set[str] = set()
-    for site in getattr(spider, "sites", None) or ():
-        origins.update(site.origins)
-    return origins
+def named_url_origins(settings: BaseSettings) -> set[str]:
+    """Origins of NEWS_NAMED_URLS (the URL of ``scrapy fetch``, ``view`` or ``shell``)."""
+    return {origin_of(url) for url in settings.getlist("NEWS_NAMED_URLS")}
 
 
-def crawl_origins(crawler: Any) -> set[str]:
-    """The named origins of a crawler's run: its spider's sites and NEWS_NAMED_URLS (the URL
-    of ``scrapy fetch``, ``view`` or ``shell``)."""
-    named = {origin_of(url) for url in crawler.settings.getlist("NEWS_NAMED_URLS")}
-    return named_origins(getattr(crawler, "spider", None)) | named
+def crawl_origins(crawler: Crawler) -> set[str]:
+    """The named origins of a crawler's run: its sites' and NEWS_NAMED_URLS'."""
+    return run_context(crawler).origins() | named_url_origins(crawler.settings)
 
 
 def same_site_variant(url: str, origins: set[str]) -> bool:

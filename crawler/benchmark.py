@@ -32,15 +32,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from reader.cjk import CJK, HAN
+
 SHINGLE_TOKENS = 4
-_CJK = (
-    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff"
-    "\U00020000-\U0002ebef"
-)
+_CJK = CJK
 # A CJK character alone, or a run of the other word characters (Latin words, digits).
 _CJK_TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 _WORD_TOKEN = re.compile(r"\w+")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(f"[{HAN}]")
 CJK_LANGUAGES = ("zh", "ja", "ko")
 
 

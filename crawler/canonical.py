@@ -17,6 +17,9 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+# Re-exported: the spider and discovery ask the reader's question.
+from reader.urls import fetchable as fetchable
+
 # Query parameters that only say where a reader came from: never part of an article's identity.
 TRACKING_PARAMS = frozenset(
     {
@@ -83,27 +86,6 @@ def _netloc(scheme: str, host: str, port: int | None) -> str:
     if port is None or DEFAULT_PORTS.get(scheme) == port:
         return host
     return f"{host}:{port}"
-
-
-# Characters no host name holds: controls and space (a path may hold them: Scrapy escapes it).
-_BAD_HOST = re.compile(r"[\x00-\x20\x7f]")
-
-
-def fetchable(url: str) -> bool:
-    """An absolute http(s) URL that parses: a host without control characters or spaces, a
-    port that is a number in range. Pages carry links that are none of these
-    (``http://[ccpa-preferences]``, ``//[x]/y``, ``:99999``): those are skipped, never
-    fetched, never allowed to raise. (urlsplit drops tabs and newlines, as browsers do.)"""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        return False
-    return (
-        parts.scheme in ("http", "https")
-        and bool(parts.hostname)
-        and not _BAD_HOST.search(parts.netloc)
-    )
 
 
 def clean_url(url: str) -> str:

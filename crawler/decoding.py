@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
 
+from reader.cjk import CJK_COMMON, FULLWIDTH, HAN_COMPAT
+
 # Encodings tried when the page declares none that fits (checked in this order by
 # charset-normalizer's coherence score). gb18030 covers GBK and GB2312.
 DETECT_ENCODINGS = ["utf_8", "gb18030", "big5", "shift_jis", "euc_kr", "cp1252"]
@@ -57,7 +59,7 @@ _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b < 32 and b != 27)
 _SINGLE_BYTE = {"cp1252", "latin_1", "iso8859_1", "iso8859_15", "ascii"}
 _HIGH_RUN = re.compile("[\u0080-\u00ff]{2,}")
 _HIGH = re.compile("[\u0080-\u00ff]")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_CJK = re.compile(f"[{CJK_COMMON}{HAN_COMPAT}{FULLWIDTH}]")
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,8 @@ def decode_html(body: bytes, header_charset: str | None = None) -> Decoded:
     if kind is not None:
         return Decoded(None, None, reject="binary content", detail=kind)
     bom_encoding, bom = read_bom(body)
-    if bom_encoding:
-        text = body[len(bom) :].decode(bom_encoding, "replace")
+    if bom_encoding and bom:
+        text: str | None = body[len(bom) :].decode(bom_encoding, "replace")
         return Decoded(text, codec_name(bom_encoding), "bom")
     utf8 = strict(body, "utf-8")
     if utf8 is not None and not body.isascii():

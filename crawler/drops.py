@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scrapy.exceptions import DropItem
+
+if TYPE_CHECKING:
+    from crawler.state.store import ArticleState
 
 
 class NotAnArticle(DropItem):
@@ -28,11 +33,13 @@ class ArticleLikeListing(NotAnArticle):
 class Rejected(DropItem):
     """A page the pipelines refuse; written to the rejects file with its URL and reason."""
 
-    def __init__(self, reason: str, url: str, **details: object) -> None:
+    def __init__(self, reason: str, url: str | None, **details: object) -> None:
         super().__init__(f"rejected ({reason}): {url}", log_level="INFO")
         self.reason = reason
         self.url = url
         self.details = details
+        # A duplicate's own URL, remembered by the state store with the run's delivery.
+        self.state: ArticleState | None = None
 
 
 class Unchanged(DropItem):

@@ -14,7 +14,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
@@ -27,6 +27,7 @@ from crawler.delivery import (
     output_failed,
     state_failed,
 )
+from crawler.run import run_context
 from crawler.state import StateStoreError, store_for
 from crawler.state.sqlite import fsync_directory
 
@@ -88,7 +89,7 @@ class AtomicFileFeedStorage(FileFeedStorage):
 
     def _run_id(self) -> str:
         assert self.crawler is not None
-        return str(getattr(self.crawler.spider, "run_id", "run"))
+        return run_context(self.crawler).run_id
 
     def _failed(self, exc: BaseException) -> None:
         if self.crawler is not None:
@@ -105,13 +106,15 @@ class AtomicFileFeedStorage(FileFeedStorage):
                 shutil.copyfile(self.final, self.part)  # -o appends: start from the old file
             # A feed with a failed write is never delivered: emptied at once, which frees
             # the space the rejects file and summary need to record the failure.
-            return GuardedFile(
+            file = GuardedFile(
                 self.part, append=append, on_failure=self._failed, empty_on_failure=True
             )
+            return cast(IO[bytes], file)  # a binary file, to Scrapy's feed exporter
         except (OSError, StateStoreError) as exc:
             self._failed(exc)
             # Items still coming are dropped into the void; nothing is delivered or marked.
-            return GuardedFile(Path(os.devnull), append=True, on_failure=self._failed)
+            void = GuardedFile(Path(os.devnull), append=True, on_failure=self._failed)
+            return cast(IO[bytes], void)
 
     def store(self, file: IO[bytes]) -> None:
         """fsync, commit (articles seen + part -> final), rename, record delivered; or, when

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 import scrapy
 
 
@@ -81,3 +84,20 @@ class ArticleItem(scrapy.Item):
     warc_file = scrapy.Field()
     warc_offset = scrapy.Field()
     warc_length = scrapy.Field()
+    # What one pipeline stage hands a later one about the article; ``internal`` fields are
+    # never exported (crawler.export) nor validated against the schema (``exported``).
+    site = scrapy.Field(internal=True)  # name of the site the page belongs to
+    headers = scrapy.Field(internal=True)  # the page's kept response headers (ETag, ...)
+    simhash = scrapy.Field(internal=True)  # SimHash of the text (None: text changed since)
+    state = scrapy.Field(internal=True)  # crawler.state.ArticleState, for the state store
+
+
+@cache
+def exported_fields(item_class: type[scrapy.Item]) -> tuple[str, ...]:
+    """The item class's fields that go into the feed, in declaration order."""
+    return tuple(name for name, meta in item_class.fields.items() if not meta.get("internal"))
+
+
+def exported(item: scrapy.Item) -> dict[str, Any]:
+    """The item as the feed has it: its set fields, the internal ones left out."""
+    return {name: item[name] for name in exported_fields(type(item)) if name in item}

@@ -14,12 +14,18 @@ def _url(item: Any) -> str:
         return repr(item)[:200]
 
 
+def _args(result: logformatter.LogFormatterResult) -> dict[str, Any]:
+    """The message's arguments (Scrapy's item messages take them as a dict)."""
+    args = result["args"]
+    return args if isinstance(args, dict) else {}
+
+
 class NewsLogFormatter(logformatter.LogFormatter):
     """Scrapy's formatter with items shown by URL."""
 
     def scraped(self, item: Any, response: Any, spider: Any) -> logformatter.LogFormatterResult:
         result = super().scraped(item, response, spider)
-        result["args"] = {**result["args"], "item": _url(item)}
+        result["args"] = {**_args(result), "item": _url(item)}
         return result
 
     def dropped(
@@ -34,5 +40,5 @@ class NewsLogFormatter(logformatter.LogFormatter):
         self, item: Any, exception: BaseException, response: Any, spider: Any
     ) -> logformatter.LogFormatterResult:
         result = super().item_error(item, exception, response, spider)
-        result["args"] = {**result["args"], "item": _url(item)}
+        result["args"] = {**_args(result), "item": _url(item)}
         return result

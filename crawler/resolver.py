@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import sys
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,20 +18,13 @@ from scrapy.utils.datatypes import LocalCache
 from twisted.internet.defer import Deferred
 from twisted.internet.error import DNSLookupError
 
-from crawler.addresspolicy import crawl_origins, forbidden_reason
+from crawler.addresspolicy import crawl_origins, forbidden_reason, named_url_origins
 
 logger = logging.getLogger(__name__)
 
 
 class AddressRefused(DNSLookupError):
     """The host resolved to a forbidden address (a DNSLookupError, so Twisted stays quiet)."""
-
-
-def resolver_refusal(host: str) -> tuple[str, str] | None:
-    """(reason, detail) when the installed resolver refused ``host``, else None."""
-    reactor = sys.modules.get("twisted.internet.reactor")  # never install one by importing
-    refused = getattr(getattr(reactor, "resolver", None), "refused", None)
-    return refused.get(host.lower()) if refused is not None else None
 
 
 class PolicyResolver(CachingThreadedResolver):
@@ -55,7 +47,7 @@ class PolicyResolver(CachingThreadedResolver):
 
     def named_hosts(self) -> set[str]:
         # The process's own settings too: ``scrapy shell`` runs a crawler outside ``crawlers``.
-        origins = crawl_origins(self.process) if self.process is not None else set()
+        origins = named_url_origins(self.process.settings) if self.process is not None else set()
         for crawler in getattr(self.process, "crawlers", None) or ():
             origins |= crawl_origins(crawler)
         return {urlsplit(f"//{origin}").hostname or origin for origin in origins}

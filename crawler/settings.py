@@ -215,7 +215,7 @@ NEWS_IMAGES = True
 # --- Quality (text extraction and cleaning) ------------------------------------------------------
 # The page reader (dotted path): extraction + page-level cleaning, called by the crawl's worker
 # processes and by `scrapy evaluate`, so the evaluation measures exactly what the crawl exports.
-NEWS_PAGE_READER = "pipelines.extraction.read_page"
+NEWS_PAGE_READER = "reader.read_page"
 
 # --- Cleaning -----------------------------------------------------------------------------------
 # Site-template learning: a block seen on this share of a site's pages is template.

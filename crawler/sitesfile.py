@@ -19,7 +19,7 @@ import yaml
 from lxml import etree
 
 from crawler.sites import InvalidURL, Site, checked_url
-from pipelines.extraction.siterules import RuleError, SiteRules, compile_rules
+from reader.siterules import RuleError, SiteRules, compile_rules
 
 SITE_KEYS = {
     "start_urls": "listing pages to start from (links are followed)",

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -15,11 +15,15 @@ from crawler.delivery import output_failed
 from crawler.drops import Rejected
 from crawler.items import ArticleItem
 from crawler.signals import page_read
-from pipelines.cleaning.normalise import normalise_text, normalise_value
-from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
-from pipelines.extraction.markdown import keep_lines
-from pipelines.extraction.text import text_fingerprint, text_length, word_count
-from pipelines.similarity import SimHashIndex
+from pipelines.templatestore import load_templates, save_templates
+from reader.markdown import keep_lines
+from reader.normalise import normalise_text, normalise_value
+from reader.simhash import SimHashIndex
+from reader.template import SiteTemplates, TemplatePolicy
+from reader.text import text_fingerprint, text_length, word_count
+
+if TYPE_CHECKING:
+    from reader import PageReading
 
 logger = logging.getLogger(__name__)
 
@@ -91,17 +95,17 @@ class CleaningPipeline:
 
     def open_spider(self) -> None:
         if self.enabled and self.store is not None:
-            self.templates.load(self.store)
+            load_templates(self.templates, self.store)
 
     def close_spider(self) -> None:
         self._release_all()
         if self.enabled and self.store is not None:
             try:
-                self.templates.save(self.store)
+                save_templates(self.templates, self.store)
             except OSError as exc:  # disk full, read-only: counted, the run exits 74
                 output_failed(self.crawler, "template store", self.store, exc)
 
-    def page_read(self, site: str, reading: Any) -> None:
+    def page_read(self, site: str, reading: PageReading) -> None:
         """Count the blocks of article pages only: a teaser repeated on many listing pages
         must not make that story's own first sentence look like template."""
         if not self.enabled or not reading.blocks or reading.kind != "article":
@@ -137,13 +141,13 @@ class CleaningPipeline:
     async def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        site = getattr(item, "_site", "")
+        site = item.get("site", "")
         if self.enabled and self.templates.pages(site) < self.hold_pages:
             await self._hold(site)
         removed = clean_fields(item, self.templates if self.enabled else None, site)
         if removed:
             self.stats.inc_value("cleaning/template_lines", removed)
-            item._simhash = None  # the worker hashed the text before stripping: dedupe rehashes
+            item["simhash"] = None  # the worker hashed the text before stripping: dedupe rehashes
         if text_length(item["text"]) < self.min_text_chars:
             raise Rejected("no usable body after cleaning", item.get("url"))
         return item

@@ -20,7 +20,7 @@ from crawler.drops import Rejected, Unchanged
 from crawler.items import ArticleItem
 from crawler.sites import origin_of
 from crawler.state import ArticleState, KnownArticle, StateStore, store_for
-from pipelines.similarity import SimHashIndex, simhash
+from reader.simhash import SimHashIndex, simhash
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class DedupePipeline:
         key = url_key(item.get("canonical_url") or url)
         aliases = tuple({url_key(url)} - {key})
         # The worker hashed the text it read; cleaning changes a few lines at most.
-        value = getattr(item, "_simhash", None) or simhash(item["text"])
+        value = item.get("simhash") or simhash(item["text"])
         state = self._state(item, key, aliases, value)
         self._drop_if_seen_in_run(item, key, aliases, state)
         known = self._known(key, aliases)
@@ -102,12 +102,12 @@ class DedupePipeline:
         for k in (key, *aliases):
             self._by_key[k] = url
         self._by_fingerprint[self._text_key(item)] = url
-        item._state = state
+        item["state"] = state
         return item
 
     def _text_key(self, item: ArticleItem) -> str:
         """Exact-text identity: crawl-wide, or per site for a one-off crawl."""
-        scope = "" if self.config.across_sites else getattr(item, "_site", "")
+        scope = "" if self.config.across_sites else item.get("site", "")
         return f"{scope} {item.get('fingerprint', '')}"
 
     def _drop_if_seen_in_run(
@@ -131,12 +131,12 @@ class DedupePipeline:
 
     @staticmethod
     def _state(item: ArticleItem, key: str, aliases: tuple[str, ...], value: int) -> ArticleState:
-        headers = getattr(item, "_headers", None) or {}
+        headers = item.get("headers") or {}
         return ArticleState(
             key=key,
             url=item["url"],
             canonical_url=item.get("canonical_url") or item["url"],
-            site=getattr(item, "_site", ""),
+            site=item.get("site", ""),
             fingerprint=item["fingerprint"],
             simhash=value,
             fetched_at=item["fetched_at"],

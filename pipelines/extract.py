@@ -13,10 +13,10 @@ from scrapy.utils.misc import load_object
 from crawler.drops import ArticleLikeListing, NotAnArticle, Rejected
 from crawler.items import ARCHIVE_FIELDS, ARTICLE_FIELDS, ArticleItem, PageItem
 from crawler.signals import page_queued, page_read
-from pipelines.extraction import PageReading, ReadOptions
-from pipelines.extraction.classify import ARTICLE_LIKE_LISTING
 from pipelines.workerpool import ReaderPool
 from pipelines.workerserver import start_fork_server
+from reader import PageReading, ReadOptions
+from reader.classify import ARTICLE_LIKE_LISTING
 
 logger = logging.getLogger(__name__)
 
@@ -138,10 +138,9 @@ class ExtractionPipeline:
         for name in ARCHIVE_FIELDS:
             if name in item:
                 article[name] = item[name]
-        article._site = item["site"]
-        article._blocks = reading.blocks
-        article._simhash = reading.simhash
-        article._headers = item.get("headers") or {}  # ETag, Last-Modified for the state store
+        article["site"] = item["site"]
+        article["simhash"] = reading.simhash
+        article["headers"] = item.get("headers") or {}  # ETag, Last-Modified for the state store
         for reason, count in reading.removed.items():
             self.stats.inc_value(f"cleaning/removed/{reason}", count)
         return article

@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.distributed.connection import redis_url
+from crawler.distributed.scheduler import leasing_scheduler
 from crawler.drops import Rejected
 from crawler.items import ArticleItem
 
@@ -34,12 +35,11 @@ class LeaseFencePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
-        claim = getattr(scheduler, "claim", None)
-        if claim is None or not isinstance(item, ArticleItem):
+        scheduler = leasing_scheduler(self.crawler)
+        if scheduler is None or not isinstance(item, ArticleItem):
             return item
         url = item["url"]
-        verdict = claim(
+        verdict = scheduler.claim(
             url,
             item.get("fetched_at") or "",
             item.get("canonical_url") or url,

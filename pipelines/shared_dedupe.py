@@ -29,12 +29,13 @@ from crawler.distributed.connection import (
 )
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.middlewares import item_key
+from crawler.distributed.scheduler import leasing_scheduler
 from crawler.drops import Rejected, Unchanged
 from crawler.items import ArticleItem
 from crawler.state import StateStoreError, store_for
 from pipelines.dedupe import DedupePipeline, DedupeSettings, remembered
-from pipelines.similarity import simhash
 from pipelines.similarity.shared import SharedSimHashIndex
+from reader.simhash import simhash
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ class SharedDedupePipeline(DedupePipeline):
         key = url_key(item.get("canonical_url") or url)
         aliases = tuple({url_key(url)} - {key})
         # The worker hashed the text it read; cleaning changes a few lines at most.
-        value = getattr(item, "_simhash", None) or simhash(item["text"])
+        value = item.get("simhash") or simhash(item["text"])
         state = self._state(item, key, aliases, value)
         known = self._known(key, aliases)
         if known is not None and known.fingerprint == item["fingerprint"]:
@@ -95,7 +96,7 @@ class SharedDedupePipeline(DedupePipeline):
             raise Unchanged(url)
         if self.shared is not None:
             own = frozenset({key, *aliases, *([known.canonical_key] if known else [])})
-            scope = "" if self.config.across_sites else getattr(item, "_site", "") or "?"
+            scope = "" if self.config.across_sites else item.get("site") or "?"
             match = self.shared.check_and_add(value, key, url, exclude=own, scope=scope)
             if match is not None:
                 self.stats.inc_value("dedup/near_duplicates")
@@ -107,7 +108,7 @@ class SharedDedupePipeline(DedupePipeline):
         item["is_update"] = known is not None
         if known is not None:
             self.stats.inc_value("incremental/updates")
-        item._state = state
+        item["state"] = state
         return item
 
     def _delivered(self, item: Any, **kwargs: Any) -> None:
@@ -130,9 +131,8 @@ class SharedDedupePipeline(DedupePipeline):
 
     def _give_up(self, exc: Exception) -> None:
         """Redis is gone for good: the worker stops releasing leases, so others redo its pages."""
-        scheduler = self.crawler.engine.scheduler if self.crawler.engine else None
-        give_up = getattr(scheduler, "_give_up", None)
-        if give_up is not None:
-            give_up(exc)
+        scheduler = leasing_scheduler(self.crawler)
+        if scheduler is not None:
+            scheduler.give_up(exc)
         else:
             logger.error("%s", exc)

@@ -15,7 +15,7 @@ from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 
 from crawler.drops import Rejected
-from crawler.items import ArticleItem
+from crawler.items import ArticleItem, exported
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "article.schema.json"
 
@@ -46,7 +46,7 @@ class ValidationPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        error = next(iter(self.validator.iter_errors(dict(item))), None)
+        error = next(iter(self.validator.iter_errors(exported(item))), None)
         if error is not None:
             field = ".".join(str(p) for p in error.path) or "item"
             self.stats.inc_value("validation/rejected")

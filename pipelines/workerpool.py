@@ -30,11 +30,11 @@ from typing import Any
 from trafilatura.meta import reset_caches
 
 from crawler.decoding import decode_html
-from pipelines.cleaning.normalise import normalise_text
-from pipelines.extraction import PageReading, ReadOptions, read_page
-from pipelines.extraction.text import text_fingerprint, word_count
-from pipelines.similarity.simhash import simhash
 from pipelines.workerserver import worker_context
+from reader import PageReading, ReadOptions, read_page
+from reader.normalise import normalise_text
+from reader.simhash import simhash
+from reader.text import text_fingerprint, word_count
 
 # The reader: read_page or a function with its signature, named by NEWS_PAGE_READER.
 Reader = Callable[[str, str, ReadOptions], PageReading]

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import multiprocessing
 from multiprocessing import forkserver
+from multiprocessing.context import ForkServerContext, SpawnContext
 
 # Imported by the fork server before it forks any worker: the reader, its warm-up (see
-# pipelines.extraction.warmup), the worker's task and the page decoder.
+# reader.warmup), the worker's task and the page decoder.
 PRELOAD = [
-    "pipelines.extraction",
-    "pipelines.extraction.warmup",
+    "reader",
+    "reader.warmup",
     "pipelines.workerpool",
     "crawler.decoding",
 ]
 
 
-def worker_context() -> multiprocessing.context.BaseContext:
+def worker_context() -> SpawnContext | ForkServerContext:
     """Workers fork from a server process that has already imported and warmed the reader.
 
     A fresh interpreter per worker ("spawn") costs about a second of CPU to import lxml and

@@ -9,7 +9,7 @@ import os
 import signal
 import time
 
-from pipelines.extraction import PageReading, ReadOptions, read_page
+from reader import PageReading, ReadOptions, read_page
 
 
 def misbehaving_reader(html: str, url: str, options: ReadOptions) -> PageReading:

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from crawler.canonical import clean_url, fetchable, url_key
 from crawler.discovery import feed_links, parse_feed, parse_sitemap, robots_sitemaps
 from crawler.sites import sites_from_start_urls
-from pipelines.extraction import read_page
-from pipelines.extraction.links import read_links
-from pipelines.extraction.page import parse_html
+from reader import read_page
+from reader.links import read_links
+from reader.page import parse_html
 
 PAGE_URL = "https://news.example.org/2024/05/02/council-budget.html"
 BODY = " ".join(

@@ -23,11 +23,10 @@ from crawler.headingrecall import heading_recall, truth_subheadings
 from demo.builder import build_portal
 from demo.corpus import load_corpus
 from pipelines.clean import clean_fields
-from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
 from pipelines.extract import ExtractionSettings
-from pipelines.extraction import ReadOptions, read_page
-from pipelines.extraction.images import find_pictures, picture_source
-from pipelines.extraction.markdown import (
+from reader import ReadOptions, read_page
+from reader.images import find_pictures, picture_source
+from reader.markdown import (
     assemble,
     keep_lines,
     line_key,
@@ -35,7 +34,8 @@ from pipelines.extraction.markdown import (
     read_structure,
     to_markdown,
 )
-from pipelines.extraction.page import parse_html
+from reader.page import parse_html
+from reader.template import SiteTemplates, TemplatePolicy
 from tests.golden import CASES as TEXT_GOLDEN
 from tests.golden import load_golden
 

@@ -9,7 +9,7 @@ heading; the Markdown's lines are the text's.
 
 from __future__ import annotations
 
-from pipelines.extraction.markdown import line_key, plain_lines
+from reader.markdown import line_key, plain_lines
 from tests.conftest import Backbone
 from tests.test_crawl_backbone import matched
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.cleaning.bylines import credits_beside_body, lead_agency, read_byline
-from pipelines.extraction import read_page
-from pipelines.extraction.people import (
+from reader import read_page
+from reader.bylines import credits_beside_body, lead_agency, read_byline
+from reader.people import (
     Credit,
     credits,
     dateline_authors,
     meta_authors,
     split_names,
 )
-from pipelines.extraction.titles import TitleSources, page_title
+from reader.titles import TitleSources, page_title
 
 
 @pytest.mark.parametrize(

@@ -248,7 +248,7 @@ def reader_that_raises(html: str, url: str) -> Any:
     """The project's reader, except that it raises on a page marked ``data-raise``."""
     if "data-raise" in html:
         raise ValueError("Invalid IPv6 URL")
-    return load_object("pipelines.extraction.read_page")(html, url)
+    return load_object("reader.read_page")(html, url)
 
 
 def test_a_page_the_reader_raises_on_is_reported_and_scored_empty(tmp_path: Path) -> None:

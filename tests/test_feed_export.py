@@ -16,7 +16,7 @@ from scrapy.exporters import JsonLinesItemExporter
 
 from crawler.export import LineJsonLinesExporter
 from crawler.items import ARTICLE_FIELDS, ArticleItem
-from pipelines.extraction import read_page
+from reader import read_page
 from tests.golden import CASES, load_golden
 
 

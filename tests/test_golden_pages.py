@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.cleaning.normalise import normalise_text
-from pipelines.extraction import read_page
+from reader import read_page
+from reader.normalise import normalise_text
 from tests.golden import CASES, load_golden
 
 

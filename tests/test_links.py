@@ -1,8 +1,8 @@
 """The reader returns each page's links, so the spider never parses a page itself."""
 
-from pipelines.extraction import read_page
-from pipelines.extraction.links import read_links
-from pipelines.extraction.page import parse_html
+from reader import read_page
+from reader.links import read_links
+from reader.page import parse_html
 
 PAGE = """<html><head><title>T</title></head><body>
 <nav><a href="/world/">World</a> <a href="/sport/">Sport</a></nav>

@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PROBE = """
 import importlib, pkgutil, sys
 names = []
-for package in ("crawler", "pipelines"):
+for package in ("crawler", "pipelines", "reader"):
     module = importlib.import_module(package)
     for info in pkgutil.walk_packages(module.__path__, package + "."):
         importlib.import_module(info.name)

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from crawler.items import ARTICLE_FIELDS
+from crawler.items import ARTICLE_FIELDS, ArticleItem, exported_fields
 from demo.server import PortalServer as DemoServer
 from tests.scheduled_crawl import ROOT
 from tests.scheduled_portal import PortalServer
@@ -44,6 +44,7 @@ def test_parse_prints_the_article_of_a_demo_page(tmp_path: Path) -> None:
     assert len(items) == 1, log[-3000:]
     (item,) = items
     assert set(ARTICLE_FIELDS) <= set(item), sorted(item)
+    assert set(item) <= set(exported_fields(ArticleItem)), sorted(item)  # no internal field
     assert item["title"] == story.title
     assert item["url"] == portal.article_url(story.id)
     assert item["word_count"] > 50 and item["authors"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extraction.classify import ARTICLE_LIKE_LISTING
+from reader.classify import ARTICLE_LIKE_LISTING
 from tests.portalgen.check import CHECKS, run_checks
 from tests.portalgen.portal import generate
 from tests.portalgen.run import GeneratedCrawl, crawl
@@ -23,11 +23,8 @@ from tests.portalgen.run import GeneratedCrawl, crawl
 SEED = int(os.environ.get("PORTALGEN_SEED", "685"))
 SITES = 10
 
-# Checks that still fail on the fixed seed, with what fails (issue 18, open).
-AWAITED = {
-    "authors_right": "a 记者 X 通讯员 Y line's correspondent Y is counted as an author, which "
-    "this generator's truth does not (a convention to settle against real Chinese pages)",
-}
+# Checks that still fail on the fixed seed, with what fails (none today).
+AWAITED: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

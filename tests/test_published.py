@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extraction import read_page
-from pipelines.extraction.published import (
+from pipelines.validate import article_validator
+from reader import read_page
+from reader.published import (
     DateEvidence,
     choose,
     dates_in,
@@ -24,7 +25,6 @@ from pipelines.extraction.published import (
     parse_structured,
     url_date,
 )
-from pipelines.validate import article_validator
 
 GOLDEN = Path(__file__).parent / "golden_dates"
 CASES = sorted(p for p in GOLDEN.iterdir() if (p / "expected.json").exists())

@@ -19,9 +19,9 @@ os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", tempfile.mkdtemp(prefix="h
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from pipelines.extraction import ReadOptions, read_page  # noqa: E402
-from pipelines.extraction.page import PageReading  # noqa: E402
 from pipelines.workerpool import decode_and_read  # noqa: E402
+from reader import ReadOptions, read_page  # noqa: E402
+from reader.page import PageReading  # noqa: E402
 
 FAST = settings(
     max_examples=25,

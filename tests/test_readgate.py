@@ -6,7 +6,7 @@ from scrapy.utils.test import get_crawler
 from crawler import settings as defaults
 from crawler.middlewares.readgate import ReadGate
 from crawler.signals import page_queued, page_read
-from pipelines.extraction import PageReading
+from reader import PageReading
 
 NEWS_DEFAULTS = {k: v for k, v in vars(defaults).items() if k.startswith("NEWS_")}
 

@@ -15,8 +15,8 @@ from crawler.distributed.connection import Guard, RetryPolicy, connect
 from crawler.distributed.keys import CrawlKeys
 from crawler.state.redis import RedisStateStore
 from crawler.state.store import ArticleState
-from pipelines.similarity import SimHashIndex
 from pipelines.similarity.shared import SharedSimHashIndex
+from reader.simhash import SimHashIndex
 from tests.distributed_fixtures import RedisServer, redis_server
 
 

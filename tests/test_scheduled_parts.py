@@ -21,10 +21,10 @@ from crawler.discovery import (
     robots_sitemaps,
 )
 from crawler.sitesfile import SitesFileError, load_sites_file
-from pipelines.extraction import ReadOptions, read_page
-from pipelines.extraction.text import word_count
-from pipelines.similarity import SimHashIndex, hamming, simhash
 from pipelines.workerpool import read_and_hash
+from reader import ReadOptions, read_page
+from reader.simhash import SimHashIndex, hamming, simhash
+from reader.text import word_count
 from tests.golden import GOLDEN, load_golden
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extraction import ReadOptions, read_page
-from pipelines.extraction.classify import ARTICLE_LIKE_LISTING
-from pipelines.extraction.text import text_length
+from reader import ReadOptions, read_page
+from reader.classify import ARTICLE_LIKE_LISTING
+from reader.text import text_length
 
 CASES = Path(__file__).parent / "short_articles"
 FOLDERS = sorted(p.parent for p in CASES.glob("*/expected.json"))

@@ -16,8 +16,8 @@ import pytest
 
 from crawler.exitcodes import ExitCode
 from crawler.sitesfile import SitesFileError, load_sites_file
-from pipelines.extraction.page import ReadOptions, read_page
-from pipelines.extraction.siterules import RuleError, SiteRules, compile_rules
+from reader.page import ReadOptions, read_page
+from reader.siterules import RuleError, SiteRules, compile_rules
 from tests.scheduled_crawl import ROOT, crawl, feed_files, read_jsonl
 from tests.scheduled_portal import Portal, PortalServer, paragraphs
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
-from pipelines.extraction.text import block_key
+from reader.template import SiteTemplates, TemplatePolicy
+from reader.text import block_key
 
 MENU = "Home | World | Business | Sport | Culture"
 FOOTER = "© 2025 Bench Portal. All rights reserved."

@@ -18,8 +18,8 @@ from scrapy.utils.test import get_crawler
 from crawler.decoding import decode_html
 from crawler.drops import Rejected
 from crawler.items import ARTICLE_FIELDS, ArticleItem
-from pipelines.extraction import read_page
 from pipelines.validate import ValidationPipeline
+from reader import read_page
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p for p in GOLDEN.iterdir() if (p / "expected.json").exists())

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 
 import pipelines.workerpool as workerpool
-from pipelines.extraction import ReadOptions, read_page
 from pipelines.workerpool import ReaderPool, decode_and_read
+from reader import ReadOptions, read_page
 from tests.pool_readers import misbehaving_reader, unloadable_reader, unstartable_reader
 
 GOLDEN = Path(__file__).parent / "golden"

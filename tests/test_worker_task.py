@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipelines.extraction import ReadOptions, read_page
 from pipelines.workerpool import decode_and_read
+from reader import ReadOptions, read_page
 
 GOLDEN = Path(__file__).parent / "golden"
 SITE = ("http://www.exampleherald.test/", "https://www.exampleherald.test/")

@@ -15,7 +15,7 @@ from w3lib.encoding import html_to_unicode
 from crawler.benchmark import score_page
 from demo.builder import build_portal
 from demo.templates import HELD_OUT_TEMPLATES, TEMPLATES
-from pipelines.extraction import read_page
+from reader import read_page
 
 
 def decode(body: bytes, ctype: str) -> str:

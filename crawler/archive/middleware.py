@@ -108,9 +108,9 @@ class WarcArchiveMiddleware:
             output_failed(self.crawler, "archive", self.template, exc, stop=False)
             self.stats.set_value("run/startup_error", output_error(self.crawler))
             return
-        info = {"run": spider.run_id, "isPartOf": spider.name, "robots": "obey"}
+        info = {"run": spider.run.run_id, "isPartOf": spider.name, "robots": "obey"}
         self.files = WarcFileSet(
-            folder, run_prefix(spider.name, spider.run_id), self.max_bytes, info
+            folder, run_prefix(spider.name, spider.run.run_id), self.max_bytes, info
         )
         self._pool.start()
         logger.info("archiving fetched pages as WARC files in %s", folder)

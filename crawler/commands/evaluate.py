@@ -25,6 +25,7 @@ import trafilatura
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.misc import load_object
+from trafilatura.settings import Document
 
 from crawler.benchmark import (
     Page,
@@ -192,10 +193,12 @@ def _plain_text(page: Page, include_comments: bool) -> Outcome:
 
 def _plain_fields(page: Page, outcome: Outcome) -> None:
     """Plain trafilatura's metadata (``bare_extraction(with_metadata=True)``), untimed."""
+    doc: Document | None = None
     try:
-        doc = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True)
+        found = trafilatura.bare_extraction(page.html, url=page.url, with_metadata=True)
+        doc = found if isinstance(found, Document) else None  # a dict only with as_dict=True
     except Exception as exc:  # noqa: BLE001 - one page's failure is reported, not fatal
-        doc, outcome.error = None, f"{type(exc).__name__}: {exc}"
+        outcome.error = f"{type(exc).__name__}: {exc}"
     title = doc.title if doc is not None else None
     authors = split_authors(doc.author if doc is not None else None)
     date = doc.date if doc is not None else None

@@ -28,6 +28,7 @@ from twisted.internet.defer import Deferred
 from crawler.commands.fetch import NOTHING_WRITTEN, set_over_project
 from crawler.exitcodes import ExitCode
 from crawler.incremental import IncrementalFilter
+from crawler.items import ArticleItem, exported
 from crawler.spiders.news import NewsSpider
 
 logger = logging.getLogger(__name__)
@@ -94,7 +95,9 @@ class Command(ScrapyParse):
         read = []
         for item in items:
             try:
-                read.append(await itemproc.process_item_async(item))
+                done = await itemproc.process_item_async(item)
+                # As the feed has it: without the fields the stages hand each other.
+                read.append(exported(done) if isinstance(done, ArticleItem) else done)
             except DropItem as exc:
                 logger.warning("%s: dropped by the pipelines: %s", item.get("url"), exc)
         return read

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
@@ -88,18 +88,19 @@ class UnbufferedFileFeedStorage(FileFeedStorage):
                         path,
                         dropped,
                     )
-            return GuardedFile(
+            file = GuardedFile(
                 path,
                 append=self.write_mode == "ab",
                 on_failure=self._failed,
                 sync_each_write=self.sync_each_write,
             )
+            return cast(IO[bytes], file)  # a binary file, to Scrapy's feed exporter
         except OSError as exc:
             self._failed(exc)
             # Every item is then reported as not written: none is confirmed in Redis.
             void = GuardedFile(Path(os.devnull), append=True, on_failure=self._failed)
             void.fail(exc)
-            return void
+            return cast(IO[bytes], void)
 
     def store(self, file: IO[bytes]) -> None:
         try:

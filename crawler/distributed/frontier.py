@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import redis
+from redis.typing import EncodableT
 
 from crawler.distributed import scripts
 from crawler.distributed.connection import Guard
@@ -62,7 +64,7 @@ class Frontier:
         """Queue ``payload`` (QUEUED, SEEN or OVER_BUDGET); release lease ``release`` with it."""
         k = self.keys
         keys = [k.queue, k.dupefilter, k.leases, k.lease_data, k.pages(site)]
-        args = [payload, -priority, fingerprint, release, budget if site else 0]
+        args: list[EncodableT] = [payload, -priority, fingerprint, release, budget if site else 0]
         return int(self.guard.call("queue a request", lambda: self._push(keys, args)))
 
     def pop(self, lease_ms: int, worker: str, max_bytes: int = 0) -> Lease | None:
@@ -116,13 +118,13 @@ class Frontier:
         """Expired leases back to the queue: (requeued, given up)."""
         k = self.keys
         keys = [k.queue, k.leases, k.lease_data, k.dead]
-        args = [max_attempts, batch, k.lease_claims()]
+        args: list[EncodableT] = [max_attempts, batch, k.lease_claims()]
         requeued, dead = self.guard.call("take back expired leases", lambda: self._reap(keys, args))
         return int(requeued), int(dead)
 
     def status(self) -> FrontierStatus:
         def read() -> list[int]:
-            pipe = self.server.pipeline(transaction=False)
+            pipe: Any = self.server.pipeline(transaction=False)  # chained: see RedisStateStore
             pipe.zcard(self.keys.queue).zcard(self.keys.leases).hlen(self.keys.dead)
             return pipe.execute()
 

@@ -23,15 +23,15 @@ from crawler.distributed.connection import (
 )
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.leases import LeaseBook
-from crawler.distributed.scheduler import LEASE_META, lease_of
+from crawler.distributed.scheduler import LEASE_META, lease_of, leasing_scheduler
 from crawler.sites import origin_of
 
 logger = logging.getLogger(__name__)
 
 
 def lease_book(crawler: Crawler) -> LeaseBook | None:
-    scheduler = getattr(crawler.engine, "scheduler", None) if crawler.engine else None
-    return getattr(scheduler, "leases", None)
+    scheduler = leasing_scheduler(crawler)
+    return scheduler.leases if scheduler is not None else None
 
 
 class LeaseOutputMiddleware:

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 import redis
+from redis.typing import EncodableT
 
 from crawler.distributed.connection import Guard
 from crawler.distributed.keys import CrawlKeys
@@ -83,7 +84,7 @@ class SiteRegistry:
     def register(self, sites: list[Site]) -> None:
         if not sites:
             return
-        mapping = {site.name: site_to_json(site) for site in sites}
+        mapping: dict[EncodableT, EncodableT] = {site.name: site_to_json(site) for site in sites}
         self.guard.call(
             "register sites", lambda: self.server.hset(self.keys.sites, mapping=mapping)
         )

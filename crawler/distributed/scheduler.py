@@ -54,6 +54,8 @@ from crawler.distributed.frontier import OVER_BUDGET, SEEN, Frontier, Lease
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.leases import LeaseBook
 from crawler.distributed.registry import SiteRegistry
+from crawler.run import RunContext, run_context
+from crawler.sites import Site
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +126,7 @@ class LeasingScheduler(Scheduler):
     def _setup(self, crawler: Crawler, keys: CrawlKeys, guard: Guard) -> None:
         settings = crawler.settings
         self.crawler = crawler
+        self.run: RunContext = run_context(crawler)
         self.keys = keys
         self.guard = guard
         self.worker = worker_id(settings)
@@ -159,7 +162,7 @@ class LeasingScheduler(Scheduler):
         self.queue = LeasedQueue(
             self.frontier, spider, self.lease_ms, self.worker, self.max_entry_bytes
         )
-        own = list(getattr(spider, "sites", []))
+        own = list(self.run.sites)
         self._setup_sites(own)
         status = self.frontier.status()
         logger.info(
@@ -168,13 +171,13 @@ class LeasingScheduler(Scheduler):
             self.keys.prefix,
             status.queued,
             status.leased,
-            len(getattr(spider, "sites", [])),
+            len(self.run.sites),
         )
         if not self.seed_only:
             self._loop = task.LoopingCall(self._tick)
             self._loop.start(self.heartbeat, now=False)
 
-    def _setup_sites(self, own: list[Any]) -> None:
+    def _setup_sites(self, own: list[Site]) -> None:
         """Register this worker's own sites (when its user may) and decide whether to take
         more from the registry: only when this user cannot write it."""
         writable = self.registry.writable()
@@ -200,7 +203,7 @@ class LeasingScheduler(Scheduler):
             self.crawler.stats.set_value("run/startup_error", error)
             self.broken = True
             return
-        if not getattr(self.spider, "sites", []) and not self.seed_only:
+        if not self.run.sites and not self.seed_only:
             error = (
                 f"no sites to crawl: the sites registry {self.keys.sites} is writable by this "
                 "Redis user, so it is not trusted; pass -a sites=FILE or -a start_urls=... or "
@@ -233,7 +236,7 @@ class LeasingScheduler(Scheduler):
         try:
             return self.frontier.status().queued > 0
         except (RedisUnavailable, redis.RedisError) as exc:
-            self._give_up(exc)
+            self.give_up(exc)
             return False
 
     def enqueue_request(self, request: Any) -> bool:
@@ -259,7 +262,7 @@ class LeasingScheduler(Scheduler):
                 site.max_pages if site is not None else 0,
             )
         except (RedisUnavailable, redis.RedisError) as exc:
-            self._give_up(exc)
+            self.give_up(exc)
             return False
         if release:
             self.leases.forget(release)
@@ -281,7 +284,7 @@ class LeasingScheduler(Scheduler):
             try:
                 lease = self.queue.pop()
             except (RedisUnavailable, redis.RedisError) as exc:
-                self._give_up(exc)
+                self.give_up(exc)
                 return None
             if lease is None:
                 return None
@@ -351,8 +354,8 @@ class LeasingScheduler(Scheduler):
             site = self._site_named(name)
         return site if site is not None and site.on_origin(request.url) else None
 
-    def _site_named(self, name: str) -> Any:
-        return next((s for s in getattr(self.spider, "sites", []) if s.name == name), None)
+    def _site_named(self, name: str) -> Site | None:
+        return self.run.site_named(name)
 
     def _ack(self, lease_id: str) -> None:
         if self.broken:
@@ -367,7 +370,7 @@ class LeasingScheduler(Scheduler):
                 self._count("redis/lease_expired_before_ack")
                 logger.warning("lease %s had expired before its page was done", lease_id)
         except (RedisUnavailable, redis.RedisError) as exc:
-            self._give_up(exc)
+            self.give_up(exc)
 
     def claim(self, url: str, fetched_at: str, canonical: str, fingerprint: str) -> str:
         """Checked just before an article is written: "" to write it, "lost" when the page's
@@ -386,7 +389,7 @@ class LeasingScheduler(Scheduler):
         try:
             verdict = self.frontier.claim(lease_id, url, claims, self.lease_ms)
         except (RedisUnavailable, redis.RedisError) as exc:
-            self._give_up(exc)
+            self.give_up(exc)
             return "lost"
         if verdict == "lost":
             self.leases.mark_lost(lease_id)
@@ -395,8 +398,7 @@ class LeasingScheduler(Scheduler):
     def _text_scope(self, url: str) -> str:
         if self.across_sites:
             return ""
-        site_for = getattr(self.spider, "site_for", None)
-        site = site_for(url) if site_for is not None else None
+        site = self.run.site_for(url)
         return f"{site.name if site is not None else '?'}:"
 
     def _item_scraped(self, item: Any, response: Any = None, **kwargs: Any) -> None:
@@ -410,7 +412,7 @@ class LeasingScheduler(Scheduler):
             try:
                 self.frontier.confirm(lease_id, url)
             except (RedisUnavailable, redis.RedisError) as exc:
-                self._give_up(exc)
+                self.give_up(exc)
         self.leases.item_finished(lease_id)
 
     def _item_finished(self, response: Any = None, **kwargs: Any) -> None:
@@ -426,7 +428,7 @@ class LeasingScheduler(Scheduler):
                 self._count("redis/lease_lost")
             requeued, dead = self.frontier.reap(self.max_attempts)
         except RedisUnavailable as exc:
-            self._give_up(exc)
+            self.give_up(exc)
             return
         except redis.RedisError as exc:
             logger.warning("heartbeat failed: %s", exc)
@@ -448,7 +450,7 @@ class LeasingScheduler(Scheduler):
         try:
             status = self.frontier.status()
         except (RedisUnavailable, redis.RedisError) as exc:
-            self._give_up(exc)
+            self.give_up(exc)
             return
         if status.queued or status.leased:
             self._idle_since = None
@@ -464,14 +466,11 @@ class LeasingScheduler(Scheduler):
 
     # --- helpers -----------------------------------------------------------------------------
 
-    def _site_of(self, request: Any, reload: bool = False) -> Any:
-        site_for = getattr(self.spider, "site_for", None)
-        if site_for is None:
-            return None
-        site = site_for(request.url)
+    def _site_of(self, request: Any, reload: bool = False) -> Site | None:
+        site = self.run.site_for(request.url)
         if site is None and reload and self.registry_trusted:
             self._refresh_sites()
-            site = site_for(request.url)
+            site = self.run.site_for(request.url)
         return site
 
     def _refresh_sites(self) -> None:
@@ -479,12 +478,10 @@ class LeasingScheduler(Scheduler):
         if not self.registry_trusted:
             return
         seeded = self.registry.load()
-        own = {s.name for s in getattr(self.spider, "sites", [])}
-        self.spider.sites = list(getattr(self.spider, "sites", [])) + [
-            s for s in seeded if s.name not in own
-        ]
+        own = {s.name for s in self.run.sites}
+        self.run.sites.extend(s for s in seeded if s.name not in own)
 
-    def _give_up(self, exc: Exception) -> None:
+    def give_up(self, exc: Exception) -> None:
         """Redis is gone for good: stop acking (our leases will be redone) and close."""
         if self.broken:
             return
@@ -521,6 +518,12 @@ def lease_of(response: Any) -> str | None:
     except AttributeError:
         return None
     return meta.get(LEASE_META) if meta else None
+
+
+def leasing_scheduler(crawler: Crawler) -> LeasingScheduler | None:
+    """The crawl's scheduler when it is the leasing one (a distributed crawl), else None."""
+    scheduler = crawler.engine.scheduler if crawler.engine else None
+    return scheduler if isinstance(scheduler, LeasingScheduler) else None
 
 
 def wake_engine(crawler: Crawler) -> None:

@@ -22,6 +22,7 @@ from crawler.distributed.connection import (
 )
 from crawler.distributed.keys import CrawlKeys
 from crawler.extensions.rejects import rejects_path_for
+from crawler.run import run_context
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +113,7 @@ class CrawlSummary:
     def __init__(self, crawler: Crawler, url: str) -> None:
         settings = crawler.settings
         self.crawler = crawler
+        self.run = run_context(crawler)
         self.keys = CrawlKeys(settings.get("NEWS_REDIS_PREFIX"))
         self.worker = worker_id(settings)
         self.server, self.guard = open_redis(settings, crawler.stats)
@@ -126,7 +128,7 @@ class CrawlSummary:
 
     def spider_closed(self, spider: Any, reason: str) -> None:
         record = worker_summary(self.crawler.stats.get_stats(), self.worker, reason)
-        run = f"{self.worker}@{getattr(spider, 'run_start', record['finished'])}"
+        run = f"{self.worker}@{self.run.run_start}"
         path = self._path(spider)
         try:
             self.guard.call(

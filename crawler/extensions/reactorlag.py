@@ -71,7 +71,7 @@ class ReactorLag:
         from twisted.internet import reactor
 
         self._expected = time.perf_counter() + self.interval
-        self._call = reactor.callLater(self.interval, self._tick)  # type: ignore[attr-defined]
+        self._call = reactor.callLater(self.interval, self._tick)  # type: ignore[arg-type]
 
     def _tick(self) -> None:
         late_ms = max(0.0, (time.perf_counter() - self._expected) * 1000)

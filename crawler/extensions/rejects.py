@@ -19,6 +19,7 @@ from crawler.delivery import GuardedFile, output_failed, state_failed
 from crawler.drops import ArticleLikeListing, NotAnArticle, Unchanged
 from crawler.export import json_line
 from crawler.feedstorage import path_beside_feed
+from crawler.run import run_context
 from crawler.signals import request_rejected
 from crawler.state import StateStoreError, store_for
 from crawler.state.sqlite import fsync_directory
@@ -146,7 +147,7 @@ def _now() -> str:
 
 
 def _run_id(crawler: Crawler) -> str:
-    return str(getattr(crawler.spider, "run_id", "run"))
+    return run_context(crawler).run_id
 
 
 def _get(item: Any, key: str) -> Any:
@@ -158,10 +159,9 @@ def _get(item: Any, key: str) -> Any:
 
 def uri_params(crawler: Crawler) -> dict[str, str]:
     """The same %(name)s / %(time)s values Scrapy fills into feed URIs."""
-    spider = crawler.spider
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None).isoformat().replace(":", "-")
     return {
-        "name": getattr(spider, "name", "crawl"),
-        "run_start": getattr(spider, "run_start", now),
+        "name": crawler.spider.name if crawler.spider is not None else "crawl",
+        "run_start": run_context(crawler).run_start,
         "time": now,
     }

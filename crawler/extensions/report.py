@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import lxml.etree
 import lxml.html
@@ -31,7 +31,10 @@ from scrapy.http import HtmlResponse, Request, Response
 
 from crawler.delivery import output_failed, write_durably
 from crawler.signals import page_read, run_summarised
-from pipelines.extraction.mainblock import render_lines
+from reader.mainblock import render_lines
+
+if TYPE_CHECKING:
+    from reader import PageReading
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +139,7 @@ class RunReport:
         while len(self.pending) > MAX_PENDING:
             self.pending.popitem(last=False)
 
-    def page_read(self, site: str, reading: Any) -> None:
+    def page_read(self, site: str, reading: PageReading) -> None:
         held = self.pending.get(reading.url)
         if held is not None:
             held[2].update(reading.removed)

@@ -21,6 +21,7 @@ from crawler.extensions.rejects import uri_params
 from crawler.feedstorage import path_beside_feed
 from crawler.health import Alarm, AlarmPolicy, alarms_for, baseline
 from crawler.outcome import ALARM_SITES_STAT, ALARMS_STAT, crawl_sites, run_failure
+from crawler.run import run_context
 from crawler.signals import run_summarised
 from crawler.state import StateStoreError, store_for
 from crawler.state.store import SiteMetrics
@@ -105,6 +106,7 @@ class RunSummary:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.run = run_context(crawler)
         self.sites: defaultdict[str, SiteTally] = defaultdict(SiteTally)
         self.started = time.monotonic()
         crawler.signals.connect(self.response_received, signal=signals.response_received)
@@ -125,14 +127,14 @@ class RunSummary:
             self.sites[site].touch()
 
     def item_scraped(self, item: Any, spider: Any) -> None:
-        tally = self.sites[getattr(item, "_site", "") or "?"]
+        tally = self.sites[_get(item, "site") or "?"]
         tally.articles += 1
         tally.updates += 1 if item.get("is_update") else 0
         tally.count_read(item)
         tally.touch()
 
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
-        site = getattr(item, "_site", None) or _get(item, "site") or "?"
+        site = _get(item, "site") or "?"
         tally = self.sites[site]
         tally.touch()
         if isinstance(exception, NotAnArticle):
@@ -150,11 +152,11 @@ class RunSummary:
     def summary(self, reason: str) -> dict[str, Any]:
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
-        spider = self.crawler.spider
-        names = [s.name for s in getattr(spider, "sites", [])] or sorted(self.sites)
+        run = self.run
+        names = [s.name for s in run.sites] or sorted(self.sites)
         return {
-            "run_id": getattr(spider, "run_id", None),
-            "run_start": getattr(spider, "run_start", None),
+            "run_id": run.run_id,
+            "run_start": run.run_start,
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             "duration_seconds": round(time.monotonic() - self.started, 3),
             "finish_reason": reason,

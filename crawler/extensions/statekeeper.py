@@ -12,8 +12,11 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.misc import load_object
 
 from crawler.delivery import output_error, state_failed
+from crawler.drops import Rejected
 from crawler.feedstorage import AtomicFileFeedStorage
+from crawler.items import ArticleItem
 from crawler.outcome import crawl_sites, run_failure
+from crawler.run import run_context
 from crawler.state import StateStoreError, close_store, store_for
 
 logger = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ class StateKeeper:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.run = run_context(crawler)
         self.atomic = feeds_are_atomic(crawler.settings)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
@@ -54,14 +58,14 @@ class StateKeeper:
         return cls(crawler)
 
     def _run_id(self) -> str:
-        return str(getattr(self.crawler.spider, "run_id", "run"))
+        return self.run.run_id
 
     def spider_opened(self, spider: Any) -> None:
         store = store_for(self.crawler)
         if store is None:
             return
         try:
-            store.begin_run(self._run_id(), spider.started_at)
+            store.begin_run(self._run_id(), self.run.started_at)
         except (StateStoreError, OSError) as exc:
             state_failed(self.crawler, exc, stop=False)
             assert self.crawler.stats is not None
@@ -69,7 +73,7 @@ class StateKeeper:
 
     def item_scraped(self, item: Any, spider: Any) -> None:
         store = store_for(self.crawler)
-        article = getattr(item, "_state", None)
+        article = item.get("state") if isinstance(item, ArticleItem) else None
         if store is not None and article is not None:
             try:
                 store.add_pending(self._run_id(), article)
@@ -79,7 +83,7 @@ class StateKeeper:
     def item_dropped(self, item: Any, response: Any, exception: BaseException, spider: Any) -> None:
         """A duplicate's URL is remembered with the run's delivery, like an article's."""
         store = store_for(self.crawler)
-        article = getattr(exception, "state", None)
+        article = exception.state if isinstance(exception, Rejected) else None
         if store is not None and article is not None:
             try:
                 store.add_pending(self._run_id(), article)

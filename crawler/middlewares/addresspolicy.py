@@ -45,10 +45,10 @@ class AddressPolicyMiddleware:
             self._count(refused)
             raise
         # A retry of a request the resolver refused: refuse it without asking again.
-        refused = policy_refusal(DNSLookupError("DNS lookup failed"), request.url)
-        if refused is not None:
-            self._count(refused)
-            raise refused
+        refusal = policy_refusal(DNSLookupError("DNS lookup failed"), request.url)
+        if refusal is not None:
+            self._count(refusal)
+            raise refusal
 
     def process_exception(self, request: Request, exception: Exception) -> Any:
         refused = policy_refusal(exception, request.url)

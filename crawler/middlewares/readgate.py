@@ -13,7 +13,7 @@ import math
 import os
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -24,6 +24,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 
 from crawler.signals import page_queued, page_read
+
+if TYPE_CHECKING:
+    from reader import PageReading
 
 _ADMITTED = "_news_read_gate"
 # Weight of the newest sample in the moving averages of download and read times.
@@ -116,9 +119,9 @@ class ReadGate:
         self.in_reader += 1
         self._queued_at[url] = time.monotonic()
 
-    def page_read(self, site: str, reading: Any) -> None:
+    def page_read(self, site: str, reading: PageReading) -> None:
         self.in_reader = max(0, self.in_reader - 1)
-        started = self._queued_at.pop(getattr(reading, "url", ""), None)
+        started = self._queued_at.pop(reading.url, None)
         if started is not None:
             self.read_seconds = _ewma(self.read_seconds, time.monotonic() - started)
         self._release()

@@ -99,5 +99,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if delay is None:
             delay = min(self.backoff.maximum, self.backoff.base * 2 ** (attempt - 1))
         if delay > 0:
-            self.crawler.stats.inc_value("retry/waited_seconds", round(delay, 3))
+            # Scrapy's stats add any number; its annotation says int.
+            self.crawler.stats.inc_value("retry/waited_seconds", round(delay, 3))  # type: ignore[arg-type]
             await asyncio.sleep(delay)

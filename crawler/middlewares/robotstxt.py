@@ -28,6 +28,7 @@ from scrapy.utils.misc import build_from_crawler
 from twisted.internet.defer import Deferred
 
 from crawler.addresspolicy import policy_refusal
+from crawler.run import run_context
 from crawler.signals import robots_read
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.max_bytes = crawler.settings.getint("NEWS_ROBOTSTXT_MAX_BYTES")
+        self.run = run_context(crawler)
         self._unavailable: set[str] = set()
 
     def process_request_2(self, rp: Any, request: Request) -> None:
@@ -99,7 +101,7 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             body = DISALLOW_ALL
         await super()._parse_robots(response.replace(body=body), netloc, request)
 
-    def _robots_error(self, exc: Exception, netloc: str, robots_url: str) -> None:
+    def _robots_error(self, exc: Exception, netloc: str, robots_url: str = "") -> None:
         refused = policy_refusal(exc, robots_url)
         if refused is not None and urlsplit(refused.url).netloc == netloc:
             # The site itself is refused by the same policy; its pages are refused too.
@@ -125,9 +127,6 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def _sites_at(self, netloc: str) -> list[str]:
         """Names of the crawl's sites served from ``netloc`` (the netloc itself if none)."""
-        spider = self.crawler.spider
         origin = netloc.lower()
-        names = [
-            site.name for site in getattr(spider, "sites", None) or () if origin in site.origins
-        ]
+        names = [site.name for site in self.run.sites if origin in site.origins]
         return names or [netloc]

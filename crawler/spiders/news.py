@@ -8,12 +8,11 @@ URLs a previous run delivered are not requested again (see ``crawler.incremental
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
@@ -31,10 +30,14 @@ from crawler.failures import failure_reason
 from crawler.incremental import REVALIDATE_META, IncrementalFilter
 from crawler.items import PageItem
 from crawler.middlewares.robotstxt import RobotsUnavailable
+from crawler.run import RunContext, run_context
 from crawler.signals import page_read, request_rejected, robots_read
 from crawler.sites import Site, origin_of, sites_from_start_urls
 from crawler.spiders.arguments import SpiderArgumentError, parse_arguments
 from crawler.state import store_for
+
+if TYPE_CHECKING:
+    from reader import PageReading
 
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
 ROBOTS_MIDDLEWARE = "crawler.middlewares.robotstxt.StrictRobotsTxtMiddleware"
@@ -47,6 +50,18 @@ class NewsSpider(scrapy.Spider):
 
     name = "news"
     links_from_reader = False
+    # Set in from_crawler from the settings.
+    distributed: bool
+    link_extractor: LinkExtractor
+    max_links: int
+    max_url_length: int
+    skip_extensions: tuple[str, ...]
+    robots_sitemaps: bool
+    robots_from_middleware: bool
+    discover_feeds: bool
+    max_documents: int
+    # Set by start() (and by `scrapy parse`).
+    incremental: IncrementalFilter
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any], settings: Any = None) -> None:
@@ -58,9 +73,9 @@ class NewsSpider(scrapy.Spider):
         args = parse_arguments(kwargs, require_start_urls=False)
         super().__init__()
         self._args = args
-        self._set_start(datetime.now(UTC))
+        # The run's start, id and sites: the crawl's own context once from_crawler runs.
+        self.run = RunContext()
         self.since: datetime | None = args.since
-        self.sites: list[Site] = []
         self._pages: dict[str, int] = {}
         self._seen: dict[str, set[str]] = {}
         self._links_done: dict[str, set[str]] = {}
@@ -71,6 +86,7 @@ class NewsSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.run = run_context(crawler)
         settings = crawler.settings
         # Distributed crawl: the sites and the frontier live in Redis (crawler/distributed/).
         spider.distributed = redis_url(settings) is not None
@@ -125,11 +141,20 @@ class NewsSpider(scrapy.Spider):
             self._set_start(datetime.now(UTC))
 
     def _set_start(self, started_at: datetime) -> None:
-        self.started_at = started_at
-        # Names this run's files (feed, rejects, summary): UTC, sortable, safe in file names.
-        self.run_start = started_at.strftime("%Y%m%dT%H%M%SZ")
-        # Identifies the run in the state store (two runs may start within one second).
-        self.run_id = f"{self.run_start}-{os.getpid()}"
+        self.run.started_at = started_at
+
+    @property
+    def run_start(self) -> str:
+        """``%(run_start)s`` in feed URIs (Scrapy fills them in from the spider's attributes)."""
+        return self.run.run_start
+
+    @property
+    def sites(self) -> list[Site]:
+        return self.run.sites
+
+    @sites.setter
+    def sites(self, sites: list[Site]) -> None:
+        self.run.sites = sites
 
     async def start(self) -> AsyncIterator[Any]:
         store = store_for(self.crawler)
@@ -165,7 +190,7 @@ class NewsSpider(scrapy.Spider):
                 yield request
 
     def site_for(self, url: str) -> Site | None:
-        return next((s for s in self.sites if s.owns(url)), None)
+        return self.run.site_for(url)
 
     def _site(self, name: str) -> Site:
         return next(s for s in self.sites if s.name == name)
@@ -345,19 +370,19 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value("discovery/unreadable")
         self.logger.warning("unreadable sitemap or feed %s: %s", response.url, exc)
 
-    def follow_read_links(self, site: str, reading: Any) -> None:
+    def follow_read_links(self, site: str, reading: PageReading) -> None:
         """Schedule the links the reader found on a page (page_read signal): the reader's
         worker already parsed the page, so the spider does not parse it a second time."""
-        owner = next((s for s in self.sites if s.name == site), None)
+        owner = self.run.site_named(site)
         if owner is None:
             return
         # The reader's worker kept the links that start with one of the site's URL prefixes
         # (hints["url_prefixes"]) and counted the rest: most links of a page lead off the site.
-        links = getattr(reading, "links", None) or ()
-        offsite = getattr(reading, "offsite_links", 0)
+        links = reading.links
+        offsite = reading.offsite_links
         if offsite:
             self.crawler.stats.inc_value("spider/offsite_links_skipped", offsite)
-        cut = getattr(reading, "links_cut", 0)
+        cut = reading.links_cut
         if cut:
             self.crawler.stats.inc_value("links/cut", cut)
             self.crawler.stats.inc_value("links/pages_cut")
@@ -417,7 +442,7 @@ class NewsSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"spider/response_ok/{site.name}")
 
     def _is_html(self, response: Response) -> bool:
-        ctype = response.headers.get(b"Content-Type", b"").lower()
+        ctype = (response.headers.get(b"Content-Type") or b"").lower()
         return not ctype or any(t in ctype for t in HTML_TYPES)
 
     def _page_item(self, response: Response, site: Site, reject: str | None = None) -> PageItem:
@@ -430,9 +455,9 @@ class NewsSpider(scrapy.Spider):
             site=site.name,
             fetched_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             headers={
-                name: response.headers.get(name).decode("latin-1")
+                name: value.decode("latin-1")
                 for name in KEPT_HEADERS
-                if response.headers.get(name)
+                if (value := response.headers.get(name))
             },
             hints=self._site_hints(site),
         )
@@ -450,7 +475,7 @@ class NewsSpider(scrapy.Spider):
     def _attach_body(self, response: Response, item: PageItem) -> None:
         """The page's bytes and declared charset: the reader's worker decodes them (see
         crawler.decoding), off the reactor thread."""
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
         item["body"] = response.body
         item["charset"] = http_content_type_encoding(ctype)
 

@@ -16,10 +16,8 @@ file resumes there.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +41,7 @@ from crawler.archive.reader import (
 )
 from crawler.delivery import output_error, output_failed
 from crawler.items import ArticleItem, PageItem
+from crawler.run import RunContext, run_context
 from crawler.sites import Site, origin_of
 from crawler.sitesfile import SitesFileError, load_sites_file
 from crawler.spiders.arguments import SpiderArgumentError
@@ -64,6 +63,10 @@ class ReextractSpider(scrapy.Spider):
     """Reads archived responses back into the crawl's item pipelines."""
 
     name = "reextract"
+    # Set in from_crawler from the settings.
+    max_pending: int
+    max_bytes: int
+    agent: str
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any], settings: Any = None) -> None:
@@ -108,9 +111,8 @@ class ReextractSpider(scrapy.Spider):
         self.sites: list[Site] = list(self.listed)
         self._by_origin: dict[str, Site] = {}
         self._hints: dict[str, dict[str, object]] = {}
-        self.started_at = datetime.now(UTC)
-        self.run_start = self.started_at.strftime("%Y%m%dT%H%M%SZ")
-        self.run_id = f"{self.run_start}-{os.getpid()}"
+        # The run's start, id and sites (the same list): the crawl's context in from_crawler.
+        self.run = RunContext(sites=self.sites)
         self._pending = 0
         self._room: Deferred[None] | None = None
         self._trackers: dict[str, InputTracker] = {}
@@ -118,6 +120,8 @@ class ReextractSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReextractSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.run = run_context(crawler)
+        spider.run.sites = spider.sites
         settings = crawler.settings
         spider.max_pending = max(1, settings.getint("NEWS_REEXTRACT_MAX_PENDING"))
         spider.max_bytes = settings.getint("DOWNLOAD_MAXSIZE") or 2**62
@@ -126,6 +130,11 @@ class ReextractSpider(scrapy.Spider):
             crawler.signals.connect(spider._item_done, signal=signal)
         crawler.signals.connect(spider._save_progress, signal=signals.feed_exporter_closed)
         return spider
+
+    @property
+    def run_start(self) -> str:
+        """``%(run_start)s`` in feed URIs (Scrapy fills them in from the spider's attributes)."""
+        return self.run.run_start
 
     async def start(self) -> AsyncIterator[Any]:
         stats = self.crawler.stats

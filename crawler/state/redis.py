@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
+from redis.typing import EncodableT
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
@@ -220,6 +221,11 @@ class RedisStateStore(StateStore):
         store._call("open the state store", server.ping)
         return store
 
+    def _pipeline(self) -> Any:
+        """A pipeline without MULTI. Typed Any: redis-py types a queued command as returning
+        its reply, so chained commands and ``execute`` do not type-check as written."""
+        return self.server.pipeline(transaction=False)
+
     def _call(self, what: str, fn: Any) -> Any:
         try:
             return self.guard.call(what, fn)
@@ -251,11 +257,7 @@ class RedisStateStore(StateStore):
         field = self._run_field(run_id)
         raw = self._call(
             "read the run",
-            lambda: (
-                self.server.pipeline(transaction=False)
-                .hget(self.keys.runs, field)
-                .execute(raise_on_error=False)[0]
-            ),
+            lambda: self._pipeline().hget(self.keys.runs, field).execute(raise_on_error=False)[0],
         )
         record = self._run_record(f"{self.keys.runs} {field}", raw) or {"started_at": _now()}
         record.update(status="succeeded" if succeeded else "failed", finished_at=_now())
@@ -283,11 +285,7 @@ class RedisStateStore(StateStore):
         it would hide every sitemap entry older than it) are left out."""
         raw = self._call(
             "read the runs",
-            lambda: (
-                self.server.pipeline(transaction=False)
-                .hgetall(self.keys.runs)
-                .execute(raise_on_error=False)[0]
-            ),
+            lambda: self._pipeline().hgetall(self.keys.runs).execute(raise_on_error=False)[0],
         )
         if isinstance(raw, Exception):
             self._bad(self.keys.runs, BadEntry("wrong_type", str(raw)))
@@ -332,7 +330,7 @@ class RedisStateStore(StateStore):
         article_key, alias_key = self.keys.article(key), self.keys.alias(key)
 
         def read() -> list[Any]:
-            pipe = self.server.pipeline(transaction=False)
+            pipe = self._pipeline()
             pipe.hmget(article_key, list(ARTICLE_FIELDS)).get(alias_key)
             return pipe.execute(raise_on_error=False)
 
@@ -347,7 +345,7 @@ class RedisStateStore(StateStore):
         row = self._call(
             "look up an article",
             lambda: (
-                self.server.pipeline(transaction=False)
+                self._pipeline()
                 .hmget(target_key, list(ARTICLE_FIELDS))
                 .execute(raise_on_error=False)[0]
             ),
@@ -370,7 +368,7 @@ class RedisStateStore(StateStore):
                     raise BadEntry("missing_field", f"no {name}")
             simhash = _simhash(data["simhash"])
             if parse_date(data["last_seen"]) is None:
-                raise BadEntry("bad_date", f"last_seen {data['last_seen'][:40]!r}")
+                raise BadEntry("bad_date", f"last_seen {str(data['last_seen'])[:40]!r}")
             first_seen = data["first_seen"] or ""
             if first_seen and not _FIRST_SEEN.fullmatch(first_seen):
                 raise BadEntry("bad_date", f"first_seen {first_seen[:40]!r}")
@@ -470,7 +468,7 @@ class RedisStateStore(StateStore):
             "run_id": run_id,
         }
         keys = [k.article(article.key), k.recent, *(k.alias(a) for a in article.aliases)]
-        args = [article.key, _epoch(article.fetched_at), article.fetched_at]
+        args: list[EncodableT] = [article.key, _epoch(article.fetched_at), article.fetched_at]
         for name, value in fields.items():
             args += [name, value]
 

@@ -1,5 +1,2 @@
-"""Near-duplicate text detection: SimHash fingerprints and a bounded index to query them."""
-
-from pipelines.similarity.simhash import SimHashIndex, hamming, simhash
-
-__all__ = ["SimHashIndex", "hamming", "simhash"]
+"""The SimHash index a distributed crawl shares in Redis (``shared``); the fingerprints and the
+in-process index are the reader's (``reader.simhash``)."""

@@ -18,9 +18,10 @@ from __future__ import annotations
 import logging
 
 import redis
+from redis.typing import EncodableT
 
 from crawler.distributed.connection import Guard
-from pipelines.similarity.simhash import Match, band_spans
+from reader.simhash import Match, band_spans
 
 logger = logging.getLogger(__name__)
 
@@ -160,7 +161,14 @@ class SharedSimHashIndex:
         when there is none, ``value`` is indexed under ``key`` in the same atomic step."""
         member = self._member(value, key, url)
         keys = self._keys(value, scope)
-        args = [member, self.max_distance, self.capacity, len(self._spans), *exclude, key]
+        args: list[EncodableT] = [
+            member,
+            self.max_distance,
+            self.capacity,
+            len(self._spans),
+            *exclude,
+            key,
+        ]
         found = self.guard.call("check near duplicates", lambda: self._script(keys, args))
         if found and found[-1]:
             self._count_bad(int(found[-1]), keys[0].rsplit(":band:", 1)[0])
@@ -182,7 +190,7 @@ class SharedSimHashIndex:
     def remove(self, value: int, key: str, url: str, scope: str = "") -> None:
         """Forget an entry ``check_and_add`` made, e.g. for an article dropped after dedupe."""
         keys = self._keys(value, scope)
-        args = [self._member(value, key, url), len(self._spans)]
+        args: list[EncodableT] = [self._member(value, key, url), len(self._spans)]
         self.guard.call("forget a near-duplicate entry", lambda: self._remove(keys, args))
 
     @staticmethod

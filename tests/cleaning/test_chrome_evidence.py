@@ -7,8 +7,8 @@ same rules end to end.
 
 from __future__ import annotations
 
-from pipelines.cleaning.dom import prune_chrome
-from pipelines.extraction.page import parse_html
+from reader.dom import prune_chrome
+from reader.page import parse_html
 
 ARTICLE = (
     "<p>The council voted on Tuesday to turn the disused rail yard north of the river into a "

@@ -8,8 +8,8 @@ template keys must include the text's lines or the bar is never recognised.
 from __future__ import annotations
 
 from pipelines.clean import clean_fields
-from pipelines.cleaning.template import SiteTemplates, TemplatePolicy
-from pipelines.extraction import read_page
+from reader import read_page
+from reader.template import SiteTemplates, TemplatePolicy
 
 STORIES = [
     (

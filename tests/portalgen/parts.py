@@ -143,8 +143,12 @@ def zh_byline(form: str, authors: list[str]) -> str:
 
 
 def zh_authors(form: str, authors: list[str]) -> list[str]:
-    """Who the byline credits as authors (a correspondent, 通讯员, is not one)."""
-    return authors[:1] if form == "info_jizhe" else authors
+    """Who the byline credits as authors: a correspondent (通讯员) is one, as a reporter is."""
+    if form == "info_jizhe":
+        return [authors[0], authors[1] if len(authors) > 1 else "钱多"]
+    if form in ("wen_first", "wen_last", "info_zuozhe_tools"):
+        return authors
+    return [*authors, "钱多"]
 
 
 def en_byline(form: str, authors: list[str]) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from demo.server import PortalServer
-from pipelines.extraction import read_page
+from reader import read_page
 from tests.crawl_harness import CrawlResult, run_crawl
 from tests.portalgen.check import Item
 from tests.portalgen.portal import GeneratedPortal, generate

@@ -1,0 +1,695 @@
+"""DOM-level chrome removal, before the page-level extractor runs.
+
+Structure says more than names here. A class/id name is one weak signal: a named container
+goes unless its structure says it holds the article's text (prose with few links inside the
+main block, or a large or adjacent share of it outside); lists of teaser links, share and
+tool bars (found by their shape: a run of short labels, mostly controls) go whatever their
+names. See docs/reading.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Set as AbstractSet
+from functools import lru_cache
+
+import lxml.etree
+from lxml.html import HtmlElement
+
+from reader.cjk import CJK_COMMON
+from reader.classnames import tokens_of
+from reader.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
+
+# A container holding more than this share of the page's text is never removed by a token
+# match: a wrapper named "main-share-layout" around the whole article must survive.
+MAX_SHARE_REMOVED = 0.35
+
+
+def prune_chrome(tree: HtmlElement, extra_xpaths: list[str] | None = None) -> Counter[str]:
+    """Remove chrome containers in place; returns the reasons and how often each applied."""
+    removed: Counter[str] = Counter()
+    body = tree.find("body")
+    if body is None:
+        return removed
+    # Every test below reads the unpruned tree: measure all text once, not per element.
+    chars, links, controls = measure(body)
+    total = chars[body] or 1
+    protected, main = _protected(tree, chars)
+    main_text = chars[main] - links[main] if main is not None and main in chars else 0
+    doomed: list[tuple[HtmlElement, str]] = []
+    named: list[tuple[HtmlElement, str]] = []
+    kept_markup: set[tuple[str, str]] = set()
+    # Only an element with a class, an id or a chrome tag can be named chrome: XPath finds
+    # them in C; reversed, they come children first, as in ``chars``.
+    for el in reversed(_NAMED(body)):
+        tag = el.tag
+        if el in protected:
+            continue
+        reason = CHROME_TAGS.get(tag)
+        if reason is None:
+            cls, ident = el.get("class"), el.get("id")
+            reason = _token_reason(cls, ident) if cls or ident else None
+            if reason and _holds_article_text(el, reason, chars, links, main, main_text):
+                removed[KEPT_BY_EVIDENCE] += 1
+                kept_markup.add((tag, cls or ""))
+                continue
+            if reason:
+                named.append((el, reason))
+                continue
+        if reason and chars[el] <= total * MAX_SHARE_REMOVED:
+            doomed.append((el, reason))
+    for el, reason in named:
+        # The same markup as a paragraph kept above, a sentence too: a short paragraph of it.
+        if (el.tag, el.get("class") or "") in kept_markup and _short_paragraph(el, chars, links):
+            removed[KEPT_BY_EVIDENCE] += 1
+        elif chars[el] <= total * MAX_SHARE_REMOVED:
+            doomed.append((el, reason))
+    # The order of ``doomed`` does not matter: an element goes unless an ancestor is doomed.
+    doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body, chars))
+    doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body, chars))
+    doomed.extend((el, CAPTION_REASON) for el in _image_captions(body, chars))
+    doomed.extend((el, FURNITURE_REASON) for el in _headline_furniture(body, chars))
+    doomed.extend((el, LABEL_BAR_REASON) for el in label_bars(body, chars, controls))
+    for xpath in extra_xpaths or []:
+        doomed.extend((el, "site hint") for el in tree.xpath(xpath))
+    doomed_set = {el for el, _ in doomed}
+    for el, reason in doomed:
+        if el.getparent() is not None and not any(a in doomed_set for a in el.iterancestors()):
+            _drop(el)
+            removed[reason] += 1
+    return removed
+
+
+_NAMED = lxml.etree.XPath(
+    "descendant-or-self::*[@class or @id or "
+    + " or ".join(f"self::{tag}" for tag in CHROME_TAGS)
+    + "]"
+)
+
+# Counted (not a removal): a container whose class/id names chrome, kept because its
+# structure says it holds the article's text.
+KEPT_BY_EVIDENCE = "kept: a chrome name on a container that holds article text"
+# Inside the main block, a named element with less than this share of link text that reads
+# as prose (or is a section heading) is the article's own.
+INSIDE_LINK_SHARE = 0.25
+# Outside the main block, a named element is kept only when it holds prose with almost no
+# links amounting to this share of the main block's own text: the article's other part.
+OUTSIDE_LINK_SHARE = 0.2
+OUTSIDE_TEXT_SHARE = 0.5
+# Beside the main block, a container with a picture is kept only with this much text.
+CAPTION_MAX_PROSE = 300
+# Prose: at least this many characters of non-link text with a sentence mark in them.
+PROSE_MIN_CHARS = 60
+_HEADINGS = {"h2", "h3", "h4", "h5", "h6"}
+# A sentence's end: a full stop before a space or the end (not inside a URL or a number).
+_SENTENCE_MARK = re.compile(r"[.!?][\"'”’)]?(?:\s|$)|[。！？]")
+
+
+def _holds_article_text(
+    el: HtmlElement,
+    reason: str,
+    chars: dict[HtmlElement, int],
+    links: dict[HtmlElement, int],
+    main: HtmlElement | None,
+    main_text: int,
+) -> bool:
+    """Whether structure outvotes a chrome name: the element holds the article's own text.
+
+    A class/id name is one weak signal: portals call article wrappers "editor", "sidebar"
+    or "share" layouts. Inside the main block, prose with few links and section headings
+    stay; outside it, only prose with almost no links amounting to a large share of the main
+    block's text or standing right beside it (the article split over containers). Reader comments are prose too:
+    outside the main block their name is trusted.
+    """
+    n = chars.get(el, 0)
+    if not n:
+        return False
+    link_share = links[el] / n
+    if main is not None and any(a is main for a in el.iterancestors()):
+        if link_share >= INSIDE_LINK_SHARE:
+            return False
+        return el.tag in _HEADINGS or _is_prose(el, n - links[el])
+    if reason == COMMENT_REASON or link_share >= OUTSIDE_LINK_SHARE:
+        return False
+    own = n - links[el]
+    if not _is_prose(el, own):
+        return False
+    if own >= OUTSIDE_TEXT_SHARE * main_text:
+        return True
+    # A picture's holder beside the article holds its caption, not a paragraph: with a
+    # picture, only more text than a caption has counts.
+    return _next_to(el, main) and (
+        own >= CAPTION_MAX_PROSE or next(el.iter("img", "picture", "video", "figure"), None) is None
+    )
+
+
+# Two elements are neighbours when their nearest common ancestor is at most this many levels
+# above each: a paragraph's wrapper beside the main block's, not a sidebar column.
+NEIGHBOUR_LEVELS = 2
+
+
+def _next_to(el: HtmlElement, main: HtmlElement | None) -> bool:
+    """``el`` stands beside the main block: a sibling of it or of its parent, or their child."""
+    if main is None:
+        return False
+    near_main = [main, *list(main.iterancestors())[:NEIGHBOUR_LEVELS]]
+    up = el
+    for _ in range(NEIGHBOUR_LEVELS):
+        up = up.getparent()
+        if up is None:
+            return False
+        if any(up is a for a in near_main[1:]):
+            return True
+    return False
+
+
+def _short_paragraph(
+    el: HtmlElement, chars: dict[HtmlElement, int], links: dict[HtmlElement, int]
+) -> bool:
+    n = chars.get(el, 0)
+    return (
+        n > 0
+        and links[el] < INSIDE_LINK_SHARE * n
+        and any(_SENTENCE_MARK.search(t) for t in _VISIBLE_TEXTS(el))
+    )
+
+
+def _is_prose(el: HtmlElement, own_chars: int) -> bool:
+    """Non-link text long enough for a sentence (a CJK character counts twice), ending one."""
+    if own_chars < PROSE_MIN_CHARS / 2:
+        return False
+    texts = _VISIBLE_TEXTS(el)
+    if own_chars < PROSE_MIN_CHARS and own_chars + len(_CJK.findall("".join(texts))) < (
+        PROSE_MIN_CHARS
+    ):
+        return False
+    return any(_SENTENCE_MARK.search(t) for t in texts)
+
+
+_VISIBLE_TEXTS = lxml.etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+)
+
+
+@lru_cache(maxsize=4096)
+def _token_reason(cls: str | None, ident: str | None) -> str | None:
+    """The chrome reason a class/id pair names, if any (pages repeat a few pairs a lot)."""
+    if not cls and not ident:
+        return None
+    raw = f"{cls or ''} {ident or ''}"
+    if _ASCII_UPPER.search(raw):
+        hits: AbstractSet[str] = tokens_of(raw) & CHROME_TOKENS.keys()
+    else:
+        # No camelCase boundary to split at: the separators alone cut the tokens, and lower()
+        # on the whole string gives the same ASCII tokens as on each one.
+        hits = CHROME_TOKENS.keys() & raw.replace("_", " ").replace("-", " ").lower().split()
+    return CHROME_TOKENS[min(hits)] if hits else None
+
+
+_ASCII_UPPER = re.compile("[A-Z]")
+
+
+def measure(
+    root: HtmlElement,
+) -> tuple[dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int]]:
+    """Per element of ``root`` (itself included), in one bottom-up pass: its text length
+    (``len(_text(el))``, script and style left out), the length of its link text, and how
+    many controls (links, buttons, clickable elements) it holds, a control inside a control
+    counted once.
+
+    Keys run children before parents (reverse document order). Holding the proxies also
+    keeps them identical for the caller's sets and dicts.
+    """
+    chars: dict[HtmlElement, int] = {}
+    links: dict[HtmlElement, int] = {}
+    controls: dict[HtmlElement, int] = {}
+    # Once per element of the page, so the counts are inlined: "".join(t.split()) drops all
+    # space.
+    for el in reversed(list(root.iter())):
+        tag = el.tag
+        if tag in _INVISIBLE or not isinstance(tag, str):
+            # script and style text is not page text; the tail is the parent's
+            chars[el] = 0
+            links[el] = sum(links[child] for child in el)
+            held = 1 if isinstance(tag, str) and _is_control(el) else 0
+            controls[el] = held or sum(controls[child] for child in el)
+            continue
+        text = el.text
+        # Most texts and tails are indentation: isspace() tells without splitting them.
+        n = len("".join(text.split())) if text and not text.isspace() else 0
+        linked = held = 0
+        for child in el:
+            n += chars[child]
+            linked += links[child]
+            held += controls[child]
+            tail = child.tail
+            if tail and not tail.isspace():
+                n += len("".join(tail.split()))
+        chars[el] = n
+        # _is_control, inlined: it runs once per element of the page.
+        if tag == "a":
+            links[el] = n
+            controls[el] = 1
+            continue
+        links[el] = linked
+        clickable = el.get("onclick") or (tag != "img" and el.get("role") == "button")
+        controls[el] = 1 if tag == "button" or clickable else held
+    return chars, links, controls
+
+
+_INVISIBLE = {"script", "style", "noscript", "template"}
+
+
+def _chars(el: HtmlElement, chars: dict[HtmlElement, int]) -> int:
+    """Measured length, or measured now for an element outside the map (not under body)."""
+    n = chars.get(el)
+    return len(_text(el)) if n is None else n
+
+
+TEASER_LINK_REASON = "a paragraph that is one link is a teaser for another story"
+# Paragraphs at least this long whose text is (almost) all link text are teasers.
+TEASER_MIN_CHARS = 20
+TEASER_LINK_SHARE = 0.9
+
+
+def _link_only_paragraphs(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
+    """Paragraphs and list items whose whole text is a link: headlines of other stories."""
+    found = []
+    for el in body.iter("p", "li"):
+        text = chars[el]
+        if text < TEASER_MIN_CHARS:
+            continue
+        links = sum(chars[a] for a in el.iter("a"))
+        if links >= TEASER_LINK_SHARE * text:
+            found.append(el)
+    return found
+
+
+TEASER_LIST_REASON = "a list of headline links with a teaser sentence each is other stories"
+# A list is a teaser list when at least this many items, and this share of them, open with a
+# headline-length link.
+TEASER_LIST_ITEMS = 3
+TEASER_LIST_SHARE = 0.8
+TEASER_HEADLINE_CHARS = 15
+# ...or whose text is mostly that link ("<b>Topic:</b> <a>headline</a>").
+TEASER_ITEM_LINK_SHARE = 0.6
+
+
+def _teaser_lists(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
+    """Lists whose items each lead with a headline link: other stories and their teasers."""
+    found = []
+    for lst in body.iter("ul", "ol"):
+        items = [li for li in lst if li.tag == "li"]
+        if len(items) < TEASER_LIST_ITEMS:
+            continue
+        headed = 0
+        for li in items:
+            link = next((a for a in li.iter("a") if chars[a]), None)
+            if link is None or chars[link] < TEASER_HEADLINE_CHARS:
+                continue
+            if chars[link] >= TEASER_ITEM_LINK_SHARE * chars[li] or _text(li).startswith(
+                _text(link)
+            ):
+                headed += 1
+        if headed >= TEASER_LIST_SHARE * len(items):
+            found.append(lst)
+    return found
+
+
+CAPTION_REASON = "a short line right under a picture is its caption, not body text"
+# Longest caption taken from its position alone (characters without spaces).
+CAPTION_MAX_CHARS = 60
+# Only text set apart from the body (centred, small, a font colour): a plain short paragraph
+# after a picture is often body text (it cost .005 F1 on the English benchmark).
+CAPTION_TAGS = {"center", "font", "small", "em", "i", "span"}
+
+
+def _image_captions(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
+    """Short text blocks whose previous sibling is a picture holder with no text of its own."""
+    found = []
+    for img in body.iter("img"):
+        block = img.getparent()
+        alt = _squash(img.get("alt") or img.get("title") or "")
+        if (
+            block is not None
+            and len(alt) >= 4
+            and block.tag != "body"
+            and chars[block] == len(alt)
+            and _text(block) == alt
+        ):
+            found.append(block)  # the block's only text repeats its picture's alt text
+            continue
+        holder = img
+        while holder.getparent() is not None and not _chars(holder.getparent(), chars):
+            holder = holder.getparent()
+        if (holder.tail or "").strip():
+            continue
+        caption = holder.getnext()
+        if caption is None or not isinstance(caption.tag, str) or caption.tag in ("br", "img"):
+            continue
+        styled = (
+            caption.tag in CAPTION_TAGS
+            or caption.get("align") == "center"
+            or "text-align:center" in (caption.get("style") or "").replace(" ", "").lower()
+        )
+        length = _chars(caption, chars)
+        if (
+            styled
+            and 0 < length <= CAPTION_MAX_CHARS
+            and next(caption.iter("a", "img"), None) is None
+        ):
+            found.append(caption)
+    return found
+
+
+FURNITURE_REASON = "a kicker above or a deck below the headline is headline furniture, not body"
+# Longest kicker/deck heading taken from its position next to the h1 (characters, no spaces).
+FURNITURE_MAX_CHARS = 40
+
+
+def _headline_furniture(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
+    """Short headings standing right before or after the page's h1."""
+    found = []
+    for h1 in body.iter("h1"):
+        for step in (h1.getprevious, h1.getnext):
+            sibling = step()
+            while sibling is not None and isinstance(sibling.tag, str) and not chars[sibling]:
+                sibling = sibling.getprevious() if step == h1.getprevious else sibling.getnext()
+            if (
+                sibling is not None
+                and sibling.tag in ("h2", "h3", "h4", "h5", "h6")
+                and chars[sibling] <= FURNITURE_MAX_CHARS
+            ):
+                found.append(sibling)
+        break
+    return found
+
+
+def _squash(text: str) -> str:
+    # str.split() splits at exactly what re's \s matches: this is re.sub(r"\s+", "", text).
+    return "".join(text.split())
+
+
+def _protected(
+    tree: HtmlElement, chars: dict[HtmlElement, int]
+) -> tuple[set[HtmlElement], HtmlElement | None]:
+    """The headline and the ancestors of the densest text block are never removed; the
+    second value is that block (the main block), or None."""
+    keep: set[HtmlElement] = set()
+    for h1 in tree.iter("h1"):
+        keep.add(h1)
+        keep.update(h1.iterancestors())
+    # Text in <p> children, tallied per parent from the paragraphs (fewer than the parents'
+    # children altogether).
+    in_paragraphs: dict[HtmlElement, int] = {}
+    for p in tree.iter("p"):
+        parent = p.getparent()
+        if parent is not None:
+            in_paragraphs[parent] = in_paragraphs.get(parent, 0) + _chars(p, chars)
+    best, best_len = None, 0
+    for el in tree.iter("p", "div", "article", "section", "td"):
+        own = in_paragraphs.get(el, 0) + len((el.text or "").strip())
+        if own > best_len:
+            best, best_len = el, own
+    if best is not None:
+        keep.add(best)
+        keep.update(best.iterancestors())
+    return keep, best
+
+
+def _drop(el: HtmlElement) -> None:
+    """Remove an element but keep its tail text, which belongs to the parent."""
+    el.drop_tree()
+
+
+def _text(el: HtmlElement) -> str:
+    return "".join((el.text_content() or "").split())
+
+
+# Tags a table cell holds when the table lays out a page rather than tabulating data.
+_LAYOUT_CHILDREN = {"table", "div", "p", "ul", "ol", "h1", "h2", "h3", "form", "iframe"}
+# A cell with this much text is prose, not a datum.
+LAYOUT_CELL_CHARS = 200
+# A table whose text is mostly links is a navigation grid, not data.
+LAYOUT_LINK_SHARE = 0.5
+
+
+def flatten_layout_tables(tree: HtmlElement) -> int:
+    """Turn layout tables into divs so extractors judge their cells as blocks, not data rows.
+
+    Old portals lay whole pages out in nested tables; extractors then keep the table whole,
+    navigation cells included, rendered as ``| cell | cell |`` rows. A table is layout when a
+    cell holds block elements or a paragraph's worth of text; data tables are left alone.
+    """
+    layout = {t for t in tree.iter("table") if _is_layout(t)}
+    if not layout:
+        return 0
+    parts = list(tree.iter("tbody", "thead", "tfoot", "tr", "td", "th"))
+    for el in parts:
+        if next(el.iterancestors("table"), None) in layout:
+            el.tag = "div"
+    for table in layout:
+        table.tag = "div"
+    return len(layout)
+
+
+def _is_layout(table: HtmlElement) -> bool:
+    text = len(_text(table))
+    links = sum(len(_text(a)) for a in table.iter("a"))
+    if text and links >= LAYOUT_LINK_SHARE * text:
+        return True
+    for cell in table.iterdescendants("td", "th"):
+        if any(isinstance(c.tag, str) and c.tag in _LAYOUT_CHILDREN for c in cell):
+            return True
+        if len(_text(cell)) >= LAYOUT_CELL_CHARS:
+            return True
+    return False
+
+
+LABEL_BAR_REASON = "a run of short link/button labels is a share or tool bar, not text"
+# A bar's controls: at least this many (two after a lead-in such as "分享到:" or "Share this").
+BAR_MIN_CONTROLS = 3
+# A control's label: at most this many characters (no spaces) and words, no sentence marks.
+LABEL_MAX_CHARS = 20
+LABEL_MAX_WORDS = 3
+# A lead-in before the first control: at most this many characters, no digits.
+LEAD_IN_MAX_CHARS = 20
+# Plain text between controls ("|", "or", "和"): at most this share of the bar's text.
+BAR_PLAIN_SHARE = 0.25
+BAR_MAX_CHARS = 200
+_LABEL_MARKS = re.compile(r"[.!?。！？,，;；]")
+_ONLY_PUNCT = re.compile(r"^[\W_]*$")
+_DIGIT = re.compile(r"\d")
+_LETTER = re.compile(r"[^\W\d_]")
+_UNIT_SKIP = {"script", "style", "noscript", "template"}
+
+
+def label_bars(
+    body: HtmlElement, chars: dict[HtmlElement, int], controls: dict[HtmlElement, int]
+) -> list[HtmlElement]:
+    """Share and tool bars by shape: the largest elements that are a run of short labels,
+    mostly links, buttons or icons, with at most a short lead-in; no sentence in them.
+
+    Share bars come in every markup (ul/li, bare links, spans with click handlers, buttons,
+    icons with alt text) and under any class name, so the shape decides, not the name.
+    """
+    found: list[HtmlElement] = []
+    # An element's units, read once: the walk tests nested wrappers of one bar at each level.
+    memo: dict[HtmlElement, list[tuple[str, bool]] | None] = {}
+    stack = [body]
+    while stack:
+        el = stack.pop()
+        n = chars.get(el, 0)
+        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el, memo):
+            found.append(el)
+            continue
+        run = _sibling_bar(el, chars, controls, memo)
+        found.extend(run)
+        # Only a subtree with two controls or more can hold a bar.
+        stack.extend(
+            c
+            for c in reversed(el)
+            if controls.get(c, 0) >= BAR_MIN_CONTROLS - 1 and chars.get(c, 0) and c not in run
+        )
+    return found
+
+
+def _sibling_bar(
+    parent: HtmlElement,
+    chars: dict[HtmlElement, int],
+    controls: dict[HtmlElement, int],
+    memo: dict[HtmlElement, list[tuple[str, bool]] | None],
+) -> list[HtmlElement]:
+    """Runs of sibling elements that are each one short control (``<p><a>微信</a></p>``,
+    ``<div><a>Facebook</a></div>``...), after an optional lead-in sibling ("分享到：")."""
+    found: list[HtmlElement] = []
+    run: list[HtmlElement] = []
+    lead = False
+    for child in [*parent, None]:
+        kind = None
+        if child is not None and isinstance(child.tag, str):
+            held = controls.get(child, 0)
+            # Bare links in a row are a container's business (``_is_label_bar``): a footer
+            # row of links beside other text is not a bar of its own, so a control joins a
+            # run only after a lead-in.
+            if (held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS)) and (
+                lead or not _is_control(child)
+            ):
+                tail = (child.tail or "").strip()
+                # Text between the siblings: a sentence runs through them.
+                if not tail or (_ONLY_PUNCT.match(tail) and not _SENTENCE_MARK.search(tail + " ")):
+                    kind = _label_kind(child, chars, memo)
+        if kind == "control":
+            run.append(child)
+            continue
+        count = len(run) - lead
+        if count >= BAR_MIN_CONTROLS or (lead and count >= BAR_MIN_CONTROLS - 1):
+            found.extend(run)
+        run, lead = [], False
+        if kind == "lead":
+            run, lead = [child], True
+    return found
+
+
+def _label_kind(
+    el: HtmlElement,
+    chars: dict[HtmlElement, int],
+    memo: dict[HtmlElement, list[tuple[str, bool]] | None],
+) -> str | None:
+    """ "control" for an element that is one short link/button label, "lead" for a short
+    lead-in ending in a colon, else None."""
+    if not isinstance(el.tag, str) or chars.get(el, 0) > LABEL_MAX_CHARS * 2:
+        return None
+    units: list[tuple[str, bool]] | None
+    if _is_control(el):
+        units = [(_control_label(el), True)]
+    else:
+        units = _label_units(el, memo)
+        if units is None:
+            return None
+    if len(units) == 1:
+        label, control = units[0]
+        if _LABEL_MARKS.search(label) or len(label.split()) > LABEL_MAX_WORDS:
+            return None
+        if control and _label_len(label) <= LABEL_MAX_CHARS and _LETTER.search(label):
+            return "control"
+        if (
+            not control
+            and label.rstrip().endswith((":", "："))
+            and len(_squash(label)) <= LEAD_IN_MAX_CHARS
+            and not _DIGIT.search(label)
+        ):
+            return "lead"
+    return None
+
+
+def _is_label_bar(el: HtmlElement, memo: dict[HtmlElement, list[tuple[str, bool]] | None]) -> bool:
+    units = _label_units(el, memo)
+    if units is None:
+        return False
+    controls = [label for label, control in units if control]
+    if len(controls) < BAR_MIN_CONTROLS - 1:
+        return False
+    lead_in = ""
+    if units and not units[0][1]:
+        lead_in = units[0][0]
+        units = units[1:]
+        if len(_squash(lead_in)) > LEAD_IN_MAX_CHARS or _DIGIT.search(lead_in):
+            return False
+    if len(controls) < BAR_MIN_CONTROLS and not lead_in:
+        return False
+    for label in controls:
+        if (
+            _label_len(label) > LABEL_MAX_CHARS
+            or len(label.split()) > LABEL_MAX_WORDS
+            or _LABEL_MARKS.search(label)
+        ):
+            return False
+    plain = "".join(_squash(label) for label, control in units if not control)
+    labels = sum(len(_squash(label)) for label in controls)
+    return (
+        bool(labels)
+        and not _DIGIT.search(plain)
+        and len(plain) <= BAR_PLAIN_SHARE * (labels + len(plain))
+    )
+
+
+_CJK = re.compile(f"[{CJK_COMMON}]")
+
+
+def _label_len(label: str) -> int:
+    """Characters without spaces, a CJK character counted twice (分享到微信朋友圈 is a label,
+    a twelve-character Chinese headline is not)."""
+    squashed = _squash(label)
+    return len(squashed) + len(_CJK.findall(squashed))
+
+
+def _label_units(
+    el: HtmlElement, memo: dict[HtmlElement, list[tuple[str, bool]] | None]
+) -> list[tuple[str, bool]] | None:
+    """``el``'s text as (label, is-control) units: a link, button or clickable element is
+    one control (its text, or its icon's alt/title/aria-label); other text is plain.
+    None as soon as a unit is too long for any bar (the walk stops there). Each element's
+    units are read once per page (``memo``); the lists are shared, never changed."""
+    if el in memo:
+        return memo[el]
+    units: list[tuple[str, bool]] | None
+    units = []
+    if not _plain(el.text, units):
+        units = None
+    else:
+        for child in el:
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _UNIT_SKIP:
+                if _is_control(child):
+                    label = _control_label(child)
+                    if len(label) > BAR_MAX_CHARS:
+                        units = None
+                        break
+                    units.append((label, True))
+                else:
+                    inner = _label_units(child, memo)
+                    if inner is None:
+                        units = None
+                        break
+                    units.extend(inner)
+            if not _plain(child.tail, units):
+                units = None
+                break
+    memo[el] = units
+    return units
+
+
+def _plain(text: str | None, units: list[tuple[str, bool]]) -> bool:
+    """Add a plain unit; False when it is a sentence or too long for a lead-in."""
+    if not text or text.isspace():
+        return True
+    if _SENTENCE_MARK.search(text):
+        return False
+    if _ONLY_PUNCT.match(text):
+        return True
+    label = " ".join(text.split())
+    units.append((label, False))
+    return len(label) <= LEAD_IN_MAX_CHARS * 2
+
+
+def _is_control(el: HtmlElement) -> bool:
+    tag = el.tag
+    if tag in ("a", "button"):
+        return True
+    if tag == "img":
+        return bool(el.get("onclick"))
+    return bool(el.get("onclick") or el.get("role") == "button")
+
+
+def _control_label(el: HtmlElement) -> str:
+    text = " ".join(el.text_content().split())
+    if text:
+        return text
+    for node in (el, *el.iter("img", "svg")):
+        for name in ("alt", "title", "aria-label"):
+            value = node.get(name)
+            if value and value.strip():
+                return " ".join(value.split())
+    return ""

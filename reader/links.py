@@ -1,0 +1,156 @@
+"""A page's links, read from the tree the reader already parsed (the spider parses nothing).
+
+One pass over the page's ``<a>`` and ``<area>`` elements gives both the URLs the crawl
+follows and the headline-like anchors the article/listing decision uses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+from reader.urls import fetchable
+
+# Anchor text at least this long (whitespace collapsed) reads like a headline: a teaser.
+HEADLINE_CHARS = 8
+_SCHEMES = ("http://", "https://")
+
+
+@dataclass
+class PageLinks:
+    """``follow``: absolute http(s) URLs, unique, in page order, fragments dropped, resolved
+    against ``<base href>`` like a browser; ``headlines``: anchor texts (8+ characters) of
+    links to another page of the same host (resolved against the page URL); ``bad``: hrefs
+    skipped because they make no fetchable URL (``http://[x]``, a bad port, a control
+    character), counted once per distinct href."""
+
+    follow: list[str] = field(default_factory=list)
+    headlines: set[str] = field(default_factory=set)
+    bad: int = 0
+    cut: int = 0  # hrefs not looked at: the limit of on-site links was reached
+
+
+def read_links(
+    tree: HtmlElement, url: str, prefixes: tuple[str, ...] = (), limit: int = 0
+) -> PageLinks:
+    """The page's links and headline anchors in one pass; call before chrome is pruned.
+
+    With a ``limit``, links stop being resolved once ``limit`` of them start with one of
+    ``prefixes`` (any link, without prefixes): the hrefs left are counted in ``cut``, so a
+    page with a flood of links costs a bounded amount of work.
+    """
+    base = _base_href(tree, url)
+    origin = _origin(base)
+    host = _netloc(url)
+    links = PageLinks()
+    seen: set[str] = set()
+    # Pages repeat hrefs (nav, teaser image + title): resolve and test each href once.
+    on_site: dict[str, bool] = {}
+    resolved: set[str] = set()
+    kept = 0
+    for a in tree.iter("a", "area"):
+        href = (a.get("href") or "").strip()
+        if not href:
+            continue
+        if a.tag == "a":
+            text = " ".join(a.text_content().split())
+            if len(text) >= HEADLINE_CHARS:
+                if href not in on_site:
+                    try:
+                        on_site[href] = _same_site_path(href, url, host)
+                    except ValueError:  # counted below, where the href is resolved
+                        on_site[href] = False
+                if on_site[href]:
+                    links.headlines.add(text)
+        if href in resolved or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+            continue
+        resolved.add(href)
+        if limit and kept >= limit:
+            links.cut += 1
+            continue
+        try:
+            if href.startswith(_SCHEMES):
+                target, checked = href, False
+            elif origin is not None and _ROOTED.match(href):
+                # The shared origin parsed, and a path cannot make the URL unfetchable.
+                target, checked = _join_rooted(origin, href), True
+            else:
+                target, checked = urljoin(base, href), False
+        except ValueError:
+            links.bad += 1
+            continue
+        target = target.split("#", 1)[0]
+        if not target.startswith(_SCHEMES) or target in seen:
+            continue
+        if not checked and not fetchable(target):
+            links.bad += 1
+            continue
+        seen.add(target)
+        links.follow.append(target)
+        if not prefixes or target.startswith(prefixes):
+            kept += 1
+    return links
+
+
+def _base_href(tree: HtmlElement, url: str) -> str:
+    """The URL relative links resolve against: ``<base href>``, unless it is unusable."""
+    base = tree.find(".//base[@href]")
+    if base is None:
+        return url
+    try:
+        joined = urljoin(url, base.get("href").strip())
+    except ValueError:
+        return url
+    return joined if fetchable(joined) else url
+
+
+def _netloc(url: str) -> str:
+    try:
+        return urlsplit(url).netloc
+    except ValueError:
+        return ""
+
+
+def _origin(base: str) -> str | None:
+    """``scheme://host/`` of an http(s) base URL: all a rooted href is resolved against."""
+    if not base.startswith(_SCHEMES):
+        return None
+    try:
+        parts = urlsplit(base)
+        parts.port  # noqa: B018 - a bad port makes every join fail: no shared origin
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}/" if parts.netloc else None
+
+
+# A rooted href ("/a/b") reads only the base's scheme and host, so its join is shared by
+# every page of the site (menus repeat on every page): "/path", not "//host" and free of the
+# tab/newline bytes urlsplit deletes (which could turn it into "//"): urljoin then never
+# reads the base's path or query.
+_ROOTED = re.compile(r"/(?!/)[^\t\r\n]*\Z")
+
+
+@lru_cache(maxsize=4096)
+def _join_rooted(origin: str, href: str) -> str:
+    return urljoin(origin, href)
+
+
+def _same_site_path(href: str, url: str, host: str) -> bool:
+    """A link to a page of this host other than its home; urljoin only when it can matter."""
+    if href.startswith(("#", "?")):
+        return False
+    if ":" not in href.split("/", 1)[0] and not href.startswith("//"):
+        return href != "/"  # relative: this host; "/" is the home page
+    if href.startswith(_SCHEMES) and ";" not in href:
+        # Absolute with a host: urljoin would hand back the same scheme, host and path (";"
+        # is left to it: it moves path parameters, "/;" becomes "/").
+        parts = urlsplit(href)
+        if parts.netloc:
+            return parts.netloc == host and parts.path not in ("", "/")
+    parts = urlsplit(urljoin(url, href))
+    on_host = parts.scheme in ("http", "https") and parts.netloc == host
+    return on_host and parts.path not in ("", "/")
