@@ -15,43 +15,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
-# Re-exported: the spider and discovery ask the reader's question.
+# Re-exported: the spider and discovery ask the reader's question, and a URL's query is cleaned
+# the same way where the reader tells an article's pages apart.
+from reader.urls import clean_query as clean_query
 from reader.urls import fetchable as fetchable
 
-# Query parameters that only say where a reader came from: never part of an article's identity.
-TRACKING_PARAMS = frozenset(
-    {
-        "fbclid",
-        "gclid",
-        "dclid",
-        "msclkid",
-        "yclid",
-        "mc_cid",
-        "mc_eid",
-        "igshid",
-        "spm",
-        "scm",
-        "from",
-        "share",
-        "shareid",
-        "share_token",
-        "ref",
-        "ref_src",
-        "_ga",
-        "_gl",
-        "cmpid",
-        "wt.mc_id",
-        "ncid",
-        "sr_share",
-        "isappinstalled",
-        "timestamp",
-    }
-)
-TRACKING_PREFIXES = ("utm_", "hmsr", "hmpl", "hmcu", "hmkw", "hmci")
-# Parameters that switch an article page to its AMP rendering.
-AMP_PARAMS = {"amp": {"1", "true", ""}, "outputtype": {"amp"}, "output": {"amp"}}
 # Leaf names that mean "the directory itself".
 INDEX_LEAVES = re.compile(r"/(index|default)\.(s?html?|php|aspx?)$", re.I)
 # Host prefixes of mobile, AMP and www variants of the same site.
@@ -60,26 +30,6 @@ HOST_VARIANTS = re.compile(r"^(www\d*|m|wap|mobile|amp)\.", re.I)
 PATH_PREFIX_VARIANTS = re.compile(r"^/(m|amp|mobile|wap)(?=/)", re.I)
 PATH_SUFFIX_VARIANTS = re.compile(r"(/amp/?|\.amp)$", re.I)
 DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def _is_tracking(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
-
-
-def _is_amp_switch(name: str, value: str) -> bool:
-    values = AMP_PARAMS.get(name.lower())
-    return values is not None and value.lower() in values
-
-
-def clean_query(query: str) -> str:
-    """The query without tracking parameters or AMP switches, parameters sorted."""
-    pairs = [
-        (k, v)
-        for k, v in parse_qsl(query, keep_blank_values=True)
-        if not _is_tracking(k) and not _is_amp_switch(k, v)
-    ]
-    return urlencode(sorted(pairs))
 
 
 def _netloc(scheme: str, host: str, port: int | None) -> str:

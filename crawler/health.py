@@ -86,6 +86,15 @@ class Alarm:
         return asdict(self)
 
 
+@dataclass(frozen=True)
+class Assessment:
+    """A run judged against the baselines: its alarms and each judged site's baseline (a
+    distributed crawl's, judged over all its workers, handed to each worker's run summary)."""
+
+    alarms: list[Alarm]
+    baselines: dict[str, Baseline | None]
+
+
 def coverage(metrics: SiteMetrics) -> dict[str, float]:
     """Share of the read articles with each field (0 when none was read)."""
     if not metrics.read:

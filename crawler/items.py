@@ -52,6 +52,10 @@ ARTICLE_FIELDS = (
     "editor",
     "is_update",
 )
+# An article merged from several pages (pipelines/multipage.py): how many pages it has, their
+# URLs in order (the first is ``url``), and, when a page could not be had, which ones and that
+# the text is incomplete. Written only on multi-page articles.
+PAGE_FIELDS = ("pages", "page_urls", "pages_missing", "incomplete")
 # Where the page's response record is (WARC file, offset and length of its gzip member), when
 # the crawl archives it: copied from the page to its article.
 ARCHIVE_FIELDS = ("warc_file", "warc_offset", "warc_length")
@@ -81,6 +85,10 @@ class ArticleItem(scrapy.Item):
     source = scrapy.Field()
     editor = scrapy.Field()
     is_update = scrapy.Field()
+    pages = scrapy.Field()
+    page_urls = scrapy.Field()
+    pages_missing = scrapy.Field()
+    incomplete = scrapy.Field()
     warc_file = scrapy.Field()
     warc_offset = scrapy.Field()
     warc_length = scrapy.Field()

@@ -211,6 +211,10 @@ NEWS_BODY_FORMATS = ["text", "markdown"]
 # Write ``images``: the body's pictures (absolute src, alt, caption) in body order, the lead
 # picture first. Captions are left out of the text whatever this says.
 NEWS_IMAGES = True
+# An article split over pages ("下一页", "_2.html", "?page=2", rel="next") is fetched and merged
+# into one item of at most this many pages (the first included); the rest are named in its
+# pages_missing and it is marked incomplete. 1 = no merging: pages are read one by one.
+NEWS_MAX_ARTICLE_PAGES = 20
 
 # --- Quality (text extraction and cleaning) ------------------------------------------------------
 # The page reader (dotted path): extraction + page-level cleaning, called by the crawl's worker

@@ -14,6 +14,11 @@ request_rejected = object()
 # listener can count pages waiting in the pool.
 page_queued = object()
 
+# Sent by the extraction stage for a later page of a multi-page article that reached the crawl
+# on its own (it is dropped, never an item): site=str, url=str (the article's first page). The
+# spider requests that first page, which fetches and merges the later pages.
+article_continuation = object()
+
 # Sent by the robots.txt middleware when a robots.txt it fetched answered 2xx: url=str (the
 # robots.txt URL asked for), text=str (the part it parsed). The spider reads the Sitemap:
 # lines from it instead of fetching robots.txt a second time.

@@ -6,6 +6,7 @@ and the running server picks up the new pages at once (see `PortalServer`).
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import threading
@@ -16,6 +17,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from demo.corpus import load_corpus
 from demo.model import SUBHEADING_PREFIX, Article, ArticleTruth, PortalTruth
+from demo.pages import PAGER_WORDS, longest, render_pages
 from demo.templates import Listing, Site, Template, get_template
 
 Page = tuple[bytes, str]
@@ -69,8 +71,10 @@ class Portal:
         seed: int = 0,
         per_page: int = 2,
         partner_links: Iterable[tuple[str, str]] = (),
+        multipage: int = 0,
     ) -> None:
         self.template = template
+        self.multipage = multipage
         self.base_url = base_url.rstrip("/")
         self.seed = seed
         self.per_page = per_page
@@ -144,7 +148,7 @@ class Portal:
         """Render every page again and swap pages and truth in one step."""
         with self._lock:
             site = Site(self.template, self.base_url, self.articles, self.seed, self.partner_links)
-            self._state = _render(site, self.per_page)
+            self._state = _render(site, self.per_page, self.multipage)
 
 
 def _chunks(items: list[Article], size: int) -> list[tuple[Article, ...]]:
@@ -208,7 +212,7 @@ def _article_truth(site: Site, art: Article) -> ArticleTruth:
     )
 
 
-def _render(site: Site, per_page: int) -> _State:
+def _render(site: Site, per_page: int, multipage: int = 0) -> _State:
     t = site.template
     html: dict[str, str] = {"/": t.render_home(site)}
     truth = PortalTruth(site.base_url, listings=[site.url("/")])
@@ -216,6 +220,8 @@ def _render(site: Site, per_page: int) -> _State:
         path = t.article_path(art)
         html[path] = t.render_article(site, art)
         truth.articles[site.url(path)] = _article_truth(site, art)
+    if multipage > 1:
+        _split_longest(site, multipage, html, truth)
     for listing in listings(site, per_page):
         html[listing.path] = t.render_listing(site, listing)
         truth.listings.append(site.url(listing.path))
@@ -233,6 +239,23 @@ def _render(site: Site, per_page: int) -> _State:
     return _State(pages, truth)
 
 
+def _split_longest(site: Site, pages: int, html: dict[str, str], truth: PortalTruth) -> None:
+    """Serve the portal's longest article over ``pages`` pages (demo.pages)."""
+    t = site.template
+    art = longest(site.articles, 2 * pages)
+    if art is None:
+        return
+    rendered = render_pages(t, site, art, pages)
+    html.update(rendered)
+    url = site.url(t.article_path(art))
+    later = [site.url(path) for path in list(rendered)[1:]]
+    truth.other_pages.extend(later)
+    truth.article_pages[url] = later
+    words = PAGER_WORDS["zh" if t.language == "zh" else "en"]
+    article = truth.articles[url]
+    truth.articles[url] = dataclasses.replace(article, chrome=(*article.chrome, *words))
+
+
 def _outside_links(site: Site, pages: Iterable[str]) -> list[str]:
     own = urlsplit(site.base_url).netloc
     found = {u for page in pages for u in _HREF.findall(page) if urlsplit(u).netloc != own}
@@ -248,14 +271,16 @@ def build_portal(
     *,
     per_page: int = 2,
     partner_links: Iterable[tuple[str, str]] = (),
+    multipage: int = 0,
 ) -> Portal:
     """Render a portal of `template_name` served at `base_url`.
 
     `articles` defaults to `n_articles` corpus stories of the template's language chosen
     by `seed`. `per_page` is small so that a dozen articles still paginate sections.
     `partner_links` adds (label, absolute URL) outside links to every page's footer; tests
-    point them at a decoy server to prove the crawl never leaves its hosts.
+    point them at a decoy server to prove the crawl never leaves its hosts. ``multipage=N``
+    serves the portal's longest article over N pages (demo.pages).
     """
     template = get_template(template_name)
     chosen = articles if articles is not None else select_articles(template, n_articles, seed)
-    return Portal(template, base_url, chosen, seed, per_page, partner_links)
+    return Portal(template, base_url, chosen, seed, per_page, partner_links, multipage)

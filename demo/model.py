@@ -135,3 +135,5 @@ class PortalTruth:
     """Same-host images/PDFs that must never be parsed as pages."""
     external_links: list[str] = field(default_factory=list)
     """Absolute links to other hosts found on the pages; none may be fetched."""
+    article_pages: dict[str, list[str]] = field(default_factory=dict)
+    """Multi-page articles: page 1's URL -> the URLs of pages 2..n (in ``other_pages`` too)."""

@@ -33,6 +33,8 @@ DEMO_PORTALS: tuple[tuple[str, int], ...] = (
     ("en_herald", 1),
 )
 """(template, seed) of the portals `python -m demo.server` and `bin/demo` serve."""
+DEMO_ARTICLE_PAGES = 3
+"""Each demo portal serves its longest article over this many pages (demo.pages)."""
 
 NOT_FOUND = (
     b"<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>"
@@ -239,7 +241,7 @@ def serve_demo(
     server: PortalServer, specs: Iterable[tuple[str, int]] = DEMO_PORTALS
 ) -> list[Portal]:
     """Mount the demo portals on successive loopback hosts."""
-    return [server.serve(name, seed=seed) for name, seed in specs]
+    return [server.serve(name, seed=seed, multipage=DEMO_ARTICLE_PAGES) for name, seed in specs]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -75,7 +75,9 @@ class DedupePipeline:
             return item
         url = item["url"]
         key = url_key(item.get("canonical_url") or url)
-        aliases = tuple({url_key(url)} - {key})
+        # A multi-page article's later pages are its aliases: known, they are not fetched alone.
+        pages = {url_key(u) for u in item.get("page_urls") or ()}
+        aliases = tuple({url_key(url), *pages} - {key})
         # The worker hashed the text it read; cleaning changes a few lines at most.
         value = item.get("simhash") or simhash(item["text"])
         state = self._state(item, key, aliases, value)

@@ -12,7 +12,8 @@ from scrapy.utils.misc import load_object
 
 from crawler.drops import ArticleLikeListing, NotAnArticle, Rejected
 from crawler.items import ARCHIVE_FIELDS, ARTICLE_FIELDS, ArticleItem, PageItem
-from crawler.signals import page_queued, page_read
+from crawler.signals import article_continuation, page_queued, page_read
+from pipelines.multipage import ArticleContinuation, ArticlePages, MergedArticle
 from pipelines.workerpool import ReaderPool
 from pipelines.workerserver import start_fork_server
 from reader import PageReading, ReadOptions
@@ -34,6 +35,7 @@ class ExtractionSettings:
     max_links: int
     markdown: bool
     images: bool
+    max_article_pages: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExtractionSettings:
@@ -53,6 +55,7 @@ class ExtractionSettings:
             max_chars=settings.getint("NEWS_EXTRACT_MAX_CHARS"),
             min_text_chars=settings.getint("NEWS_MIN_TEXT_CHARS"),
             max_links=settings.getint("NEWS_MAX_LINKS_PER_PAGE"),
+            max_article_pages=settings.getint("NEWS_MAX_ARTICLE_PAGES"),
         )
 
 
@@ -64,6 +67,7 @@ class ExtractionPipeline:
         self.stats = crawler.stats
         self.config = config
         self.pool: ReaderPool | None = None
+        self.pages: ArticlePages | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
@@ -74,6 +78,7 @@ class ExtractionPipeline:
     def open_spider(self) -> None:
         reader = load_object(self.config.reader)
         self.pool = ReaderPool(reader, self.config.workers, self.config.timeout)
+        self.pages = ArticlePages(self.crawler, self.pool.read, self.config.max_article_pages)
 
     def close_spider(self) -> None:
         if self.pool is not None:
@@ -99,7 +104,10 @@ class ExtractionPipeline:
             raise Rejected("too large", url, bytes=len(body))
         assert self.pool is not None
         self.crawler.signals.send_catch_log(page_queued, url=url)
-        reading = await self.pool.read(body, item.get("charset"), url, self._options(item))
+        options = self._options(item)
+        reading = await self.pool.read(body, item.get("charset"), url, options)
+        assert self.pages is not None
+        self.pages.links_to_follow(reading)
         self.crawler.signals.send_catch_log(page_read, site=item["site"], reading=reading)
         if reading.decoding:
             self.stats.inc_value(f"decoding/{reading.decoding}")
@@ -108,13 +116,30 @@ class ExtractionPipeline:
         self._count(reading.kind)
         if reading.kind == "listing":
             if reading.reason == ARTICLE_LIKE_LISTING:
+                # A later page of an article, read as a listing by its "?page=3" URL.
+                self._drop_continuation(item, reading)
                 self.stats.inc_value("extraction/article_like_listing")
                 self.stats.inc_value(f"extraction/article_like_listing/{item['site']}")
                 raise ArticleLikeListing(reading.reason, url, **reading.details)
             raise NotAnArticle(url)
         if reading.kind == "reject":
             raise Rejected(reading.reason or "unreadable", url, **reading.details)
-        return self._article(item, reading)
+        merged = None
+        if self.config.max_article_pages > 1 and reading.pagination.paginated:
+            self._drop_continuation(item, reading)
+            merged = await self.pages.merge(reading, item["site"], options)
+        return self._article(item, reading, merged)
+
+    def _drop_continuation(self, item: PageItem, reading: PageReading) -> None:
+        """Page 2..n of an article is never an item: dropped (counted), its first page handed
+        to the spider, which merges every page (pipelines.multipage)."""
+        if self.config.max_article_pages <= 1 or not reading.pagination.continuation:
+            return
+        self.stats.inc_value("multipage/continuations_dropped")
+        first = reading.pagination.first_url
+        if first:
+            self.crawler.signals.send_catch_log(article_continuation, site=item["site"], url=first)
+        raise ArticleContinuation(item["url"], first)
 
     def _options(self, item: PageItem) -> ReadOptions:
         hints = item.get("hints") or {}
@@ -131,7 +156,9 @@ class ExtractionPipeline:
             images=self.config.images,
         )
 
-    def _article(self, item: PageItem, reading: PageReading) -> ArticleItem:
+    def _article(
+        self, item: PageItem, reading: PageReading, merged: MergedArticle | None = None
+    ) -> ArticleItem:
         article = ArticleItem({k: v for k, v in reading.fields.items() if k in ARTICLE_FIELDS})
         article["url"] = item["url"]
         article["fetched_at"] = item["fetched_at"]
@@ -141,6 +168,8 @@ class ExtractionPipeline:
         article["site"] = item["site"]
         article["simhash"] = reading.simhash
         article["headers"] = item.get("headers") or {}  # ETag, Last-Modified for the state store
+        if merged is not None and len(merged.urls) + len(merged.missing) > 1:
+            merged.describe(article)
         for reason, count in reading.removed.items():
             self.stats.inc_value(f"cleaning/removed/{reason}", count)
         return article

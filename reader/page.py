@@ -23,6 +23,7 @@ from reader.lines import clean_lines
 from reader.links import read_links
 from reader.mainblock import best_block, render_lines
 from reader.normalise import normalise_text
+from reader.pagination import NONE, Pagination, drop_rendering, read_pagination
 from reader.people import blog_owner
 from reader.shape import body_shape, without_captions, without_table_rules
 from reader.siterules import SiteRules, take_rules
@@ -103,6 +104,8 @@ class PageReading:
     bad_links: int = 0
     # Links the worker cut beyond ReadOptions.max_links.
     links_cut: int = 0
+    # The article's own pagination (reader.pagination): its other pages.
+    pagination: Pagination = NONE
 
 
 class PageTooLarge(ValueError):
@@ -157,6 +160,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     reading.bad_links = links.bad
     reading.links_cut = links.cut
     anchors = links.headlines
+    reading.pagination, paging = read_pagination(tree, url)
     teaser_links = len(anchors)
     headline = _headline_element(tree, title)
     dated = pub.gather(tree, meta, ld, page_lines, headline, title)
@@ -172,6 +176,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     # Pictures before pruning: it removes their captions and <noscript> fallbacks.
     pictures = find_pictures(tree, url)
     removed = prune_chrome(tree, list(options.prune_xpaths))
+    if paging and (dropped := drop_rendering(paging)):
+        removed["pagination"] = dropped
     flatten_layout_tables(tree)
     lines, block_words, main_block = _body_lines(tree, url, page_lines)
     if ruled is not None and ruled.body_lines:

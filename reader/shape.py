@@ -13,7 +13,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from reader.images import Picture, caption_keys, in_body, with_lead
-from reader.markdown import Unit, read_structure, to_markdown
+from reader.markdown import Unit, keep_lines, read_structure, to_markdown
 
 CAPTION_REASON = "a picture's caption is in images, not in the text"
 RULE_REASON = "a table's rule line (|---|---|) has no words"
@@ -77,3 +77,21 @@ def _region(units: list[Unit]) -> HtmlElement | None:
         mine = {unit.element, *unit.element.iterancestors()}
         common = [el for el in common if el in mine]
     return common[0] if common else None
+
+
+def merge_shapes(fields: dict[str, Any], pages: list[dict[str, Any]]) -> None:
+    """An article merged from several pages (``fields["text"]`` already the merged text):
+    its Markdown from every page's, keeping the merged text's lines; its pictures every
+    page's in page order, each once."""
+    if "markdown" in fields:
+        joined = "\n\n".join(page.get("markdown") or "" for page in pages)
+        fields["markdown"] = keep_lines(joined, fields["text"].split("\n"))
+    if "images" in fields:
+        records: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for page in pages:
+            for record in page.get("images") or ():
+                if record["src"] not in seen:
+                    seen.add(record["src"])
+                    records.append(record)
+        fields["images"] = records

@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from demo.builder import Portal  # noqa: E402
-from demo.server import PortalServer  # noqa: E402
+from demo.server import DEMO_ARTICLE_PAGES, PortalServer  # noqa: E402
 from tests.crawl_harness import CrawlResult, run_crawl  # noqa: E402
 
 BACKBONE_TIMEOUT = 180
@@ -69,8 +69,14 @@ def backbone_server(
             ("Partner news", decoy.article_url(decoy.articles[0].id)),
             ("Partner home", decoy.start_url),
         ]
-        zh = server.serve(zh_name, host="127.0.0.1", seed=0, partner_links=partners)
-        en = server.serve(en_name, host="127.0.0.2", seed=0, partner_links=partners)
+        # As the demo serves them: each portal's longest article over 3 pages.
+        pages = DEMO_ARTICLE_PAGES
+        zh = server.serve(
+            zh_name, host="127.0.0.1", seed=0, partner_links=partners, multipage=pages
+        )
+        en = server.serve(
+            en_name, host="127.0.0.2", seed=0, partner_links=partners, multipage=pages
+        )
         yield server, [zh, en], decoy
 
 

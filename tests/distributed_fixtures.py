@@ -58,6 +58,7 @@ class RedisServer:
         self.directory = directory
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self._started = False  # once up, the port is the crawl's: restarts keep it
 
     @property
     def url(self) -> str:
@@ -74,6 +75,21 @@ class RedisServer:
         return f"redis://seeder:{SEEDER_PASSWORD}@127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        """Start on the port chosen; on the first start, a port another process took between
+        ``free_port`` and redis-server's bind is given up for a new one (restarts keep theirs:
+        the workers' URLs name it)."""
+        for _ in range(5):
+            self._launch()
+            if self._wait_ready():
+                return
+            running = self.process is not None and self.process.poll() is None
+            if running or self._started:
+                break
+            self.port = free_port()  # redis-server exited: most likely the port was taken
+        self.stop()
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    def _launch(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
             [
@@ -93,9 +109,9 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        self._wait_ready()
 
-    def _wait_ready(self, timeout: float = 20.0) -> None:
+    def _wait_ready(self, timeout: float = 60.0) -> bool:
+        """True once the server answers; False when it exited or never answered."""
         import redis
 
         client = redis.Redis.from_url(self.url, socket_timeout=1)
@@ -103,10 +119,13 @@ class RedisServer:
         while time.monotonic() < deadline:
             try:
                 if client.ping():
-                    return
+                    self._started = True
+                    return True
             except redis.exceptions.RedisError:
+                if self.process is not None and self.process.poll() is not None:
+                    return False
                 time.sleep(0.05)
-        raise RuntimeError(f"redis-server did not start on port {self.port}")
+        return False
 
     def stop(self) -> None:
         """Graceful stop (SIGTERM): Redis flushes its append-only file and exits."""

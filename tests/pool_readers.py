@@ -14,9 +14,16 @@ from reader import PageReading, ReadOptions, read_page
 
 def misbehaving_reader(html: str, url: str, options: ReadOptions) -> PageReading:
     """read_page, but a URL ending in /hang never returns, /slow takes a second and a half,
+    /held?FILE holds its worker until FILE exists,
     /crash kills its worker outright (as the kernel's OOM killer would) and /fail raises."""
     if url.endswith("/slow"):
         time.sleep(1.5)
+    if "/held?" in url:  # busy until the test creates the file the query names
+        flag = url.split("/held?", 1)[1]
+        for _ in range(12_000):
+            if os.path.exists(flag):
+                break
+            time.sleep(0.01)
     if url.endswith("/hang"):
         time.sleep(3600)
     if url.endswith("/crash"):

@@ -35,6 +35,7 @@ from reader.markdown import (
     to_markdown,
 )
 from reader.page import parse_html
+from reader.shape import merge_shapes
 from reader.template import SiteTemplates, TemplatePolicy
 from tests.golden import CASES as TEXT_GOLDEN
 from tests.golden import load_golden
@@ -282,3 +283,27 @@ def test_heading_recall_counts_truth_subheadings_found_as_headings() -> None:
     )
     assert heading_recall(truth, markdown) == (2, 3)
     assert heading_recall(truth, None) == (0, 3)
+
+
+def test_an_article_merged_from_pages_has_every_pages_markdown_and_pictures() -> None:
+    one = {
+        "text": "Council debates the budget\nThe first part.",
+        "markdown": "## Council debates the budget\n\nThe **first** part.",
+        "images": [{"src": "https://x.test/1.jpg", "alt": None, "caption": "One"}],
+    }
+    two = {
+        "text": "Council debates the budget\nThe second part.",
+        "markdown": "## Council debates the budget\n\nThe *second* part.",
+        "images": [
+            {"src": "https://x.test/1.jpg", "alt": None, "caption": "One"},
+            {"src": "https://x.test/2.jpg", "alt": None, "caption": "Two"},
+        ],
+    }
+    # The merged text (pipelines.multipage) leaves the repeated headline out.
+    fields = dict(one, text="Council debates the budget\nThe first part.\nThe second part.")
+    merge_shapes(fields, [one, two])
+    assert fields["markdown"] == (
+        "## Council debates the budget\n\nThe **first** part.\n\nThe *second* part."
+    )
+    assert [i["src"] for i in fields["images"]] == ["https://x.test/1.jpg", "https://x.test/2.jpg"]
+    assert_same_lines(fields)

@@ -187,6 +187,7 @@ READER_LAYERS = [
         "links",
         "mainblock",
         "markdown",
+        "pagination",
         "shape",
         "siterules",
     },

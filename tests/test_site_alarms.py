@@ -15,7 +15,6 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -25,24 +24,10 @@ from crawler.health import AlarmPolicy, alarms_for, baseline
 from crawler.state.sqlite import SQLiteStateStore
 from crawler.state.store import SiteMetrics
 from tests.scheduled_crawl import ROOT, crawl
-from tests.scheduled_portal import Portal, PortalServer
+from tests.scheduled_portal import ChangingPortal, Portal, PortalServer
 
 WHEN = datetime(2024, 5, 2, 8, 0, tzinfo=UTC)
 PER_RUN = 6  # new stories each run
-
-
-class ChangingPortal(Portal):
-    """The scheduled portal, whose article template can lose its byline."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.byline = True
-
-    def article_html(self, story: Any) -> str:
-        html = super().article_html(story)
-        if not self.byline:
-            html = html.replace('<p class="byline">By Jane Reporter, 2 May 2024</p>', "")
-        return html
 
 
 def add_stories(portal: Portal, run: int, listed: bool = True) -> None:

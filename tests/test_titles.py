@@ -1,4 +1,4 @@
-"""The URL slug as a witness between two headlines a page gives (pipelines/extraction/titles.py)."""
+"""The URL slug as a witness between two headlines a page gives (reader/titles.py)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scheduled_portal import Portal, PortalServer  # noqa: E402
+from scheduled_portal import HOLD_SECONDS, Portal, PortalServer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OLD = datetime(2024, 5, 2, 8, tzinfo=UTC)
@@ -46,6 +46,8 @@ def crawl(tmp: Path, sites: Path) -> subprocess.CompletedProcess[str]:
         "NEWS_EXTRACT_WORKERS": 1,
         "NEWS_TEMPLATE_HOLD_SECONDS": 2,
         "LOG_LEVEL": "INFO",
+        # A held document waits for its release (scheduled_portal.HOLD_SECONDS) unanswered.
+        "DOWNLOAD_TIMEOUT": HOLD_SECONDS + 30,
     }
     settings = [arg for k, v in pairs.items() for arg in ("-s", f"{k}={v}")]
     return subprocess.run(
@@ -53,7 +55,7 @@ def crawl(tmp: Path, sites: Path) -> subprocess.CompletedProcess[str]:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=HOLD_SECONDS * 3,
         env={**os.environ, "PYTHONPATH": str(ROOT / "tests")},
     )
 

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import signal
+import threading
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -172,41 +173,47 @@ def test_a_page_queued_behind_a_page_that_kills_its_worker_is_still_read(first: 
     assert queued.kind == "article" and queued.url == SITE + "/queued"
 
 
-def test_a_large_page_waiting_for_a_busy_worker_does_not_block_the_event_loop() -> None:
+def test_a_large_page_waiting_for_a_busy_worker_does_not_block_the_event_loop(
+    tmp_path: Path,
+) -> None:
     # 4 MB is many times a pipe's capacity: written as the worker drains it, while the loop
-    # goes on with other work (here a 10 ms ticker).
+    # goes on with other work (here a ticker). The one worker is held by a page until the
+    # loop, having ticked with the large page waiting, releases it. A blocking write would
+    # hold the loop until the worker drained it, i.e. for ever: a watchdog thread then
+    # releases the worker instead, and the test fails (no clock is asserted on).
     large = BODY + b"<!-- " + b"x" * 4_000_000 + b" -->"
+    flag = tmp_path / "release"
     pool = ReaderPool(misbehaving_reader, workers=1, timeout=30)
+
+    def release(by: str) -> str | None:
+        try:
+            os.close(os.open(flag, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            return None
+        return by
+
+    watchdog = threading.Timer(25, release, ("watchdog",))
 
     async def scenario(p: ReaderPool) -> Any:
         await read(p, "/warm")
-        ticks = 0
-        done = asyncio.Event()
-
-        async def tick() -> None:
-            nonlocal ticks
-            while not done.is_set():
-                await asyncio.sleep(0.01)
-                ticks += 1
-
-        ticker = asyncio.ensure_future(tick())
-        slow = asyncio.ensure_future(read(p, "/slow"))  # the worker is busy for 1.5 s
-        await asyncio.sleep(0.1)
-        before = ticks
+        held = asyncio.ensure_future(read(p, f"/held?{flag}"))
         big = asyncio.ensure_future(p.read(large, None, SITE + "/large", ReadOptions()))
-        slow_reading = await slow
-        # The large page waits for the worker; meanwhile the loop kept ticking. A blocking
-        # write would hold the loop until the worker drained it, after the slow page: at
-        # most the one overdue tick would fall in between.
-        ticked_while_waiting = ticks - before
-        big_reading = await big
-        done.set()
-        await ticker
-        return slow_reading, big_reading, ticked_while_waiting
+        watchdog.start()
+        ticks = 0
+        while ticks < 3:  # the loop runs on while the large page waits for the worker
+            await asyncio.sleep(0.01)
+            ticks += 1
+        pending = not big.done()
+        released = release("loop")
+        return await held, await big, pending, released
 
-    slow, big, ticked_while_waiting = run(pool, scenario)
-    assert slow.kind == big.kind == "article"
-    assert ticked_while_waiting >= 3, ticked_while_waiting
+    try:
+        held, big, pending, released = run(pool, scenario)
+    finally:
+        watchdog.cancel()
+    assert released == "loop", "the event loop was blocked while the worker was busy"
+    assert pending  # the large page did wait for the worker
+    assert held.kind == big.kind == "article"
 
 
 def test_a_reading_the_crawl_cannot_load_rejects_its_page_not_the_next_one(caplog) -> None:

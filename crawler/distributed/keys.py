@@ -89,6 +89,11 @@ class CrawlKeys:
         """Hash: "<worker>:<run id>" -> JSON run record (started, status, finished)."""
         return f"{self.prefix}:state:runs"
 
+    def site_metrics(self, site: str) -> str:
+        """Hash: crawl run id -> JSON of the site's figures in that run (all workers summed):
+        the history its baseline is the median of (crawler.health)."""
+        return f"{self.prefix}:state:site-metrics:{site}"
+
     def simhash_index(self, persistent: bool) -> str:
         """Prefix of the shared near-duplicate index: kept across runs with the state store,
         else per crawl (deleted by ``--reset``)."""

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from twisted.internet import task
 
 from crawler.delivery import output_failed, write_durably
+from crawler.distributed.alarms import Judgement, figures_of, figures_record, judge
 from crawler.distributed.connection import (
     RedisUnavailable,
     open_redis,
@@ -22,7 +25,11 @@ from crawler.distributed.connection import (
 )
 from crawler.distributed.keys import CrawlKeys
 from crawler.extensions.rejects import rejects_path_for
+from crawler.extensions.runsummary import run_summary_of
+from crawler.health import AlarmPolicy
+from crawler.outcome import ALARM_SITES_STAT, ALARMS_STAT
 from crawler.run import run_context
+from crawler.state import store_for
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +71,7 @@ def merge_summaries(workers: list[dict[str, Any]]) -> dict[str, Any]:
         "per_worker": [
             {
                 "worker": r["worker"],
+                "status": r.get("status", "finished"),
                 "finish_reason": r.get("finish_reason"),
                 "articles": r.get("stats", {}).get("item_scraped_count", 0),
                 "pages_fetched": r.get("stats", {}).get("pages/fetched", 0),
@@ -74,14 +82,30 @@ def merge_summaries(workers: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def stored_summaries(server: redis.Redis, keys: CrawlKeys) -> list[dict[str, Any]]:
+# Stat of worker records left out of the merge (each counted and logged once per worker).
+BAD_SUMMARY_STAT = "redis/bad_worker_summaries"
+
+
+def stored_summaries(
+    server: redis.Redis, keys: CrawlKeys, stats: Any = None, reported: set[bytes] | None = None
+) -> list[dict[str, Any]]:
     """The workers' summaries; a record not in the shape a worker writes (whoever can write the
-    crawl's keys can write this hash) is logged and left out of the merge."""
+    crawl's keys can write this hash) is logged, counted and left out of the merge."""
     records = []
-    for name, value in sorted(server.hgetall(keys.workers).items()):
+    reported = set() if reported is None else reported
+    entries: dict[bytes, bytes] = cast("dict[bytes, bytes]", server.hgetall(keys.workers))
+    for name, value in sorted(entries.items()):
         record = _summary_record(value)
         if record is None:
-            logger.warning("ignoring malformed worker summary %r in %s", name[:100], keys.workers)
+            if name not in reported:
+                reported.add(name)
+                logger.warning(
+                    "ignoring malformed worker summary %r in %s",
+                    name[:100].decode("utf-8", "replace"),
+                    keys.workers,
+                )
+                if stats is not None:
+                    stats.inc_value(BAD_SUMMARY_STAT)
             continue
         records.append(record)
     return records
@@ -102,13 +126,32 @@ def _summary_record(value: bytes | str) -> dict[str, Any] | None:
     for key in ("started", "finished"):
         if record.get(key) is not None and not isinstance(record[key], str):
             return None
+    # A running worker's registration (renewed until ``alive_until``, ms of the Redis clock);
+    # a record without a status is a finished worker's (written before there were others).
+    status = record.setdefault("status", "finished")
+    if status not in ("running", "finished"):
+        return None
+    until = record.get("alive_until")
+    if status == "running" and (isinstance(until, bool) or not isinstance(until, int)):
+        return None
+    if "sites" in record and figures_of(record["sites"]) is None:
+        return None
     return record
+
+
+def finished_part(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records of finished workers: what a rewrite of the crawl summary waits on."""
+    return [r for r in records if r["status"] == "finished"]
 
 
 class CrawlSummary:
     """At close, store this worker's summary in Redis and write the merged crawl summary
     beside the worker's feed (``<prefix>.crawl-summary.json``); the last worker to close
-    writes the complete one."""
+    writes the complete one, and judges the crawl against the sites' baselines
+    (crawler.distributed.alarms).
+
+    While it runs, a worker keeps a registration in the same hash (``status: running``,
+    renewed every heartbeat), so that a closing worker knows whether it is the last."""
 
     def __init__(self, crawler: Crawler, url: str) -> None:
         settings = crawler.settings
@@ -117,6 +160,18 @@ class CrawlSummary:
         self.keys = CrawlKeys(settings.get("NEWS_REDIS_PREFIX"))
         self.worker = worker_id(settings)
         self.server, self.guard = open_redis(settings, crawler.stats)
+        self.policy = AlarmPolicy.from_settings(settings)
+        self.heartbeat = settings.getfloat("NEWS_REDIS_HEARTBEAT_SECONDS")
+        # A registration not renewed for this long is a worker that died (as a lease is).
+        self.alive_ms = int(
+            1000 * max(settings.getfloat("NEWS_REDIS_LEASE_SECONDS"), 3 * self.heartbeat)
+        )
+        self._renewal: task.LoopingCall | None = None
+        self._reported: set[bytes] = set()  # malformed worker records already counted
+        self._ahead: set[str] = set()  # registrations too far ahead, already counted
+        # Connected before RunSummary's handlers (this extension comes first): the judgement
+        # is in the worker's run summary, report and metrics.
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -126,41 +181,157 @@ class CrawlSummary:
             raise NotConfigured
         return cls(crawler, url)
 
+    @property
+    def worker_run(self) -> str:
+        """This worker's field in the workers' hash: the worker and its run's start."""
+        return f"{self.worker}@{self.run.run_start}"
+
+    # --- registration while running ------------------------------------------------------
+    def spider_opened(self, spider: Any) -> None:
+        self._register()
+        self._renewal = task.LoopingCall(self._register)
+        self._renewal.start(self.heartbeat, now=False)
+
+    def _register(self) -> None:
+        """(Re)write this worker's ``running`` record; one try (the scheduler waits outages
+        out): a registration that lapses only lets a closing worker judge without this one."""
+        assert self.crawler.stats is not None
+        started = self.crawler.stats.get_value("start_time")
+        try:
+            seconds, micro = self.server.time()
+            record: dict[str, Any] = {
+                "worker": self.worker,
+                "status": "running",
+                "started": started.isoformat() if isinstance(started, datetime) else None,
+                "alive_until": seconds * 1000 + micro // 1000 + self.alive_ms,
+                "stats": {},
+            }
+            self.server.hset(self.keys.workers, self.worker_run, json.dumps(record))
+        except redis.RedisError as exc:
+            logger.warning("worker registration not renewed: %s", exc)
+
+    # --- at close ----------------------------------------------------------------------
     def spider_closed(self, spider: Any, reason: str) -> None:
+        if self._renewal is not None and self._renewal.running:
+            self._renewal.stop()
         record = worker_summary(self.crawler.stats.get_stats(), self.worker, reason)
-        run = f"{self.worker}@{self.run.run_start}"
+        record["status"] = "finished"
+        summary = run_summary_of(self.crawler)
+        if summary is not None:
+            record["sites"] = figures_record(summary.site_metrics())
+        run = self.worker_run
         path = self._path(spider)
+        judgement: Judgement | None = None
         try:
             self.guard.call(
                 "store the worker summary",
                 lambda: self.server.hset(self.keys.workers, run, json.dumps(record)),
             )
             records = self._stored()
+            if self.crawler.stats.get_value("redis/crawl_done"):
+                records = self._await_others(records)
             # Workers closing together race on the file: each rename may land after another
             # worker's fuller one. A worker looks again after its write and writes again
-            # while more summaries have arrived, so the last write always holds them all.
+            # while more summaries have arrived, so the last write always holds them all
+            # (and the judgement, made by every worker that finds no other still running).
             for _ in range(SUMMARY_REWRITES):
                 merged = merge_summaries(records)
+                judgement = self._judge(records, merged) or judgement
+                if judgement is not None:
+                    merged.update(judgement.summary)
                 if not self._write(path, merged):
                     return
                 again = self._stored()
-                if len(again) == len(records):
+                if finished_part(again) == finished_part(records):
                     break
                 records = again
         except (RedisUnavailable, redis.RedisError) as exc:
             logger.error("crawl summary not stored: %s", exc)
             return
+        finally:
+            if judgement is not None:
+                self._raise(judgement)
         logger.info(
-            "crawl summary (%d workers, %d articles so far) written to %s",
+            "crawl summary (%d workers, %d articles so far%s) written to %s",
             merged["workers"],
             merged["articles"],
+            "" if judgement is None else f", {len(judgement.summary['alarms'])} alarms",
             path,
         )
 
-    def _stored(self) -> list[dict[str, Any]]:
-        return self.guard.call(
-            "read worker summaries", lambda: stored_summaries(self.server, self.keys)
+    def _await_others(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The crawl is done (nothing queued or leased anywhere), so every other worker is
+        closing too, or dead: wait for their summaries (each poll a heartbeat apart) until
+        none is running, at most as long as a registration lives. Then every worker of the
+        crawl judges it and exits with its status, not only the last."""
+        deadline = time.monotonic() + self.alive_ms / 1000
+        while self._running(records) and time.monotonic() < deadline:
+            time.sleep(self.heartbeat)
+            records = self._stored()
+        return records
+
+    def _running(self, records: list[dict[str, Any]]) -> list[str]:
+        """The other workers whose registration is still valid (by the Redis clock)."""
+        now = self._now_ms()
+        return sorted(
+            r["worker"] for r in records if r["status"] == "running" and r["alive_until"] > now
         )
+
+    def _judge(self, records: list[dict[str, Any]], merged: dict[str, Any]) -> Judgement | None:
+        """The crawl judged when no other worker is still running; else None (a worker
+        still running judges when it closes)."""
+        others = [r for r in records if r["status"] == "running"]
+        running = self._running(records)
+        if running:
+            logger.info(
+                "crawl judged by the last worker to finish (running: %s)", ", ".join(running)
+            )
+            return None
+        lost = [r["worker"] for r in others]  # registrations that lapsed: killed
+        if lost:
+            logger.warning("workers stopped without a summary: %s", ", ".join(sorted(lost)))
+        return judge(records, lost, merged["stats"], store_for(self.crawler), self.policy)
+
+    def _raise(self, judgement: Judgement) -> None:
+        """Hand the judgement to this worker's run summary (log, report, metrics) and its
+        exit status (SITE_ALARM)."""
+        assessment = judgement.assessment
+        summary = run_summary_of(self.crawler)
+        if summary is not None:
+            summary.crawl_assessment = assessment
+        if assessment.alarms:
+            assert self.crawler.stats is not None
+            self.crawler.stats.set_value(ALARMS_STAT, len(assessment.alarms))
+            names = sorted({a.site for a in assessment.alarms})
+            self.crawler.stats.set_value(ALARM_SITES_STAT, ", ".join(names))
+
+    def _stored(self) -> list[dict[str, Any]]:
+        """The workers' records; a registration valid further ahead than any worker renews
+        one (it would hold every judgement up) is not believed: logged, counted, left out."""
+        records = self.guard.call(
+            "read worker summaries",
+            lambda: stored_summaries(self.server, self.keys, self.crawler.stats, self._reported),
+        )
+        horizon = self._now_ms() + 2 * self.alive_ms
+        kept = []
+        for record in records:
+            if record["status"] == "running" and record["alive_until"] > horizon:
+                if record["worker"] not in self._ahead:
+                    self._ahead.add(record["worker"])
+                    logger.warning(
+                        "ignoring worker registration %r: valid until %d, too far ahead",
+                        record["worker"][:100],
+                        record["alive_until"],
+                    )
+                    assert self.crawler.stats is not None
+                    self.crawler.stats.inc_value(BAD_SUMMARY_STAT)
+                continue
+            kept.append(record)
+        return kept
+
+    def _now_ms(self) -> int:
+        seconds, micro = self.guard.call("read the Redis clock", self.server.time)
+        return int(seconds) * 1000 + int(micro) // 1000
 
     def _write(self, path: Path, merged: dict[str, Any]) -> bool:
         """Whole or not at all (a temporary file per worker, renamed over the last one)."""

@@ -16,10 +16,11 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
 
 from crawler.delivery import output_failed, state_failed, write_durably
+from crawler.distributed.connection import redis_url
 from crawler.drops import NotAnArticle, Rejected, Unchanged
 from crawler.extensions.rejects import uri_params
 from crawler.feedstorage import path_beside_feed
-from crawler.health import Alarm, AlarmPolicy, alarms_for, baseline
+from crawler.health import Alarm, AlarmPolicy, Assessment, alarms_for, baseline
 from crawler.outcome import ALARM_SITES_STAT, ALARMS_STAT, crawl_sites, run_failure
 from crawler.run import run_context
 from crawler.signals import run_summarised
@@ -109,6 +110,10 @@ class RunSummary:
         self.run = run_context(crawler)
         self.sites: defaultdict[str, SiteTally] = defaultdict(SiteTally)
         self.started = time.monotonic()
+        # A distributed crawl's judgement over all its workers, set by the worker's
+        # crawler.distributed.summary.CrawlSummary before this summary is made; None when
+        # this worker did not judge (another was still running).
+        self.crawl_assessment: Assessment | None = None
         crawler.signals.connect(self.response_received, signal=signals.response_received)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
@@ -149,11 +154,27 @@ class RunSummary:
             tally.count_read(item)
         tally.rejects[reason] += 1
 
+    def site_names(self) -> list[str]:
+        return [s.name for s in self.run.sites] or sorted(self.sites)
+
+    def site_metrics(self) -> list[SiteMetrics]:
+        """This run's figures of every site, as its baseline counts them (crawler.health)."""
+        assert self.crawler.stats is not None
+        stats = self.crawler.stats.get_stats()
+        return [
+            self.sites[name].metrics(
+                name,
+                stats.get(f"pages/fetched/{name}", 0),
+                stats.get(f"incremental/skipped_known/{name}", 0),
+            )
+            for name in self.site_names()
+        ]
+
     def summary(self, reason: str) -> dict[str, Any]:
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
         run = self.run
-        names = [s.name for s in run.sites] or sorted(self.sites)
+        names = self.site_names()
         return {
             "run_id": run.run_id,
             "run_start": run.run_start,
@@ -200,6 +221,9 @@ class RunSummary:
         summary (and the log, and the stats for the exit status); then this run's figures
         are recorded for later runs, unless the run failed outright."""
         summary["alarms"] = []
+        if redis_url(self.crawler.settings):
+            self._assess_crawl(summary)
+            return
         store = store_for(self.crawler)
         summary["baselines"] = store is not None  # no state store (a one-off run): none
         if store is None:
@@ -223,6 +247,26 @@ class RunSummary:
                 store.record_site_metrics(str(summary["run_id"] or "run"), measured)
         except (StateStoreError, OSError) as exc:
             state_failed(self.crawler, exc)
+        self._raise(summary, alarms)
+
+    def _assess_crawl(self, summary: dict[str, Any]) -> None:
+        """A worker of a distributed crawl: its share of a site is no run to compare, so only
+        the crawl's judgement over all workers counts (crawler.distributed.alarms), made by
+        the last worker to finish."""
+        verdict = self.crawl_assessment
+        summary["baselines"] = verdict is not None and store_for(self.crawler) is not None
+        summary["judged"] = verdict is not None  # False: another worker judges the crawl
+        if verdict is None:
+            return
+        for name, entry in summary["sites"].items():
+            if name in verdict.baselines:
+                base = verdict.baselines[name]
+                entry["baseline"] = base.as_dict() if base else None
+        self._raise(summary, verdict.alarms)
+
+    def _raise(self, summary: dict[str, Any], alarms: list[Alarm]) -> None:
+        """Alarms into the log, the summary and the stats (for the exit status)."""
+        assert self.crawler.stats is not None
         for alarm in alarms:
             logger.warning("site alarm: %s", alarm.message)
         summary["alarms"] = [alarm.as_dict() for alarm in alarms]

@@ -31,7 +31,7 @@ from crawler.incremental import REVALIDATE_META, IncrementalFilter
 from crawler.items import PageItem
 from crawler.middlewares.robotstxt import RobotsUnavailable
 from crawler.run import RunContext, run_context
-from crawler.signals import page_read, request_rejected, robots_read
+from crawler.signals import article_continuation, page_read, request_rejected, robots_read
 from crawler.sites import Site, origin_of, sites_from_start_urls
 from crawler.spiders.arguments import SpiderArgumentError, parse_arguments
 from crawler.state import store_for
@@ -116,6 +116,7 @@ class NewsSpider(scrapy.Spider):
                 "." + ext.lower() for ext in settings.getlist("NEWS_SKIP_EXTENSIONS")
             )
             crawler.signals.connect(spider.follow_read_links, signal=page_read)
+        crawler.signals.connect(spider.continue_article, signal=article_continuation)
         spider.robots_sitemaps = settings.getbool("NEWS_DISCOVER_ROBOTS_SITEMAPS")
         # The robots.txt middleware fetches each site's robots.txt anyway: its Sitemap: lines
         # come from that download (robots_read), so robots.txt is fetched once per site.
@@ -388,6 +389,19 @@ class NewsSpider(scrapy.Spider):
             self.crawler.stats.inc_value("links/pages_cut")
         followed = (u for u in self._capped(links) if not self._skipped_extension(u))
         for request in self._follow(followed, owner):
+            self.crawler.engine.crawl(request)
+
+    def continue_article(self, site: str, url: str) -> None:
+        """A later page of a multi-page article came on its own (article_continuation
+        signal): its first page is requested, which merges it, unless it is already
+        requested in this run. A known first page is revalidated: that a later page was new
+        or changed is the evidence (crawler.incremental)."""
+        owner = self._site_named(site)
+        if owner is None or not owner.owns(url):
+            return
+        request = self._request(owner, url, changed=datetime.now(UTC))
+        if request is not None:
+            self.crawler.stats.inc_value("multipage/first_pages_requested")
             self.crawler.engine.crawl(request)
 
     def _capped(self, links: list[str]) -> list[str]:

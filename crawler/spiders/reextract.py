@@ -67,6 +67,9 @@ class ReextractSpider(scrapy.Spider):
     max_pending: int
     max_bytes: int
     agent: str
+    # Nothing is fetched: an archived article's later pages are read as pages of their own
+    # (merging them from the archive is not built), never fetched from the site.
+    custom_settings = {"NEWS_MAX_ARTICLE_PAGES": 1}
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any], settings: Any = None) -> None:

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -35,6 +37,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.delivery import feed_failed
 from crawler.discovery import parse_date
+from crawler.distributed.alarms import checked_figures, figures_record
 from crawler.distributed.connection import (
     Guard,
     RedisUnavailable,
@@ -47,6 +50,7 @@ from crawler.state.store import (
     ArticleState,
     KnownArticle,
     Recovery,
+    SiteMetrics,
     StateStore,
     StateStoreError,
 )
@@ -119,6 +123,11 @@ _FIRST_SEEN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.+\-Z]{0,53}")
 # A run record's start may be ahead of this worker's clock by this much (clock skew); further
 # ahead, it is not a start any worker wrote (it would hide every entry older than it).
 MAX_CLOCK_SKEW = timedelta(hours=1)
+# Runs of one site whose figures are kept (the oldest go first); NEWS_BASELINE_RUNS reads
+# at most its own number of them.
+SITE_METRICS_KEPT = 100
+# A site's history with more entries than this is not one this store wrote: not read at all.
+SITE_METRICS_READ_LIMIT = 1000
 
 
 class BadEntry(ValueError):
@@ -149,6 +158,24 @@ def _checked_text(value: Any) -> str | None:
     if text is not None and len(text) > MAX_VALUE_BYTES:
         raise BadEntry("too_large", f"a value of {len(text)} characters")
     return text
+
+
+def _site_entry(text: str) -> tuple[float, SiteMetrics]:
+    """(recorded at, figures) of one run of a site's history; BadEntry unless it is exactly
+    what ``record_site_metrics`` writes (crawler.distributed.alarms.checked_figures)."""
+    try:
+        record = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise BadEntry("bad_json", f"site figures that are not JSON ({exc})") from None
+    if not isinstance(record, dict) or not isinstance(record.get("figures"), dict):
+        raise BadEntry("bad_json", "site figures that are not a JSON object with figures")
+    at = record.get("at")
+    if isinstance(at, bool) or not isinstance(at, (int, float)) or not math.isfinite(at):
+        raise BadEntry("bad_date", f"recorded at {str(at)[:40]!r}")
+    metrics = checked_figures("", record["figures"])
+    if metrics is None:
+        raise BadEntry("bad_value", f"site figures {str(record['figures'])[:80]!r}")
+    return float(at), metrics
 
 
 def _simhash(value: str | None) -> int:
@@ -322,6 +349,76 @@ class RedisStateStore(StateStore):
             )
         elif count % 1000 == 0:
             logger.error("%d bad state entries so far (last: %s)", count, error)
+
+    # --- per-site figures (crawler.health) ------------------------------------------------
+    def record_site_metrics(self, run_id: str, metrics: list[SiteMetrics]) -> None:
+        """Keep the crawl run's per-site figures (already summed over its workers); the same
+        run recorded again (two workers judging it) overwrites its own entry."""
+        seconds, micro = self._call("read the Redis clock", self.server.time)
+        now = seconds + micro / 1e6
+        for item in metrics:
+            key = self.keys.site_metrics(item.site)
+            value = json.dumps({"at": now, "figures": figures_record([item])[item.site]})
+            replaced = self._call(
+                "record site figures", lambda k=key, v=value: self._run_script([k], [run_id, v])
+            )
+            if replaced:
+                self._bad(key, BadEntry("wrong_type", "replaced by a new site-metrics hash"))
+            self._trim(key)
+
+    def _trim(self, key: str) -> None:
+        """Drop the oldest runs past SITE_METRICS_KEPT (bad entries first)."""
+        if self._call("count site figures", lambda: self.server.hlen(key)) <= SITE_METRICS_KEPT:
+            return
+        entries = self._site_entries(key, count_bad=False)
+        if entries is None:
+            return
+        keep = {run for run, _, _ in entries[:SITE_METRICS_KEPT]}
+        raw = self._call("read site figures", lambda: self.server.hkeys(key))
+        drop = [name for name in raw if _text_or_repr(name) not in keep]
+        if drop:
+            self._call("trim site figures", lambda: self.server.hdel(key, *drop))
+
+    def site_history(self, site: str, limit: int, exclude_run: str = "") -> list[SiteMetrics]:
+        """The site's figures in its ``limit`` latest recorded runs, newest first, without
+        ``exclude_run`` (the crawl being judged, which a worker judging it too may have
+        recorded already)."""
+        entries = self._site_entries(self.keys.site_metrics(site))
+        if not entries:
+            return []
+        found = [replace(m, site=site) for run, _, m in entries if run != exclude_run]
+        return found[: max(limit, 0)]
+
+    def _site_entries(
+        self, key: str, count_bad: bool = True
+    ) -> list[tuple[str, float, SiteMetrics]] | None:
+        """(run id, recorded at, figures) of the valid entries, newest first; None when the
+        key is not a hash this store writes. Bad entries are counted, logged and left out."""
+
+        def read() -> list[Any]:
+            pipe = self.server.pipeline(transaction=False)
+            pipe.hlen(key)
+            return pipe.execute(raise_on_error=False)
+
+        (size,) = self._call("read site figures", read)
+        bad = self._bad if count_bad else (lambda where, error: None)
+        if isinstance(size, Exception):
+            bad(key, BadEntry("wrong_type", str(size)))
+            return None
+        if size > SITE_METRICS_READ_LIMIT:
+            bad(key, BadEntry("too_large", f"{size} entries in a site's history"))
+            return None
+        raw = self._call("read site figures", lambda: self.server.hgetall(key))
+        entries = []
+        for name, value in raw.items():
+            where = f"{key} {_text_or_repr(name)[:100]}"
+            try:
+                run = _checked_text(name) or ""
+                entries.append((run, *_site_entry(_checked_text(value) or "")))
+            except BadEntry as exc:
+                bad(where, exc)
+        entries.sort(key=lambda entry: entry[1], reverse=True)
+        return entries
 
     # --- articles ----------------------------------------------------------------------
     def seen(self, key: str) -> KnownArticle | None:

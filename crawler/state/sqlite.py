@@ -300,13 +300,13 @@ class SQLiteStateStore(StateStore):
         )
 
     # --- per-site baselines -------------------------------------------------------------
-    def site_history(self, site: str, limit: int) -> list[SiteMetrics]:
+    def site_history(self, site: str, limit: int, exclude_run: str = "") -> list[SiteMetrics]:
         try:
             rows = self._db.execute(
                 "SELECT site, pages, read, articles, title, authors, published, text_chars, known"
-                " FROM site_metrics WHERE site = ? ORDER BY recorded_at DESC, rowid DESC"
-                " LIMIT ?",
-                (site, limit),
+                " FROM site_metrics WHERE site = ? AND run_id != ?"
+                " ORDER BY recorded_at DESC, rowid DESC LIMIT ?",
+                (site, exclude_run, limit),
             ).fetchall()
         except sqlite3.OperationalError as exc:  # a store from before the table: no baseline
             logger.warning("no site baselines in %s: %s", self.path, exc)

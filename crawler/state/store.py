@@ -130,9 +130,10 @@ class StateStore(ABC):
     def mark_delivered(self, run_id: str, final: str) -> None:
         """``final`` is in place."""
 
-    def site_history(self, site: str, limit: int) -> list[SiteMetrics]:
-        """The site's figures in its ``limit`` latest recorded runs, newest first. A store
-        that keeps none returns [] (no baseline, so no alarm)."""
+    def site_history(self, site: str, limit: int, exclude_run: str = "") -> list[SiteMetrics]:
+        """The site's figures in its ``limit`` latest recorded runs, newest first, leaving out
+        ``exclude_run`` (the run being judged, if already recorded). A store that keeps none
+        returns [] (no baseline, so no alarm)."""
         return []
 
     def record_site_metrics(self, run_id: str, metrics: list[SiteMetrics]) -> None:
