@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -110,6 +110,8 @@ class ArticlePages:
     async def merge(self, first: PageReading, site: str, options: ReadOptions) -> MergedArticle:
         """Fetch the pages after ``first`` (an article's first page) and merge them."""
         merged = MergedArticle(first, [first.url], blocks=list(first.blocks))
+        # A later page may read as a listing: its Markdown and pictures are the article's.
+        options = replace(options, shape_listings=True)
         known = dict(first.pagination.pages)
         seen = {url_key(first.url)}
         texts = [first.fields.get("text") or ""]

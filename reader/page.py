@@ -77,6 +77,8 @@ class ReadOptions:
     # The body's shape beside its text (reader.shape): Markdown, pictures.
     markdown: bool = True
     images: bool = True
+    # Those also for a page read as a listing (an article's later page: "?page=3").
+    shape_listings: bool = False
 
 
 @dataclass
@@ -235,7 +237,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         reading.reason = "no usable body"
     else:
         reading.kind = "article" if verdict.is_article else "listing"
-    if reading.kind == "article":
+    if reading.kind == "article" or (options.shape_listings and reading.kind == "listing"):
         fields.update(
             body_shape(tree, url, text, pictures, fields["image"], options.markdown, options.images)
         )

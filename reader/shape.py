@@ -84,7 +84,7 @@ def merge_shapes(fields: dict[str, Any], pages: list[dict[str, Any]]) -> None:
     its Markdown from every page's, keeping the merged text's lines; its pictures every
     page's in page order, each once."""
     if "markdown" in fields:
-        joined = "\n\n".join(page.get("markdown") or "" for page in pages)
+        joined = "\n\n".join(_page_markdown(page) for page in pages)
         fields["markdown"] = keep_lines(joined, fields["text"].split("\n"))
     if "images" in fields:
         records: list[dict[str, Any]] = []
@@ -95,3 +95,12 @@ def merge_shapes(fields: dict[str, Any], pages: list[dict[str, Any]]) -> None:
                     seen.add(record["src"])
                     records.append(record)
         fields["images"] = records
+
+
+def _page_markdown(page: dict[str, Any]) -> str:
+    """A page's Markdown; its text's lines as paragraphs when it has none."""
+    markdown = page.get("markdown")
+    if markdown is not None:
+        return str(markdown)
+    lines = [line for line in (page.get("text") or "").split("\n") if line]
+    return to_markdown(lines, [None] * len(lines))

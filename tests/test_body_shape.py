@@ -307,3 +307,9 @@ def test_an_article_merged_from_pages_has_every_pages_markdown_and_pictures() ->
     )
     assert [i["src"] for i in fields["images"]] == ["https://x.test/1.jpg", "https://x.test/2.jpg"]
     assert_same_lines(fields)
+    # A page read without its shape (a later page read as a listing by an older worker):
+    # its lines come in as paragraphs, never lost.
+    three = {"text": "The third part.", "images": []}
+    fields = dict(one, text="Council debates the budget\nThe first part.\nThe third part.")
+    merge_shapes(fields, [one, three])
+    assert fields["markdown"].endswith("The **first** part.\n\nThe third part.")
