@@ -26,17 +26,21 @@ system-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
 	  || echo "warning: could not install chromium; the run report's browser test is skipped"; }
 
+# Bytecode, pytest's and mypy's caches go here, outside the checkout: the suite leaves nothing in it.
+TEST_CACHE ?= $(or $(TMPDIR),/tmp)/newscrawler-test-cache
+PYTEST := PYTHONPYCACHEPREFIX=$(TEST_CACHE)/pycache $(BIN)/python -m pytest -p no:cacheprovider
+
 # The whole suite, after the type check: what CI runs.
 test: venv system-deps typecheck
-	$(BIN)/python -m pytest -q
+	$(PYTEST) -q
 
 # mypy over the product, the reader package strictly ([tool.mypy] in pyproject.toml).
 typecheck: venv
-	$(BIN)/mypy
+	$(BIN)/mypy --cache-dir $(TEST_CACHE)/mypy
 
 # The fast tier (under a minute): everything but the tests marked `slow` (crawls, Redis).
 test-fast: venv
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(PYTEST) -q -m "not slow"
 
 demo: venv
 	bin/demo

@@ -10,14 +10,13 @@ from urllib.parse import urlsplit
 import lxml.etree
 import lxml.html
 from lxml.html import HtmlElement
-from trafilatura import bare_extraction
-from trafilatura.settings import Document
 
 from reader import metadata as md
 from reader import published as pub
 from reader.bylines import credits_beside_body, lead_agency
 from reader.classify import ARTICLE_LIKE_LISTING, classify
 from reader.dom import flatten_layout_tables, prune_chrome
+from reader.fallback import read_body
 from reader.images import find_pictures
 from reader.lines import clean_lines
 from reader.links import read_links
@@ -428,11 +427,11 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     (then the third value is True)."""
     block = best_block(tree)
     dominant = block.own_chars if block is not None else 0
+    block_chars = len(" ".join(block.element.text_content().split())) if block is not None else 0
     try:
-        doc = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
+        text = read_body(tree, url, block_chars) or ""
     except Exception:  # noqa: BLE001 - trafilatura raises anything on odd markup; fall back
-        doc = None
-    text = (doc.text if isinstance(doc, Document) else "") or ""
+        text = ""
     lines = [line for line in text.split("\n") if line.strip()]
     short = _short_body(tree, lines) if lines else None
     if short is not None:

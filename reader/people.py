@@ -809,8 +809,12 @@ def blog_owner(tree: HtmlElement) -> list[str]:
     a news story credits its reporters).
     """
     owners: list[str] = []
+    # Every name is read off "X的": without 的 in the page's text, only titles can hold one.
+    in_text = "的" in tree.text_content()
     for el in tree.iter("title", "h1", "h2", "a"):
-        for text in (el.text_content(), el.get("title") or ""):
+        for text in (el.text_content() if in_text else "", el.get("title") or ""):
+            if "的" not in text:
+                continue
             text = _squash(text)
             if len(text) > 40:
                 continue

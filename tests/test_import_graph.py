@@ -182,6 +182,7 @@ READER_LAYERS = [
         "bylines",
         "classify",
         "dom",
+        "fallback",
         "images",
         "lines",
         "links",

@@ -1,0 +1,136 @@
+"""trafilatura's body, its readability/jusText comparison run only when it can matter.
+
+``bare_extraction`` compares its main extractor's text with readability's (and jusText's) on
+every page: a second and third reading of the whole page, about a fifth of trafilatura's time,
+that changes the text on a few pages in a hundred. The comparison keeps trafilatura's text
+unless that text is short (jusText runs under ``min_extracted_size``; readability wins when
+its own text is more than twice as long), unclean (chrome elements left in it: jusText), or
+not prose (no paragraph text, more tables than paragraphs: readability). All of these are
+read off the main extractor's result here, before the comparison; the one thing only
+readability's run would tell, how long its text is, is estimated by our own densest block
+(``best_block``), the candidate readability picks by much the same rule (paragraph text per
+container). So the comparison runs when the text is short, unclean, not prose, or when our
+block holds over twice trafilatura's text; otherwise its result would be trafilatura's text.
+
+``fast=True`` is not that: it also keeps teaser sections in the main extractor and drops the
+escalation's jusText candidate (docs/reading.md). Here everything but the gated comparison
+is trafilatura's own sequence (``trafilatura_sequence`` with comments off), step for step;
+``tests/extraction/test_fallback.py`` checks that with the gate open the body is
+``bare_extraction``'s on saved pages, so an upgrade that changes the sequence is caught.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from copy import copy
+
+from lxml.etree import _Element, strip_tags
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.baseline import baseline, html2txt
+from trafilatura.core import (
+    ESCALATION_ACCEPT_RATIO,
+    ESCALATION_JUSTEXT_RATIO,
+    ESCALATION_MAX_LENGTH,
+    ESCALATION_PAGE_SHARE,
+    _forum_thread_page,
+    _prepare_tree,
+    _recall_retry,
+)
+from trafilatura.external import SANITIZED_XPATH, compare_extraction, justext_rescue
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.main_extractor import extract_content
+from trafilatura.settings import Document, Extractor
+from trafilatura.xml import xmltotxt
+from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+# The comparison runs on every text shorter than this (characters): on the benchmark pages
+# readability replaced texts of up to 1,032 characters (its own text four to forty times
+# longer); the two longer texts it changed (about 5,000 characters) were unclean or tables.
+COMPARE_BELOW_CHARS = 1500
+# readability's text replaces trafilatura's when more than this many times longer.
+READABILITY_RATIO = 2
+
+
+def read_body(tree: HtmlElement, url: str | None, block_chars: int | None) -> str | None:
+    """``bare_extraction(tree, url=url, include_comments=False).text``, with the fallback
+    comparison skipped where it cannot change the text. ``block_chars`` is the text length
+    (spaces collapsed) of our densest block; None runs the comparison as trafilatura does."""
+    options = Extractor(output_format="python", comments=False, url=url)
+    tree = copy(tree)  # as bare_extraction: the caller's tree is read again after this
+    try:
+        body, text = _sequence(tree, options, url, block_chars)
+        if options.max_tree_size and len(body) > options.max_tree_size:
+            strip_tags(body, "hi")
+            if len(body) > options.max_tree_size:
+                return None
+        if len(text) < options.min_output_size and options.min_output_comm_size > 0:
+            return None
+    except (TypeError, ValueError):
+        return None
+    return xmltotxt(body, options.formatting)
+
+
+def plain_body(tree: HtmlElement, url: str | None) -> str | None:
+    """trafilatura's own call, for comparison: ``bare_extraction``'s text."""
+    doc = bare_extraction(tree, url=url, include_comments=False, with_metadata=False)
+    return doc.text if isinstance(doc, Document) else None
+
+
+def needs_comparison(
+    body: _Element, text: str, block_chars: int | None, options: Extractor
+) -> bool:
+    """Whether readability or jusText could replace the main extractor's text (see above)."""
+    if block_chars is None or options.focus != "balanced":
+        return True
+    if len(text) < max(COMPARE_BELOW_CHARS, options.min_extracted_size):
+        return True
+    if block_chars > READABILITY_RATIO * len(text):
+        return True
+    paragraphs = body.findall(".//p")
+    if not paragraphs or len(body.findall(".//table")) > len(paragraphs):
+        return True
+    if not body.xpath(".//p//text()"):
+        return True
+    return bool(body.xpath(SANITIZED_XPATH))
+
+
+def _sequence(
+    tree: HtmlElement, options: Extractor, url: str | None, block_chars: int | None
+) -> tuple[_Element, str]:
+    """``trafilatura_sequence`` with comments off, the comparison gated by ``needs_comparison``."""
+    is_forum = _forum_thread_page(tree)
+    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+    if options.focus == "precision" or not is_forum:
+        tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+    cleaned_tree, cleaned_tree_backup = _prepare_tree(tree, options, url)
+    # (focus is balanced: the precision-only post-conversion prune does not apply)
+    postbody, temp_text = extract_content(cleaned_tree, options)
+    if needs_comparison(postbody, temp_text, block_chars, options):
+        postbody, temp_text = compare_extraction(
+            cleaned_tree_backup, copy(tree), postbody, temp_text, options
+        )
+    if len(temp_text) < options.min_extracted_size and options.focus != "precision":
+        b_body, b_text, b_len = baseline(tree)
+        if b_len > len(temp_text):
+            postbody, temp_text = b_body, b_text
+    if (
+        options.focus == "balanced"
+        and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
+        and len(temp_text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
+    ):
+        r_options = copy(options)
+        r_options.focus = "recall"
+        # As trafilatura: a retry or a jusText run that fails is no candidate.
+        r_body, r_text = postbody, ""
+        with suppress(Exception):
+            r_body, r_text = _recall_retry(tree, r_options, url)
+        j_body, j_text = postbody, ""
+        with suppress(Exception):
+            j_body, j_text = justext_rescue(copy(tree), options)
+        len_text, r_len, j_len = len(temp_text), len(r_text), len(j_text)
+        if j_len > r_len and j_len > ESCALATION_JUSTEXT_RATIO * len_text:
+            postbody, temp_text = j_body, j_text
+        elif r_len >= options.min_extracted_size and r_len > ESCALATION_ACCEPT_RATIO * len_text:
+            postbody, temp_text = r_body, r_text
+    return postbody, temp_text
