@@ -16,6 +16,7 @@ from crawler.drops import Rejected
 from crawler.items import ArticleItem
 from crawler.signals import page_queued, page_read, pages_exhausted
 from pipelines.templatestore import load_templates, save_templates
+from reader.markdown import keep_lines
 from reader.normalise import normalise_text, normalise_value
 from reader.simhash import SimHashIndex
 from reader.template import SiteTemplates, TemplatePolicy
@@ -45,8 +46,10 @@ def clean_fields(
         lines, removed = templates.strip(site, text.split("\n"))
         if removed:
             text = "\n".join(lines)
+    if removed and fields.get("markdown"):
+        fields["markdown"] = keep_lines(fields["markdown"], lines)
     for key, value in list(fields.items()):
-        if key != "text":
+        if key not in ("text", "markdown"):  # the reader wrote both from normalised lines
             fields[key] = normalise_value(value)
     if removed or "fingerprint" not in fields or "word_count" not in fields:
         text = normalise_text(text)
