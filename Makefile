@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 BENCHMARKS ?= ../shared/benchmarks
 
-.PHONY: venv system-deps test test-fast typecheck demo eval bench bench-memory lint clean
+.PHONY: venv system-deps test test-fast typecheck demo eval bench bench-memory bench-reextract lint clean
 
 venv: $(VENV)/.installed
 
@@ -26,17 +26,21 @@ system-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
 	  || echo "warning: could not install chromium; the run report's browser test is skipped"; }
 
+# Bytecode, pytest's and mypy's caches go here, outside the checkout: the suite leaves nothing in it.
+TEST_CACHE ?= $(or $(TMPDIR),/tmp)/newscrawler-test-cache
+PYTEST := PYTHONPYCACHEPREFIX=$(TEST_CACHE)/pycache $(BIN)/python -m pytest -p no:cacheprovider
+
 # The whole suite, after the type check: what CI runs.
 test: venv system-deps typecheck
-	$(BIN)/python -m pytest -q
+	$(PYTEST) -q
 
 # mypy over the product, the reader package strictly ([tool.mypy] in pyproject.toml).
 typecheck: venv
-	$(BIN)/mypy
+	$(BIN)/mypy --cache-dir $(TEST_CACHE)/mypy
 
 # The fast tier (under a minute): everything but the tests marked `slow` (crawls, Redis).
 test-fast: venv
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(PYTEST) -q -m "not slow"
 
 demo: venv
 	bin/demo
@@ -54,6 +58,13 @@ bench: venv
 # Peak RSS of a crawl of a generated 2k- and 20k-page local portal (flat memory check).
 bench-memory: venv
 	$(BIN)/python bench/memory.py
+
+# scrapy reextract over a WARC file of the benchmark pages (with their URLs) against plain
+# trafilatura in one process, taking turns; pages/s, their ratio and the items' text scores
+# beside scrapy evaluate's. BENCH_ARGS="--rounds 5", "--no-evaluate".
+bench-reextract: venv
+	@test -n "$(wildcard $(BENCHMARKS)/*/truth.jsonl)" || { echo "no benchmarks in $(BENCHMARKS) (set BENCHMARKS=...)"; exit 2; }
+	$(BIN)/python -m bench.reextract --benchmarks $(BENCHMARKS) $(BENCH_ARGS)
 
 lint: venv
 	$(BIN)/ruff check crawler pipelines reader demo tests bench

@@ -66,7 +66,7 @@ def crawl(
         *extra,
     ]  # fmt: skip
     load_before = _load()
-    cpu_before = _children_cpu()
+    cpu_before = children_cpu()
     started = time.perf_counter()
     with (out / "crawl.log").open("wb") as log:
         process = subprocess.Popen(command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
@@ -77,8 +77,8 @@ def crawl(
         command=command,
         returncode=process.returncode,
         wall_seconds=wall,
-        cpu_seconds=_children_cpu() - cpu_before + others_cpu,
-        main_cpu_seconds=_children_cpu() - cpu_before,
+        cpu_seconds=children_cpu() - cpu_before + others_cpu,
+        main_cpu_seconds=children_cpu() - cpu_before,
         peak_rss=peak,
         rss_at_mark=at_mark,
         stats=stats,
@@ -181,7 +181,7 @@ def _count_lines(path: Path, lines: int, offset: int) -> tuple[int, int]:
     return lines + chunk.count(b"\n"), offset + len(chunk)
 
 
-def _children_cpu() -> float:
+def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 

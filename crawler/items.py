@@ -42,7 +42,9 @@ ARTICLE_FIELDS = (
     "tags",
     "description",
     "text",
+    "markdown",
     "image",
+    "images",
     "word_count",
     "fetched_at",
     "fingerprint",
@@ -74,7 +76,9 @@ class ArticleItem(scrapy.Item):
     tags = scrapy.Field()
     description = scrapy.Field()
     text = scrapy.Field()
+    markdown = scrapy.Field()  # the body as Markdown, when NEWS_BODY_FORMATS asks for it
     image = scrapy.Field()
+    images = scrapy.Field()  # [{"src", "alt", "caption"}], when NEWS_IMAGES is on
     word_count = scrapy.Field()
     fetched_at = scrapy.Field()
     fingerprint = scrapy.Field()

@@ -28,3 +28,8 @@ robots_read = object()
 # summary's content, alarms included), path=Path|None (where it was written). The run report
 # and the metrics textfile are written from it, so nothing is counted twice.
 run_summarised = object()
+
+# Sent by a spider that will hand on no more pages (``scrapy reextract`` read every input, or
+# the run is stopping); no arguments. Pages held for site-template learning then wait only
+# for the pages still in the reader pool, not for more of their site.
+pages_exhausted = object()

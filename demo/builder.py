@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from demo.corpus import load_corpus
-from demo.model import Article, ArticleTruth, PortalTruth
+from demo.model import SUBHEADING_PREFIX, Article, ArticleTruth, PortalTruth
 from demo.pages import PAGER_WORDS, longest, render_pages
 from demo.templates import Listing, Site, Template, get_template
 
@@ -203,6 +203,12 @@ def _article_truth(site: Site, art: Article) -> ArticleTruth:
         paragraphs=t.truth_paragraphs(art),
         image=image,
         chrome=tuple(dict.fromkeys(t.article_chrome(site, art))),
+        images=t.truth_images(site, art),
+        subheadings=tuple(
+            line.removeprefix(SUBHEADING_PREFIX)
+            for line in art.body
+            if line.startswith(SUBHEADING_PREFIX)
+        ),
     )
 
 

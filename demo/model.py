@@ -25,6 +25,26 @@ class Image:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A picture inside the body, after paragraph `after`; `form` is how the page captions
+    it: "figcaption" (a <figure>, srcset sizes) or "centred" (an image-only centred
+    paragraph, lazy-loaded with a <noscript> fallback, then a centred caption line)."""
+
+    path: str
+    caption: str
+    after: int
+    form: str = "figcaption"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A data table inside the body, after paragraph `after`; the first row is its header."""
+
+    after: int
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class Article:
     """One news story as data. `published` is local wall-clock time, ISO, minute precision."""
 
@@ -39,11 +59,14 @@ class Article:
     source: str | None = None
     image: Image | None = None
     modified: str | None = None
+    figures: tuple[Figure, ...] = ()
+    table: Table | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], language: str) -> Article:
         """Build from the corpus JSON shape (lists become tuples, image becomes `Image`)."""
         image = data.get("image")
+        table = data.get("table")
         return cls(
             id=int(data["id"]),
             title=data["title"],
@@ -56,6 +79,8 @@ class Article:
             source=data.get("source"),
             image=Image(**image) if image else None,
             modified=data.get("modified"),
+            figures=tuple(Figure(**f) for f in data.get("figures", ())),
+            table=Table(table["after"], tuple(tuple(r) for r in table["rows"])) if table else None,
         )
 
     def replace(self, **changes: Any) -> Article:
@@ -85,6 +110,10 @@ class ArticleTruth:
     image: str | None
     chrome: tuple[str, ...]
     """Strings visible on this article's page that must not end up in its text."""
+    images: tuple[tuple[str, str], ...] = ()
+    """(absolute src, caption) of the pictures the page shows inside the body."""
+    subheadings: tuple[str, ...] = ()
+    """The body's subheadings, as the page marks them (h2, h3, a bold paragraph)."""
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly form (tuples become lists)."""

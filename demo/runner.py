@@ -93,10 +93,16 @@ def summary(
     rejects = stats.get("rejects/written", stats.get("item_dropped_count", 0) - not_articles)
     duplicates = stats.get("dedup/dropped", 0) + stats.get("dedup/near_duplicates", 0)
     merged = sum(1 for item in items if item.get("pages"))
+    pictures = [image for item in items for image in item.get("images") or ()]
+    captioned = sum(1 for image in pictures if image.get("caption"))
+    headings = sum(
+        line.startswith("#") for item in items for line in (item.get("markdown") or "").split("\n")
+    )
     return (
         f"demo: pages fetched {pages}, articles {len(items)} (portals hold {expected}, "
         f"some stories on two portals; {merged} merged from several pages), not articles "
-        f"{not_articles}, rejects {rejects} (duplicates {duplicates}), {seconds:.1f}s"
+        f"{not_articles}, rejects {rejects} (duplicates {duplicates}), pictures {len(pictures)} "
+        f"({captioned} with a caption), Markdown subheadings {headings}, {seconds:.1f}s"
     )
 
 

@@ -14,8 +14,9 @@ from scrapy.crawler import Crawler
 from crawler.delivery import output_failed
 from crawler.drops import Rejected
 from crawler.items import ArticleItem
-from crawler.signals import page_read
+from crawler.signals import page_queued, page_read, pages_exhausted
 from pipelines.templatestore import load_templates, save_templates
+from reader.markdown import keep_lines
 from reader.normalise import normalise_text, normalise_value
 from reader.simhash import SimHashIndex
 from reader.template import SiteTemplates, TemplatePolicy
@@ -45,8 +46,10 @@ def clean_fields(
         lines, removed = templates.strip(site, text.split("\n"))
         if removed:
             text = "\n".join(lines)
+    if removed and fields.get("markdown"):
+        fields["markdown"] = keep_lines(fields["markdown"], lines)
     for key, value in list(fields.items()):
-        if key != "text":
+        if key not in ("text", "markdown"):  # the reader wrote both from normalised lines
             fields[key] = normalise_value(value)
     if removed or "fingerprint" not in fields or "word_count" not in fields:
         text = normalise_text(text)
@@ -85,6 +88,12 @@ class CleaningPipeline:
         self._counted: dict[str, SimHashIndex] = {}
         crawler.signals.connect(self.page_read, signal=page_read)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
+        # Once the spider hands on no more pages, a held page waits only for those still in
+        # the reader pool (page_queued, not yet page_read), then for nothing.
+        self._in_reader = 0
+        self._exhausted = False
+        crawler.signals.connect(self.page_queued, signal=page_queued)
+        crawler.signals.connect(self.pages_exhausted, signal=pages_exhausted)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleaningPipeline:
@@ -102,9 +111,20 @@ class CleaningPipeline:
             except OSError as exc:  # disk full, read-only: counted, the run exits 74
                 output_failed(self.crawler, "template store", self.store, exc)
 
+    def page_queued(self, url: str) -> None:
+        self._in_reader += 1
+
+    def pages_exhausted(self) -> None:
+        self._exhausted = True
+        if self._in_reader <= 0:
+            self._release_all()
+
     def page_read(self, site: str, reading: PageReading) -> None:
         """Count the blocks of article pages only: a teaser repeated on many listing pages
         must not make that story's own first sentence look like template."""
+        self._in_reader -= 1
+        if self._exhausted and self._in_reader <= 0:
+            self._release_all()  # they resume after this page is counted below
         if not self.enabled or not reading.blocks or reading.kind != "article":
             return
         if self._repeats(site, reading.simhash, reading.url):
@@ -139,7 +159,8 @@ class CleaningPipeline:
         if not isinstance(item, ArticleItem):
             return item
         site = item.get("site", "")
-        if self.enabled and self.templates.pages(site) < self.hold_pages:
+        more_to_come = not self._exhausted or self._in_reader > 0
+        if self.enabled and more_to_come and self.templates.pages(site) < self.hold_pages:
             await self._hold(site)
         removed = clean_fields(item, self.templates if self.enabled else None, site)
         if removed:

@@ -21,6 +21,9 @@ from reader.classify import ARTICLE_LIKE_LISTING
 
 logger = logging.getLogger(__name__)
 
+# The forms of the body NEWS_BODY_FORMATS may name.
+BODY_FORMATS = {"text", "markdown"}
+
 
 @dataclass(frozen=True)
 class ExtractionSettings:
@@ -30,11 +33,22 @@ class ExtractionSettings:
     min_text_chars: int
     reader: str
     max_links: int
+    markdown: bool
+    images: bool
     max_article_pages: int
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExtractionSettings:
+        formats = settings.getlist("NEWS_BODY_FORMATS")
+        unknown = sorted(set(formats) - BODY_FORMATS)
+        if unknown or "text" not in formats:
+            raise ValueError(
+                f'NEWS_BODY_FORMATS={formats!r}: give "text" and optionally "markdown"'
+                + (f" (unknown: {', '.join(unknown)})" if unknown else "")
+            )
         return cls(
+            markdown="markdown" in formats,
+            images=settings.getbool("NEWS_IMAGES"),
             reader=settings.get("NEWS_PAGE_READER"),
             workers=settings.getint("NEWS_EXTRACT_WORKERS"),
             timeout=settings.getfloat("NEWS_EXTRACT_TIMEOUT"),
@@ -138,6 +152,8 @@ class ExtractionPipeline:
             min_text_chars=self.config.min_text_chars,
             max_chars=self.config.max_chars,
             max_links=self.config.max_links,
+            markdown=self.config.markdown,
+            images=self.config.images,
         )
 
     def _article(

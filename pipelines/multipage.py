@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -32,6 +32,7 @@ from crawler.failures import failure_reason
 from crawler.items import ArticleItem
 from crawler.signals import page_queued, page_read, request_rejected
 from reader import PageReading, ReadOptions
+from reader.shape import merge_shapes
 from reader.text import text_fingerprint, word_count
 
 logger = logging.getLogger(__name__)
@@ -109,9 +110,12 @@ class ArticlePages:
     async def merge(self, first: PageReading, site: str, options: ReadOptions) -> MergedArticle:
         """Fetch the pages after ``first`` (an article's first page) and merge them."""
         merged = MergedArticle(first, [first.url], blocks=list(first.blocks))
+        # A later page may read as a listing: its Markdown and pictures are the article's.
+        options = replace(options, shape_listings=True)
         known = dict(first.pagination.pages)
         seen = {url_key(first.url)}
         texts = [first.fields.get("text") or ""]
+        shapes = [dict(first.fields)]  # each page's Markdown and pictures, merged at the end
         fingerprints = {first.fields.get("fingerprint")}
         number = 1
         current: PageReading | None = first
@@ -162,6 +166,7 @@ class ArticlePages:
             merged.urls.append(page.url)
             merged.blocks.extend(page.blocks)
             texts.append(text)
+            shapes.append(page.fields)
             for n, url in page.pagination.pages.items():
                 known.setdefault(n, url)
             current = page
@@ -170,6 +175,7 @@ class ArticlePages:
             if merged.incomplete:
                 self.stats.inc_value("multipage/articles_incomplete")
             merge_page_texts(first, texts)
+            merge_shapes(first.fields, shapes)
         return merged
 
     async def _fetch(

@@ -9,7 +9,8 @@ them and that there is no cycle): text measures, CJK ranges (``cjk``), class/id 
 structured data and the cleaning rules as data at the bottom; the metadata concerns on them
 (``titles``, ``people``, ``published`` where dates are parsed, ``dates``, ``language``);
 then the tree and line cleaning (``dom``, ``bylines``, ``lines``) and the page's parts
-(``mainblock``, ``classify``, ``links``, ``siterules``); ``page`` on top.
+(``mainblock``, ``classify``, ``links``, ``siterules``) and the body's shape beside its
+text (``markdown``, ``images``, ``shape``); ``page`` on top.
 """
 
 from __future__ import annotations

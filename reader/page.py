@@ -17,12 +17,14 @@ from reader.bylines import credits_beside_body, lead_agency
 from reader.classify import ARTICLE_LIKE_LISTING, classify
 from reader.dom import flatten_layout_tables, prune_chrome, scan_page
 from reader.fallback import read_body
+from reader.images import find_pictures
 from reader.lines import clean_lines
 from reader.links import read_links
 from reader.mainblock import best_block, render_lines
 from reader.normalise import normalise_text
 from reader.pagination import NONE, Pagination, drop_rendering, read_pagination
 from reader.people import blog_owner
+from reader.shape import body_shape, without_captions, without_table_rules
 from reader.siterules import SiteRules, take_rules
 from reader.text import block_key, text_fingerprint, text_length, word_count
 
@@ -71,6 +73,11 @@ class ReadOptions:
     max_links: int = 0
     # The site's extraction rules from the sites file (reader.siterules).
     rules: SiteRules | None = None
+    # The body's shape beside its text (reader.shape): Markdown, pictures.
+    markdown: bool = True
+    images: bool = True
+    # Those also for a page read as a listing (an article's later page: "?page=3").
+    shape_listings: bool = False
 
 
 @dataclass
@@ -169,6 +176,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     h1s = [el.text_content() for el in tree.iter("h1")]
     heads = {_squash(h) for h in (title or "", *headlines[:2], *h1s) if h.strip()}
     has_headline = bool(h1s) or headline is not None
+    # Pictures before pruning: it removes their captions and <noscript> fallbacks.
+    pictures = find_pictures(tree, url)
     removed = prune_chrome(tree, list(options.prune_xpaths), scan)
     if paging and (dropped := drop_rendering(paging)):
         removed["pagination"] = dropped
@@ -179,6 +188,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     cleaned = clean_lines(_from_headline(lines, heads, removed), title)
     names = {_squash(n) for n in [*site_names, *_title_rest(sources.document, title)]}
     cleaned.lines = _drop_head(cleaned.lines, heads, names, removed)
+    cleaned.lines = without_captions(without_table_rules(cleaned.lines, removed), pictures, removed)
     removed.update(cleaned.removed)
     reading.removed = dict(removed)
     text = normalise_text("\n".join(cleaned.lines))
@@ -228,6 +238,10 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
         reading.reason = "no usable body"
     else:
         reading.kind = "article" if verdict.is_article else "listing"
+    if reading.kind == "article" or (options.shape_listings and reading.kind == "listing"):
+        fields.update(
+            body_shape(tree, url, text, pictures, fields["image"], options.markdown, options.images)
+        )
     if reading.kind == "listing" and verdict.article_like:
         # Followed like any listing, but recorded: a page that looks like an article and
         # is not delivered must never be a silent loss.

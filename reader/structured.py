@@ -80,11 +80,17 @@ def ld_article(objects: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def ld_text(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        value = value.get("name") or value.get("@value") or value.get("url")
-    if value is None:
+    """A JSON-LD value as text: the first of a list, an object's name, value or URL, as deep as
+    they nest (an ImageObject whose ``url`` is a list of URLs); never a list's or an object's
+    printed form."""
+    for _ in range(8):
+        if isinstance(value, list):
+            value = value[0] if value else None
+        elif isinstance(value, dict):
+            value = value.get("name") or value.get("@value") or value.get("url")
+        else:
+            break
+    if value is None or isinstance(value, (list, dict)):
         return None
     text = re.sub(r"\s+", " ", str(value)).strip()
     return text or None

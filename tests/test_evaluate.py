@@ -240,6 +240,8 @@ def test_scrapy_evaluate_scores_every_field_of_a_tiny_set(tmp_path: Path) -> Non
     assert "text" in scored["right"] and scored["right"]["kind"] == "article"
     assert "### tiny-set: worst title_exact" in result.stdout
     assert "`wrong`" in result.stdout
+    # The truth bodies here are all sentences: no subheading to look for.
+    assert "Subheadings of the truth as Markdown headings: none" in result.stdout
 
 
 def reader_that_raises(html: str, url: str) -> Any:

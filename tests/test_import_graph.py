@@ -183,10 +183,13 @@ READER_LAYERS = [
         "classify",
         "dom",
         "fallback",
+        "images",
         "lines",
         "links",
         "mainblock",
+        "markdown",
         "pagination",
+        "shape",
         "siterules",
     },
     # the page: read_page

@@ -21,10 +21,10 @@ pytestmark = pytest.mark.slow
 CRAWL_TIME_FIELDS = {"fetched_at", "is_update"}
 
 
-def reextract(
+def reextract_command(
     inputs: list[Path], work: Path, *args: str, settings: dict[str, Any] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`scrapy reextract` in a subprocess, its state and templates under ``work``."""
+) -> list[str]:
+    """The `scrapy reextract` command line, its state and templates under ``work``."""
     cmd = [sys.executable, "-m", "scrapy", "reextract", *map(str, inputs)]
     cmd += ["-O", f"{work / 'items.jsonl'}:jsonlines", *args]
     isolated = {
@@ -35,7 +35,19 @@ def reextract(
     }
     for key, value in {**FAST_SETTINGS, **isolated, **(settings or {})}.items():
         cmd += ["-s", f"{key}={value}"]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    return cmd
+
+
+def reextract(
+    inputs: list[Path],
+    work: Path,
+    *args: str,
+    settings: dict[str, Any] | None = None,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess[str]:
+    """`scrapy reextract` in a subprocess, its state and templates under ``work``."""
+    cmd = reextract_command(inputs, work, *args, settings=settings)
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
 def read_items(path: Path) -> dict[str, dict[str, Any]]:

@@ -36,7 +36,18 @@ def _item(folder: Path) -> dict[str, Any]:
 
 
 # Optional fields an item may lack, and values the schema allows (null, a whole float).
-OPTIONAL = {"modified", "site_name", "section", "description", "image", "source", "editor"}
+# markdown and images are written only when the crawl's settings ask for them.
+OPTIONAL = {
+    "modified",
+    "site_name",
+    "section",
+    "description",
+    "image",
+    "source",
+    "editor",
+    "markdown",
+    "images",
+}
 
 
 def _variants(item: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -62,6 +73,10 @@ def _variants(item: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         ("fingerprint", "ABC"),
         ("tags", [1, 2]),
         ("is_update", 1),
+        ("markdown", ["# a"]),
+        ("images", [{"src": "/relative.jpg", "alt": None, "caption": None}]),
+        ("images", [{"src": "https://example.com/a.jpg", "alt": None}]),
+        ("images", "https://example.com/a.jpg"),
     ]:
         changed = copy.deepcopy(item)
         changed[key] = bad

@@ -28,12 +28,16 @@ class Member:
     offset: int
     length: int  # compressed bytes
     problem: str | None = None
+    # The decompressed record, when the scan was asked to keep it and it fitted (a reader
+    # then parses it without decompressing the member a second time).
+    record: bytes | None = None
 
 
-def scan_members(file: BinaryIO, start: int = 0) -> Iterator[Member]:
+def scan_members(file: BinaryIO, start: int = 0, keep: int = 0) -> Iterator[Member]:
     """The members of a gzip-per-record WARC file from ``start``; stops after the first
     member that is cut short or not gzip (its problem names why), since nothing after it
-    can be found reliably."""
+    can be found reliably. A whole member of at most ``keep`` decompressed bytes comes with
+    its record."""
     file.seek(start)
     offset = start
     pending = b""
@@ -42,19 +46,20 @@ def scan_members(file: BinaryIO, start: int = 0) -> Iterator[Member]:
             pending = file.read(CHUNK)
             if not pending:
                 return
-        member, pending = _one_member(file, offset, pending)
+        member, pending = _one_member(file, offset, pending, keep)
         yield member
         if member.problem in ("truncated", "not gzip"):
             return
         offset += member.length
 
 
-def _one_member(file: BinaryIO, offset: int, data: bytes) -> tuple[Member, bytes]:
+def _one_member(file: BinaryIO, offset: int, data: bytes, keep: int) -> tuple[Member, bytes]:
     inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
     consumed = 0
     header = b""
     size = 0
     tail = b""
+    kept: list[bytes] | None = [] if keep > 0 else None
     while True:
         try:
             out = inflater.decompress(data)
@@ -64,10 +69,16 @@ def _one_member(file: BinaryIO, offset: int, data: bytes) -> tuple[Member, bytes
             header += out[: MAX_HEADER_BYTES - len(header)]
         size += len(out)
         tail = (tail + out)[-4:]
+        if kept is not None:
+            kept.append(out)
+            if size > keep:
+                kept = None  # too large to hold: the reader decompresses it again, streaming
         if inflater.eof:
             rest = inflater.unused_data
             consumed += len(data) - len(rest)
-            return Member(offset, consumed, _record_problem(header, size, tail)), rest
+            problem = _record_problem(header, size, tail)
+            record = b"".join(kept) if kept is not None and problem is None else None
+            return Member(offset, consumed, problem, record), rest
         consumed += len(data)
         data = file.read(CHUNK)
         if not data:

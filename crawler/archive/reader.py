@@ -13,7 +13,7 @@ import io
 import logging
 import urllib.request
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,6 +24,9 @@ from crawler.archive.members import scan_members
 logger = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+# A member up to this size decompressed is parsed from what the scan decompressed (not
+# decompressed twice); a larger one is read again, streaming.
+KEEP_DECOMPRESSED = 8 << 20
 WARC_NAMES = (".warc.gz", ".warc")
 
 
@@ -128,7 +131,7 @@ def read_file_records(
     reading goes on at the next member (a damaged record costs itself, not the file).
     An uncompressed file is read in one stream."""
     with open(path, "rb") as scan, open(path, "rb") as data:
-        for member in scan_members(scan, start):
+        for member in scan_members(scan, start, keep=KEEP_DECOMPRESSED):
             if member.problem == "not gzip" and member.offset == start:
                 data.seek(start)
                 yield from read_records(data, path, max_bytes, start)
@@ -137,6 +140,12 @@ def read_file_records(
                 yield Skipped(
                     f"damaged record ({member.problem})", None, member.offset, member.length
                 )
+                continue
+            if member.record is not None:  # decompressed by the scan already
+                for entry in read_records(
+                    io.BytesIO(member.record), path, max_bytes, member.offset
+                ):
+                    yield replace(entry, length=member.length)
                 continue
             data.seek(member.offset)
             raw = io.BytesIO(data.read(member.length))

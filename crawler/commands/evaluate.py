@@ -38,6 +38,7 @@ from crawler.benchmark import (
     score_page,
     title_exact,
 )
+from crawler.headingrecall import heading_recall
 
 if TYPE_CHECKING:
     import argparse
@@ -140,6 +141,8 @@ class Command(ScrapyCommand):
             if items is not None:
                 items.close()
         print(format_table(results))
+        print()
+        print(format_heading_recall(results))
         errors = [(r, n, o.error) for r in results for n, o in r.outcomes.items() if o.error]
         if errors:
             print(f"\n{len(errors)} reading(s) raised (scored as empty):")
@@ -306,6 +309,24 @@ def format_table(results: list[PageResult]) -> str:
         for group in sorted({r.page.group for r in results}):
             lines.extend(_rows("all sets", group, [r for r in results if r.page.group == group]))
     return "\n".join(lines)
+
+
+def format_heading_recall(results: list[PageResult]) -> str:
+    """Per set: the truth bodies' subheadings (by their form) that our Markdown body gives
+    as headings (``crawler.headingrecall``)."""
+    totals: dict[str, list[int]] = {}
+    for result in results:
+        markdown = result.outcomes[OURS].values.get("markdown")
+        found, total = heading_recall(result.page.body, markdown)
+        sums = totals.setdefault(result.dataset, [0, 0])
+        sums[0] += found
+        sums[1] += total
+    parts = [
+        f"{name} {found}/{total} ({found / total:.3f})"
+        for name, (found, total) in totals.items()
+        if total
+    ]
+    return "Subheadings of the truth as Markdown headings: " + ("; ".join(parts) or "none")
 
 
 def _shown(value: Any) -> str:

@@ -8,6 +8,10 @@ a WARC file (Common Crawl's CC-NEWS), streamed. Records that are not pages are c
 (``reextract/skipped/<reason>``, ``reextract/other_records/<type>``); an input that cannot
 be read to its end is logged and counted (``reextract/unreadable_inputs``).
 
+Once every input is read it says so (``pages_exhausted``: pages held for site-template
+learning wait for nobody) and waits for its pages to go through, so the run ends when its
+last item does. Any stop (CLOSESPIDER_*, Ctrl-C, an error) ends the reading at once.
+
 ``-a sites=FILE`` keeps only the pages of the file's sites (with their settings);
 ``-a languages=en,zh`` only articles in those languages; ``-a progress=FILE`` records how
 far each input was read once the run's output is delivered, and the next run with the same
@@ -16,6 +20,7 @@ file resumes there.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -42,6 +47,7 @@ from crawler.archive.reader import (
 from crawler.delivery import output_error, output_failed
 from crawler.items import ArticleItem, PageItem
 from crawler.run import RunContext, run_context
+from crawler.signals import pages_exhausted
 from crawler.sites import Site, origin_of
 from crawler.sitesfile import SitesFileError, load_sites_file
 from crawler.spiders.arguments import SpiderArgumentError
@@ -56,6 +62,8 @@ KNOWN_ARGUMENTS = {
 }
 # Records read from an input per trip to the reading thread.
 BATCH = 32
+# Seconds between two looks at whether the engine began to close (Scrapy sends no signal then).
+WATCH_SECONDS = 0.2
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
@@ -119,6 +127,9 @@ class ReextractSpider(scrapy.Spider):
         self._pending = 0
         self._room: Deferred[None] | None = None
         self._trackers: dict[str, InputTracker] = {}
+        self._stopping = False  # the engine is closing: read no more
+        self._exhausted_sent = False
+        self._watch: asyncio.TimerHandle | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReextractSpider:
@@ -132,6 +143,7 @@ class ReextractSpider(scrapy.Spider):
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(spider._item_done, signal=signal)
         crawler.signals.connect(spider._save_progress, signal=signals.feed_exporter_closed)
+        crawler.signals.connect(spider._closed, signal=signals.spider_closed)
         return spider
 
     @property
@@ -144,6 +156,23 @@ class ReextractSpider(scrapy.Spider):
         if stats.get_value("run/startup_error"):
             self.logger.error("not reading: %s", stats.get_value("run/startup_error"))
             return
+        self._look()
+        try:
+            async for item in self._read_inputs():
+                yield item
+            self._no_more_pages()
+            while self._pending and not self._stopping:
+                await self._wait()
+        finally:
+            # Also when the engine cancels the reading (Ctrl-C): held pages wait for nobody.
+            self._no_more_pages()
+        if not self._stopping:
+            # The last item's pipeline task ends just after its signal: let it, so the engine
+            # finds the scraper idle at once and closes (not at its next 5 s heartbeat).
+            await asyncio.sleep(0)
+
+    async def _read_inputs(self) -> AsyncIterator[PageItem]:
+        stats = self.crawler.stats
         inputs = warc_inputs(self.inputs)
         self.logger.info("re-extracting %d WARC input(s)", len(inputs))
         for number, name in enumerate(inputs, 1):
@@ -159,28 +188,33 @@ class ReextractSpider(scrapy.Spider):
             tracker = self._trackers[key] = InputTracker(start)
             pages = 0
             records = _records(name, start, self.max_bytes, self.agent)
-            while not self._budget_spent():
+            while not self._budget_spent() and not self._stopping:
                 batch = await maybe_deferred_to_future(threads.deferToThread(_take, records, BATCH))
                 if not batch:
                     break
                 for entry in batch:
-                    if self._budget_spent():
+                    if self._budget_spent() or self._stopping:
                         break
                     if isinstance(entry, Exception):
                         self._unreadable(name, entry)
                         continue
-                    tracker.read_to = entry.offset + entry.length
+                    while self._pending >= self.max_pending and not self._stopping:
+                        await self._wait()
+                    if self._stopping:
+                        break
                     item = self._item(entry)
-                    if item is None:
-                        continue
-                    pages += 1
-                    while self._pending >= self.max_pending:
-                        self._room = Deferred()
-                        await maybe_deferred_to_future(self._room)
-                    self._pending += 1
-                    self._handed_on += 1
-                    tracker.handed_on(entry.offset)
-                    yield item
+                    if item is not None:
+                        pages += 1
+                        self._pending += 1
+                        self._handed_on += 1
+                        tracker.handed_on(entry.offset)
+                    # Only now: a record not handed on (the run stopped) is read again next time.
+                    tracker.read_to = entry.offset + entry.length
+                    if item is not None:
+                        yield item
+            if self._stopping:
+                self.logger.info("stopped reading %s at byte %d", name, tracker.read_to)
+                return
             if self._budget_spent():
                 self.logger.info(
                     "max_pages reached: stopped in %s at byte %d", name, tracker.read_to
@@ -189,6 +223,45 @@ class ReextractSpider(scrapy.Spider):
             tracker.finished_reading = True
             stats.inc_value("reextract/inputs")
             self.logger.info("read %s (%d/%d): %d pages", name, number, len(inputs), pages)
+
+    async def _wait(self) -> None:
+        """Until an item finishes or the run begins to stop."""
+        self._room = Deferred()
+        await maybe_deferred_to_future(self._room)
+
+    def _wake(self) -> None:
+        room, self._room = self._room, None
+        if room is not None and not room.called:
+            room.callback(None)
+
+    def _no_more_pages(self) -> None:
+        if not self._exhausted_sent:
+            self._exhausted_sent = True
+            self.crawler.signals.send_catch_log(pages_exhausted)
+
+    def _look(self) -> None:
+        """Every WATCH_SECONDS while the spider is open: has the engine begun to close?"""
+        self._watch = None
+        engine = self.crawler.engine
+        if engine is None or engine.spider is None:
+            return
+        if _closing(engine):
+            self._stop_reading()
+            _finish_scraper_close(engine)
+        self._watch = asyncio.get_running_loop().call_later(WATCH_SECONDS, self._look)
+
+    def _stop_reading(self) -> None:
+        if not self._stopping:
+            self._stopping = True
+            if not self._exhausted_sent:
+                self.logger.info("the run is stopping: no more records are read")
+        self._wake()
+        self._no_more_pages()
+
+    def _closed(self, spider: Any, reason: str) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
 
     def _budget_spent(self) -> bool:
         return self.max_pages is not None and self._handed_on >= self.max_pages
@@ -258,9 +331,11 @@ class ReextractSpider(scrapy.Spider):
         if tracker is not None:
             tracker.finished(int(item.get("warc_offset", -1)))
         self._pending -= 1
-        room, self._room = self._room, None
-        if room is not None and not room.called:
-            room.callback(None)
+        self._wake()
+        engine = self.crawler.engine
+        if engine is not None and _closing(engine):
+            # After the item's pipeline task has ended (it ends just after this signal).
+            asyncio.get_running_loop().call_soon(_finish_scraper_close, engine)
 
     def _save_progress(self) -> None:
         """After the feed was delivered: how far each input got (nothing when the output
@@ -275,6 +350,26 @@ class ReextractSpider(scrapy.Spider):
             output_failed(self.crawler, "progress file", self.progress.path, exc, stop=False)
         else:
             self.logger.info("progress written to %s", self.progress.path)
+
+
+def _closing(engine: Any) -> bool:
+    """The engine is stopping (Ctrl-C) or closing the spider (CLOSESPIDER_*, an error)."""
+    slot = engine.scraper.slot
+    return not engine.running or slot is None or slot.closing is not None
+
+
+def _finish_scraper_close(engine: Any) -> None:
+    """Let a closing scraper finish once its last item is through.
+
+    Scrapy (2.19, scrapy/scrapy#7029) re-checks a closing scraper only when a response's
+    scraping ends, never when an item yielded by start() does: a close that begins while
+    such items are in the pipelines waits forever. This is the check it misses, made with
+    the scraper slot's public state.
+    """
+    slot = engine.scraper.slot
+    closing = slot.closing if slot is not None else None
+    if closing is not None and not closing.called and slot.is_idle():
+        closing.callback(engine.spider)
 
 
 def _key(name: str) -> str:

@@ -29,6 +29,39 @@ def when(art: Article) -> datetime:
     return datetime.fromisoformat(art.published)
 
 
+def body_extras(art: Article, i: int) -> list[str]:
+    """HTML of the body's figures and table standing after paragraph ``i``."""
+    out = []
+    for fig in art.figures:
+        if fig.after != i:
+            continue
+        if fig.form == "centred":
+            out.append(
+                '<p style="text-align: center"><img class="lazyload" src="/static/blank.gif" '
+                f'data-src="{fig.path}" alt="" width="800" height="533">'
+                f'<noscript><img src="{fig.path}" alt=""></noscript></p>'
+                f'<p style="text-align: center">{esc(fig.caption)}</p>'
+            )
+        else:
+            stem, ext = fig.path.rsplit(".", 1)
+            small = f"{stem}-480.{ext}"
+            out.append(
+                f'<figure class="body-photo"><img src="{small}" '
+                f'srcset="{small} 480w, {fig.path} 1200w" sizes="(max-width: 600px) 480px, 1200px" '
+                f'alt="{esc(fig.caption[:40])}"><figcaption>{esc(fig.caption)}</figcaption></figure>'
+            )
+    if art.table is not None and art.table.after == i:
+        head, *rows = art.table.rows
+        out.append(
+            '<table class="data-table"><thead><tr>'
+            + "".join(f"<th>{esc(c)}</th>" for c in head)
+            + "</tr></thead><tbody>"
+            + "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+            + "</tbody></table>"
+        )
+    return out
+
+
 def teaser(text: str, limit: int) -> str:
     """Cut a paragraph the way teaser lists do: mid-sentence, at a fixed length."""
     return text if len(text) <= limit else text[:limit]
@@ -165,6 +198,15 @@ class Template(ABC):
     @abstractmethod
     def article_chrome(self, site: Site, art: Article) -> tuple[str, ...]:
         """Strings shown on the article page that are not part of the article text."""
+
+    # The template shows an article's body figures and table (body_extras).
+    shows_figures: ClassVar[bool] = False
+
+    def truth_images(self, site: Site, art: Article) -> tuple[tuple[str, str], ...]:
+        """(absolute src, caption) of the pictures the article page shows in its body."""
+        if not self.shows_figures:
+            return ()
+        return tuple((site.url(f.path), f.caption) for f in art.figures)
 
     def truth_paragraphs(self, art: Article) -> tuple[str, ...]:
         """The article text as the page states it (a template may add e.g. a wire dateline)."""

@@ -15,7 +15,7 @@ from typing import ClassVar
 
 from demo import assets
 from demo.model import SUBHEADING_PREFIX, Article
-from demo.templates.base import Listing, Site, Template, esc, slugify, when
+from demo.templates.base import Listing, Site, Template, body_extras, esc, slugify, when
 
 SITE = "The Example Herald"
 CONTINUES = "Story continues below advertisement"
@@ -42,6 +42,7 @@ class EnHerald(Template):
     name: ClassVar[str] = "en_herald"
     language: ClassVar[str] = "en"
     site_name: ClassVar[str] = SITE
+    shows_figures: ClassVar[bool] = True
     sections: ClassVar[dict[str, str]] = {
         "local": "Local News",
         "economy": "Business",
@@ -137,6 +138,7 @@ class EnHerald(Template):
     def _body(self, art: Article) -> str:
         out = []
         for i, line in enumerate(art.body):
+            out.extend(body_extras(art, i - 1))  # figures, table after the previous paragraph
             if line.startswith(SUBHEADING_PREFIX):
                 out.append(f"<p><b>{esc(line[len(SUBHEADING_PREFIX) :])}</b></p>")
             else:
@@ -274,6 +276,10 @@ class EnHerald(Template):
         for a in site.articles:
             if a.image:
                 files[a.image.path] = (assets.jpeg(a.image.caption), "image/jpeg")
+            for fig in a.figures:
+                stem, ext = fig.path.rsplit(".", 1)
+                for path in (fig.path, f"{stem}-480.{ext}"):
+                    files[path] = (assets.jpeg(fig.caption), "image/jpeg")
         return files
 
     def article_chrome(self, site: Site, art: Article) -> tuple[str, ...]:

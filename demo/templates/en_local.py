@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from demo import assets
 from demo.model import SUBHEADING_PREFIX, Article
-from demo.templates.base import Listing, Site, Template, esc, slugify, when
+from demo.templates.base import Listing, Site, Template, body_extras, esc, slugify, when
 
 SITE = "Riverton Town Gazette"
 TAGLINE = "News from Riverton and Millbrook County since 1987"
@@ -64,6 +64,7 @@ class EnLocal(Template):
     name: ClassVar[str] = "en_local"
     language: ClassVar[str] = "en"
     site_name: ClassVar[str] = SITE
+    shows_figures: ClassVar[bool] = True
     sections: ClassVar[dict[str, str]] = {
         "local": "Local News",
         "economy": "Business",
@@ -225,6 +226,7 @@ class EnLocal(Template):
     def _content(self, site: Site, art: Article) -> str:
         out = []
         for i, line in enumerate(art.body):
+            out.extend(body_extras(art, i - 1))  # figures, table after the previous paragraph
             if line.startswith(SUBHEADING_PREFIX):
                 out.append(
                     f'<h3 class="wp-block-heading">{esc(line[len(SUBHEADING_PREFIX) :])}</h3>'
@@ -475,6 +477,10 @@ class EnLocal(Template):
         for a in site.articles:
             if a.image:
                 files[a.image.path] = (assets.jpeg(a.image.caption), "image/jpeg")
+            for fig in a.figures:
+                stem, ext = fig.path.rsplit(".", 1)
+                for path in (fig.path, f"{stem}-480.{ext}"):
+                    files[path] = (assets.jpeg(fig.caption), "image/jpeg")
         return files
 
     def article_chrome(self, site: Site, art: Article) -> tuple[str, ...]:

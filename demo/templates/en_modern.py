@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from demo import assets
 from demo.model import SUBHEADING_PREFIX, Article
-from demo.templates.base import Listing, Site, Template, esc, slugify, when
+from demo.templates.base import Listing, Site, Template, body_extras, esc, slugify, when
 
 SITE = "The Daily Example"
 OFFSET = "-05:00"
@@ -49,6 +49,7 @@ class EnModern(Template):
     name: ClassVar[str] = "en_modern"
     language: ClassVar[str] = "en"
     site_name: ClassVar[str] = SITE
+    shows_figures: ClassVar[bool] = True
     sections: ClassVar[dict[str, str]] = {
         "local": "Local",
         "economy": "Business",
@@ -179,6 +180,7 @@ class EnModern(Template):
         ad = '<aside class="ad-slot"><span class="ad-label">Advertisement</span><div id="div-gpt-ad-{n}"></div></aside>'
         rel = self.inline_related(site, art)
         for i, line in enumerate(art.body):
+            out.extend(body_extras(art, i - 1))  # figures, table after the previous paragraph
             if line.startswith(SUBHEADING_PREFIX):
                 out.append(f"<h2>{esc(line[len(SUBHEADING_PREFIX) :])}</h2>")
             else:
@@ -359,6 +361,10 @@ class EnModern(Template):
         for a in site.articles:
             if a.image:
                 files[a.image.path] = (assets.jpeg(a.image.caption), "image/jpeg")
+            for fig in a.figures:
+                stem, ext = fig.path.rsplit(".", 1)
+                for path in (fig.path, f"{stem}-480.{ext}"):
+                    files[path] = (assets.jpeg(fig.caption), "image/jpeg")
         return files
 
     def article_chrome(self, site: Site, art: Article) -> tuple[str, ...]:

@@ -1,0 +1,317 @@
+"""The article's pictures: absolute source, alt text and caption, in body order.
+
+Pictures are found on the whole tree before chrome pruning (which removes captions and
+``<noscript>`` fallbacks) and kept afterwards only when they stand in the article's body:
+still in the pruned tree, inside the block that holds the text's lines. Their captions
+are what the page sets apart under a picture: a ``<figcaption>``, an element named a
+caption, a short centred or styled line, or a short line after an image-only paragraph;
+none of them is ever a line of the text (``caption_keys``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from reader.structured import absolute
+
+# Attributes lazy loaders put the real source in, best first.
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-url", "src")
+LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset", "srcset")
+# A picture declared smaller than this (either side, pixels) is an icon, a pixel, a button
+# or a byline's head shot; so is one whose URL names a size this small ("/70x70/",
+# "-96x96.jpg", "w_80").
+MIN_SIDE = 100
+_URL_SIZE = re.compile(
+    r"(?<![0-9])([0-9]{2,4})x([0-9]{2,4})(?![0-9])|[/_,]w_?([0-9]{2,4})(?![0-9])", re.I
+)
+# Words in a source's path that name furniture, not the article's pictures.
+FURNITURE = re.compile(
+    r"(?:^|[/_.\-])(?:logo|icon|sprite|spacer|pixel|blank|transparent|placeholder|avatar|"
+    r"badge|emoji|loading|lazy|1x1|tracking|beacon)(?:[/_.\-]|$)",
+    re.I,
+)
+# A caption set apart by position alone is at most this long (characters without spaces);
+# one the page names or sets apart (figcaption, a caption class, centred) at most CAPTION_MAX.
+CAPTION_SHORT = 80
+CAPTION_MAX = 400
+# A centred or styled line under a picture is its caption up to this long: a longer one is
+# a paragraph of a page that centres its body.
+CAPTION_STYLED_MAX = 200
+CAPTION_STYLED_TAGS = {"center", "font", "small", "em", "i", "span"}
+CAPTION_WORDS = {"caption", "captions", "credit", "credits", "legend", "bildunterschrift"}
+_TOKENS = re.compile(r"[^a-z0-9]+")
+_SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)）」]?$")
+
+
+@dataclass
+class Picture:
+    """One picture of the page: where it stands (``anchor``) and what it shows."""
+
+    anchor: HtmlElement
+    src: str
+    alt: str | None
+    caption: str | None
+
+    def record(self) -> dict[str, str | None]:
+        return {"src": self.src, "alt": self.alt, "caption": self.caption}
+
+
+def find_pictures(tree: HtmlElement, base_url: str) -> list[Picture]:
+    """Every content picture of the page in document order, one per source."""
+    body = tree.find("body")
+    if body is None:
+        return []
+    found: list[Picture] = []
+    seen: dict[str, Picture] = {}
+    texts: dict[HtmlElement, bool] = {}
+    for img in body.iter("img"):
+        src = picture_source(img, base_url)
+        if src is None or _furniture(img, src):
+            continue
+        caption = _caption(img, texts)
+        alt = " ".join((img.get("alt") or "").split()) or None
+        if src in seen:  # a <noscript> copy of a lazy picture, a repeated thumbnail
+            earlier = seen[src]
+            earlier.caption = earlier.caption or caption
+            earlier.alt = earlier.alt or alt
+            continue
+        picture = Picture(_anchor(img), src, alt, caption)
+        seen[src] = picture
+        found.append(picture)
+    return found
+
+
+def picture_source(img: HtmlElement, base_url: str) -> str | None:
+    """The picture's largest real source, absolute: ``srcset`` (and a ``<picture>``'s
+    ``<source>``), then the lazy loaders' attributes, then ``src``."""
+    candidates: list[tuple[float, str]] = []
+    holders = [img]
+    # The <picture>'s <source>s (an HTML4 parser may nest the <img> inside a <source>).
+    picture = next(img.iterancestors("picture"), None)
+    if picture is not None:
+        holders.extend(picture.iter("source"))
+    for holder in holders:
+        for name in LAZY_SRCSETS:
+            candidates.extend(_srcset(holder.get(name) or ""))
+    for _size, url in sorted(candidates, key=lambda c: -c[0]):
+        src = _usable(url, base_url)
+        if src is not None:
+            return src
+    for name in LAZY_SOURCES:
+        src = _usable(img.get(name) or "", base_url)
+        if src is not None:
+            return src
+    return None
+
+
+_SRCSET_SPLIT = re.compile(r",\s+(?=\S)")
+_DESCRIPTOR = re.compile(r"(\d+(?:\.\d+)?)([wx])")
+
+
+def _srcset(value: str) -> list[tuple[float, str]]:
+    """(size, url) of each ``srcset`` entry: "a.jpg 480w, b.jpg 1080w" or "a.jpg 2x"."""
+    out = []
+    for entry in _SRCSET_SPLIT.split(value.strip()):
+        parts = entry.split()
+        if not parts:
+            continue
+        size = 1.0
+        if len(parts) > 1:
+            match = _DESCRIPTOR.fullmatch(parts[1])
+            if match:
+                size = float(match.group(1)) * (1 if match.group(2) == "w" else 1000)
+        out.append((size, parts[0]))
+    return out
+
+
+def _usable(url: str, base_url: str) -> str | None:
+    url = url.strip()
+    if not url or url.startswith("data:") or url.startswith("#"):
+        return None
+    return absolute(url, base_url)
+
+
+def _furniture(img: HtmlElement, src: str) -> bool:
+    """A tracking pixel, an icon, a logo or a sprite rather than a picture of the article."""
+    for name in ("width", "height"):
+        value = (img.get(name) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) < MIN_SIDE:
+            return True
+    if img.get("aria-hidden") == "true" or img.get("role") == "presentation":
+        return True
+    path = urlsplit(src).path
+    for match in _URL_SIZE.finditer(path):
+        sides = [int(n) for n in match.groups() if n]
+        if sides and max(sides) < MIN_SIDE:
+            return True
+    if path.lower().endswith((".svg", ".gif")) and not img.get("alt"):
+        return True
+    tokens = set(_TOKENS.split(f"{img.get('class') or ''} {img.get('id') or ''}".lower()))
+    tail = "/".join(path.rsplit("/", 2)[-2:])  # the file and its folder
+    return bool(FURNITURE.search(tail)) or bool(
+        tokens & {"logo", "icon", "avatar", "emoji", "sprite"}
+    )
+
+
+def _anchor(img: HtmlElement) -> HtmlElement:
+    """Where the picture stands: a ``<noscript>`` copy stands where the ``<noscript>`` is."""
+    for ancestor in img.iterancestors("noscript"):
+        parent = ancestor.getparent()
+        return parent if parent is not None else ancestor
+    return img
+
+
+def _text(el: HtmlElement) -> str:
+    return " ".join(el.text_content().split())
+
+
+def _has_text(el: HtmlElement, texts: dict[HtmlElement, bool]) -> bool:
+    """Whether ``el`` shows any text; remembered, as a gallery's pictures share holders."""
+    known = texts.get(el)
+    if known is None:
+        known = texts[el] = any(not t.isspace() for t in el.itertext() if t)
+    return known
+
+
+def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
+    """The caption the page sets under (or around) this picture, if any."""
+    for figure in img.iterancestors("figure"):
+        caption = next(figure.iter("figcaption"), None)
+        if caption is not None and _text(caption):
+            return _text(caption)[: CAPTION_MAX * 2]
+        break
+    holder = img
+    while holder.getparent() is not None and not _has_text(holder.getparent(), texts):
+        holder = holder.getparent()
+    if holder.tag == "noscript" or (holder.tail or "").strip():
+        return None
+    caption = holder.getnext()
+    while caption is not None and caption.tag in ("noscript", "script"):
+        caption = caption.getnext()
+    if caption is None or not isinstance(caption.tag, str) or caption.tag in ("br", "img"):
+        return None
+    text = _text(caption)
+    length = len("".join(text.split()))
+    if not text or next(caption.iter("img", "a", "h1", "h2", "h3", "h4"), None) is not None:
+        return None
+    tokens = set(_TOKENS.split(f"{caption.get('class') or ''} {caption.get('id') or ''}".lower()))
+    named = caption.tag == "figcaption" or bool(tokens & CAPTION_WORDS)
+    styled = (
+        caption.tag in CAPTION_STYLED_TAGS
+        or caption.get("align") == "center"
+        or "text-align:center" in (caption.get("style") or "").replace(" ", "").lower()
+    )
+    after = _next_block(caption)
+    if named and length <= CAPTION_MAX:
+        return text
+    # A page that centres its whole body centres the paragraph after the caption too.
+    if styled and length <= CAPTION_STYLED_MAX and not _same_style(caption, after):
+        return text
+    # An image-only paragraph (or block) followed by a short line that is not a sentence
+    # ("Light a Wish by OGE Group"): the line is its caption. A sentence there is the
+    # body's own (a blog's "Really, have you ever seen anything so gorgeous?").
+    image_only = holder is not img and holder.tag in ("p", "div", "center")
+    # A tutorial alternates pictures and short steps: a step followed by the next picture
+    # is text, not a caption.
+    if (
+        image_only
+        and caption.tag in ("p", "div")
+        and length <= CAPTION_SHORT
+        and not _SENTENCE_END.search(text)
+        and not (after is not None and _image_only(after))
+    ):
+        return text
+    return None
+
+
+def _next_block(el: HtmlElement) -> HtmlElement | None:
+    """The element after ``el``, or after its container when ``el`` ends one."""
+    after = el.getnext()
+    parent = el.getparent()
+    if after is None and parent is not None:
+        after = parent.getnext()
+    return after if after is not None and isinstance(after.tag, str) else None
+
+
+def _same_style(caption: HtmlElement, after: HtmlElement | None) -> bool:
+    """``after`` is a text block set like ``caption`` (same tag, alignment and style)."""
+    return (
+        after is not None
+        and after.tag == caption.tag
+        and after.get("align") == caption.get("align")
+        and after.get("style") == caption.get("style")
+        and bool(_text(after))
+    )
+
+
+def _image_only(el: HtmlElement) -> bool:
+    return isinstance(el.tag, str) and next(el.iter("img"), None) is not None and not _text(el)
+
+
+def in_body(
+    pictures: list[Picture], root: HtmlElement, region: HtmlElement | None
+) -> list[Picture]:
+    """The pictures still in the pruned tree, inside the body's block ``region``."""
+    if region is None:
+        return []
+    kept = []
+    for picture in pictures:
+        node: HtmlElement | None = picture.anchor
+        inside = False
+        while node is not None:
+            if node is region:
+                inside = True
+            parent = node.getparent()
+            if parent is None:
+                break
+            node = parent
+        if inside and node is root:
+            kept.append(picture)
+    return kept
+
+
+def caption_keys(pictures: list[Picture]) -> set[str]:
+    """Squashed captions (and their parts, a caption broken over lines) of the pictures."""
+    keys = set()
+    for picture in pictures:
+        if picture.caption:
+            keys.add("".join(picture.caption.split()))
+    return keys
+
+
+def with_lead(
+    pictures: list[Picture], lead: str | None, on_page: list[Picture]
+) -> list[dict[str, str | None]]:
+    """The records in body order, the page's lead picture (og:image, JSON-LD image) first
+    when it is not in the body: with its alt and caption where the page shows it (a lead
+    figure above the text), else its URL alone."""
+    records = [p.record() for p in pictures]
+    if not lead or not _LEAD.fullmatch(lead):
+        return records
+    if any(_same_picture(lead, r["src"] or "") for r in records):
+        return records
+    shown = next((p for p in on_page if _same_picture(lead, p.src)), None)
+    records.insert(0, shown.record() if shown else {"src": lead, "alt": None, "caption": None})
+    return records
+
+
+# A lead picture's URL as structured data should give it (not a list written out as text).
+_LEAD = re.compile(r"https?://[^\s'\"\[\]<>]+")
+
+
+def _same_picture(a: str, b: str) -> bool:
+    """The same picture, perhaps at another size or format (``…/w1200/x.jpg``,
+    ``x.jpg?w=640``, ``x.webp``)."""
+    if a == b:
+        return True
+    name_a = _stem(a)
+    return bool(name_a) and name_a == _stem(b)
+
+
+def _stem(url: str) -> str:
+    """The file name without its extension: a .webp and a .jpg of one picture match."""
+    return urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)[0]

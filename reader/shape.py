@@ -1,0 +1,106 @@
+"""The body's shape beside its text: Markdown and pictures, from the same reading.
+
+``read_page`` decides the text; this module only dresses the text's lines (Markdown) and
+finds the pictures standing among them, so the three fields never disagree on what the
+article is. Captions are the pictures', never the text's (``without_captions``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from reader.images import Picture, caption_keys, in_body, with_lead
+from reader.markdown import Unit, keep_lines, read_structure, to_markdown
+
+CAPTION_REASON = "a picture's caption is in images, not in the text"
+RULE_REASON = "a table's rule line (|---|---|) has no words"
+# The line under a table's header row in trafilatura's text: markup, not text.
+_TABLE_RULE = re.compile(r"^\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*$")
+
+
+def without_table_rules(lines: list[str], removed: dict[str, int]) -> list[str]:
+    """The text's lines without table rule lines (the Markdown draws its own)."""
+    kept = [line for line in lines if not _TABLE_RULE.match(line.strip())]
+    if len(kept) < len(lines):
+        removed[RULE_REASON] = removed.get(RULE_REASON, 0) + len(lines) - len(kept)
+    return kept
+
+
+def without_captions(
+    lines: list[str], pictures: list[Picture], removed: dict[str, int]
+) -> list[str]:
+    """The text's lines without the lines that are a picture's caption."""
+    keys = caption_keys(pictures)
+    if not keys:
+        return lines
+    kept = [line for line in lines if "".join(line.split()) not in keys]
+    if len(kept) < len(lines):
+        removed[CAPTION_REASON] = removed.get(CAPTION_REASON, 0) + len(lines) - len(kept)
+    return kept
+
+
+def body_shape(
+    tree: HtmlElement,
+    url: str,
+    text: str,
+    pictures: list[Picture],
+    lead_image: str | None,
+    markdown: bool,
+    images: bool,
+) -> dict[str, Any]:
+    """The ``markdown`` and ``images`` fields (those asked for) of the text ``text`` read
+    off the pruned ``tree``."""
+    if not (markdown or images):
+        return {}
+    body = tree.find("body")
+    structure = read_structure(body, url) if body is not None else None
+    lines = text.split("\n") if text else []
+    units = [structure.take(line) if structure is not None else None for line in lines]
+    fields: dict[str, Any] = {}
+    if markdown:
+        fields["markdown"] = to_markdown(lines, units)
+    if images:
+        region = _region([u for u in units if u is not None])
+        fields["images"] = with_lead(in_body(pictures, tree, region), lead_image, pictures)
+    return fields
+
+
+def _region(units: list[Unit]) -> HtmlElement | None:
+    """The smallest element holding every line of the text the page renders."""
+    if not units:
+        return None
+    common = [units[0].element, *units[0].element.iterancestors()]
+    for unit in units[1:]:
+        mine = {unit.element, *unit.element.iterancestors()}
+        common = [el for el in common if el in mine]
+    return common[0] if common else None
+
+
+def merge_shapes(fields: dict[str, Any], pages: list[dict[str, Any]]) -> None:
+    """An article merged from several pages (``fields["text"]`` already the merged text):
+    its Markdown from every page's, keeping the merged text's lines; its pictures every
+    page's in page order, each once."""
+    if "markdown" in fields:
+        joined = "\n\n".join(_page_markdown(page) for page in pages)
+        fields["markdown"] = keep_lines(joined, fields["text"].split("\n"))
+    if "images" in fields:
+        records: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for page in pages:
+            for record in page.get("images") or ():
+                if record["src"] not in seen:
+                    seen.add(record["src"])
+                    records.append(record)
+        fields["images"] = records
+
+
+def _page_markdown(page: dict[str, Any]) -> str:
+    """A page's Markdown; its text's lines as paragraphs when it has none."""
+    markdown = page.get("markdown")
+    if markdown is not None:
+        return str(markdown)
+    lines = [line for line in (page.get("text") or "").split("\n") if line]
+    return to_markdown(lines, [None] * len(lines))
