@@ -3,8 +3,10 @@
 Its start yields one PageItem per HTML response record, built as the news spider builds it
 from a live response (same site, hints, headers, charset), so the same item pipelines read,
 clean, deduplicate, validate and export it: worker pool, template learning, rejects file and
-run summary included. Nothing is fetched from the sites; an input may be an http(s) URL of
-a WARC file (Common Crawl's CC-NEWS), streamed. Records that are not pages are counted
+run summary included. Nothing is fetched from the sites: the requests the pipelines make (a
+multi-page article's later pages) are answered from the inputs or refused
+(crawler.archive.answer). An input may be an http(s) URL of a WARC file (Common Crawl's
+CC-NEWS), streamed. Records that are not pages are counted
 (``reextract/skipped/<reason>``, ``reextract/other_records/<type>``); an input that cannot
 be read to its end is logged and counted (``reextract/unreadable_inputs``).
 
