@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from crawler.archive.lookup import ArchiveIndex, read_page
 from crawler.archive.reader import ArchivedPage, read_file_records, warc_inputs
 from demo.runner import parse_stats
 from tests.crawl_harness import CrawlResult, run_crawl
@@ -139,3 +141,25 @@ def test_a_later_page_missing_from_the_archive_makes_the_item_incomplete(
     (record,) = [r for r in rejects if r["url"] == page3]
     assert record["reason"] == "not in the archive" and record["article"] == item["url"]
     assert not {portal.url(p) for a in portal.articles for p in a.paths[1:]} & set(got)
+
+
+def test_the_index_finds_each_archived_page_and_reads_it_back(
+    portal: MultipagePortal, archived: tuple[CrawlResult, Path]
+) -> None:
+    _, folder = archived
+    inputs = warc_inputs([str(folder)])
+    index = ArchiveIndex.build(inputs, 2**62)
+    assert index.files == len(inputs) and not index.stopped
+    art = next(a for a in portal.articles if not a.failing)
+    for path in art.paths:
+        place = index.find(portal.url(path) + "#top")  # compared as crawler.canonical does
+        assert place is not None, path
+        page = read_page(place, 2**62)
+        assert page is not None and page.url == portal.url(path)
+        assert portal.pages[path][1].replace("{BASE}", portal.base).encode() == page.body
+    broken = next(a for a in portal.articles if a.failing)
+    assert index.find(portal.url(broken.paths[2])) is None  # answered 500: no page
+    stop = threading.Event()
+    stop.set()
+    stopped = ArchiveIndex.build(inputs, 2**62, stop)
+    assert stopped.stopped and not stopped.places

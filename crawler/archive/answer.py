@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -31,6 +33,8 @@ logger = logging.getLogger(__name__)
 NOT_ARCHIVED = "not in the archive"
 # The reader undid these (crawler.archive.reader): the body handed on is decoded.
 _DECODED = {"content-encoding", "transfer-encoding", "content-length"}
+# Seconds between two looks at whether the run began to stop while the index is being built.
+WATCH_SECONDS = 0.2
 
 
 class ArchiveSource:
@@ -49,6 +53,8 @@ class ArchiveAnswerMiddleware:
         self.inputs = inputs
         self.max_bytes = crawler.settings.getint("DOWNLOAD_MAXSIZE") or 2**62
         self._index: asyncio.Future[ArchiveIndex] | None = None
+        self._stop = threading.Event()
+        self._counted = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveAnswerMiddleware:
@@ -58,16 +64,24 @@ class ArchiveAnswerMiddleware:
         return cls(crawler, list(spider.inputs))
 
     async def index(self) -> ArchiveIndex:
-        """Built once, in a thread, when the first request comes (most runs send none)."""
+        """Built once, in a thread, when the first request comes (most runs send none); a
+        run that begins to stop meanwhile (Ctrl-C, CLOSESPIDER_*) ends the scan early."""
         if self._index is None:
             inputs = warc_inputs(self.inputs)
             logger.info("indexing %d WARC input(s) to answer requests from", len(inputs))
-            building = threads.deferToThread(ArchiveIndex.build, inputs, self.max_bytes)
+            building = threads.deferToThread(ArchiveIndex.build, inputs, self.max_bytes, self._stop)
             self._index = asyncio.ensure_future(maybe_deferred_to_future(building))
-            index = await self._index
+        while not self._index.done():
+            await asyncio.wait([self._index], timeout=WATCH_SECONDS)
+            if not self._stop.is_set() and _stopping(self.crawler.engine):
+                logger.info("the run is stopping: the archive index is left unfinished")
+                self._stop.set()
+        index = self._index.result()
+        if not self._counted:
+            self._counted = True
             self.stats.set_value("reextract/archive_index_pages", len(index.places))
             logger.info("archive index: %d pages in %d file(s)", len(index.places), index.files)
-        return await self._index
+        return index
 
     async def process_request(self, request: Request) -> HtmlResponse:
         index = await self.index()
@@ -90,3 +104,11 @@ class ArchiveAnswerMiddleware:
         return HtmlResponse(
             url=page.url, status=page.status, headers=headers, body=page.body, request=request
         )
+
+
+def _stopping(engine: Any) -> bool:
+    """The engine is stopping (Ctrl-C) or closing the spider (CLOSESPIDER_*, an error)."""
+    if engine is None:
+        return False
+    slot = engine.scraper.slot
+    return not engine.running or slot is None or slot.closing is not None

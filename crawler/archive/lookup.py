@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -32,15 +33,21 @@ class RecordPlace:
 class ArchiveIndex:
     """``url_key(url)`` -> the place of the first HTML response record for it."""
 
-    def __init__(self, places: dict[str, RecordPlace], files: int, unreadable: int) -> None:
+    def __init__(
+        self, places: dict[str, RecordPlace], files: int, unreadable: int, stopped: bool = False
+    ) -> None:
         self.places = places
         self.files = files
         self.unreadable = unreadable
+        self.stopped = stopped  # the scan was stopped: some inputs' pages are not in it
 
     @classmethod
-    def build(cls, inputs: Iterable[str], max_bytes: int) -> ArchiveIndex:
-        """Scan the local inputs (blocking: run it in a thread). An input that cannot be read
-        to its end keeps the records read before the failure (logged)."""
+    def build(
+        cls, inputs: Iterable[str], max_bytes: int, stop: threading.Event | None = None
+    ) -> ArchiveIndex:
+        """Scan the local inputs (blocking: run it in a thread; ``stop`` ends it early, with
+        what was read). An input that cannot be read to its end keeps the records read
+        before the failure (logged)."""
         places: dict[str, RecordPlace] = {}
         files = unreadable = 0
         for name in inputs:
@@ -49,6 +56,8 @@ class ArchiveIndex:
             files += 1
             try:
                 for entry in read_file_records(name, max_bytes):
+                    if stop is not None and stop.is_set():
+                        return cls(places, files, unreadable, stopped=True)
                     if isinstance(entry, ArchivedPage):
                         key = url_key(entry.url)
                         if key not in places:
