@@ -36,6 +36,7 @@ _BY_MESSAGE = [
     ("max redirections reached", "too many redirects"),
     ("forbidden by robots.txt", "robots.txt disallowed"),
     ("robots.txt unavailable", "robots.txt unavailable"),
+    ("not in the archive", "not in the archive"),  # a re-extraction (crawler.archive.answer)
 ]
 
 

@@ -3,8 +3,10 @@
 Its start yields one PageItem per HTML response record, built as the news spider builds it
 from a live response (same site, hints, headers, charset), so the same item pipelines read,
 clean, deduplicate, validate and export it: worker pool, template learning, rejects file and
-run summary included. Nothing is fetched from the sites; an input may be an http(s) URL of
-a WARC file (Common Crawl's CC-NEWS), streamed. Records that are not pages are counted
+run summary included. Nothing is fetched from the sites: the requests the pipelines make (a
+multi-page article's later pages) are answered from the inputs or refused
+(crawler.archive.answer). An input may be an http(s) URL of a WARC file (Common Crawl's
+CC-NEWS), streamed. Records that are not pages are counted
 (``reextract/skipped/<reason>``, ``reextract/other_records/<type>``); an input that cannot
 be read to its end is logged and counted (``reextract/unreadable_inputs``).
 
@@ -28,11 +30,13 @@ from typing import Any
 
 import scrapy
 from scrapy import signals
+from scrapy.settings import get_settings_priority
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 from twisted.internet.defer import Deferred
 from w3lib.encoding import http_content_type_encoding
 
+from crawler.archive.answer import ArchiveSource
 from crawler.archive.progress import InputProgress, InputTracker, ProgressFile
 from crawler.archive.reader import (
     ArchivedPage,
@@ -65,9 +69,10 @@ BATCH = 32
 # Seconds between two looks at whether the engine began to close (Scrapy sends no signal then).
 WATCH_SECONDS = 0.2
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
+ARCHIVE_ANSWER = "crawler.archive.answer.ArchiveAnswerMiddleware"
 
 
-class ReextractSpider(scrapy.Spider):
+class ReextractSpider(scrapy.Spider, ArchiveSource):
     """Reads archived responses back into the crawl's item pipelines."""
 
     name = "reextract"
@@ -75,9 +80,20 @@ class ReextractSpider(scrapy.Spider):
     max_pending: int
     max_bytes: int
     agent: str
-    # Nothing is fetched: an archived article's later pages are read as pages of their own
-    # (merging them from the archive is not built), never fetched from the site.
-    custom_settings = {"NEWS_MAX_ARTICLE_PAGES": 1}
+
+    @classmethod
+    def update_settings(cls, settings: Any) -> None:
+        """Nothing is fetched: every request (a multi-page article's later pages) is answered
+        from the inputs by a downloader middleware that runs before every other one, added
+        to the middlewares the run has (so they treat the answers as in a crawl)."""
+        super().update_settings(settings)
+        middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+        every = {**settings.getdict("DOWNLOADER_MIDDLEWARES_BASE"), **middlewares}
+        first = min((p for p in every.values() if p is not None), default=1) - 1
+        middlewares[ARCHIVE_ANSWER] = first
+        spider = get_settings_priority("spider")
+        priority = max(settings.getpriority("DOWNLOADER_MIDDLEWARES") or spider, spider)
+        settings.set("DOWNLOADER_MIDDLEWARES", middlewares, priority=priority)
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any], settings: Any = None) -> None:
