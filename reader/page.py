@@ -13,7 +13,7 @@ from lxml.html import HtmlElement
 
 from reader import metadata as md
 from reader import published as pub
-from reader.bylines import credits_beside_body, lead_agency
+from reader.bylines import credits_beside_body, lead_agency, read_byline
 from reader.classify import ARTICLE_LIKE_LISTING, classify
 from reader.dom import flatten_layout_tables, prune_chrome, scan_page
 from reader.fallback import read_body
@@ -477,13 +477,19 @@ def _short_body(tree: HtmlElement, lines: list[str]) -> list[str] | None:
 
 def _widest(holder: HtmlElement, kept: set[str]) -> HtmlElement:
     """The holder's largest ancestor that adds only sentences trafilatura dropped (a closing
-    quote in a sibling paragraph), no labels or headlines."""
+    quote in a sibling paragraph) and credit lines (a byline closing the body: the line
+    cleaning takes it), no labels or headlines."""
     node, node_lines = holder, set(render_lines(holder))
     parent = node.getparent()
     while parent is not None and parent.tag != "html":
         parent_lines = render_lines(parent)
         added = [line for line in parent_lines if line not in node_lines]
-        if any(_squash(line) not in kept and not _SENTENCE.search(line) for line in added):
+        if any(
+            _squash(line) not in kept
+            and not _SENTENCE.search(line)
+            and read_byline(line, at_edge=True, bare=False) is None
+            for line in added
+        ):
             break
         node, node_lines = parent, set(parent_lines)
         parent = node.getparent()
