@@ -26,8 +26,9 @@ system-deps:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null \
 	  || echo "warning: could not install chromium; the run report's browser test is skipped"; }
 
-# Bytecode, pytest's and mypy's caches go here, outside the checkout: the suite leaves nothing in it.
-TEST_CACHE ?= $(or $(TMPDIR),/tmp)/newscrawler-test-cache
+# Bytecode, pytest's and mypy's caches go here, outside the checkout (one folder per checkout):
+# the suite leaves nothing in it.
+TEST_CACHE ?= $(or $(TMPDIR),/tmp)/newscrawler-test-cache-$(shell printf %s "$(CURDIR)" | cksum | cut -d" " -f1)
 PYTEST := PYTHONPYCACHEPREFIX=$(TEST_CACHE)/pycache $(BIN)/python -m pytest -p no:cacheprovider
 
 # The whole suite, after the type check: what CI runs.
