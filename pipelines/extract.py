@@ -13,9 +13,9 @@ from scrapy.utils.misc import load_object
 from crawler.drops import ArticleLikeListing, NotAnArticle, Rejected
 from crawler.items import ARCHIVE_FIELDS, ARTICLE_FIELDS, ArticleItem, PageItem
 from crawler.signals import article_continuation, page_queued, page_read
+from crawler.workerserver import start_fork_server
 from pipelines.multipage import ArticleContinuation, ArticlePages, MergedArticle
 from pipelines.workerpool import ReaderPool
-from pipelines.workerserver import start_fork_server
 from reader import PageReading, ReadOptions
 from reader.classify import ARTICLE_LIKE_LISTING
 

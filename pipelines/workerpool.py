@@ -30,7 +30,7 @@ from typing import Any
 from trafilatura.meta import reset_caches
 
 from crawler.decoding import decode_html
-from pipelines.workerserver import worker_context
+from crawler.workerserver import worker_context
 from reader import PageReading, ReadOptions, read_page
 from reader.normalise import normalise_text
 from reader.simhash import simhash

@@ -149,6 +149,20 @@ def test_no_import_cycle_in_the_product() -> None:
     assert not found, "import cycles: " + "; ".join(" <-> ".join(component) for component in found)
 
 
+def test_the_crawler_stands_below_its_pipelines() -> None:
+    """The item pipelines use the crawler's items, signals and settings; the crawler (its
+    commands included) never imports a pipeline: one direction between the two packages."""
+    graph = import_graph()
+    upward = sorted(
+        (name, target)
+        for name, targets in graph.items()
+        if name.split(".")[0] == "crawler"
+        for target in targets
+        if target.split(".")[0] == "pipelines"
+    )
+    assert not upward
+
+
 def test_reader_imports_nothing_of_the_crawl() -> None:
     graph = import_graph()
     outside = {

@@ -16,7 +16,7 @@ from crawler.distributed.preflight import check_redis
 from crawler.exitcodes import ExitCode
 from crawler.outcome import crawl_sites, exit_outcome
 from crawler.spiders.arguments import SpiderArgumentError
-from pipelines.workerserver import start_fork_server
+from crawler.workerserver import start_fork_server
 
 if TYPE_CHECKING:
     import argparse

@@ -13,7 +13,7 @@ from crawler.exitcodes import ExitCode
 from crawler.outcome import stopped_outcome
 from crawler.spiders.arguments import SpiderArgumentError
 from crawler.spiders.reextract import ReextractSpider
-from pipelines.workerserver import start_fork_server
+from crawler.workerserver import start_fork_server
 
 if TYPE_CHECKING:
     import argparse
