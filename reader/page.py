@@ -429,7 +429,8 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     (then the third value is True)."""
     block = best_block(tree)
     dominant = block.own_chars if block is not None else 0
-    block_chars = len(" ".join(block.element.text_content().split())) if block is not None else 0
+    block_text = block.element.text_content() if block is not None else ""
+    block_chars = len(" ".join(block_text.split()))
     try:
         text = read_body(tree, url, block_chars) or ""
     except Exception:  # noqa: BLE001 - trafilatura raises anything on odd markup; fall back
@@ -437,11 +438,11 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     lines = [line for line in text.split("\n") if line.strip()]
     short = _short_body(tree, lines) if lines else None
     if short is not None:
-        return short, _dominant_words(block), True
+        return short, _dominant_words(block, block_text), True
     if not lines or _whole_page(lines, page_lines, block, dominant):
         fallback = render_lines(block.element) if block is not None else []
-        return fallback, _dominant_words(block), True
-    return lines, _dominant_words(block), False
+        return fallback, _dominant_words(block, block_text), True
+    return lines, _dominant_words(block, block_text), False
 
 
 def _short_body(tree: HtmlElement, lines: list[str]) -> list[str] | None:
@@ -450,9 +451,13 @@ def _short_body(tree: HtmlElement, lines: list[str]) -> list[str] | None:
     line, tool links, share bar; the whole-page test needs a longer block to tell). The
     container holds every sentence trafilatura found, and grows only by sentences; what
     trafilatura kept beyond it must be short lines (headline, dateline, labels)."""
-    sentences = [line for line in lines if _SENTENCE.search(line)]
     paragraphs = [line for line in lines if len(line.strip()) >= SHORT_LINE_CHARS]
-    if not sentences or text_length("".join(paragraphs)) >= SHORT_BODY_CHARS:
+    joined = "".join(paragraphs)
+    # text_length is never below len: a long body is told without counting its CJK.
+    if len(joined) >= SHORT_BODY_CHARS or text_length(joined) >= SHORT_BODY_CHARS:
+        return None
+    sentences = [line for line in lines if _SENTENCE.search(line)]
+    if not sentences:
         return None
     holder = _holder(tree, [_squash(line) for line in sentences])
     if holder is None:
@@ -533,11 +538,11 @@ def _whole_page(lines: list[str], page_lines: list[str], block: Any, dominant: i
     return short >= SHORT_LINES_SHARE * outside_chars
 
 
-def _dominant_words(block: Any) -> int:
+def _dominant_words(block: Any, text: str) -> int:
+    """Words of the main block (``text``: its text, read before trafilatura ran)."""
     if block is None:
         return 0
     # own_chars counts characters; for Latin text about 6 characters make a word.
-    text = block.element.text_content()
     return (
         word_count(text)
         if block.own_chars > 0.5 * len("".join(text.split()))
