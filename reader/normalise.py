@@ -10,14 +10,16 @@ _BREAKS = re.compile("[\u2028\u2029\u0085\x0b\x0c\r]")
 # C0/C1 controls other than \n and \t, plus lone surrogates and non-characters.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 _INLINE_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+_ODD = re.compile(f"{_BREAKS.pattern}|{_CONTROLS.pattern}")
 
 
 def normalise_text(text: str) -> str:
     """Valid, printable text with one paragraph per line and no blank lines."""
-    text = _BREAKS.sub("\n", text)
-    text = _CONTROLS.sub("", text)
+    if _ODD.search(text) is not None:  # most texts have neither: one scan, not two
+        text = _CONTROLS.sub("", _BREAKS.sub("\n", text))
     text = unicodedata.normalize("NFC", text)
-    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    # The inline-space pattern holds no line break: one pass over the text does every line.
+    lines = (line.strip() for line in _INLINE_SPACE.sub(" ", text).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
