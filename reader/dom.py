@@ -62,7 +62,11 @@ def prune_chrome(
             doomed.append((el, reason))
     for el, reason in named:
         # The same markup as a paragraph kept above, a sentence too: a short paragraph of it.
-        if (el.tag, el.get("class") or "") in kept_markup and _short_paragraph(el, chars, links):
+        if (
+            kept_markup
+            and (el.tag, el.get("class") or "") in kept_markup
+            and _short_paragraph(el, chars, links)
+        ):
             removed[KEPT_BY_EVIDENCE] += 1
         elif chars[el] <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
@@ -206,8 +210,10 @@ def _is_prose(el: HtmlElement, own_chars: int) -> bool:
     return any(_SENTENCE_MARK.search(t) for t in texts)
 
 
+# Plain strings (no smart strings: nothing asks a text for its parent).
 _VISIBLE_TEXTS = lxml.etree.XPath(
-    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
+    smart_strings=False,
 )
 
 
@@ -418,8 +424,13 @@ def _teaser_lists(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[Html
             continue
         headed = 0
         for li in items:
-            link = next((a for a in li.iter("a") if chars[a]), None)
-            if link is None or chars[link] < TEASER_HEADLINE_CHARS:
+            # The item's first link with text.
+            for link in li.iter("a"):
+                if chars[link]:
+                    break
+            else:
+                continue
+            if chars[link] < TEASER_HEADLINE_CHARS:
                 continue
             if chars[link] >= TEASER_ITEM_LINK_SHARE * chars[li] or _text(li).startswith(
                 _text(link)
@@ -519,10 +530,14 @@ def _protected(
     for p in tree.iter("p"):
         parent = p.getparent()
         if parent is not None:
-            in_paragraphs[parent] = in_paragraphs.get(parent, 0) + _chars(p, chars)
+            n = chars.get(p)
+            in_paragraphs[parent] = in_paragraphs.get(parent, 0) + (
+                len(_text(p)) if n is None else n
+            )
     best, best_len = None, 0
     for el in tree.iter("p", "div", "article", "section", "td"):
-        own = in_paragraphs.get(el, 0) + len((el.text or "").strip())
+        text = el.text
+        own = in_paragraphs.get(el, 0) + (len(text.strip()) if text else 0)
         if own > best_len:
             best, best_len = el, own
     if best is not None:
@@ -624,11 +639,9 @@ def label_bars(
         run = _sibling_bar(el, chars, controls, clickable, memo)
         found.extend(run)
         # Only a subtree with two controls or more can hold a bar.
-        stack.extend(
-            c
-            for c in reversed(el)
-            if controls.get(c, 0) >= BAR_MIN_CONTROLS - 1 and chars.get(c, 0) and c not in run
-        )
+        for c in reversed(el):
+            if controls.get(c, 0) >= BAR_MIN_CONTROLS - 1 and chars.get(c, 0) and c not in run:
+                stack.append(c)
     return found
 
 
@@ -787,6 +800,12 @@ def _label_units(
                         units = None
                         break
                     units.append((label, True))
+                elif not len(child):
+                    # A leaf's units are its text's: read here, not in a call of its own.
+                    leaf_text = child.text
+                    if leaf_text and not leaf_text.isspace() and not _plain(leaf_text, units):
+                        units = None
+                        break
                 else:
                     inner = _label_units(child, clickable, memo)
                     if inner is None:
