@@ -223,8 +223,8 @@ def _token_reason(cls: str | None, ident: str | None) -> str | None:
 
 
 _ASCII_UPPER = re.compile("[A-Z]")
-# A camelCase boundary: a space after the lower-case letter splits there.
-_CAMEL = re.compile("([a-z])(?=[A-Z])")
+# A camelCase boundary (a space put there splits it; a literal replacement, no template).
+_CAMEL = re.compile("(?<=[a-z])(?=[A-Z])")
 _CHROME_TOKEN_SET = frozenset(CHROME_TOKENS)
 
 
@@ -241,7 +241,7 @@ def _names(cls: str | None, ident: str | None) -> tuple[bool, str | None]:
     raw = f"{cls or ''} {ident or ''}"
     low = raw.lower()
     if low != raw and _ASCII_UPPER.search(raw):
-        low = _CAMEL.sub(r"\1 ", raw).lower()
+        low = _CAMEL.sub(" ", raw).lower()
     tokens = low.replace("_", " ").replace("-", " ").split()
     hits = _CHROME_TOKEN_SET.intersection(tokens)
     # Without a byline token among them no pair names a byline; with one, the rule decides.
@@ -745,15 +745,13 @@ def _is_label_bar(
             return False
     if len(controls) < BAR_MIN_CONTROLS and not lead_in:
         return False
+    labels = 0
     for label in controls:
-        if (
-            _label_len(label) > LABEL_MAX_CHARS
-            or len(label.split()) > LABEL_MAX_WORDS
-            or _LABEL_MARKS.search(label)
-        ):
+        size = _control_size(label)
+        if size < 0:
             return False
+        labels += size
     plain = "".join(_squash(label) for label, control in units if not control)
-    labels = sum(len(_squash(label)) for label in controls)
     return (
         bool(labels)
         and not _DIGIT.search(plain)
@@ -762,6 +760,20 @@ def _is_label_bar(
 
 
 _CJK = re.compile(f"[{CJK_COMMON}]")
+
+
+@lru_cache(maxsize=4096)
+def _control_size(label: str) -> int:
+    """A bar control's label length without spaces, or -1 when it is too long, has too many
+    words or a sentence mark for one. The walk tests a bar's nested wrappers one by one, with
+    the same labels each time (and pages repeat "Facebook", "分享到"): cached."""
+    if (
+        _label_len(label) > LABEL_MAX_CHARS
+        or len(label.split()) > LABEL_MAX_WORDS
+        or _LABEL_MARKS.search(label)
+    ):
+        return -1
+    return len(_squash(label))
 
 
 def _label_len(label: str) -> int:
