@@ -19,8 +19,7 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from reader.cjk import CJK_COMMON
-from reader.classnames import tokens_of
-from reader.people import byline_markup, names_byline
+from reader.people import BYLINE_TOKENS, byline_markup, names_byline
 from reader.rules import CHROME_TAGS, CHROME_TOKENS, COMMENT_REASON
 
 # A container holding more than this share of the page's text is never removed by a token
@@ -63,7 +62,11 @@ def prune_chrome(
             doomed.append((el, reason))
     for el, reason in named:
         # The same markup as a paragraph kept above, a sentence too: a short paragraph of it.
-        if (el.tag, el.get("class") or "") in kept_markup and _short_paragraph(el, chars, links):
+        if (
+            kept_markup
+            and (el.tag, el.get("class") or "") in kept_markup
+            and _short_paragraph(el, chars, links)
+        ):
             removed[KEPT_BY_EVIDENCE] += 1
         elif chars[el] <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
@@ -72,7 +75,9 @@ def prune_chrome(
     doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body, chars))
     doomed.extend((el, CAPTION_REASON) for el in _image_captions(body, chars))
     doomed.extend((el, FURNITURE_REASON) for el in _headline_furniture(body, chars))
-    doomed.extend((el, LABEL_BAR_REASON) for el in label_bars(body, chars, controls))
+    doomed.extend(
+        (el, LABEL_BAR_REASON) for el in label_bars(body, chars, controls, scan.clickable)
+    )
     for xpath in extra_xpaths or []:
         doomed.extend((el, "site hint") for el in tree.xpath(xpath))
     doomed_set = {el for el, _ in doomed}
@@ -205,34 +210,45 @@ def _is_prose(el: HtmlElement, own_chars: int) -> bool:
     return any(_SENTENCE_MARK.search(t) for t in texts)
 
 
+# Plain strings (no smart strings: nothing asks a text for its parent).
 _VISIBLE_TEXTS = lxml.etree.XPath(
-    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
+    smart_strings=False,
 )
 
 
-@lru_cache(maxsize=4096)
 def _token_reason(cls: str | None, ident: str | None) -> str | None:
-    """The chrome reason a class/id pair names, if any (pages repeat a few pairs a lot)."""
-    if not cls and not ident:
-        return None
-    raw = f"{cls or ''} {ident or ''}"
-    if _ASCII_UPPER.search(raw):
-        hits: AbstractSet[str] = tokens_of(raw) & CHROME_TOKENS.keys()
-    else:
-        # No camelCase boundary to split at: the separators alone cut the tokens, and lower()
-        # on the whole string gives the same ASCII tokens as on each one.
-        hits = CHROME_TOKENS.keys() & raw.replace("_", " ").replace("-", " ").lower().split()
-    return CHROME_TOKENS[min(hits)] if hits else None
+    """The chrome reason a class/id pair names, if any."""
+    return _names(cls, ident)[1]
 
 
 _ASCII_UPPER = re.compile("[A-Z]")
+# A camelCase boundary (a space put there splits it; a literal replacement, no template).
+_CAMEL = re.compile("(?<=[a-z])(?=[A-Z])")
+_CHROME_TOKEN_SET = frozenset(CHROME_TOKENS)
 
 
 @lru_cache(maxsize=8192)
 def _names(cls: str | None, ident: str | None) -> tuple[bool, str | None]:
     """What a class/id pair names: a byline (``people.names_byline``), and chrome (the
-    reason, ``_token_reason``); one cached call per element of the page scan."""
-    return names_byline(cls, ident), _token_reason(cls, ident)
+    reason of its least token in ``CHROME_TOKENS``); one cached call per element of the
+    page scan.
+
+    The tokens are ``classnames.tokens_of``'s, cut with str methods (its regex split costs
+    twice this on a pair met for the first time, most of a page's pairs): a space at each
+    camelCase boundary, then the separators, lower-cased.
+    """
+    raw = f"{cls or ''} {ident or ''}"
+    low = raw.lower()
+    if low != raw and _ASCII_UPPER.search(raw):
+        low = _CAMEL.sub(" ", raw).lower()
+    tokens = low.replace("_", " ").replace("-", " ").split()
+    hits = _CHROME_TOKEN_SET.intersection(tokens)
+    # Without a byline token among them no pair names a byline; with one, the rule decides.
+    return (
+        not BYLINE_TOKENS.isdisjoint(tokens) and names_byline(cls, ident),
+        CHROME_TOKENS[min(hits)] if hits else None,
+    )
 
 
 @dataclass
@@ -240,7 +256,7 @@ class PageScan:
     """What chrome pruning and the byline markup read of every element, from one walk of the
     page before anything is pruned (it was three walks and an XPath over every element).
 
-    ``chars``, ``links`` and ``controls`` are ``measure``'s, over the body; ``chrome`` lists
+    ``chars``, ``links``, ``controls`` and ``clickable`` are ``measure``'s, over the body; ``chrome`` lists
     the body's elements named chrome, by their tag (``by_tag``) or class/id, as (element,
     reason, by_tag, class), children first; ``marked`` and ``bylines`` are
     ``people.byline_markup``'s lists over the whole tree, in document order.
@@ -250,6 +266,7 @@ class PageScan:
     chars: dict[HtmlElement, int] = field(default_factory=dict)
     links: dict[HtmlElement, int] = field(default_factory=dict)
     controls: dict[HtmlElement, int] = field(default_factory=dict)
+    clickable: set[HtmlElement] = field(default_factory=set)
     chrome: list[tuple[HtmlElement, str, bool, str | None]] = field(default_factory=list)
     marked: list[HtmlElement] = field(default_factory=list)
     bylines: list[HtmlElement] = field(default_factory=list)
@@ -264,7 +281,9 @@ def scan_page(tree: HtmlElement) -> PageScan:
         return scan
     marked: list[HtmlElement] = []
     bylines: list[HtmlElement] = []
-    scan.chars, scan.links, scan.controls = measure(body, scan.chrome, marked, bylines)
+    scan.chars, scan.links, scan.controls, scan.clickable = measure(
+        body, scan.chrome, marked, bylines
+    )
     # Document order: the root, then its children, the body's lists (gathered children
     # first) in its place.
     byline_markup((tree,), scan.marked, scan.bylines)
@@ -282,11 +301,13 @@ def measure(
     chrome: list[tuple[HtmlElement, str, bool, str | None]],
     marked: list[HtmlElement],
     bylines: list[HtmlElement],
-) -> tuple[dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int]]:
+) -> tuple[
+    dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int], set[HtmlElement]
+]:
     """Per element of ``root`` (itself included), in one bottom-up pass: its text length
     (``len(_text(el))``, script and style left out), the length of its link text, and how
     many controls (links, buttons, clickable elements) it holds, a control inside a control
-    counted once. In the same pass, added to the lists: the elements named chrome
+    counted once; and the controls themselves (``_is_control``). In the same pass, added to the lists: the elements named chrome
     (``PageScan.chrome``) and the byline markup (``people.byline_markup``), children first.
 
     Keys run children before parents (reverse document order). Holding the proxies also
@@ -295,6 +316,7 @@ def measure(
     chars: dict[HtmlElement, int] = {}
     links: dict[HtmlElement, int] = {}
     controls: dict[HtmlElement, int] = {}
+    clickable: set[HtmlElement] = set()
     # Once per element of the page, so the counts are inlined: "".join(t.split()) drops all
     # space.
     for el in reversed(list(root.iter())):
@@ -322,7 +344,11 @@ def measure(
             # script and style text is not page text; the tail is the parent's
             chars[el] = 0
             links[el] = sum(links[child] for child in el)
-            controls[el] = 1 if _is_control(el) else sum(controls[child] for child in el)
+            if _is_control(el):
+                clickable.add(el)
+                controls[el] = 1
+            else:
+                controls[el] = sum(controls[child] for child in el)
             continue
         text = el.text
         # Most texts and tails are indentation: isspace() tells without splitting them.
@@ -340,11 +366,15 @@ def measure(
         if tag == "a":
             links[el] = n
             controls[el] = 1
+            clickable.add(el)
             continue
         links[el] = linked
-        clickable = el.get("onclick") or (tag != "img" and el.get("role") == "button")
-        controls[el] = 1 if tag == "button" or clickable else held
-    return chars, links, controls
+        if tag == "button" or el.get("onclick") or (tag != "img" and el.get("role") == "button"):
+            controls[el] = 1
+            clickable.add(el)
+        else:
+            controls[el] = held
+    return chars, links, controls, clickable
 
 
 _INVISIBLE = {"script", "style", "noscript", "template"}
@@ -394,8 +424,13 @@ def _teaser_lists(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[Html
             continue
         headed = 0
         for li in items:
-            link = next((a for a in li.iter("a") if chars[a]), None)
-            if link is None or chars[link] < TEASER_HEADLINE_CHARS:
+            # The item's first link with text.
+            for link in li.iter("a"):
+                if chars[link]:
+                    break
+            else:
+                continue
+            if chars[link] < TEASER_HEADLINE_CHARS:
                 continue
             if chars[link] >= TEASER_ITEM_LINK_SHARE * chars[li] or _text(li).startswith(
                 _text(link)
@@ -495,10 +530,14 @@ def _protected(
     for p in tree.iter("p"):
         parent = p.getparent()
         if parent is not None:
-            in_paragraphs[parent] = in_paragraphs.get(parent, 0) + _chars(p, chars)
+            n = chars.get(p)
+            in_paragraphs[parent] = in_paragraphs.get(parent, 0) + (
+                len(_text(p)) if n is None else n
+            )
     best, best_len = None, 0
     for el in tree.iter("p", "div", "article", "section", "td"):
-        own = in_paragraphs.get(el, 0) + len((el.text or "").strip())
+        text = el.text
+        own = in_paragraphs.get(el, 0) + (len(text.strip()) if text else 0)
         if own > best_len:
             best, best_len = el, own
     if best is not None:
@@ -575,13 +614,17 @@ _UNIT_SKIP = {"script", "style", "noscript", "template"}
 
 
 def label_bars(
-    body: HtmlElement, chars: dict[HtmlElement, int], controls: dict[HtmlElement, int]
+    body: HtmlElement,
+    chars: dict[HtmlElement, int],
+    controls: dict[HtmlElement, int],
+    clickable: AbstractSet[HtmlElement],
 ) -> list[HtmlElement]:
     """Share and tool bars by shape: the largest elements that are a run of short labels,
     mostly links, buttons or icons, with at most a short lead-in; no sentence in them.
 
     Share bars come in every markup (ul/li, bare links, spans with click handlers, buttons,
     icons with alt text) and under any class name, so the shape decides, not the name.
+    ``clickable`` holds the body's controls (``_is_control``), as ``measure`` found them.
     """
     found: list[HtmlElement] = []
     # An element's units, read once: the walk tests nested wrappers of one bar at each level.
@@ -590,17 +633,15 @@ def label_bars(
     while stack:
         el = stack.pop()
         n = chars.get(el, 0)
-        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el, memo):
+        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el, clickable, memo):
             found.append(el)
             continue
-        run = _sibling_bar(el, chars, controls, memo)
+        run = _sibling_bar(el, chars, controls, clickable, memo)
         found.extend(run)
         # Only a subtree with two controls or more can hold a bar.
-        stack.extend(
-            c
-            for c in reversed(el)
-            if controls.get(c, 0) >= BAR_MIN_CONTROLS - 1 and chars.get(c, 0) and c not in run
-        )
+        for c in reversed(el):
+            if controls.get(c, 0) >= BAR_MIN_CONTROLS - 1 and chars.get(c, 0) and c not in run:
+                stack.append(c)
     return found
 
 
@@ -608,6 +649,7 @@ def _sibling_bar(
     parent: HtmlElement,
     chars: dict[HtmlElement, int],
     controls: dict[HtmlElement, int],
+    clickable: AbstractSet[HtmlElement],
     memo: dict[HtmlElement, list[tuple[str, bool]] | None],
 ) -> list[HtmlElement]:
     """Runs of sibling elements that are each one short control (``<p><a>微信</a></p>``,
@@ -633,12 +675,12 @@ def _sibling_bar(
             # row of links beside other text is not a bar of its own, so a control joins a
             # run only after a lead-in.
             if (held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS)) and (
-                lead or not _is_control(child)
+                lead or child not in clickable
             ):
                 tail = (child.tail or "").strip()
                 # Text between the siblings: a sentence runs through them.
                 if not tail or (_ONLY_PUNCT.match(tail) and not _SENTENCE_MARK.search(tail + " ")):
-                    kind = _label_kind(child, chars, memo)
+                    kind = _label_kind(child, chars, clickable, memo)
         if kind == "control":
             run.append(child)
             continue
@@ -654,6 +696,7 @@ def _sibling_bar(
 def _label_kind(
     el: HtmlElement,
     chars: dict[HtmlElement, int],
+    clickable: AbstractSet[HtmlElement],
     memo: dict[HtmlElement, list[tuple[str, bool]] | None],
 ) -> str | None:
     """ "control" for an element that is one short link/button label, "lead" for a short
@@ -661,10 +704,10 @@ def _label_kind(
     if not isinstance(el.tag, str) or chars.get(el, 0) > LABEL_MAX_CHARS * 2:
         return None
     units: list[tuple[str, bool]] | None
-    if _is_control(el):
+    if el in clickable:
         units = [(_control_label(el), True)]
     else:
-        units = _label_units(el, memo)
+        units = _label_units(el, clickable, memo)
         if units is None:
             return None
     if len(units) == 1:
@@ -683,8 +726,12 @@ def _label_kind(
     return None
 
 
-def _is_label_bar(el: HtmlElement, memo: dict[HtmlElement, list[tuple[str, bool]] | None]) -> bool:
-    units = _label_units(el, memo)
+def _is_label_bar(
+    el: HtmlElement,
+    clickable: AbstractSet[HtmlElement],
+    memo: dict[HtmlElement, list[tuple[str, bool]] | None],
+) -> bool:
+    units = _label_units(el, clickable, memo)
     if units is None:
         return False
     controls = [label for label, control in units if control]
@@ -698,15 +745,13 @@ def _is_label_bar(el: HtmlElement, memo: dict[HtmlElement, list[tuple[str, bool]
             return False
     if len(controls) < BAR_MIN_CONTROLS and not lead_in:
         return False
+    labels = 0
     for label in controls:
-        if (
-            _label_len(label) > LABEL_MAX_CHARS
-            or len(label.split()) > LABEL_MAX_WORDS
-            or _LABEL_MARKS.search(label)
-        ):
+        size = _control_size(label)
+        if size < 0:
             return False
+        labels += size
     plain = "".join(_squash(label) for label, control in units if not control)
-    labels = sum(len(_squash(label)) for label in controls)
     return (
         bool(labels)
         and not _DIGIT.search(plain)
@@ -717,6 +762,20 @@ def _is_label_bar(el: HtmlElement, memo: dict[HtmlElement, list[tuple[str, bool]
 _CJK = re.compile(f"[{CJK_COMMON}]")
 
 
+@lru_cache(maxsize=4096)
+def _control_size(label: str) -> int:
+    """A bar control's label length without spaces, or -1 when it is too long, has too many
+    words or a sentence mark for one. The walk tests a bar's nested wrappers one by one, with
+    the same labels each time (and pages repeat "Facebook", "分享到"): cached."""
+    if (
+        _label_len(label) > LABEL_MAX_CHARS
+        or len(label.split()) > LABEL_MAX_WORDS
+        or _LABEL_MARKS.search(label)
+    ):
+        return -1
+    return len(_squash(label))
+
+
 def _label_len(label: str) -> int:
     """Characters without spaces, a CJK character counted twice (分享到微信朋友圈 is a label,
     a twelve-character Chinese headline is not)."""
@@ -725,7 +784,9 @@ def _label_len(label: str) -> int:
 
 
 def _label_units(
-    el: HtmlElement, memo: dict[HtmlElement, list[tuple[str, bool]] | None]
+    el: HtmlElement,
+    clickable: AbstractSet[HtmlElement],
+    memo: dict[HtmlElement, list[tuple[str, bool]] | None],
 ) -> list[tuple[str, bool]] | None:
     """``el``'s text as (label, is-control) units: a link, button or clickable element is
     one control (its text, or its icon's alt/title/aria-label); other text is plain.
@@ -736,7 +797,8 @@ def _label_units(
     units: list[tuple[str, bool]] | None
     units = []
     # Runs for every element under a candidate bar: most texts and tails are empty or
-    # indentation, told apart here without a call to ``_plain``; ``_is_control``, inlined.
+    # indentation, told apart here without a call to ``_plain``; ``_is_control`` is the
+    # set ``clickable``.
     text = el.text
     if text and not text.isspace() and not _plain(text, units):
         units = None
@@ -744,19 +806,20 @@ def _label_units(
         for child in el:
             tag = child.tag
             if isinstance(tag, str) and tag not in _UNIT_SKIP:
-                if (
-                    tag == "a"
-                    or tag == "button"
-                    or child.get("onclick")
-                    or (tag != "img" and child.get("role") == "button")
-                ):
+                if child in clickable:
                     label = _control_label(child)
                     if len(label) > BAR_MAX_CHARS:
                         units = None
                         break
                     units.append((label, True))
+                elif not len(child):
+                    # A leaf's units are its text's: read here, not in a call of its own.
+                    leaf_text = child.text
+                    if leaf_text and not leaf_text.isspace() and not _plain(leaf_text, units):
+                        units = None
+                        break
                 else:
-                    inner = _label_units(child, memo)
+                    inner = _label_units(child, clickable, memo)
                     if inner is None:
                         units = None
                         break
@@ -792,7 +855,9 @@ def _is_control(el: HtmlElement) -> bool:
 
 
 def _control_label(el: HtmlElement) -> str:
-    text = " ".join(el.text_content().split())
+    # A control with no child node (most links) has its text as its whole text content:
+    # read without text_content()'s XPath evaluation.
+    text = " ".join(((el.text or "") if not len(el) else el.text_content()).split())
     if text:
         return text
     for node in (el, *el.iter("img", "svg")):

@@ -12,10 +12,11 @@ from pathlib import Path
 import lxml.etree
 import pytest
 
-from reader.dom import _token_reason, scan_page
+from reader.classnames import tokens_of
+from reader.dom import _names, _token_reason, scan_page
 from reader.page import parse_html
-from reader.people import byline_markup, byline_names
-from reader.rules import CHROME_TAGS
+from reader.people import byline_markup, byline_names, names_byline
+from reader.rules import CHROME_TAGS, CHROME_TOKENS
 
 TESTS = Path(__file__).resolve().parent
 SAVED = sorted(TESTS.glob("**/page.html"))
@@ -89,3 +90,54 @@ def test_a_page_without_a_body_still_has_its_byline_markup() -> None:
     assert scan.body is None
     assert [el.get("class") for el in scan.bylines] == ["byline"]
     assert scan.chars == {} and scan.chrome == []
+
+
+def reference_names(cls: str | None, ident: str | None) -> tuple[bool, str | None]:
+    """What a class/id pair names, by the definition: ``tokens_of``'s tokens of the pair."""
+    hits = tokens_of(f"{cls or ''} {ident or ''}") & CHROME_TOKENS.keys()
+    return names_byline(cls, ident), CHROME_TOKENS[min(hits)] if hits else None
+
+
+# Pairs where cutting tokens with str methods could go wrong: camelCase, capitals in a row,
+# separators in runs, Unicode spaces, letters whose lower case is ASCII or two characters.
+TRICKY = [
+    ("shareBar", None),
+    ("postShareBar", "mainAuthor"),
+    ("SHAREBAR", None),
+    ("SHARE-bar", None),
+    ("sHaRe", None),
+    ("ShareThis adBox", None),
+    ("aShare", None),
+    ("a_B-cD e\u00a0Share\u3000ads", None),
+    ("__ad--slot__", "x"),
+    (None, "relatedPosts"),
+    ("byline-wrap", None),
+    ("BylineWrap", None),
+    ("bylineAuthor", None),
+    ("ARTICLE-AUTHOR", None),
+    ("writerName", None),
+    ("post-writer-x", "Contributor"),
+    ("\u212ael-share", None),
+    ("\u0130d comment", None),
+    ("\u03a3\u0391\u03a3 share", None),
+    ("cookie", "gdprBanner"),
+    ("", ""),
+    ("x", None),
+]
+
+
+@pytest.mark.parametrize(("cls", "ident"), TRICKY)
+def test_names_cut_tokens_as_tokens_of_does(cls: str | None, ident: str | None) -> None:
+    assert _names(cls, ident) == reference_names(cls, ident)
+    assert _token_reason(cls, ident) == reference_names(cls, ident)[1]
+
+
+def test_names_of_every_class_and_id_on_the_saved_pages() -> None:
+    pairs = set()
+    for path in SAVED:
+        tree = parse_html(path.read_bytes().decode("utf-8", "replace"), 10**8)
+        pairs.update(
+            (el.get("class"), el.get("id")) for el in tree.iter() if el.get("class") or el.get("id")
+        )
+    assert len(pairs) > 200
+    assert all(_names(cls, ident) == reference_names(cls, ident) for cls, ident in pairs)
