@@ -1,5 +1,9 @@
 """The text measures and SimHash give what their plain definitions give, on any text.
 
+Tokens, word counts and template block keys are compared with their first, plain
+definitions on generated text; the one fact the block key's shortcut rests on (every
+whitespace character but the space is unprintable) is checked on every code point.
+
 SimHash values are stored across runs (the near-duplicate index of earlier crawls), so the
 fast implementation is compared with the textbook one, shingle by shingle and bit by bit,
 on generated texts: Latin, CJK, mixed case, text that is not NFKC-normal, Greek sigma.
@@ -10,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import tempfile
 import unicodedata
 
@@ -20,7 +25,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from reader.cjk import CJK  # noqa: E402
 from reader.simhash import SHINGLE, simhash  # noqa: E402
-from reader.text import normalise_line  # noqa: E402
+from reader.text import block_key, normalise_line, tokens, word_count  # noqa: E402
 
 SETTINGS = settings(
     max_examples=300,
@@ -73,3 +78,35 @@ def test_simhash_of_short_and_empty_texts() -> None:
     for text in ("", " , ", "one", "one two", "one two three", "one two three four", "新闻"):
         assert simhash(text) == reference_simhash(text)
     assert simhash("") == 0
+
+
+def reference_block_key(text: str) -> str:
+    squashed = "".join(unicodedata.normalize("NFKC", text).split()).lower()
+    return hashlib.blake2b(squashed.encode("utf-8"), digest_size=8).hexdigest()
+
+
+LINES = st.one_of(
+    TEXTS,
+    st.text(
+        alphabet=st.sampled_from(list(" \t\n\u3000\u00a0\u2028\u200b\u00ad\ufeffaZ新①ﬁ\x85")),
+        max_size=20,
+    ),
+)
+
+
+@SETTINGS
+@given(text=LINES)
+def test_tokens_word_counts_and_block_keys_are_their_plain_definitions(text: str) -> None:
+    assert tokens(text) == tuple(_TOKEN.findall(text))
+    assert word_count(text) == len(_TOKEN.findall(text))
+    block_key.cache_clear()
+    assert block_key(text) == reference_block_key(text)
+
+
+def test_every_whitespace_character_but_the_space_is_unprintable() -> None:
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if char.isspace() and char != " ":
+            assert not char.isprintable(), hex(code)
+    assert block_key("微信 分享\u3000QQ") == reference_block_key("微信 分享\u3000QQ")
+    assert block_key("Share this  story") == block_key("sharethisstory")
