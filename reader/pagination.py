@@ -222,13 +222,10 @@ def _article_links(
     own_marker = _marker(own)
     found: list[_Link] = []
     for el in tree.iter("a", "link"):
-        href = el.get("href")
-        if not href or not (href := href.strip()) or href.startswith(_NOT_PAGES):
-            continue
         rel_value = el.get("rel")
         rel = {r.lower() for r in rel_value.split()} if rel_value else set()
         # What the anchor says first: most links of a page (headlines, menus) say nothing
-        # about pages, and cost no URL work then.
+        # about pages, and cost no URL work then (not even reading the href).
         if el.tag == "link":
             role = "next" if "next" in rel else "prev" if rel & {"prev", "previous"} else None
             element, number, strong = None, None, True
@@ -241,6 +238,9 @@ def _article_links(
             role, number, strong = _anchor_role(text, rel)
             element = el
         if role is None:
+            continue
+        href = el.get("href")
+        if not href or not (href := href.strip()) or href.startswith(_NOT_PAGES):
             continue
         try:  # hostile hrefs ("http://[::1", a bad port) make no URL: not a page link
             target = join(base if el.tag == "a" else url, href).split("#", 1)[0]
@@ -286,6 +286,9 @@ def _anchor_role(text: str, rel: set[str]) -> tuple[str | None, int | None, bool
         return "first", 1, True
     if word in ("first", "primera", "première"):
         return "first", 1, False
+    last = word[-1:]
+    if not (last.isdecimal() or last in "页頁"):  # as every page-number text ends
+        return None, None, False
     match = _NUMBER_TEXT.match(word)
     if match is not None:
         value = int(next(g for g in match.groups() if g is not None))

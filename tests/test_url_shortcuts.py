@@ -6,7 +6,8 @@ says yes to a plain host at once. Each is compared here with urllib (value, or V
 on generated hrefs built from the parts that make urllib differ: dot segments, ";", a bare
 "?" or "#", tabs and line breaks, brackets, ports, non-ASCII hosts, upper-case schemes; and
 on every link of the saved golden pages, against each other page's URL as base. A leaf
-anchor's text read without XPath is its text_content().
+anchor's text read without XPath is its text_content(); the pagination tries its page-number
+pattern only on words ending in a digit or 页/頁.
 """
 
 from __future__ import annotations
@@ -21,6 +22,17 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from reader.page import parse_html  # noqa: E402
+from reader.pagination import (  # noqa: E402
+    _EDGE,
+    _NEXT_ARROWS,
+    _NUMBER_TEXT,
+    _PREV_ARROWS,
+    MAX_PAGE_NUMBER,
+    NEXT_WORDS,
+    PAGE_WORDS,
+    PREV_WORDS,
+    _anchor_role,
+)
 from reader.urls import fetchable, join, join_http, split_http  # noqa: E402
 from tests.golden import CASES, load_golden  # noqa: E402
 
@@ -151,3 +163,44 @@ def test_join_is_urljoin_on_every_link_of_the_golden_pages() -> None:
             if leaf:
                 assert (a.text or "") == a.text_content()
     assert checked > 1000
+
+
+ANCHOR_WORDS = st.lists(
+    st.sampled_from(
+        ["第", "2", "12", "٣", "页", "頁", "page", "seite", " ", "/", "of", "5", "x", "\n"]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@SETTINGS
+@given(word=st.one_of(ANCHOR_WORDS, st.text(max_size=12)))
+def test_a_page_number_text_ends_in_a_digit_or_page_sign(word: str) -> None:
+    """The pagination reads the number pattern only on anchor words that end so."""
+    last = word.strip(_EDGE)[-1:]
+    if not (last.isdecimal() or last in "页頁"):
+        assert _NUMBER_TEXT.match(word.strip(_EDGE)) is None
+    assert _anchor_role(word, set()) == reference_anchor_role(word)
+
+
+def reference_anchor_role(text: str) -> tuple[str | None, int | None, bool]:
+    """``_anchor_role`` as it read before the shortcut (no rel)."""
+    squeezed = text.strip()
+    if squeezed in _NEXT_ARROWS:
+        return "next", None, False
+    if squeezed in _PREV_ARROWS:
+        return "prev", None, False
+    word = squeezed.lower().strip(_EDGE)
+    if word in NEXT_WORDS:
+        return "next", None, word in PAGE_WORDS
+    if word in PREV_WORDS:
+        return "prev", None, word in PAGE_WORDS
+    if word in ("首页", "首頁", "first page", "erste seite"):
+        return "first", 1, True
+    if word in ("first", "primera", "première"):
+        return "first", 1, False
+    match = _NUMBER_TEXT.match(word)
+    if match is not None:
+        value = int(next(g for g in match.groups() if g is not None))
+        return ("number", value, True) if 1 <= value <= MAX_PAGE_NUMBER else (None, None, False)
+    return None, None, False
