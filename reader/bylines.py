@@ -78,7 +78,9 @@ class Byline:
 
 def read_byline(line: str, at_edge: bool, bare: bool = True) -> Byline | None:
     """The credits of ``line`` if it is a byline line (or ends with a closing credit)."""
-    text, dated = _DATELINE_TAIL.subn("", line.strip())
+    text, dated = line.strip(), 0
+    if "电" in text or "报道" in text or "发自" in text:  # what a dateline tail holds
+        text, dated = _DATELINE_TAIL.subn("", text)
     if not text or len(text) > 80:
         return _closing_credit(text, at_edge, bool(dated))
     editor = EDITOR_LINE.match(text)
@@ -127,6 +129,8 @@ _MONTHS = re.compile(
 def _closing_credit(text: str, at_edge: bool, dated: bool) -> Byline | None:
     """A reporters' credit closing a paragraph. With a role or a dateline ("记者", "上海报道")
     it counts anywhere; bare surnamed names only in the body's last lines."""
+    if not text.rstrip().endswith((")", "）")):  # as every closing credit does
+        return None
     match = CLOSING_CREDIT.search(text)
     if not match:
         return None

@@ -37,17 +37,44 @@ _INLINE_EDITOR = re.compile(
 )
 
 
-# Each rule's own match: one pattern joining them all was slower (each compiled rule checks
-# its literal prefix first; the joined one tries every branch at every line).
 _CHROME_MATCHES = [(r.pattern.match, r) for r in CHROME_LINES]
+# The rules that name what a line they match holds (``needs``) may start anywhere in its
+# first characters: costly to try on each line, and rarely worth it. The other rules open on
+# their own words: one pattern holds them, each an alternative in rule order (the first
+# alternative that matches the line is the first of those rules that does).
+_NEEDS = tuple(dict.fromkeys(need for rule in CHROME_LINES for need in rule.needs))
+_PLAIN_RULES = {f"r{i}": rule for i, rule in enumerate(CHROME_LINES) if not rule.needs}
+_PLAIN_MATCH = re.compile(
+    "|".join(f"(?P<{name}>{rule.pattern.pattern})" for name, rule in _PLAIN_RULES.items()),
+    CHROME_LINES[0].pattern.flags,
+).match
+# Characters re.IGNORECASE matches to a letter of a ``needs`` string that lower() does not
+# turn into it ("İ" and "ı" to "i", "ſ" to "s"): a line holding one is tried on every rule.
+_CASE_ODD = ("İ", "ı", "ſ")
 
 
 def _chrome_rule(text: str) -> LineRule | None:
     """The first chrome-line rule that matches the whole line, if any."""
-    for match, rule in _CHROME_MATCHES:
-        if match(text):
-            return rule
-    return None
+    if _may_need(text):
+        for match_rule, rule in _CHROME_MATCHES:
+            if match_rule(text):
+                return rule
+        return None
+    match = _PLAIN_MATCH(text)
+    return None if match is None else _PLAIN_RULES[str(match.lastgroup)]
+
+
+def _may_need(text: str) -> bool:
+    """Whether ``text`` may hold one of the rules' ``needs`` (False: it holds none)."""
+    if not text.isascii():
+        for odd in _CASE_ODD:
+            if odd in text:
+                return True
+    lowered = text.lower()
+    for need in _NEEDS:  # noqa: SIM110 - a loop is faster than any() over a generator
+        if need in lowered:
+            return True
+    return False
 
 
 @dataclass
@@ -72,6 +99,7 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
     kept = _drop_teasers(_cut_tail(lines, out), out)
     n = len(kept)
     in_bar = False
+    head = _squash(title) if title else ""
     for i, line in enumerate(kept):
         text = line.strip()
         if not text:
@@ -80,7 +108,7 @@ def clean_lines(lines: list[str], title: str | None = None) -> CleanedText:
             out.drop(SHARE_BAR)  # one label of the bar the lead-in line opened
             continue
         in_bar = False
-        if title and i < EDGE_LINES and _is_headline(text, title):
+        if title and i < EDGE_LINES and _is_headline(text, head):
             out.drop("title repeated in body")
             continue
         near_edge = i < EDGE_LINES or i >= n - EDGE_LINES
@@ -290,9 +318,10 @@ KICKER_MAX_CHARS = 40
 KICKER_TITLE_MIN_CHARS = 20
 
 
-def _is_headline(text: str, title: str) -> bool:
-    """The headline again, alone or after its kicker (topic line) in the same element."""
-    line, head = _squash(text), _squash(title)
+def _is_headline(text: str, head: str) -> bool:
+    """The headline again, alone or after its kicker (topic line) in the same element;
+    ``head``: the title, ``_squash``ed."""
+    line = _squash(text)
     if line == head:
         return True
     return (

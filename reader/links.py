@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
-from reader.urls import fetchable
+from reader.urls import fetchable, join, split_http
 
 # Anchor text at least this long (whitespace collapsed) reads like a headline: a teaser.
 HEADLINE_CHARS = 8
@@ -49,6 +49,7 @@ def read_links(
     origin = _origin(base)
     host = _netloc(url)
     links = PageLinks()
+    texts, headlines, follow = links.texts, links.headlines, links.follow
     seen: set[str] = set()
     # Pages repeat hrefs (nav, teaser image + title): resolve and test each href once.
     on_site: dict[str, bool] = {}
@@ -56,21 +57,24 @@ def read_links(
     hosts: dict[str, bool] = {}
     kept = 0
     for a in tree.iter("a", "area"):
-        href = (a.get("href") or "").strip()
-        if not href:
+        href = a.get("href")
+        if not href or not (href := href.strip()):
             continue
         if a.tag == "a":
-            text = " ".join(a.text_content().split())
-            links.texts[a] = text
+            # A leaf anchor's text is its text_content(), without an XPath evaluation.
+            text = " ".join((a.text_content() if len(a) else a.text or "").split())
+            texts[a] = text
             if len(text) >= HEADLINE_CHARS:
-                if href not in on_site:
+                same = on_site.get(href)
+                if same is None:
                     try:
-                        on_site[href] = _same_site_path(href, url, host)
+                        same = _same_site_path(href, url, host)
                     except ValueError:  # counted below, where the href is resolved
-                        on_site[href] = False
-                if on_site[href]:
-                    links.headlines.add(text)
-        if href in resolved or href.startswith(("#", "javascript:", "mailto:", "tel:", "data:")):
+                        same = False
+                    on_site[href] = same
+                if same:
+                    headlines.add(text)
+        if href in resolved or href.startswith(_SKIPPED):
             continue
         resolved.add(href)
         if limit and kept >= limit:
@@ -83,21 +87,25 @@ def read_links(
                 # The shared origin parsed, and a path cannot make the URL unfetchable.
                 target, checked = _join_rooted(origin, href), True
             else:
-                target, checked = urljoin(base, href), False
+                target, checked = join(base, href), False
         except ValueError:
             links.bad += 1
             continue
-        target = target.split("#", 1)[0]
-        if not target.startswith(_SCHEMES) or target in seen:
+        if "#" in target:
+            target = target.split("#", 1)[0]
+        if target in seen or not target.startswith(_SCHEMES):
             continue
         if not checked and not _fetchable_host(target, hosts):
             links.bad += 1
             continue
         seen.add(target)
-        links.follow.append(target)
+        follow.append(target)
         if not prefixes or target.startswith(prefixes):
             kept += 1
     return links
+
+
+_SKIPPED = ("#", "javascript:", "mailto:", "tel:", "data:")
 
 
 # An http(s) URL's scheme and authority, as urlsplit cuts them (up to the first "/", "?" or "#").
@@ -126,7 +134,7 @@ def _base_href(tree: HtmlElement, url: str) -> str:
     if base is None:
         return url
     try:
-        joined = urljoin(url, base.get("href").strip())
+        joined = join(url, base.get("href").strip())
     except ValueError:
         return url
     return joined if fetchable(joined) else url
@@ -160,7 +168,7 @@ _ROOTED = re.compile(r"/(?!/)[^\t\r\n]*\Z")
 
 @lru_cache(maxsize=4096)
 def _join_rooted(origin: str, href: str) -> str:
-    return urljoin(origin, href)
+    return join(origin, href)
 
 
 def _same_site_path(href: str, url: str, host: str) -> bool:
@@ -172,9 +180,13 @@ def _same_site_path(href: str, url: str, host: str) -> bool:
     if href.startswith(_SCHEMES) and ";" not in href:
         # Absolute with a host: urljoin would hand back the same scheme, host and path (";"
         # is left to it: it moves path parameters, "/;" becomes "/").
-        parts = urlsplit(href)
-        if parts.netloc:
-            return parts.netloc == host and parts.path not in ("", "/")
-    parts = urlsplit(urljoin(url, href))
+        split = split_http(href)
+        if split is None:
+            parts = urlsplit(href)
+            split = (parts.netloc, parts.path)
+        netloc, path = split
+        if netloc:
+            return netloc == host and path not in ("", "/")
+    parts = urlsplit(join(url, href))
     on_host = parts.scheme in ("http", "https") and parts.netloc == host
     return on_host and parts.path not in ("", "/")

@@ -23,11 +23,11 @@ import contextlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from lxml.html import HtmlElement
 
-from reader.urls import clean_query
+from reader.urls import clean_query, join
 
 # Query parameters that number a page ("?page=2", "?p=2", "?pn=2", "?seite=2").
 PAGE_PARAMS = frozenset(
@@ -216,19 +216,16 @@ def _article_links(
     for el in tree.iter("base"):
         if el.get("href"):
             with contextlib.suppress(ValueError):
-                base = urljoin(url, el.get("href").strip())
+                base = join(url, el.get("href").strip())
             break
     own = url.split("#", 1)[0]
     own_marker = _marker(own)
     found: list[_Link] = []
     for el in tree.iter("a", "link"):
-        href = (el.get("href") or "").strip()
-        if not href or href.startswith(("#", "javascript:", "mailto:")):
-            continue
         rel_value = el.get("rel")
         rel = {r.lower() for r in rel_value.split()} if rel_value else set()
         # What the anchor says first: most links of a page (headlines, menus) say nothing
-        # about pages, and cost no URL work then.
+        # about pages, and cost no URL work then (not even reading the href).
         if el.tag == "link":
             role = "next" if "next" in rel else "prev" if rel & {"prev", "previous"} else None
             element, number, strong = None, None, True
@@ -242,8 +239,11 @@ def _article_links(
             element = el
         if role is None:
             continue
+        href = el.get("href")
+        if not href or not (href := href.strip()) or href.startswith(_NOT_PAGES):
+            continue
         try:  # hostile hrefs ("http://[::1", a bad port) make no URL: not a page link
-            target = urljoin(base if el.tag == "a" else url, href).split("#", 1)[0]
+            target = join(base if el.tag == "a" else url, href).split("#", 1)[0]
             if not target.startswith(("http://", "https://")) or target == own:
                 continue
             target_stem, target_number = page_stem(target)
@@ -260,6 +260,9 @@ def _article_links(
             number = 1
         found.append(_Link(target, element, number, role))
     return found
+
+
+_NOT_PAGES = ("#", "javascript:", "mailto:")
 
 
 def _anchor_role(text: str, rel: set[str]) -> tuple[str | None, int | None, bool]:
@@ -283,6 +286,9 @@ def _anchor_role(text: str, rel: set[str]) -> tuple[str | None, int | None, bool
         return "first", 1, True
     if word in ("first", "primera", "première"):
         return "first", 1, False
+    last = word[-1:]
+    if not (last.isdecimal() or last in "页頁"):  # as every page-number text ends
+        return None, None, False
     match = _NUMBER_TEXT.match(word)
     if match is not None:
         value = int(next(g for g in match.groups() if g is not None))

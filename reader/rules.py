@@ -17,6 +17,10 @@ class LineRule:
 
     pattern: re.Pattern[str]
     reason: str
+    # Lower-case strings one of which every line the pattern matches holds (empty: none
+    # named). A rule that may start anywhere in its first characters (".{0,60}...") tries
+    # each of them on every line; these plain substring tests rule most lines out first.
+    needs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -28,8 +32,8 @@ class FieldRule:
     reason: str
 
 
-def _line(regex: str, reason: str) -> LineRule:
-    return LineRule(re.compile(regex, re.I), reason)
+def _line(regex: str, reason: str, needs: tuple[str, ...] = ()) -> LineRule:
+    return LineRule(re.compile(regex, re.I), reason, needs)
 
 
 def _field(regex: str, field: str, reason: str) -> FieldRule:
@@ -179,6 +183,7 @@ CHROME_LINES: list[LineRule] = [
     _line(
         r"^.{0,20}(微信|新浪微博|微博|QQ空间|QQ好友|豆瓣|朋友圈)(\s*[|/、]?\s*(微信|新浪微博|微博|QQ空间|QQ好友|豆瓣|朋友圈|复制链接)){1,}.{0,10}$",
         "share bar",
+        ("微信", "微博", "qq空间", "qq好友", "豆瓣", "朋友圈"),
     ),
     _line(r"^(share|share this|share on|share via)\b.{0,60}$", "share bar"),
     _line(
@@ -193,10 +198,13 @@ CHROME_LINES: list[LineRule] = [
     _line(r"^follow us\b.{0,80}$", "social follow prompt"),
     _line(r"^(tags?|topics|filed under|标签|关键词)\s*[:：].{0,200}$", "tag lists are metadata"),
     _line(r"^(tell us what you think|what do you think)\b.{0,40}$", "comment prompt"),
-    _line(r"^.{0,80}\bshare (it|this)( story| article)? with\b.{0,60}$", "share prompt"),
+    _line(
+        r"^.{0,80}\bshare (it|this)( story| article)? with\b.{0,60}$", "share prompt", ("share",)
+    ),
     _line(
         r"^(?=.{0,220}$)(?=.*\bnewsletters?\b)(?=.*\b(sign up|subscribe|inbox)\b).*$",
         "newsletter prompt",
+        ("newsletter",),
     ),
     _line(
         r"^(read more|see more|more|related|also read|also on \S+|watch|recommended|lesen sie auch|"
@@ -210,7 +218,7 @@ CHROME_LINES: list[LineRule] = [
         "a bare timestamp is not prose",
     ),
     _line(r"^(sign up|subscribe)\b.{0,120}$", "newsletter or subscription prompt"),
-    _line(r"^.{0,40}\bnewsletter\b.{0,80}$", "newsletter prompt"),
+    _line(r"^.{0,40}\bnewsletter\b.{0,80}$", "newsletter prompt", ("newsletter",)),
     _line(
         r"^(advertisement|advertising)\s*[·|:-]\s*(scroll|continue|story continues).{0,40}$",
         "advertisement label",
@@ -228,6 +236,7 @@ CHROME_LINES: list[LineRule] = [
     _line(
         r"^.{0,60}[。.,，]?\s*(本报|新华社|中新社)?(记者|通讯员|摄影)\s*\S{2,8}\s*摄\s*[)）]?$",
         "photo credit",
+        ("摄",),
     ),
     _line(r"^[(（]?\s*\S{2,4}\s*/?\s*摄\s*[)）]?$", "photo credit"),
     _line(
@@ -236,24 +245,42 @@ CHROME_LINES: list[LineRule] = [
     _line(
         r"^.{0,80}\b(we use cookies|uses cookies|cookie (policy|settings)|accept (all )?cookies)\b.{0,200}$",
         "cookie banner",
+        ("cookie",),
     ),
     _line(
         r"^(read more|continue reading|read the full story|click here)\b.{0,40}$", "read-more link"
     ),
     _line(r"^(当前位置|您的位置|你的位置|所在位置)\s*[:：].{0,120}$", "breadcrumb"),
-    _line(r"^.{0,10}(首页|主页)\s*[>›»/].{0,80}$", "breadcrumb"),
+    _line(r"^.{0,10}(首页|主页)\s*[>›»/].{0,80}$", "breadcrumb", ("首页", "主页")),
     _line(
         r"^(上一篇|下一篇|上一页|下一页|previous( article| story)?|next( article| story)?)\s*[:：].{0,100}$",
         "previous/next links",
     ),
     _line(r"^(copyright|©|\(c\)|版权所有|版权声明).{0,200}$", "copyright line"),
-    _line(r"^.{0,80}(ICP备|ICP证|公网安备|网安备)\s*\d.{0,80}$", "ICP licence line"),
-    _line(r"^.{0,40}all rights reserved.{0,80}$", "copyright line"),
+    _line(
+        r"^.{0,80}(ICP备|ICP证|公网安备|网安备)\s*\d.{0,80}$",
+        "ICP licence line",
+        ("icp备", "icp证", "网安备"),
+    ),
+    _line(r"^.{0,40}all rights reserved.{0,80}$", "copyright line", ("all rights reserved",)),
     _line(r"^(photo|image|picture|credit|图片来源|图片|摄影|图)\s*[:：/].{0,80}$", "image credit"),
-    _line(r"^.{0,60}\((photo|image|picture)\s*(credit|by)?\s*[:：]?.{0,60}\)\s*$", "image credit"),
+    _line(
+        r"^.{0,60}\((photo|image|picture)\s*(credit|by)?\s*[:：]?.{0,60}\)\s*$",
+        "image credit",
+        ("photo", "image", "picture"),
+    ),
     _line(
         r"^.{0,60}(getty images|reuters|associated press|afp|shutterstock|视觉中国|新华社记者\s*\S+\s*摄)\s*$",
         "image credit",
+        (
+            "getty images",
+            "reuters",
+            "associated press",
+            "afp",
+            "shutterstock",
+            "视觉中国",
+            "新华社记者",
+        ),
     ),
     _line(r"^\d+\s*(comments?|条评论|评论)\s*$", "comment count"),
     _line(r"^(扫一扫|扫码|长按识别|关注我们|关注公众号|点击关注).{0,60}$", "follow prompt"),

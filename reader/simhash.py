@@ -37,30 +37,42 @@ def _shingles(words: list[str], size: int) -> list[str]:
 
 
 def _lowered_tokens(text: str) -> list[str]:
+    joined = _lowered_text(text)
+    return joined.split(" ") if joined else []
+
+
+def _lowered_text(text: str) -> str:
+    """The lower-cased tokens joined by single spaces ("" for a text without tokens)."""
     # NFKC-normal text (most is) has the tokens of its normalise_line form, and ``tokens``
     # remembers the last text it split: in a worker, the extractor's word count of this text.
     words = tokens(text if unicodedata.is_normalized("NFKC", text) else normalise_line(text))
     # One lower() over the tokens joined by spaces equals lowering each token (no token holds
     # a space, and a space stops the final-sigma context as a token's edge does), and is cheaper.
-    return " ".join(words).lower().split(" ") if words else []
+    return " ".join(words).lower()
 
 
 def simhash(text: str) -> int:
     """The unsigned 64-bit SimHash of ``text`` (0 for a text without tokens).
 
-    Each shingle's 8-byte BLAKE2b digest is read big-endian (byte 0 holds bits 56-63). The
-    per-bit counts come from whole columns at once: byte j of every digest as one big integer,
-    masked to one bit per byte and popcounted, rather than a loop over shingles.
+    Each shingle's 8-byte BLAKE2b digest (of its UTF-8 bytes) is read big-endian (byte 0
+    holds bits 56-63). The per-bit counts come from whole columns at once: byte j of every
+    digest as one big integer, masked to one bit per byte and popcounted, rather than a loop
+    over shingles.
     """
-    blake2b = hashlib.blake2b
-    digests = [
-        blake2b(shingle.encode(), digest_size=8).digest()
-        for shingle in _shingles(_lowered_tokens(text), SHINGLE)
-    ]
-    if not digests:
+    joined = _lowered_text(text)
+    if not joined:
         return 0
-    count = len(digests)
-    packed = b"".join(digests)
+    # The lowered tokens as UTF-8, cut at the spaces of the text encoded once (no multi-byte
+    # character holds the space's byte): each shingle is joined from them as bytes.
+    encoded = joined.encode().split(b" ")
+    blake2b = hashlib.blake2b
+    if len(encoded) <= SHINGLE:
+        packed = blake2b(b" ".join(encoded), digest_size=8).digest()
+    else:
+        join = b" ".join
+        runs = zip(*(encoded[i:] for i in range(SHINGLE)), strict=False)
+        packed = b"".join([blake2b(join(run), digest_size=8).digest() for run in runs])
+    count = len(packed) // 8
     masks = [int.from_bytes(bytes((1 << k,)) * count, "little") for k in range(8)]
     result = 0
     for j in range(8):

@@ -9,9 +9,10 @@ import json
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
+
+from reader.urls import join_http
 
 ARTICLE_TYPES = {
     "article",
@@ -126,7 +127,6 @@ def absolute(url: str | None, base: str) -> str | None:
     if not url:
         return None
     try:  # a page-provided URL (canonical, og:url, image) may not parse: "http://[x]"
-        joined = urljoin(base, url.strip())
-        return joined if urlsplit(joined).scheme in ("http", "https") else None
+        return join_http(base, url.strip())
     except ValueError:
         return None

@@ -12,6 +12,9 @@ from reader.cjk import CJK
 # CJK ideographs, kana and hangul count as one word each; Latin words and digits stay whole.
 CJK_CHAR = f"[{CJK}]"
 _TOKEN = re.compile(rf"{CJK_CHAR}|[^\W{CJK}]+")
+# In a text without CJK characters the tokens are the runs of word characters: a simpler
+# class for the regex engine to test at each character.
+_WORDS = re.compile(r"\w+")
 _CJK = re.compile(CJK_CHAR)
 _SPACE = re.compile(r"\s+")
 
@@ -24,7 +27,7 @@ def tokens(text: str) -> tuple[str, ...]:
     the dedupe stage's SimHash then splits the same text (the reader counts the words of a
     block and of the teaser evidence as well, so one entry was gone by then).
     """
-    return tuple(_TOKEN.findall(text))
+    return tuple((_TOKEN if _CJK.search(text) else _WORDS).findall(text))
 
 
 def word_count(text: str) -> int:
@@ -69,8 +72,13 @@ def block_key(text: str) -> str:
 
     Remembered: a site's template lines (menus, footers) come back on every page it serves.
     """
-    squashed = "".join(unicodedata.normalize("NFKC", text).split()).lower()
-    return hashlib.blake2b(squashed.encode("utf-8"), digest_size=8).hexdigest()
+    normal = unicodedata.normalize("NFKC", text)
+    # Without its spaces, a line with no other whitespace left (each is unprintable) is the
+    # line without whitespace: one replace() instead of a split() and a join().
+    squashed = normal.replace(" ", "")
+    if not squashed.isprintable():
+        squashed = "".join(normal.split())
+    return hashlib.blake2b(squashed.lower().encode("utf-8"), digest_size=8).hexdigest()
 
 
 def text_fingerprint(text: str) -> str:

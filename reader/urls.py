@@ -5,10 +5,14 @@ spider and discovery ask the same question; and a query without its tracking par
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 # Characters no host name holds: controls and space (a path may hold them: Scrapy escapes it).
 _BAD_HOST = re.compile(r"[\x00-\x20\x7f]")
+# An http(s) URL whose host is plain ASCII letters, digits, dots, hyphens and underscores, no
+# port: urlsplit reads that host, and it is fetchable, whatever follows it.
+_PLAIN_HOST = re.compile(r"https?://[A-Za-z0-9._-]+(?:[/?#][^\t\r\n]*)?")
 
 
 def fetchable(url: str) -> bool:
@@ -16,6 +20,8 @@ def fetchable(url: str) -> bool:
     port that is a number in range. Pages carry links that are none of these
     (``http://[ccpa-preferences]``, ``//[x]/y``, ``:99999``): those are skipped, never
     fetched, never allowed to raise. (urlsplit drops tabs and newlines, as browsers do.)"""
+    if _PLAIN_HOST.fullmatch(url):
+        return True
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
@@ -26,6 +32,68 @@ def fetchable(url: str) -> bool:
         and bool(parts.hostname)
         and not _BAD_HOST.search(parts.netloc)
     )
+
+
+# An absolute http(s) URL that urllib splits and joins back to itself: an ASCII host without
+# brackets or spaces, a path without ";" (path parameters), a query and a fragment each
+# non-empty if marked (urlunsplit drops a bare "?" or "#"), no tab or line break anywhere
+# (urlsplit deletes them). urljoin hands such a URL back as it is, whatever the base.
+_PLAIN_ABSOLUTE = re.compile(
+    r"https?://([^/?#\[\]\x00-\x20\x7f-\U0010ffff]+)(/[^;?#\t\r\n]*)?"
+    r"(?:\?[^#\t\r\n]+)?(?:#[^\t\r\n]+)?"
+)
+# A rooted path ("/a/b?q#f", not "//host") of the same kind, no segment starting with a dot
+# ("." and ".." are resolved): joined to a base, only the base's scheme and host are read.
+_PLAIN_ROOTED = re.compile(
+    r"/(?![/.])[^/;?#\t\r\n]*(?:/(?!\.)[^/;?#\t\r\n]*)*(?:\?[^#\t\r\n]+)?(?:#[^\t\r\n]+)?"
+)
+
+
+def join(base: str, href: str) -> str:
+    """``urljoin(base, href)`` (raising ValueError where it does), by string operations where
+    their answer is the same: a plain absolute href, or a plain rooted one on an http(s) base.
+    A page's links are most often one or the other."""
+    return _plain_join(base, href) or urljoin(base, href)
+
+
+def join_http(base: str, href: str) -> str | None:
+    """``urljoin(base, href)`` if urlsplit reads it as an http(s) URL, else None (raising
+    ValueError where they do)."""
+    joined = _plain_join(base, href)
+    if joined is not None:
+        return joined
+    joined = urljoin(base, href)
+    return joined if urlsplit(joined).scheme in ("http", "https") else None
+
+
+def _plain_join(base: str, href: str) -> str | None:
+    """``urljoin(base, href)``, an http(s) URL urlsplit reads, where string operations give
+    it; None where they cannot tell."""
+    origin = _http_origin(base)
+    if origin is None:  # not an http(s) base, or one urljoin cannot split (it raises)
+        return None
+    if _PLAIN_ABSOLUTE.fullmatch(href):
+        return href
+    if _PLAIN_ROOTED.fullmatch(href):
+        return origin + href
+    return None
+
+
+@lru_cache(maxsize=256)
+def _http_origin(base: str) -> str | None:
+    """``scheme://host`` of an http(s) base as urlsplit reads it; None for any other base."""
+    try:
+        parts = urlsplit(base)
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else None
+
+
+def split_http(url: str) -> tuple[str, str] | None:
+    """(host, path) of an absolute http(s) URL as urlsplit gives them, where a pattern can tell
+    (``_PLAIN_ABSOLUTE``); None where it cannot."""
+    match = _PLAIN_ABSOLUTE.fullmatch(url)
+    return None if match is None else (match.group(1), match.group(2) or "")
 
 
 # Query parameters that only say where a reader came from: never part of an article's identity.
