@@ -69,17 +69,18 @@ def find_pictures(tree: HtmlElement, base_url: str) -> list[Picture]:
     seen: dict[str, Picture] = {}
     texts: dict[HtmlElement, bool] = {}
     for img in body.iter("img"):
-        src = picture_source(img, base_url)
-        if src is None or _furniture(img, src):
+        if _furniture_marked(img):  # before the source: no URL to make for an icon
             continue
-        caption = _caption(img, texts)
+        src = picture_source(img, base_url)
+        if src is None or _furniture_source(img, src):
+            continue
         alt = " ".join((img.get("alt") or "").split()) or None
-        if src in seen:  # a <noscript> copy of a lazy picture, a repeated thumbnail
-            earlier = seen[src]
-            earlier.caption = earlier.caption or caption
+        earlier = seen.get(src)
+        if earlier is not None:  # a <noscript> copy of a lazy picture, a repeated thumbnail
+            earlier.caption = earlier.caption or _caption(img, texts)
             earlier.alt = earlier.alt or alt
             continue
-        picture = Picture(_anchor(img), src, alt, caption)
+        picture = Picture(_anchor(img), src, alt, _caption(img, texts))
         seen[src] = picture
         found.append(picture)
     return found
@@ -96,15 +97,20 @@ def picture_source(img: HtmlElement, base_url: str) -> str | None:
         holders.extend(picture.iter("source"))
     for holder in holders:
         for name in LAZY_SRCSETS:
-            candidates.extend(_srcset(holder.get(name) or ""))
-    for _size, url in sorted(candidates, key=lambda c: -c[0]):
-        src = _usable(url, base_url)
-        if src is not None:
-            return src
+            value = holder.get(name)
+            if value:
+                candidates.extend(_srcset(value))
+    if candidates:
+        for _size, url in sorted(candidates, key=lambda c: -c[0]):
+            src = _usable(url, base_url)
+            if src is not None:
+                return src
     for name in LAZY_SOURCES:
-        src = _usable(img.get(name) or "", base_url)
-        if src is not None:
-            return src
+        value = img.get(name)
+        if value:
+            src = _usable(value, base_url)
+            if src is not None:
+                return src
     return None
 
 
@@ -137,12 +143,30 @@ def _usable(url: str, base_url: str) -> str | None:
 
 def _furniture(img: HtmlElement, src: str) -> bool:
     """A tracking pixel, an icon, a logo or a sprite rather than a picture of the article."""
+    return _furniture_marked(img) or _furniture_source(img, src)
+
+
+_FURNITURE_NAMES = {"logo", "icon", "avatar", "emoji", "sprite"}
+
+
+def _furniture_marked(img: HtmlElement) -> bool:
+    """Furniture by the ``<img>``'s own attributes: a small declared size, hidden from
+    screen readers, or named a logo or an icon by its class or id."""
     for name in ("width", "height"):
-        value = (img.get(name) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < MIN_SIDE:
-            return True
+        value = img.get(name)
+        if value:
+            value = value.strip().removesuffix("px")
+            if value.isdigit() and int(value) < MIN_SIDE:
+                return True
     if img.get("aria-hidden") == "true" or img.get("role") == "presentation":
         return True
+    names = f"{img.get('class') or ''} {img.get('id') or ''}"
+    return not names.isspace() and bool(set(_TOKENS.split(names.lower())) & _FURNITURE_NAMES)
+
+
+def _furniture_source(img: HtmlElement, src: str) -> bool:
+    """Furniture by its source's path: a size too small in it, an unnamed SVG or GIF, or a
+    furniture word in the file's or its folder's name."""
     path = urlsplit(src).path
     for match in _URL_SIZE.finditer(path):
         sides = [int(n) for n in match.groups() if n]
@@ -150,11 +174,8 @@ def _furniture(img: HtmlElement, src: str) -> bool:
             return True
     if path.lower().endswith((".svg", ".gif")) and not img.get("alt"):
         return True
-    tokens = set(_TOKENS.split(f"{img.get('class') or ''} {img.get('id') or ''}".lower()))
     tail = "/".join(path.rsplit("/", 2)[-2:])  # the file and its folder
-    return bool(FURNITURE.search(tail)) or bool(
-        tokens & {"logo", "icon", "avatar", "emoji", "sprite"}
-    )
+    return bool(FURNITURE.search(tail))
 
 
 def _anchor(img: HtmlElement) -> HtmlElement:
@@ -173,7 +194,12 @@ def _has_text(el: HtmlElement, texts: dict[HtmlElement, bool]) -> bool:
     """Whether ``el`` shows any text; remembered, as a gallery's pictures share holders."""
     known = texts.get(el)
     if known is None:
-        known = texts[el] = any(not t.isspace() for t in el.itertext() if t)
+        known = False
+        for text in el.itertext():
+            if text and not text.isspace():
+                known = True
+                break
+        texts[el] = known
     return known
 
 
