@@ -191,16 +191,35 @@ def _text(el: HtmlElement) -> str:
 
 
 def _has_text(el: HtmlElement, texts: dict[HtmlElement, bool]) -> bool:
-    """Whether ``el`` shows any text; remembered, as a gallery's pictures share holders."""
+    """Whether ``el`` shows any text; remembered, as a gallery's pictures share holders and
+    a picture's holders nest: a child already known is not read again for its parent."""
     known = texts.get(el)
     if known is None:
-        known = False
-        for text in el.itertext():
-            if text and not text.isspace():
-                known = True
-                break
+        known = _shows(el.text)
+        if not known:
+            for child in el:
+                if _shows(child.tail):
+                    known = True
+                    break
+                if isinstance(child.tag, str):
+                    inner = texts.get(child)
+                    if inner or (inner is None and _any_text(child)):
+                        known = True
+                        break
         texts[el] = known
     return known
+
+
+def _shows(text: str | None) -> bool:
+    return bool(text) and not text.isspace()  # type: ignore[union-attr]
+
+
+def _any_text(el: HtmlElement) -> bool:
+    # A loop rather than any(generator): this runs for every holder of every picture.
+    for text in el.itertext():  # noqa: SIM110
+        if text and not text.isspace():
+            return True
+    return False
 
 
 def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
@@ -318,9 +337,10 @@ def with_lead(
     records = [p.record() for p in pictures]
     if not lead or not _LEAD.fullmatch(lead):
         return records
-    if any(_same_picture(lead, r["src"] or "") for r in records):
+    lead_stem = _stem(lead)
+    if any(_same_picture(lead, r["src"] or "", lead_stem) for r in records):
         return records
-    shown = next((p for p in on_page if _same_picture(lead, p.src)), None)
+    shown = next((p for p in on_page if _same_picture(lead, p.src, lead_stem)), None)
     records.insert(0, shown.record() if shown else {"src": lead, "alt": None, "caption": None})
     return records
 
@@ -329,12 +349,11 @@ def with_lead(
 _LEAD = re.compile(r"https?://[^\s'\"\[\]<>]+")
 
 
-def _same_picture(a: str, b: str) -> bool:
+def _same_picture(a: str, b: str, name_a: str) -> bool:
     """The same picture, perhaps at another size or format (``…/w1200/x.jpg``,
-    ``x.jpg?w=640``, ``x.webp``)."""
+    ``x.jpg?w=640``, ``x.webp``); ``name_a`` is ``_stem(a)``."""
     if a == b:
         return True
-    name_a = _stem(a)
     return bool(name_a) and name_a == _stem(b)
 
 

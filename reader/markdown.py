@@ -128,16 +128,21 @@ def line_key(line: str) -> str:
     return "".join(rest.split()).replace("|", "") or "".join(line.split())
 
 
+def _spaced_key(line: str) -> str:
+    """``line_key`` of a line whose only spaces are single " " (``" ".join(x.split())``)."""
+    rest = line
+    start = line[:1]
+    if start in _BULLET_START or start.isdigit():
+        rest = _BULLET.sub("", line)
+    return rest.replace(" ", "").replace("|", "") or line.replace(" ", "")
+
+
 def read_structure(root: HtmlElement, base_url: str) -> Structure:
     """Walk ``root`` once, the way ``render_lines`` breaks it into lines."""
     walker = _Walker(base_url)
     walker.block(root, PARAGRAPH)
     walker.flush()
     return walker.structure
-
-
-# Tag names as lxml's iterators take them: a block inside an inline element.
-_BLOCK_TAG_NAMES = tuple(sorted(BLOCK_TAGS))
 
 
 class _Walker:
@@ -168,7 +173,7 @@ class _Walker:
             self.plain, self.parts = [], []
 
     def _add(self, unit: Unit) -> None:
-        self.structure.units.setdefault(line_key(unit.plain), []).append(unit)
+        self.structure.units.setdefault(_spaced_key(unit.plain), []).append(unit)
 
     def block(self, el: HtmlElement, kind: str) -> None:
         """A block element: the lines before it end, its own lines take ``kind``."""
@@ -224,14 +229,49 @@ class _Walker:
 
     def _inline(self, el: HtmlElement) -> None:
         """An inline element: its Markdown into the current line (a block inside it breaks)."""
-        if len(el) and next(el.iterdescendants(*_BLOCK_TAG_NAMES), None) is not None:
+        plain = _inline_text(el)
+        if plain is None:
             self._children(el)  # a span or link wrapping paragraphs: their structure wins
         else:
-            self.plain.append(_inline_plain(el))
+            self.plain.append(plain)
             self.parts.append(el)
         tail = el.tail
         if tail:
             self._text(tail)
+
+
+def _inline_text(el: HtmlElement) -> str | None:
+    """``_inline_plain`` of an inline element, or None when a block (or a ``<br>``) stands
+    anywhere inside it."""
+    text = el.text
+    if not len(el):
+        return text or ""
+    out = [text] if text else []
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            if tag in BLOCK_TAGS:
+                return None
+            if tag in SKIP_TAGS:
+                if _holds_block(child):
+                    return None
+            elif len(child):
+                inner = _inline_text(child)
+                if inner is None:
+                    return None
+                out.append(inner)
+            else:
+                inner = child.text
+                if inner:
+                    out.append(inner)
+        tail = child.tail
+        if tail:
+            out.append(tail)
+    return "".join(out)
+
+
+def _holds_block(el: HtmlElement) -> bool:
+    return any(child.tag in BLOCK_TAGS for child in el.iterdescendants())
 
 
 def _inline_plain(el: HtmlElement) -> str:
