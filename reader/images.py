@@ -211,7 +211,10 @@ def _has_text(el: HtmlElement, texts: dict[HtmlElement, bool]) -> bool:
 
 
 def _shows(text: str | None) -> bool:
-    return bool(text) and not text.isspace()  # type: ignore[union-attr]
+    """Whether a text or tail holds more than spaces."""
+    if not text:
+        return False
+    return not text.isspace()
 
 
 def _any_text(el: HtmlElement) -> bool:
@@ -226,8 +229,10 @@ def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
     """The caption the page sets under (or around) this picture, if any."""
     for figure in img.iterancestors("figure"):
         caption = next(figure.iter("figcaption"), None)
-        if caption is not None and _text(caption):
-            return _text(caption)[: CAPTION_MAX * 2]
+        if caption is not None:
+            text = _text(caption)
+            if text:
+                return text[: CAPTION_MAX * 2]
         break
     holder = img
     while holder.getparent() is not None and not _has_text(holder.getparent(), texts):
@@ -239,10 +244,13 @@ def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
         caption = caption.getnext()
     if caption is None or not isinstance(caption.tag, str) or caption.tag in ("br", "img"):
         return None
-    text = _text(caption)
-    length = len("".join(text.split()))
-    if not text or next(caption.iter("img", "a", "h1", "h2", "h3", "h4"), None) is not None:
+    # Checked before the text is read: the element after a picture may be a long block.
+    if next(caption.iter("img", "a", "h1", "h2", "h3", "h4"), None) is not None:
         return None
+    text = _text(caption)
+    if not text:
+        return None
+    length = len(text) - text.count(" ")  # characters without spaces (text is collapsed)
     tokens = set(_TOKENS.split(f"{caption.get('class') or ''} {caption.get('id') or ''}".lower()))
     named = caption.tag == "figcaption" or bool(tokens & CAPTION_WORDS)
     styled = (

@@ -56,14 +56,14 @@ class Unit:
         kind: str,
         element: HtmlElement,
         plain: str,
-        parts: list[str | HtmlElement],
+        parts: list[str | HtmlElement] | None,
         base_url: str,
     ) -> None:
         self.element = element
         self.plain = plain
         self._kind = kind
         # The line's pieces in order: text (escaped when made) and inline elements (made
-        # with their markup); for a row, its cells.
+        # with their markup); for a row, its cells; None for a line of text alone.
         self._parts = parts
         self._base_url = base_url
         self._markdown: list[str] | None = None
@@ -82,18 +82,23 @@ class Unit:
 
     def _make(self) -> list[str]:
         base_url = self._base_url
-        if self._kind == ROW:
+        parts = self._parts
+        if parts is None:
+            # Text alone: escaping adds no space, so it commutes with collapsing spaces.
+            markdown = escape(self.plain)
+        elif self._kind == ROW:
             return [
                 _tidy(_inline_markdown(cell, base_url))
-                for cell in self._parts
+                for cell in parts
                 if not isinstance(cell, str)
             ]
-        markdown = _tidy(
-            "".join(
-                escape(part) if isinstance(part, str) else _inline_markdown(part, base_url)
-                for part in self._parts
+        else:
+            markdown = _tidy(
+                "".join(
+                    escape(part) if isinstance(part, str) else _inline_markdown(part, base_url)
+                    for part in parts
+                )
             )
-        )
         if self._kind == PARAGRAPH and _subheading(self.element, self.plain, markdown):
             self._kind = SUBHEADING
             bold = _BOLD.match(markdown)
@@ -151,9 +156,11 @@ class _Walker:
         self.structure = Structure()
         self.kind = PARAGRAPH
         self.element: HtmlElement | None = None
-        # The current line's text pieces, and the same pieces for its Markdown.
+        # The current line's text pieces, and the same pieces for its Markdown (which
+        # matter only when an inline element is among them: ``inline``).
         self.plain: list[str] = []
         self.parts: list[str | HtmlElement] = []
+        self.inline = False
         self.cells: list[tuple[str, HtmlElement]] | None = None
 
     def flush(self) -> None:
@@ -168,9 +175,10 @@ class _Walker:
         elif self.plain and self.element is not None:
             plain = " ".join("".join(self.plain).split())
             if plain:
-                self._add(Unit(self.kind, self.element, plain, self.parts, self.base_url))
+                pieces = self.parts if self.inline else None
+                self._add(Unit(self.kind, self.element, plain, pieces, self.base_url))
         if self.plain:
-            self.plain, self.parts = [], []
+            self.plain, self.parts, self.inline = [], [], False
 
     def _add(self, unit: Unit) -> None:
         self.structure.units.setdefault(_spaced_key(unit.plain), []).append(unit)
@@ -217,7 +225,14 @@ class _Walker:
                 if tail:
                     self._text(tail)
             elif tag in BLOCK_TAGS or tag in ("td", "th", "figcaption"):
-                self.block(child, self.kind)
+                if len(child) or _shows(child.text):
+                    self.block(child, self.kind)
+                else:  # an empty block (a rule, a spacer): it only ends the line before it
+                    self.flush()
+                    tail = child.tail
+                    if tail and tail.strip():
+                        self.element = el
+                        self._text(tail)
             else:
                 self._inline(child)
 
@@ -235,9 +250,17 @@ class _Walker:
         else:
             self.plain.append(plain)
             self.parts.append(el)
+            self.inline = True
         tail = el.tail
         if tail:
             self._text(tail)
+
+
+def _shows(text: str | None) -> bool:
+    """Whether a text or tail holds more than spaces."""
+    if not text:
+        return False
+    return not text.isspace()
 
 
 def _inline_text(el: HtmlElement) -> str | None:
