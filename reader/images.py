@@ -68,10 +68,11 @@ def find_pictures(tree: HtmlElement, base_url: str) -> list[Picture]:
     found: list[Picture] = []
     seen: dict[str, Picture] = {}
     texts: dict[HtmlElement, bool] = {}
+    joined: dict[str, str | None] = {}  # a source made absolute once (copies, thumbnails)
     for img in body.iter("img"):
         if _furniture_marked(img):  # before the source: no URL to make for an icon
             continue
-        src = picture_source(img, base_url)
+        src = picture_source(img, base_url, joined)
         if src is None or _furniture_source(img, src):
             continue
         alt = " ".join((img.get("alt") or "").split()) or None
@@ -86,9 +87,14 @@ def find_pictures(tree: HtmlElement, base_url: str) -> list[Picture]:
     return found
 
 
-def picture_source(img: HtmlElement, base_url: str) -> str | None:
+def picture_source(
+    img: HtmlElement, base_url: str, joined: dict[str, str | None] | None = None
+) -> str | None:
     """The picture's largest real source, absolute: ``srcset`` (and a ``<picture>``'s
-    ``<source>``), then the lazy loaders' attributes, then ``src``."""
+    ``<source>``), then the lazy loaders' attributes, then ``src``. ``joined``: the page's
+    sources already made absolute."""
+    if joined is None:
+        joined = {}
     candidates: list[tuple[float, str]] = []
     holders = [img]
     # The <picture>'s <source>s (an HTML4 parser may nest the <img> inside a <source>).
@@ -102,13 +108,13 @@ def picture_source(img: HtmlElement, base_url: str) -> str | None:
                 candidates.extend(_srcset(value))
     if candidates:
         for _size, url in sorted(candidates, key=lambda c: -c[0]):
-            src = _usable(url, base_url)
+            src = _usable(url, base_url, joined)
             if src is not None:
                 return src
     for name in LAZY_SOURCES:
         value = img.get(name)
         if value:
-            src = _usable(value, base_url)
+            src = _usable(value, base_url, joined)
             if src is not None:
                 return src
     return None
@@ -134,11 +140,14 @@ def _srcset(value: str) -> list[tuple[float, str]]:
     return out
 
 
-def _usable(url: str, base_url: str) -> str | None:
+def _usable(url: str, base_url: str, joined: dict[str, str | None]) -> str | None:
     url = url.strip()
     if not url or url.startswith("data:") or url.startswith("#"):
         return None
-    return absolute(url, base_url)
+    if url in joined:
+        return joined[url]
+    src = joined[url] = absolute(url, base_url)
+    return src
 
 
 def _furniture(img: HtmlElement, src: str) -> bool:

@@ -150,6 +150,10 @@ def read_structure(root: HtmlElement, base_url: str) -> Structure:
     return walker.structure
 
 
+# Elements whose lines are their own: the blocks (a <br> aside) and table cells, captions.
+_BREAKING = frozenset(BLOCK_TAGS - {"br"} | {"td", "th", "figcaption"})
+
+
 class _Walker:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
@@ -213,18 +217,8 @@ class _Walker:
         if text:
             self._text(text)
         for child in el:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in SKIP_TAGS:
-                tail = child.tail
-                if tail:
-                    self._text(tail)
-            elif tag == "br":
-                self.flush()
-                self.element = el
-                tail = child.tail
-                if tail:
-                    self._text(tail)
-            elif tag in BLOCK_TAGS or tag in ("td", "th", "figcaption"):
+            tag = child.tag  # (a comment's or an instruction's is a function: in no set)
+            if tag in _BREAKING:
                 if len(child) or _shows(child.text):
                     self.block(child, self.kind)
                 else:  # an empty block (a rule, a spacer): it only ends the line before it
@@ -233,6 +227,16 @@ class _Walker:
                     if tail and tail.strip():
                         self.element = el
                         self._text(tail)
+            elif tag == "br":
+                self.flush()
+                self.element = el
+                tail = child.tail
+                if tail:
+                    self._text(tail)
+            elif tag in SKIP_TAGS or not isinstance(tag, str):
+                tail = child.tail
+                if tail:
+                    self._text(tail)
             else:
                 self._inline(child)
 
@@ -488,9 +492,15 @@ def plain_inline(text: str) -> str:
     """Inline Markdown as the text shows it: links, emphasis and escapes undone."""
     if not _INLINE_MARKUP.search(text):
         return text  # no link, emphasis, code or escape in it
-    text = _LINK.sub(r"\1", text)
+    if "[" in text:
+        text = _LINK.sub(_group, text)
     text = _MARKERS.sub("", text)
-    return _ESCAPED.sub(r"\1", text)
+    return _ESCAPED.sub(_group, text) if "\\" in text else text
+
+
+def _group(match: re.Match[str]) -> str:
+    """The first group (a function, not the template r"\\1": see ``escape``)."""
+    return match.group(1)
 
 
 def plain_lines(markdown: str) -> list[str]:
