@@ -371,7 +371,8 @@ def _same_picture(a: str, b: str, name_a: str) -> bool:
     ``x.jpg?w=640``, ``x.webp``); ``name_a`` is ``_stem(a)``."""
     if a == b:
         return True
-    return bool(name_a) and name_a == _stem(b)
+    # (a stem is part of its URL: a name not in ``b`` cannot be its stem)
+    return bool(name_a) and name_a in b and name_a == _stem(b)
 
 
 def _stem(url: str) -> str:

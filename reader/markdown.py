@@ -187,8 +187,9 @@ class _Walker:
     def _add(self, unit: Unit) -> None:
         self.structure.units.setdefault(_spaced_key(unit.plain), []).append(unit)
 
-    def block(self, el: HtmlElement, kind: str) -> None:
-        """A block element: the lines before it end, its own lines take ``kind``."""
+    def block(self, el: HtmlElement, kind: str, text: str | None = None) -> None:
+        """A block element: the lines before it end, its own lines take ``kind``
+        (``text``: its text when the caller has read it already)."""
         tag = el.tag
         if tag in HEADINGS:
             kind = f"h{max(HEADINGS[tag], BODY_LEVEL_MIN)}"
@@ -203,7 +204,7 @@ class _Walker:
         if tag == "tr":
             self.cells = [(_inline_plain(cell), cell) for cell in el if cell.tag in ("td", "th")]
         else:
-            self._children(el)
+            self._children(el, text)
         self.flush()
         self.kind, self.element = outer, outer_el
         # Text after a block belongs to the enclosing block.
@@ -212,15 +213,18 @@ class _Walker:
             self.element = el.getparent()
             self._text(tail)
 
-    def _children(self, el: HtmlElement) -> None:
-        text = el.text
+    def _children(self, el: HtmlElement, text: str | None = None) -> None:
+        if text is None:
+            text = el.text  # (each read of .text makes a new string: read once)
         if text:
             self._text(text)
         for child in el:
             tag = child.tag  # (a comment's or an instruction's is a function: in no set)
             if tag in _BREAKING:
-                if len(child) or _shows(child.text):
+                if len(child):
                     self.block(child, self.kind)
+                elif _shows(inner := child.text):
+                    self.block(child, self.kind, inner)
                 else:  # an empty block (a rule, a spacer): it only ends the line before it
                     self.flush()
                     tail = child.tail
