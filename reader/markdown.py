@@ -130,6 +130,8 @@ def line_key(line: str) -> str:
     start = line.lstrip()[:1]
     if start and (start in _BULLET_START or start.isdigit()):
         rest = _BULLET.sub("", line)
+    if line.isprintable():  # its only space is " " (every other space is unprintable)
+        return rest.replace(" ", "").replace("|", "") or line.replace(" ", "")
     return "".join(rest.split()).replace("|", "") or "".join(line.split())
 
 
