@@ -68,26 +68,33 @@ def find_pictures(tree: HtmlElement, base_url: str) -> list[Picture]:
     found: list[Picture] = []
     seen: dict[str, Picture] = {}
     texts: dict[HtmlElement, bool] = {}
+    joined: dict[str, str | None] = {}  # a source made absolute once (copies, thumbnails)
     for img in body.iter("img"):
-        src = picture_source(img, base_url)
-        if src is None or _furniture(img, src):
+        if _furniture_marked(img):  # before the source: no URL to make for an icon
             continue
-        caption = _caption(img, texts)
+        src = picture_source(img, base_url, joined)
+        if src is None or _furniture_source(img, src):
+            continue
         alt = " ".join((img.get("alt") or "").split()) or None
-        if src in seen:  # a <noscript> copy of a lazy picture, a repeated thumbnail
-            earlier = seen[src]
-            earlier.caption = earlier.caption or caption
+        earlier = seen.get(src)
+        if earlier is not None:  # a <noscript> copy of a lazy picture, a repeated thumbnail
+            earlier.caption = earlier.caption or _caption(img, texts)
             earlier.alt = earlier.alt or alt
             continue
-        picture = Picture(_anchor(img), src, alt, caption)
+        picture = Picture(_anchor(img), src, alt, _caption(img, texts))
         seen[src] = picture
         found.append(picture)
     return found
 
 
-def picture_source(img: HtmlElement, base_url: str) -> str | None:
+def picture_source(
+    img: HtmlElement, base_url: str, joined: dict[str, str | None] | None = None
+) -> str | None:
     """The picture's largest real source, absolute: ``srcset`` (and a ``<picture>``'s
-    ``<source>``), then the lazy loaders' attributes, then ``src``."""
+    ``<source>``), then the lazy loaders' attributes, then ``src``. ``joined``: the page's
+    sources already made absolute."""
+    if joined is None:
+        joined = {}
     candidates: list[tuple[float, str]] = []
     holders = [img]
     # The <picture>'s <source>s (an HTML4 parser may nest the <img> inside a <source>).
@@ -96,15 +103,20 @@ def picture_source(img: HtmlElement, base_url: str) -> str | None:
         holders.extend(picture.iter("source"))
     for holder in holders:
         for name in LAZY_SRCSETS:
-            candidates.extend(_srcset(holder.get(name) or ""))
-    for _size, url in sorted(candidates, key=lambda c: -c[0]):
-        src = _usable(url, base_url)
-        if src is not None:
-            return src
+            value = holder.get(name)
+            if value:
+                candidates.extend(_srcset(value))
+    if candidates:
+        for _size, url in sorted(candidates, key=lambda c: -c[0]):
+            src = _usable(url, base_url, joined)
+            if src is not None:
+                return src
     for name in LAZY_SOURCES:
-        src = _usable(img.get(name) or "", base_url)
-        if src is not None:
-            return src
+        value = img.get(name)
+        if value:
+            src = _usable(value, base_url, joined)
+            if src is not None:
+                return src
     return None
 
 
@@ -128,21 +140,42 @@ def _srcset(value: str) -> list[tuple[float, str]]:
     return out
 
 
-def _usable(url: str, base_url: str) -> str | None:
+def _usable(url: str, base_url: str, joined: dict[str, str | None]) -> str | None:
     url = url.strip()
     if not url or url.startswith("data:") or url.startswith("#"):
         return None
-    return absolute(url, base_url)
+    if url in joined:
+        return joined[url]
+    src = joined[url] = absolute(url, base_url)
+    return src
 
 
 def _furniture(img: HtmlElement, src: str) -> bool:
     """A tracking pixel, an icon, a logo or a sprite rather than a picture of the article."""
+    return _furniture_marked(img) or _furniture_source(img, src)
+
+
+_FURNITURE_NAMES = {"logo", "icon", "avatar", "emoji", "sprite"}
+
+
+def _furniture_marked(img: HtmlElement) -> bool:
+    """Furniture by the ``<img>``'s own attributes: a small declared size, hidden from
+    screen readers, or named a logo or an icon by its class or id."""
     for name in ("width", "height"):
-        value = (img.get(name) or "").strip().removesuffix("px")
-        if value.isdigit() and int(value) < MIN_SIDE:
-            return True
+        value = img.get(name)
+        if value:
+            value = value.strip().removesuffix("px")
+            if value.isdigit() and int(value) < MIN_SIDE:
+                return True
     if img.get("aria-hidden") == "true" or img.get("role") == "presentation":
         return True
+    names = f"{img.get('class') or ''} {img.get('id') or ''}"
+    return not names.isspace() and bool(set(_TOKENS.split(names.lower())) & _FURNITURE_NAMES)
+
+
+def _furniture_source(img: HtmlElement, src: str) -> bool:
+    """Furniture by its source's path: a size too small in it, an unnamed SVG or GIF, or a
+    furniture word in the file's or its folder's name."""
     path = urlsplit(src).path
     for match in _URL_SIZE.finditer(path):
         sides = [int(n) for n in match.groups() if n]
@@ -150,11 +183,8 @@ def _furniture(img: HtmlElement, src: str) -> bool:
             return True
     if path.lower().endswith((".svg", ".gif")) and not img.get("alt"):
         return True
-    tokens = set(_TOKENS.split(f"{img.get('class') or ''} {img.get('id') or ''}".lower()))
     tail = "/".join(path.rsplit("/", 2)[-2:])  # the file and its folder
-    return bool(FURNITURE.search(tail)) or bool(
-        tokens & {"logo", "icon", "avatar", "emoji", "sprite"}
-    )
+    return bool(FURNITURE.search(tail))
 
 
 def _anchor(img: HtmlElement) -> HtmlElement:
@@ -170,19 +200,48 @@ def _text(el: HtmlElement) -> str:
 
 
 def _has_text(el: HtmlElement, texts: dict[HtmlElement, bool]) -> bool:
-    """Whether ``el`` shows any text; remembered, as a gallery's pictures share holders."""
+    """Whether ``el`` shows any text; remembered, as a gallery's pictures share holders and
+    a picture's holders nest: a child already known is not read again for its parent."""
     known = texts.get(el)
     if known is None:
-        known = texts[el] = any(not t.isspace() for t in el.itertext() if t)
+        known = _shows(el.text)
+        if not known:
+            for child in el:
+                if _shows(child.tail):
+                    known = True
+                    break
+                if isinstance(child.tag, str):
+                    inner = texts.get(child)
+                    if inner or (inner is None and _any_text(child)):
+                        known = True
+                        break
+        texts[el] = known
     return known
+
+
+def _shows(text: str | None) -> bool:
+    """Whether a text or tail holds more than spaces."""
+    if not text:
+        return False
+    return not text.isspace()
+
+
+def _any_text(el: HtmlElement) -> bool:
+    # A loop rather than any(generator): this runs for every holder of every picture.
+    for text in el.itertext():  # noqa: SIM110
+        if text and not text.isspace():
+            return True
+    return False
 
 
 def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
     """The caption the page sets under (or around) this picture, if any."""
     for figure in img.iterancestors("figure"):
         caption = next(figure.iter("figcaption"), None)
-        if caption is not None and _text(caption):
-            return _text(caption)[: CAPTION_MAX * 2]
+        if caption is not None:
+            text = _text(caption)
+            if text:
+                return text[: CAPTION_MAX * 2]
         break
     holder = img
     while holder.getparent() is not None and not _has_text(holder.getparent(), texts):
@@ -194,10 +253,13 @@ def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
         caption = caption.getnext()
     if caption is None or not isinstance(caption.tag, str) or caption.tag in ("br", "img"):
         return None
-    text = _text(caption)
-    length = len("".join(text.split()))
-    if not text or next(caption.iter("img", "a", "h1", "h2", "h3", "h4"), None) is not None:
+    # Checked before the text is read: the element after a picture may be a long block.
+    if next(caption.iter("img", "a", "h1", "h2", "h3", "h4"), None) is not None:
         return None
+    text = _text(caption)
+    if not text:
+        return None
+    length = len(text) - text.count(" ")  # characters without spaces (text is collapsed)
     tokens = set(_TOKENS.split(f"{caption.get('class') or ''} {caption.get('id') or ''}".lower()))
     named = caption.tag == "figcaption" or bool(tokens & CAPTION_WORDS)
     styled = (
@@ -292,9 +354,10 @@ def with_lead(
     records = [p.record() for p in pictures]
     if not lead or not _LEAD.fullmatch(lead):
         return records
-    if any(_same_picture(lead, r["src"] or "") for r in records):
+    lead_stem = _stem(lead)
+    if any(_same_picture(lead, r["src"] or "", lead_stem) for r in records):
         return records
-    shown = next((p for p in on_page if _same_picture(lead, p.src)), None)
+    shown = next((p for p in on_page if _same_picture(lead, p.src, lead_stem)), None)
     records.insert(0, shown.record() if shown else {"src": lead, "alt": None, "caption": None})
     return records
 
@@ -303,13 +366,13 @@ def with_lead(
 _LEAD = re.compile(r"https?://[^\s'\"\[\]<>]+")
 
 
-def _same_picture(a: str, b: str) -> bool:
+def _same_picture(a: str, b: str, name_a: str) -> bool:
     """The same picture, perhaps at another size or format (``…/w1200/x.jpg``,
-    ``x.jpg?w=640``, ``x.webp``)."""
+    ``x.jpg?w=640``, ``x.webp``); ``name_a`` is ``_stem(a)``."""
     if a == b:
         return True
-    name_a = _stem(a)
-    return bool(name_a) and name_a == _stem(b)
+    # (a stem is part of its URL: a name not in ``b`` cannot be its stem)
+    return bool(name_a) and name_a in b and name_a == _stem(b)
 
 
 def _stem(url: str) -> str:

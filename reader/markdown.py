@@ -28,6 +28,7 @@ EMPHASIS_TAGS = {"em", "i"}
 CODE_TAGS = {"code", "kbd", "samp", "tt"}
 # Kinds of line: "p" paragraph, "h2".."h6" heading, "li"/"ol" list item, "quote", "row".
 PARAGRAPH = "p"
+ROW = "row"
 # A paragraph that is a subheading without heading markup: wholly bold, or named one by its
 # class, short and not a sentence. Its level: under the page's h2 sections.
 SUBHEADING = "h3"
@@ -41,15 +42,69 @@ _BOLD = re.compile(r"^\*\*((?:[^*\\]|\\.)+)\*\*$")
 _SENTENCE_END = re.compile(r"[.!?…:;,。！？：；]['\"”’»)]?$")
 
 
-@dataclass
 class Unit:
-    """One rendered line of the page: its kind, its element, and its Markdown inline text
-    (for a table row: one per cell)."""
+    """One rendered line of the page: its kind, its element, its text and its Markdown
+    inline text (for a table row: one per cell).
 
-    kind: str
-    element: HtmlElement
-    markdown: list[str]
-    plain: str
+    The Markdown is made when first asked for (and with it the kind: a wholly bold
+    paragraph is a subheading): a page renders many more lines than its text keeps."""
+
+    __slots__ = ("element", "plain", "_kind", "_parts", "_base_url", "_markdown")
+
+    def __init__(
+        self,
+        kind: str,
+        element: HtmlElement,
+        plain: str,
+        parts: list[str | HtmlElement] | None,
+        base_url: str,
+    ) -> None:
+        self.element = element
+        self.plain = plain
+        self._kind = kind
+        # The line's pieces in order: text (escaped when made) and inline elements (made
+        # with their markup); for a row, its cells; None for a line of text alone.
+        self._parts = parts
+        self._base_url = base_url
+        self._markdown: list[str] | None = None
+
+    @property
+    def kind(self) -> str:
+        if self._markdown is None:
+            self._markdown = self._make()
+        return self._kind
+
+    @property
+    def markdown(self) -> list[str]:
+        if self._markdown is None:
+            self._markdown = self._make()
+        return self._markdown
+
+    def _make(self) -> list[str]:
+        base_url = self._base_url
+        parts = self._parts
+        if parts is None:
+            # Text alone: escaping adds no space, so it commutes with collapsing spaces.
+            markdown = escape(self.plain)
+        elif self._kind == ROW:
+            return [
+                _tidy(_inline_markdown(cell, base_url))
+                for cell in parts
+                if not isinstance(cell, str)
+            ]
+        else:
+            markdown = _tidy(
+                "".join(
+                    escape(part) if isinstance(part, str) else _inline_markdown(part, base_url)
+                    for part in parts
+                )
+            )
+        if self._kind == PARAGRAPH and _subheading(self.element, self.plain, markdown):
+            self._kind = SUBHEADING
+            bold = _BOLD.match(markdown)
+            if bold:
+                markdown = bold.group(1)
+        return [markdown]
 
 
 @dataclass
@@ -65,13 +120,28 @@ class Structure:
 
 
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,3}[.)])\s+")
-_KEY_DROP = re.compile(r"[\s|]+")
+_BULLET_START = frozenset("-*•·")
 
 
 def line_key(line: str) -> str:
     """What a line and its Markdown have in common: no spaces, list bullet or table pipes
     (trafilatura writes "- item" and "| a | b |", the main block "item" and "ab")."""
-    return _KEY_DROP.sub("", _BULLET.sub("", line)) or "".join(line.split())
+    rest = line
+    start = line.lstrip()[:1]
+    if start and (start in _BULLET_START or start.isdigit()):
+        rest = _BULLET.sub("", line)
+    if line.isprintable():  # its only space is " " (every other space is unprintable)
+        return rest.replace(" ", "").replace("|", "") or line.replace(" ", "")
+    return "".join(rest.split()).replace("|", "") or "".join(line.split())
+
+
+def _spaced_key(line: str) -> str:
+    """``line_key`` of a line whose only spaces are single " " (``" ".join(x.split())``)."""
+    rest = line
+    start = line[:1]
+    if start in _BULLET_START or start.isdigit():
+        rest = _BULLET.sub("", line)
+    return rest.replace(" ", "").replace("|", "") or line.replace(" ", "")
 
 
 def read_structure(root: HtmlElement, base_url: str) -> Structure:
@@ -82,41 +152,46 @@ def read_structure(root: HtmlElement, base_url: str) -> Structure:
     return walker.structure
 
 
+# Elements whose lines are their own: the blocks (a <br> aside) and table cells, captions.
+_BREAKING = frozenset(BLOCK_TAGS - {"br"} | {"td", "th", "figcaption"})
+
+
 class _Walker:
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self.structure = Structure()
         self.kind = PARAGRAPH
         self.element: HtmlElement | None = None
-        self.md: list[str] = []
+        # The current line's text pieces, and the same pieces for its Markdown (which
+        # matter only when an inline element is among them: ``inline``).
         self.plain: list[str] = []
-        self.cells: list[tuple[str, str]] | None = None
+        self.parts: list[str | HtmlElement] = []
+        self.inline = False
+        self.cells: list[tuple[str, HtmlElement]] | None = None
 
     def flush(self) -> None:
-        plain = " ".join("".join(self.plain).split())
         if self.cells is not None:
-            cells = [(" ".join(p.split()), _tidy(m)) for p, m in self.cells]
-            cells = [c for c in cells if c[0]]
-            if cells and self.element is not None:
-                self._add(
-                    Unit(
-                        "row", self.element, [m for _, m in cells], " | ".join(p for p, _ in cells)
-                    )
-                )
+            cells = [(" ".join(p.split()), cell) for p, cell in self.cells]
+            kept = [(p, cell) for p, cell in cells if p]
+            if kept and self.element is not None:
+                parts: list[str | HtmlElement] = [cell for _, cell in kept]
+                plain = " | ".join(p for p, _ in kept)
+                self._add(Unit(ROW, self.element, plain, parts, self.base_url))
             self.cells = None
-        elif plain and self.element is not None:
-            markdown = _tidy("".join(self.md))
-            kind = self.kind
-            if kind == PARAGRAPH and _subheading(self.element, plain, markdown):
-                kind, markdown = SUBHEADING, _BOLD.sub(r"\1", markdown)
-            self._add(Unit(kind, self.element, [markdown], plain))
-        self.md, self.plain = [], []
+        elif self.plain and self.element is not None:
+            plain = " ".join("".join(self.plain).split())
+            if plain:
+                pieces = self.parts if self.inline else None
+                self._add(Unit(self.kind, self.element, plain, pieces, self.base_url))
+        if self.plain:
+            self.plain, self.parts, self.inline = [], [], False
 
     def _add(self, unit: Unit) -> None:
-        self.structure.units.setdefault(line_key(unit.plain), []).append(unit)
+        self.structure.units.setdefault(_spaced_key(unit.plain), []).append(unit)
 
-    def block(self, el: HtmlElement, kind: str) -> None:
-        """A block element: the lines before it end, its own lines take ``kind``."""
+    def block(self, el: HtmlElement, kind: str, text: str | None = None) -> None:
+        """A block element: the lines before it end, its own lines take ``kind``
+        (``text``: its text when the caller has read it already)."""
         tag = el.tag
         if tag in HEADINGS:
             kind = f"h{max(HEADINGS[tag], BODY_LEVEL_MIN)}"
@@ -129,39 +204,45 @@ class _Walker:
         outer, outer_el = self.kind, self.element
         self.kind, self.element = kind, el
         if tag == "tr":
-            self.cells = []
-            for cell in el:
-                if isinstance(cell.tag, str) and cell.tag in ("td", "th"):
-                    md_parts: list[str] = []
-                    plain_parts: list[str] = []
-                    self._inline_into(cell, md_parts, plain_parts)
-                    self.cells.append(("".join(plain_parts), "".join(md_parts)))
-            self.flush()
+            self.cells = [(_inline_plain(cell), cell) for cell in el if cell.tag in ("td", "th")]
         else:
-            self._children(el)
-            self.flush()
+            self._children(el, text)
+        self.flush()
         self.kind, self.element = outer, outer_el
         # Text after a block belongs to the enclosing block.
-        if el.tail and el.tail.strip():
+        tail = el.tail
+        if tail and tail.strip():
             self.element = el.getparent()
-            self._text(el.tail)
+            self._text(tail)
 
-    def _children(self, el: HtmlElement) -> None:
-        if el.text:
-            self._text(el.text)
+    def _children(self, el: HtmlElement, text: str | None = None) -> None:
+        if text is None:
+            text = el.text  # (each read of .text makes a new string: read once)
+        if text:
+            self._text(text)
         for child in el:
-            tag = child.tag
-            if not isinstance(tag, str) or tag in SKIP_TAGS:
-                if child.tail:
-                    self._text(child.tail)
-                continue
-            if tag == "br":
+            tag = child.tag  # (a comment's or an instruction's is a function: in no set)
+            if tag in _BREAKING:
+                if len(child):
+                    self.block(child, self.kind)
+                elif _shows(inner := child.text):
+                    self.block(child, self.kind, inner)
+                else:  # an empty block (a rule, a spacer): it only ends the line before it
+                    self.flush()
+                    tail = child.tail
+                    if tail and tail.strip():
+                        self.element = el
+                        self._text(tail)
+            elif tag == "br":
                 self.flush()
                 self.element = el
-                if child.tail:
-                    self._text(child.tail)
-            elif tag in BLOCK_TAGS or tag in ("td", "th", "figcaption"):
-                self.block(child, self.kind)
+                tail = child.tail
+                if tail:
+                    self._text(tail)
+            elif tag in SKIP_TAGS or not isinstance(tag, str):
+                tail = child.tail
+                if tail:
+                    self._text(tail)
             else:
                 self._inline(child)
 
@@ -169,38 +250,95 @@ class _Walker:
         if self.element is None:
             return
         self.plain.append(text)
-        self.md.append(escape(text))
+        self.parts.append(text)
 
     def _inline(self, el: HtmlElement) -> None:
         """An inline element: its Markdown into the current line (a block inside it breaks)."""
-        if next((c for c in el.iterdescendants() if c.tag in BLOCK_TAGS), None) is not None:
+        plain = _inline_text(el)
+        if plain is None:
             self._children(el)  # a span or link wrapping paragraphs: their structure wins
-            if el.tail:
-                self._text(el.tail)
-            return
-        self._inline_into(el, self.md, self.plain)
-        if el.tail:
-            self._text(el.tail)
+        else:
+            self.plain.append(plain)
+            self.parts.append(el)
+            self.inline = True
+        tail = el.tail
+        if tail:
+            self._text(tail)
 
-    def _inline_into(self, el: HtmlElement, out: list[str], plain: list[str]) -> None:
-        inner: list[str] = []
-        inner_plain: list[str] = []
-        if el.text:
-            inner.append(escape(el.text))
-            inner_plain.append(el.text)
-        for child in el:
-            tag = child.tag
-            if isinstance(tag, str) and tag not in SKIP_TAGS and tag != "br":
-                self._inline_into(child, inner, inner_plain)
-            elif tag == "br":
-                inner.append(" ")
-                inner_plain.append(" ")
-            if child.tail:
-                inner.append(escape(child.tail))
-                inner_plain.append(child.tail)
-        text = "".join(inner)
-        plain.append("".join(inner_plain))
-        out.append(_wrap(el, text, self.base_url))
+
+def _shows(text: str | None) -> bool:
+    """Whether a text or tail holds more than spaces."""
+    if not text:
+        return False
+    return not text.isspace()
+
+
+def _inline_text(el: HtmlElement) -> str | None:
+    """``_inline_plain`` of an inline element, or None when a block (or a ``<br>``) stands
+    anywhere inside it."""
+    text = el.text
+    if not len(el):
+        return text or ""
+    out = [text] if text else []
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str):
+            if tag in BLOCK_TAGS:
+                return None
+            if tag in SKIP_TAGS:
+                if _holds_block(child):
+                    return None
+            elif len(child):
+                inner = _inline_text(child)
+                if inner is None:
+                    return None
+                out.append(inner)
+            else:
+                inner = child.text
+                if inner:
+                    out.append(inner)
+        tail = child.tail
+        if tail:
+            out.append(tail)
+    return "".join(out)
+
+
+def _holds_block(el: HtmlElement) -> bool:
+    return any(child.tag in BLOCK_TAGS for child in el.iterdescendants())
+
+
+def _inline_plain(el: HtmlElement) -> str:
+    """The text an inline element shows (a ``<br>`` in it a space)."""
+    text = el.text
+    if not len(el):
+        return text or ""
+    out = [text] if text else []
+    for child in el:
+        tag = child.tag
+        if tag == "br":
+            out.append(" ")
+        elif isinstance(tag, str) and tag not in SKIP_TAGS:
+            out.append(_inline_plain(child))
+        tail = child.tail
+        if tail:
+            out.append(tail)
+    return "".join(out)
+
+
+def _inline_markdown(el: HtmlElement, base_url: str) -> str:
+    """An inline element as Markdown: ``_inline_plain`` with its markup."""
+    text = el.text
+    out = [escape(text)] if text else []
+    for child in el:
+        tag = child.tag
+        if tag == "br":
+            out.append(" ")
+        elif isinstance(tag, str) and tag not in SKIP_TAGS:
+            out.append(_inline_markdown(child, base_url))
+        tail = child.tail
+        if tail:
+            out.append(escape(tail))
+    return _wrap(el, "".join(out), base_url)
 
 
 def _subheading(el: HtmlElement, plain: str, markdown: str) -> bool:
@@ -251,13 +389,18 @@ _INLINE_MARKUP = re.compile(r"([\\`*\[\]])")
 _LINE_START = re.compile(r"^(#|>|[-+=|]|\d{1,9}[.)])")
 
 
+def _backslashed(match: re.Match[str]) -> str:
+    return "\\" + match.group(1)
+
+
 def escape(text: str) -> str:
     """Plain text as Markdown that shows it as it is."""
-    return _INLINE_MARKUP.sub(r"\\\1", text)
+    # A function, not a template: a template is parsed in Python on every call.
+    return _INLINE_MARKUP.sub(_backslashed, text)
 
 
 def _escape_start(line: str) -> str:
-    return _LINE_START.sub(r"\\\1", line, count=1)
+    return "\\" + line if _LINE_START.match(line) else line
 
 
 def to_markdown(lines: list[str], units: list[Unit | None]) -> str:
@@ -284,6 +427,8 @@ def _unit_line(line: str, unit: Unit | None) -> tuple[str, str]:
 
 
 def _cell(markdown: str) -> str:
+    if "|" not in markdown:
+        return markdown
     return re.sub(r"(?<!\\)\|", r"\\|", markdown)
 
 
@@ -351,9 +496,17 @@ _ESCAPED = re.compile(r"\\(.)")
 
 def plain_inline(text: str) -> str:
     """Inline Markdown as the text shows it: links, emphasis and escapes undone."""
-    text = _LINK.sub(r"\1", text)
+    if not _INLINE_MARKUP.search(text):
+        return text  # no link, emphasis, code or escape in it
+    if "[" in text:
+        text = _LINK.sub(_group, text)
     text = _MARKERS.sub("", text)
-    return _ESCAPED.sub(r"\1", text)
+    return _ESCAPED.sub(_group, text) if "\\" in text else text
+
+
+def _group(match: re.Match[str]) -> str:
+    """The first group (a function, not the template r"\\1": see ``escape``)."""
+    return match.group(1)
 
 
 def plain_lines(markdown: str) -> list[str]:

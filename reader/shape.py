@@ -72,11 +72,19 @@ def _region(units: list[Unit]) -> HtmlElement | None:
     """The smallest element holding every line of the text the page renders."""
     if not units:
         return None
-    common = [units[0].element, *units[0].element.iterancestors()]
+    # The first unit's element and its ancestors, nearest first; each other unit climbs
+    # only until it meets that line.
+    chain = [units[0].element, *units[0].element.iterancestors()]
+    depth = {el: at for at, el in enumerate(chain)}
+    lowest = 0
     for unit in units[1:]:
-        mine = {unit.element, *unit.element.iterancestors()}
-        common = [el for el in common if el in mine]
-    return common[0] if common else None
+        node: HtmlElement | None = unit.element
+        while node is not None and node not in depth:
+            node = node.getparent()
+        if node is None:
+            return None
+        lowest = max(lowest, depth[node])
+    return chain[lowest]
 
 
 def merge_shapes(fields: dict[str, Any], pages: list[dict[str, Any]]) -> None:

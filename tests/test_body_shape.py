@@ -26,6 +26,7 @@ from pipelines.clean import clean_fields
 from pipelines.extract import ExtractionSettings
 from reader import ReadOptions, read_page
 from reader.images import find_pictures, picture_source
+from reader.mainblock import render_lines
 from reader.markdown import (
     assemble,
     keep_lines,
@@ -137,6 +138,49 @@ def test_inline_markup_links_made_absolute() -> None:
         "See [the **report**](https://news.example.com/a%20b%281%29) and *more*.\n\nShare it"
     )
     assert plain_lines(markdown) == lines
+
+
+# The walk's hard cases, each as render_lines breaks the page: a link over markup chars,
+# a block inside an inline element (also one hidden in a <noscript>: still a block, so the
+# link's markup gives way to the structure), a <br>, text after an empty block (a rule),
+# wholly bold and class-named subheadings, whitespace-only blocks, bulleted and numbered
+# items, a quoted line that looks like a heading, a table with a pipe in a cell, and a
+# repeated line (the second takes the second unit).
+WALK_PAGE = (
+    "<html><body><div class='story'>"
+    "<p>Intro with <a href='/x?a=1'>a <b>bold</b> link</a> and 2 * 3 [sic] \\ back.</p>"
+    "<span>Before<div>A block in a span</div>after it</span>"
+    "<div><a href='/card'><span>Card <noscript><div>hidden</div></noscript>title</span></a></div>"
+    "<p>Line one<br>line two <em>stressed</em> <code>x_y</code></p>"
+    "<div><hr>Tail after a rule</div>"
+    "<p><strong>A bold subheading</strong></p>"
+    "<p class='crosshead'>Named subheading</p>"
+    "<p>   </p><div><span> </span></div>"
+    "<ul><li>- dashed item</li><li>1. numbered</li></ul>"
+    "<blockquote><p># not a heading</p></blockquote>"
+    "<table><tr><th>a | b</th><th><a href='/c'>c</a></th></tr>"
+    "<tr><td>1</td><td><i>2</i></td></tr></table>"
+    "<p>Intro with a bold link and 2 * 3 [sic] \\ back.</p>"
+    "</div></body></html>"
+)
+WALK_MARKDOWN = (
+    "Intro with [a **bold** link](https://news.example.com/x?a=1) and 2 \\* 3 \\[sic\\] "
+    "\\\\ back.\n\nBefore\n\nA block in a span\n\nafter it\n\nCard title\n\nLine one\n\n"
+    "line two *stressed* `x_y`\n\nTail after a rule\n\n### A bold subheading\n\n"
+    "### Named subheading\n\n- dashed item\n- numbered\n\n> \\# not a heading\n\n"
+    "| a \\| b | [c](https://news.example.com/c) |\n| --- | --- |\n| 1 | *2* |\n\n"
+    "Intro with a bold link and 2 \\* 3 \\[sic\\] \\\\ back."
+)
+
+
+def test_walk_mirrors_render_lines() -> None:
+    body = parse_html(WALK_PAGE, 10**6).find("body")
+    lines = render_lines(body)
+    structure = read_structure(body, "https://news.example.com/a/b.html")
+    units = [structure.take(line) for line in lines]
+    assert all(unit is not None for unit in units)
+    assert to_markdown(lines, units) == WALK_MARKDOWN
+    assert [line_key(x) for x in plain_lines(WALK_MARKDOWN)] == [line_key(x) for x in lines]
 
 
 def test_keep_lines_drops_what_the_text_lost() -> None:
