@@ -201,6 +201,7 @@ READER_LAYERS = [
         "lines",
         "links",
         "mainblock",
+        "mainextract",
         "markdown",
         "pagination",
         "shape",

@@ -1,0 +1,219 @@
+"""trafilatura's main extractor (``extract_content``) step for step, its section guard in
+linear time.
+
+Before it reads a page's body, trafilatura 2.3 removes the sections its discard XPaths
+select, guarded: nothing goes if that would take too much of the text. To know what would
+go, ``prune_unwanted_nodes(..., with_backup=True)`` keeps the outermost matches, testing
+every match's ancestors up to the document's root, one by one: matches times depth
+(hundreds of matches on a busy page), about a twentieth of our reading of a page.
+``outermost`` finds the same elements remembering each ancestor's answer, so no ancestor is
+asked twice. Everything else is trafilatura's own sequence, calling its own functions
+(``extract_content``, ``_extract`` and ``prune_unwanted_sections`` of
+``trafilatura.main_extractor``, with comments on what differs); the recovery of wild text
+runs trafilatura's own code. ``tests/test_mainextract.py`` holds the result to
+``trafilatura.main_extractor.extract_content`` on every saved page, so an upgrade of
+trafilatura that changes the sequence is caught.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from copy import deepcopy
+
+from lxml.etree import Element, XPath, _Element, strip_elements, strip_tags
+from lxml.html import HtmlElement
+from trafilatura.htmlprocessing import (
+    delete_by_link_density,
+    link_density_test_tables,
+    process_node,
+    prune_unwanted_nodes,
+)
+from trafilatura.main_extractor import (
+    NOT_AT_THE_END,
+    REBUILT_BLOCKS,
+    _elem_text,
+    handle_textelem,
+    recover_wild_text,
+)
+from trafilatura.settings import (
+    INLINE_FORMATTABLE,
+    MIN_DUPLICATE_LENGTH,
+    TAG_CATALOG,
+    Extractor,
+)
+from trafilatura.utils import SPACING_PROTECTED, text_chars_test
+from trafilatura.xml import delete_element
+from trafilatura.xpaths import (
+    BODY_XPATH,
+    DISCARD_IMAGE_ELEMENTS,
+    OVERALL_DISCARD_XPATH,
+    PRECISION_DISCARD_XPATH,
+    TEASER_DISCARD_XPATH,
+)
+
+
+def outermost(matches: Mapping[_Element, object]) -> list[_Element]:
+    """The matches (in their order) that have no match among their ancestors:
+    ``[e for e in matches if not any(a in matches for a in e.iterancestors())]``, with each
+    ancestor's answer (is it or one of its ancestors a match) found once."""
+    covered: dict[_Element, bool] = {}
+    outer = []
+    for elem in matches:
+        path = []
+        node = elem.getparent()
+        answer = False
+        while node is not None:
+            known = covered.get(node)
+            if known is not None:
+                answer = known
+                break
+            if node in matches:
+                answer = True
+                break
+            path.append(node)
+            node = node.getparent()
+        for passed in path:
+            covered[passed] = answer
+        if not answer:
+            outer.append(elem)
+    return outer
+
+
+def prune_guarded(tree: HtmlElement, nodelist: Iterable[XPath]) -> HtmlElement:
+    """``prune_unwanted_nodes(tree, nodelist, with_backup=True)``, the outermost matches
+    found by ``outermost``."""
+    matches = dict.fromkeys(elem for expression in nodelist for elem in expression(tree))
+    outer = outermost(matches)
+    old_len = len(tree.text_content())
+    if old_len - sum(len(elem.text_content()) for elem in outer) > old_len / 7:
+        for elem in outer:
+            delete_element(elem)
+    return tree
+
+
+def prune_unwanted_sections(
+    tree: HtmlElement, potential_tags: set[str], options: Extractor
+) -> HtmlElement:
+    """trafilatura's ``prune_unwanted_sections`` on the main path (teasers pruned), the
+    guarded prune by ``prune_guarded``."""
+    favor_precision = options.focus == "precision"
+    tree = prune_guarded(tree, OVERALL_DISCARD_XPATH)
+    if "graphic" not in potential_tags:
+        tree = prune_unwanted_nodes(tree, DISCARD_IMAGE_ELEMENTS)
+    if options.focus != "recall":
+        tree = prune_unwanted_nodes(tree, TEASER_DISCARD_XPATH)
+        if favor_precision:
+            tree = prune_unwanted_nodes(tree, PRECISION_DISCARD_XPATH)
+    for _ in range(2):
+        tree = delete_by_link_density(
+            tree, "div", backtracking=True, favor_precision=favor_precision
+        )
+        tree = delete_by_link_density(
+            tree, "list", backtracking=False, favor_precision=favor_precision
+        )
+        tree = delete_by_link_density(
+            tree, "p", backtracking=False, favor_precision=favor_precision
+        )
+    if "table" in potential_tags or favor_precision:
+        boilerplate_tables = [
+            elem for elem in tree.iter("table") if link_density_test_tables(elem) is True
+        ]
+        for elem in boilerplate_tables:
+            delete_element(elem, keep_tail=False)
+    if favor_precision:
+        while len(tree) > 0 and (tree[-1].tag == "head"):
+            delete_element(tree[-1], keep_tail=False)
+        tree = delete_by_link_density(tree, "head", backtracking=False, favor_precision=True)
+        tree = delete_by_link_density(tree, "quote", backtracking=False, favor_precision=True)
+    strip_tags(tree, "span", *(() if "ref" in potential_tags else ("ref",)))
+    return tree
+
+
+def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[str]]:
+    """trafilatura's ``_extract``, pruning with ``prune_unwanted_sections`` above."""
+    potential_tags = set(TAG_CATALOG)
+    if options.tables is True:
+        potential_tags.update(["table", "td", "th", "tr"])
+    if options.images is True:
+        potential_tags.add("graphic")
+    if options.links is True:
+        potential_tags.add("ref")
+    result_body = Element("body")
+    for expr in BODY_XPATH:
+        subtree = next((s for s in expr(tree) if s is not None), None)
+        if subtree is None:
+            continue
+        subtree = prune_unwanted_sections(subtree, potential_tags, options)
+        if len(subtree) == 0:
+            continue
+        ptest = subtree.xpath("//p//text()")
+        factor = 1 if options.focus == "precision" else 3
+        if not ptest or len("".join(ptest)) < options.min_extracted_size * factor:
+            potential_tags.add("div")
+        subelems = subtree.xpath(".//*")
+        tags = {e.tag for e in subelems}
+        if tags == {"lb"} or (
+            subtree.tag == "div" and "div" in potential_tags and tags <= INLINE_FORMATTABLE | {"lb"}
+        ):
+            subelems = [subtree]
+        lead, start = None, len(result_body)
+        if subelems != [subtree] and text_chars_test(subtree.text):
+            lead = Element("p")
+            lead.text = subtree.text
+            lead = process_node(lead, options)
+        for elem in subelems:
+            if elem.getroottree().getroot() is result_body:
+                continue
+            tag, tail = elem.tag, elem.tail
+            processed_elem = handle_textelem(elem, potential_tags, options)
+            if processed_elem is not None:
+                result_body.append(processed_elem)
+                if elem.getroottree().getroot() is not result_body:
+                    elem.tag = "done"
+            if (
+                tag in REBUILT_BLOCKS
+                and text_chars_test(tail)
+                and (processed_elem is None or processed_elem.tail is None)
+            ):
+                tail_elem = Element("p")
+                tail_elem.text = tail
+                if process_node(tail_elem, options) is not None:
+                    result_body.append(tail_elem)
+        while len(result_body) > 0 and (result_body[-1].tag in NOT_AT_THE_END):
+            delete_element(result_body[-1], keep_tail=False)
+        if sum(e.tag != "graphic" for e in result_body) > 1:
+            if lead is not None:
+                result_body.insert(start, lead)
+            break
+    temp_text = " ".join(result_body.itertext()).strip()
+    return result_body, temp_text, potential_tags
+
+
+def extract_content(cleaned_tree: HtmlElement, options: Extractor) -> tuple[_Element, str]:
+    """trafilatura's ``extract_content``, its main pass by ``_extract`` above."""
+    backup_tree = deepcopy(cleaned_tree)
+    order = list(cleaned_tree.iter())
+    result_body, temp_text, potential_tags = _extract(cleaned_tree, options)
+    if len(result_body) == 0 or len(temp_text) < options.min_extracted_size:
+        consumed: set[_Element] = {
+            twin for elem, twin in zip(order, backup_tree.iter(), strict=True) if elem.tag == "done"
+        }
+        result_body = recover_wild_text(backup_tree, result_body, options, potential_tags, consumed)
+        temp_text = " ".join(result_body.itertext()).strip()
+    previous = None
+    for el in list(result_body):
+        current = _elem_text(el)
+        if current and current == previous and len(current) > MIN_DUPLICATE_LENGTH:
+            delete_element(el, keep_tail=False)
+        else:
+            previous = current
+    strip_elements(result_body, "done")
+    strip_tags(result_body, "div")
+    for linebreak in result_body.iter("lb"):
+        if (
+            linebreak.tail
+            and not text_chars_test(linebreak.tail)
+            and not any(anc.tag in SPACING_PROTECTED for anc in linebreak.iterancestors())
+        ):
+            linebreak.tail = None
+    return result_body, temp_text
