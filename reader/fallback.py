@@ -32,7 +32,7 @@ from copy import copy
 from lxml.etree import XPath, _Element, strip_tags
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
-from trafilatura.baseline import baseline, html2txt
+from trafilatura.baseline import _BLOCK_ELEMS, baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
     ESCALATION_JUSTEXT_RATIO,
@@ -123,6 +123,7 @@ _SELECTS_ONLY_BY: dict[str, re.Pattern[str]] = {
     ),
 }
 _CLASS_AND_ID = XPath("//@class|//@id")
+_COLLAPSED_LENGTH = XPath("string-length(normalize-space(.))")
 
 
 def _pruned(page: HtmlElement, expressions: list[XPath]) -> HtmlElement:
@@ -140,6 +141,22 @@ def _pruned(page: HtmlElement, expressions: list[XPath]) -> HtmlElement:
         if expression(page):
             return prune_unwanted_nodes(copy(page), expressions[at:])
     return page
+
+
+def _page_text_bound(tree: HtmlElement) -> float:
+    """At least ``len(html2txt(tree))``, without its copy and regex walk of the page: the page
+    text's length, spaces collapsed (XPath's normalize-space collapses fewer kinds of space
+    than ``str.split``), less each script's and style's own (html2txt drops them; cutting a
+    run of n collapsed characters from a text shortens it by n - 1 at least), plus the two
+    spaces html2txt may add at each block element. html2txt's other deletions only shorten."""
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    chars: float = _COLLAPSED_LENGTH(body)
+    for element in body.iter("script", "style"):
+        if not len(element):  # (raw text; were one inside another, it would count twice)
+            chars -= max(0.0, _COLLAPSED_LENGTH(element) - 1)
+    return chars + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
 
 
 def _sequence(
@@ -169,6 +186,7 @@ def _sequence(
     if (
         options.focus == "balanced"
         and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
+        and len(temp_text) < ESCALATION_PAGE_SHARE * _page_text_bound(tree)
         and len(temp_text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
     ):
         r_options = copy(options)

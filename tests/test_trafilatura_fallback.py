@@ -172,3 +172,31 @@ def test_every_raw_tree_prune_has_its_prefilter() -> None:
 
     for expression in [*RAW_TREE_PRUNE_XPATH, *REMOVE_COMMENTS_AND_LISTS_XPATH]:
         assert " ".join(expression.path.split()) in _SELECTS_ONLY_BY
+
+
+_ODD_TEXT = (
+    "<html><body><script>var a = 'x y  z';</script><style>p { color: red }</style>"
+    "<div>one\u00a0\u00a0two\u3000three</div><aside>side text</aside><p>a\u0007b</p>"
+    "<span>run</span><span>on</span><footer>foot</footer><br>tail<script> </script>"
+    "<div class='footer'>x</div><div class='cookie-banner'>We use cookies</div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        *(load_golden(folder)[1] for folder in PAGES),
+        _article(3, "".join(_PRUNED_EXTRAS.values())),
+        _ODD_TEXT,
+        "<html><head><title>t</title></head></html>",
+        "<html><body><script>a b c d e f g h</script>x</body></html>",
+    ],
+)
+def test_page_text_bound_holds(html: str) -> None:
+    """The escalation test's cheap bound is never below html2txt's length (what it spares)."""
+    from trafilatura.baseline import html2txt
+
+    from reader.fallback import _page_text_bound
+
+    tree = parse_html(html, 10_000_000)
+    assert _page_text_bound(tree) >= len(html2txt(tree))
