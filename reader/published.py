@@ -659,11 +659,11 @@ def _body_span(lines: list[str], body_lines: list[str]) -> tuple[int | None, int
     if first is None:
         return None, None
     last = next(line for line in reversed(body_lines) if _paragraph(line))
-    squashed = [_key(line) for line in lines]
-    start = _find(squashed, _key(first)[:16], 0)
+    squashed: list[str] = []  # the lines' keys, made as far as the searches read
+    start = _find(lines, squashed, _key(first)[:16], 0)
     if start is None:
         return None, None
-    end = _find(squashed, _key(last)[:16], start)
+    end = _find(lines, squashed, _key(last)[:16], start)
     return start, end if end is not None else start
 
 
@@ -671,9 +671,14 @@ def _paragraph(line: str) -> bool:
     return len(_key(line)) >= BODY_LINE_CHARS and is_prose(line, dates_in(line, None))
 
 
-def _find(squashed: list[str], key: str, after: int) -> int | None:
-    for i in range(after, len(squashed)):
-        if key in squashed[i] or (len(squashed[i]) >= 8 and squashed[i] in key):
+def _find(lines: list[str], squashed: list[str], key: str, after: int) -> int | None:
+    """The first line from ``after`` on whose key holds ``key`` (or, 8 characters or more,
+    is held in it); ``squashed`` holds the keys of the lines read so far (``after`` at most)."""
+    for i in range(after, len(lines)):
+        if i == len(squashed):
+            squashed.append(_key(lines[i]))
+        line = squashed[i]
+        if key in line or (len(line) >= 8 and line in key):
             return i
     return None
 
