@@ -17,28 +17,32 @@ escalation's jusText candidate (docs/reading.md). Here everything but the gated 
 is trafilatura's own sequence (``trafilatura_sequence`` with comments off), step for step;
 ``tests/extraction/test_fallback.py`` checks that with the gate open the body is
 ``bare_extraction``'s on saved pages, so an upgrade that changes the sequence is caught.
+
+What the sequence copies is copied only when something will change it: the caller's tree is
+read in place unless a raw-tree prune deletes something (then a pruned copy), and the cleaned
+backup for the comparison is made only when the comparison runs.
 """
 
 from __future__ import annotations
 
+import re
 from contextlib import suppress
 from copy import copy
 
-from lxml.etree import _Element, strip_tags
+from lxml.etree import XPath, _Element, strip_tags
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
-from trafilatura.baseline import baseline, html2txt
+from trafilatura.baseline import _BLOCK_ELEMS, baseline, html2txt
 from trafilatura.core import (
     ESCALATION_ACCEPT_RATIO,
     ESCALATION_JUSTEXT_RATIO,
     ESCALATION_MAX_LENGTH,
     ESCALATION_PAGE_SHARE,
     _forum_thread_page,
-    _prepare_tree,
     _recall_retry,
 )
 from trafilatura.external import SANITIZED_XPATH, compare_extraction, justext_rescue
-from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.main_extractor import extract_content
 from trafilatura.settings import Document, Extractor
 from trafilatura.xml import xmltotxt
@@ -57,7 +61,6 @@ def read_body(tree: HtmlElement, url: str | None, block_chars: int | None) -> st
     comparison skipped where it cannot change the text. ``block_chars`` is the text length
     (spaces collapsed) of our densest block; None runs the comparison as trafilatura does."""
     options = Extractor(output_format="python", comments=False, url=url)
-    tree = copy(tree)  # as bare_extraction: the caller's tree is read again after this
     try:
         body, text = _sequence(tree, options, url, block_chars)
         if options.max_tree_size and len(body) > options.max_tree_size:
@@ -95,18 +98,84 @@ def needs_comparison(
     return bool(body.xpath(SANITIZED_XPATH))
 
 
+# trafilatura's raw-tree prunes, by their XPath text (spaces collapsed), each with a pattern
+# that finds, among the page's class and id values (one a line), every value its XPath can
+# select an element by, and more. Where the pattern finds none, the XPath selects nothing, and
+# its walk of the page (a Python regex call per element) is skipped. An XPath not listed here
+# (trafilatura changed it) is always run.
+_SELECTS_ONLY_BY: dict[str, re.Pattern[str]] = {
+    ".//*[self::div or self::section or self::aside]["
+    " re:test(@id, 'mvp-post-add-(?:box|wrap)|infinite-?scroll') or"
+    " re:test(@class, 'mvp-post-add-(?:box|wrap)|infinite-?scroll')]["
+    " not(.//h1) or re:test(@id, 'mvp-post-add-(?:box|wrap)') or"
+    " re:test(@class, 'mvp-post-add-(?:box|wrap)')]": re.compile(
+        r"mvp-post-add-(?:box|wrap)|infinite-?scroll"
+    ),
+    ".//*[self::div or self::section or self::aside]"
+    "[contains(@class, 'elementor-share-buttons')]": re.compile("elementor-share-buttons"),
+    ".//*[self::div or self::list or self::section or self::details or self::ol or self::ul]["
+    " re:test(@id, '^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)') or"
+    " re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]["
+    " not(self::ol or self::ul) or re:test(@id, '^(?:[Cc]omment(?!ary)|comol)') or"
+    " re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]": re.compile(
+        r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)|(?:article|post)-comments",
+        re.MULTILINE,
+    ),
+}
+_CLASS_AND_ID = XPath("//@class|//@id")
+_COLLAPSED_LENGTH = XPath("string-length(normalize-space(.))")
+
+
+def _pruned(page: HtmlElement, expressions: list[XPath]) -> HtmlElement:
+    """``prune_unwanted_nodes(copy(page), expressions)``, or the page itself when no
+    expression selects anything (nothing to delete, nothing to copy): every later step
+    copies the tree before changing it, so the page is read, never written."""
+    values: str | None = None
+    for at, expression in enumerate(expressions):
+        pattern = _SELECTS_ONLY_BY.get(" ".join(expression.path.split()))
+        if pattern is not None:
+            if values is None:
+                values = "\n".join(_CLASS_AND_ID(page))
+            if pattern.search(values) is None:
+                continue
+        if expression(page):
+            return prune_unwanted_nodes(copy(page), expressions[at:])
+    return page
+
+
+def _page_text_bound(tree: HtmlElement) -> float:
+    """At least ``len(html2txt(tree))``, without its copy and regex walk of the page: the page
+    text's length, spaces collapsed (XPath's normalize-space collapses fewer kinds of space
+    than ``str.split``), less each script's and style's own (html2txt drops them; cutting a
+    run of n collapsed characters from a text shortens it by n - 1 at least), plus the two
+    spaces html2txt may add at each block element. html2txt's other deletions only shorten."""
+    body = tree.find(".//body")
+    if body is None:
+        body = tree
+    chars: float = _COLLAPSED_LENGTH(body)
+    for element in body.iter("script", "style"):
+        if not len(element):  # (raw text; were one inside another, it would count twice)
+            chars -= max(0.0, _COLLAPSED_LENGTH(element) - 1)
+    return chars + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
+
+
 def _sequence(
-    tree: HtmlElement, options: Extractor, url: str | None, block_chars: int | None
+    page: HtmlElement, options: Extractor, url: str | None, block_chars: int | None
 ) -> tuple[_Element, str]:
-    """``trafilatura_sequence`` with comments off, the comparison gated by ``needs_comparison``."""
-    is_forum = _forum_thread_page(tree)
-    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+    """``trafilatura_sequence`` with comments off, the comparison gated by ``needs_comparison``.
+    The caller's ``page`` is left as it is (bare_extraction reads a copy)."""
+    is_forum = _forum_thread_page(page)
+    expressions = list(RAW_TREE_PRUNE_XPATH)
     if options.focus == "precision" or not is_forum:
-        tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
-    cleaned_tree, cleaned_tree_backup = _prepare_tree(tree, options, url)
+        expressions += REMOVE_COMMENTS_AND_LISTS_XPATH
+    tree = _pruned(page, expressions)
+    # ``_prepare_tree`` without its backup copy: the comparison alone reads the backup, and
+    # the gate usually skips it; tree_cleaning on a fresh copy of ``tree`` makes the same.
+    cleaned_tree = convert_tags(tree_cleaning(copy(tree), options), options, url)
     # (focus is balanced: the precision-only post-conversion prune does not apply)
     postbody, temp_text = extract_content(cleaned_tree, options)
     if needs_comparison(postbody, temp_text, block_chars, options):
+        cleaned_tree_backup = tree_cleaning(copy(tree), options)
         postbody, temp_text = compare_extraction(
             cleaned_tree_backup, copy(tree), postbody, temp_text, options
         )
@@ -117,6 +186,7 @@ def _sequence(
     if (
         options.focus == "balanced"
         and 0 < len(temp_text) < ESCALATION_MAX_LENGTH
+        and len(temp_text) < ESCALATION_PAGE_SHARE * _page_text_bound(tree)
         and len(temp_text) < ESCALATION_PAGE_SHARE * len(html2txt(tree))
     ):
         r_options = copy(options)

@@ -677,17 +677,21 @@ def _in_form(el: HtmlElement) -> bool:
 
 def _in_card(el: HtmlElement) -> bool:
     """Inside a link or list item that holds much more text than the byline: a teaser card."""
-    own = len(_squash(el.text_content()))
+    own: int | None = None  # the byline's own length, read at its first link ancestor
     for depth, parent in enumerate(el.iterancestors()):
         if depth > 4:
             break
-        if parent.tag == "a" and len(_squash(parent.text_content())) > own + 30:
-            return True
-        if parent.tag in ("article", "li") and parent.find(".//a") is not None:
-            links = parent.findall(".//a")
-            heads = [a for a in links if len(_squash(a.text_content())) > 30]
-            if heads and parent.find(".//h1") is None and parent.tag == "li":
+        if parent.tag == "a":
+            if own is None:
+                own = len(_squash(el.text_content()))
+            if len(_squash(parent.text_content())) > own + 30:
                 return True
+        elif (
+            parent.tag == "li"
+            and parent.find(".//h1") is None
+            and any(len(_squash(a.text_content())) > 30 for a in parent.iter("a"))
+        ):
+            return True
     return False
 
 

@@ -374,8 +374,24 @@ def labelled_dates(
 # --- gathering and choosing ------------------------------------------------------------------------
 
 
-# Elements that mark their date as the published one; one XPath, evaluated in C.
+# Elements that mark their date as the published one, in document order.
 _MARKED_DATES = etree.XPath("//*[@itemprop='datePublished'][not(self::meta)] | //time[@pubdate]")
+# The first part as attributes: libxml2 finds these in about half the time of the elements.
+_DATE_PUBLISHED_PROPS = etree.XPath("//@itemprop[.='datePublished']")
+
+
+def _marked_dates(tree: HtmlElement, times: list[HtmlElement]) -> list[HtmlElement]:
+    """``_MARKED_DATES(tree)``; ``times`` are the tree's <time> elements. The two kinds are
+    found apart; where the page has both, the one XPath puts them in document order."""
+    marked = [
+        element
+        for prop in _DATE_PUBLISHED_PROPS(tree)
+        if (element := prop.getparent()) is not None and element.tag != "meta"
+    ]
+    pubdate = [t for t in times if t.get("pubdate") is not None]
+    if marked and pubdate:
+        return list(_MARKED_DATES(tree))
+    return marked or pubdate
 
 
 def gather(
@@ -392,8 +408,10 @@ def gather(
     for key in _META_PUBLISHED:
         if "publish" in key:
             explicit += meta.get(key, [])[:1]
+    times = list(tree.iter("time"))
     explicit += [
-        el.get("content") or el.get("datetime") or el.text_content() for el in _MARKED_DATES(tree)
+        el.get("content") or el.get("datetime") or el.text_content()
+        for el in _marked_dates(tree, times)
     ]
     found: list[str | None] = [*explicit, _text((ld or {}).get("dateCreated"))]
     for key in _META_PUBLISHED:
@@ -405,7 +423,7 @@ def gather(
             t.get("datetime") or t.text_content()
             for t in headline.xpath("following::time[position()<=2]")
         ]
-    evidence.time_elements = [t.get("datetime") or t.text_content() for t in tree.iter("time")][:5]
+    evidence.time_elements = [t.get("datetime") or t.text_content() for t in times[:5]]
     if title:
         evidence.headline_index = next(
             (i for i, line in enumerate(page_lines) if title in line), None
@@ -641,11 +659,11 @@ def _body_span(lines: list[str], body_lines: list[str]) -> tuple[int | None, int
     if first is None:
         return None, None
     last = next(line for line in reversed(body_lines) if _paragraph(line))
-    squashed = [_key(line) for line in lines]
-    start = _find(squashed, _key(first)[:16], 0)
+    squashed: list[str] = []  # the lines' keys, made as far as the searches read
+    start = _find(lines, squashed, _key(first)[:16], 0)
     if start is None:
         return None, None
-    end = _find(squashed, _key(last)[:16], start)
+    end = _find(lines, squashed, _key(last)[:16], start)
     return start, end if end is not None else start
 
 
@@ -653,9 +671,14 @@ def _paragraph(line: str) -> bool:
     return len(_key(line)) >= BODY_LINE_CHARS and is_prose(line, dates_in(line, None))
 
 
-def _find(squashed: list[str], key: str, after: int) -> int | None:
-    for i in range(after, len(squashed)):
-        if key in squashed[i] or (len(squashed[i]) >= 8 and squashed[i] in key):
+def _find(lines: list[str], squashed: list[str], key: str, after: int) -> int | None:
+    """The first line from ``after`` on whose key holds ``key`` (or, 8 characters or more,
+    is held in it); ``squashed`` holds the keys of the lines read so far (``after`` at most)."""
+    for i in range(after, len(lines)):
+        if i == len(squashed):
+            squashed.append(_key(lines[i]))
+        line = squashed[i]
+        if key in line or (len(line) >= 8 and line in key):
             return i
     return None
 

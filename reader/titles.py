@@ -81,13 +81,14 @@ def page_title(sources: TitleSources, site_names: Iterable[str]) -> str | None:
     best: tuple[float, int, str] | None = None
     # Each source's keys (whole, and without the site's name), read once: every candidate
     # asks every source whether it backs it.
-    keyed = [(n, title_key(t), title_key(_strip_site(t, sites))) for n, t in offered]
+    keyed = [(n, _keys(title_key(t), title_key(_strip_site(t, sites)))) for n, t in offered]
     for rank, (name, text) in enumerate(offered):
         candidate = _strip_site(text, sites, drop_short_tail=name == "document")
         key = title_key(candidate)
         if len(key) < 4 or key in sites:
             continue
-        backers = {n for n, whole, stripped in keyed if _backs(whole, stripped, key)}
+        bare = _NOT_WORD.sub("", key)
+        backers = {n for n, keys in keyed if _backs(keys, key, bare)}
         if len(backers) < 2:
             continue
         score = sum(TITLE_WEIGHTS[n] for n in backers)
@@ -256,14 +257,22 @@ def _kicker_splits(text: str) -> Iterator[tuple[str, str]]:
             yield head, tail
 
 
+# title_key's character mapping: invisible marks dropped, quotes and dashes made plain (one
+# pass: no character is both replaced and a replacement).
+_KEY_CHARS = str.maketrans(
+    {
+        **dict.fromkeys("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"),
+        **dict.fromkeys("‘’‚‛´`", "'"),
+        **dict.fromkeys("“”„‟«»‹›", '"'),
+        **dict.fromkeys("–—―", "-"),
+    }
+)
+
+
 def title_key(text: str) -> str:
     """A title reduced for comparison: case, quote style, entities, invisible marks ignored."""
-    text = unicodedata.normalize("NFKC", html.unescape(text))
-    text = re.sub(r"[\u00ad\u200b-\u200f\u2060\ufeff]", "", text)
-    text = re.sub(r"[‘’‚‛´`]", "'", text)
-    text = re.sub(r"[“”„‟«»‹›]", '"', text)
-    text = re.sub(r"[–—―]", "-", text)
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    text = unicodedata.normalize("NFKC", html.unescape(text)).translate(_KEY_CHARS)
+    return " ".join(text.split()).casefold()
 
 
 def _as_said(text: str, key: str, sites: set[str]) -> str | None:
@@ -280,16 +289,22 @@ def _as_said(text: str, key: str, sites: set[str]) -> str | None:
     return None
 
 
-def _backs(whole: str, stripped: str, key: str) -> bool:
+def _keys(whole: str, stripped: str) -> tuple[str, str, str, str]:
+    """A source's ``title_key``, that of it without the site's name (``_strip_site``), and
+    both without punctuation and spacing (``_same_words``'s forms), read once a source."""
+    return whole, stripped, _NOT_WORD.sub("", whole), _NOT_WORD.sub("", stripped)
+
+
+def _backs(keys: tuple[str, str, str, str], key: str, bare: str) -> bool:
     """A text says ``key``: equal to it, or to it plus a separated tail ("Headline | Site").
-    ``whole`` is the text's ``title_key``, ``stripped`` that of the text without the site's
-    name (``_strip_site``).
+    ``keys`` are the text's (``_keys``), ``bare`` is ``key`` without punctuation and spacing.
 
     A kicker before the headline ("Section: Headline") is not taken off: where the sources
     carry it, it is part of the headline they agree on."""
+    whole, stripped, whole_bare, stripped_bare = keys
     if whole == key or stripped == key:
         return True
-    if _same_words(whole, key) or _same_words(stripped, key):
+    if len(bare) >= 8 and bare in (whole_bare, stripped_bare):  # _same_words
         return True
     if whole.startswith(key):
         return _TRAILING_SEP.match(whole[len(key) :]) is not None

@@ -201,3 +201,30 @@ def test_odd_structured_values_read_as_nothing_or_a_date_never_raise(value: str)
 
 def test_a_url_that_cannot_be_split_has_no_date() -> None:
     assert url_date("http://[ccpa-preferences]/2024/05/02/story") is None
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        # itemprop first, then a <time pubdate>; the reverse; one element with both; a meta
+        # tag's itemprop (read from the meta values, not here); neither.
+        '<span itemprop="datePublished">2021-03-04</span><time pubdate datetime="2020-01-02">x</time>',
+        '<time pubdate datetime="2020-01-02">x</time><span itemprop="datePublished">2021-03-04</span>',
+        '<time itemprop="datePublished" pubdate datetime="2020-01-02">x</time>',
+        '<meta itemprop="datePublished" content="2019-05-06"><time datetime="2018-07-08">x</time>',
+        '<div itemprop="datePublished" content="2022-09-10"></div>',
+        "<p>No marked date.</p>",
+    ],
+)
+def test_marked_dates_in_document_order(markup: str) -> None:
+    """The elements that mark the published date are read in the page's order (the first
+    one is the structured value preferred), each once."""
+    import lxml.html
+    from lxml import etree
+
+    from reader.published import gather
+
+    tree = lxml.html.document_fromstring(f"<html><body>{markup}</body></html>")
+    marked = etree.XPath("//*[@itemprop='datePublished'][not(self::meta)] | //time[@pubdate]")(tree)
+    want = [el.get("content") or el.get("datetime") or el.text_content() for el in marked]
+    assert gather(tree, {}, None, [], None, None).explicit == want

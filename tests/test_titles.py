@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from reader.titles import TitleSources, page_title, url_slug
+import pytest
+
+from reader.titles import TitleSources, page_title, title_key, url_slug
 
 
 def test_slug_words_drop_ids_and_extension() -> None:
@@ -70,3 +72,19 @@ def test_two_different_kickers_leave_the_shared_headline() -> None:
         document="Drought in the south: «The lake has never been this low» - News",
     )
     assert page_title(sources, []) == "«The lake has never been this low»"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("\u201cQuote\u201d \u2013 it\u2019s\u00ad here\u200b", '"quote" - it\'s here'),
+        (
+            "\u00abLes \u2039mots\u203a\u00bb \u2014 \u201aa\u2018 b` \u2015",
+            '"les "mots"" - \'a\' b\' -',
+        ),
+        ("  Stra\u00dfe\u00a0&amp;\u3000Co\ufeff \u2060\u200e ", "strasse & co"),
+        ("\ufb01le &#8220;x&#8221;\t\n", 'file "x"'),
+    ],
+)
+def test_title_key_ignores_case_quotes_dashes_and_invisible_marks(text: str, key: str) -> None:
+    assert title_key(text) == key

@@ -123,3 +123,80 @@ def test_no_block_reading_runs_trafilatura_as_is() -> None:
 
     body, text, _ = _main_text(_article(12))
     assert needs_comparison(body, text, None, Extractor(output_format="python"))
+
+
+# Pages where each of trafilatura's raw-tree prunes deletes something: a comment section, an
+# ordered comment list, an infinite-scroll box of follow-up articles, a share-button widget.
+# (A class before the comments: their markers need not be the page's first class or id.)
+_PRUNED_EXTRAS = {
+    "comments": "<p class='note'>Corrected.</p><div id='comments'><p>First! Great article, thanks for writing it up.</p></div>",
+    "comment-list": "<p id='note'>Corrected.</p><ol class='commentlist'><li>Reader remark on the budget vote.</li></ol>",
+    "post-comments": "<section class='post-comments'><p>A remark from a reader.</p></section>",
+    "infinite-scroll": (
+        "<div class='infinite-scroll-wrap'><h2>Next story</h2>"
+        + "<p>The next article about another topic entirely, appended below.</p>" * 8
+        + "</div>"
+    ),
+    "mvp-post-add": "<div id='mvp-post-add-box'><h1>Another article</h1><p>Appended.</p></div>",
+    "elementor": "<div class='elementor-share-buttons'><a href='/s'>Share on X</a></div>",
+}
+
+
+@pytest.mark.parametrize("paragraphs", [1, 2, 12])
+@pytest.mark.parametrize("extra", sorted(_PRUNED_EXTRAS))
+def test_raw_tree_prunes_as_trafilatura(extra: str, paragraphs: int) -> None:
+    """The prunes trafilatura runs on the raw page apply here too, comparison gated or not."""
+    html = _article(paragraphs, _PRUNED_EXTRAS[extra])
+    tree = parse_html(html, 10_000_000)
+    expected = plain_body(tree, "http://example.com/a.html")
+    for block_chars in (None, _block_chars(tree)):
+        assert read_body(tree, "http://example.com/a.html", block_chars) == expected
+
+
+@pytest.mark.parametrize("extra", ["", *sorted(_PRUNED_EXTRAS)])
+def test_the_callers_page_is_left_as_it_was(extra: str) -> None:
+    """read_body reads the caller's tree and changes nothing in it (the page is read again)."""
+    tree = parse_html(_article(2, _PRUNED_EXTRAS.get(extra, "")), 10_000_000)
+    before = lxml.html.tostring(tree)
+    read_body(tree, "http://example.com/a.html", None)
+    read_body(tree, "http://example.com/a.html", _block_chars(tree))
+    assert lxml.html.tostring(tree) == before
+
+
+def test_every_raw_tree_prune_has_its_prefilter() -> None:
+    """An upgrade that rewrites one of these XPaths loses only speed (the XPath always runs
+    then), but should be seen: the pattern beside it must be checked against the new text."""
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+    from reader.fallback import _SELECTS_ONLY_BY
+
+    for expression in [*RAW_TREE_PRUNE_XPATH, *REMOVE_COMMENTS_AND_LISTS_XPATH]:
+        assert " ".join(expression.path.split()) in _SELECTS_ONLY_BY
+
+
+_ODD_TEXT = (
+    "<html><body><script>var a = 'x y  z';</script><style>p { color: red }</style>"
+    "<div>one\u00a0\u00a0two\u3000three</div><aside>side text</aside><p>a\u0007b</p>"
+    "<span>run</span><span>on</span><footer>foot</footer><br>tail<script> </script>"
+    "<div class='footer'>x</div><div class='cookie-banner'>We use cookies</div></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        *(load_golden(folder)[1] for folder in PAGES),
+        _article(3, "".join(_PRUNED_EXTRAS.values())),
+        _ODD_TEXT,
+        "<html><head><title>t</title></head></html>",
+        "<html><body><script>a b c d e f g h</script>x</body></html>",
+    ],
+)
+def test_page_text_bound_holds(html: str) -> None:
+    """The escalation test's cheap bound is never below html2txt's length (what it spares)."""
+    from trafilatura.baseline import html2txt
+
+    from reader.fallback import _page_text_bound
+
+    tree = parse_html(html, 10_000_000)
+    assert _page_text_bound(tree) >= len(html2txt(tree))
