@@ -20,7 +20,9 @@ is trafilatura's own sequence (``trafilatura_sequence`` with comments off), step
 
 What the sequence copies is copied only when something will change it: the caller's tree is
 read in place unless a raw-tree prune deletes something (then a pruned copy), and the cleaned
-backup for the comparison is made only when the comparison runs.
+backup for the comparison is made only when the comparison runs. The main extractor is
+``reader.mainextract``'s, trafilatura's own step for step with its guarded section prune in
+linear time.
 """
 
 from __future__ import annotations
@@ -43,10 +45,11 @@ from trafilatura.core import (
 )
 from trafilatura.external import SANITIZED_XPATH, compare_extraction, justext_rescue
 from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
-from trafilatura.main_extractor import extract_content
 from trafilatura.settings import Document, Extractor
 from trafilatura.xml import xmltotxt
 from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+from reader.mainextract import extract_content
 
 # The comparison runs on every text shorter than this (characters): on the benchmark pages
 # readability replaced texts of up to 1,032 characters (its own text four to forty times
