@@ -176,7 +176,12 @@ def _sequence(
     # the gate usually skips it; tree_cleaning on a fresh copy of ``tree`` makes the same.
     cleaned_tree = convert_tags(tree_cleaning(copy(tree), options), options, url)
     # (focus is balanced: the precision-only post-conversion prune does not apply)
-    postbody, temp_text = extract_content(cleaned_tree, options)
+    # The recovery's backup, made only when the recovery runs: the same cleaning again.
+    postbody, temp_text = extract_content(
+        cleaned_tree,
+        options,
+        lambda: convert_tags(tree_cleaning(copy(tree), options), options, url),
+    )
     if needs_comparison(postbody, temp_text, block_chars, options):
         cleaned_tree_backup = tree_cleaning(copy(tree), options)
         postbody, temp_text = compare_extraction(

@@ -17,7 +17,7 @@ trafilatura that changes the sequence is caught.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 
 from lxml.etree import Element, XPath, _Element, strip_elements, strip_tags
@@ -189,12 +189,25 @@ def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[
     return result_body, temp_text, potential_tags
 
 
-def extract_content(cleaned_tree: HtmlElement, options: Extractor) -> tuple[_Element, str]:
-    """trafilatura's ``extract_content``, its main pass by ``_extract`` above."""
-    backup_tree = deepcopy(cleaned_tree)
+def extract_content(
+    cleaned_tree: HtmlElement,
+    options: Extractor,
+    rebuild: Callable[[], HtmlElement] | None = None,
+) -> tuple[_Element, str]:
+    """trafilatura's ``extract_content``, its main pass by ``_extract`` above.
+
+    trafilatura copies the whole cleaned tree on every page for the recovery of wild text,
+    which runs only when the main pass finds little. ``rebuild`` (optional) makes a tree
+    identical to ``cleaned_tree`` as given (the same cleaning of the same input again): the
+    backup is then made only when the recovery runs. Its elements pair with ``order`` by
+    position, as the copy's do."""
+    if rebuild is None:
+        backup = deepcopy(cleaned_tree)
+        rebuild = lambda: backup  # noqa: E731
     order = list(cleaned_tree.iter())
     result_body, temp_text, potential_tags = _extract(cleaned_tree, options)
     if len(result_body) == 0 or len(temp_text) < options.min_extracted_size:
+        backup_tree = rebuild()
         consumed: set[_Element] = {
             twin for elem, twin in zip(order, backup_tree.iter(), strict=True) if elem.tag == "done"
         }
