@@ -17,6 +17,7 @@ trafilatura that changes the sequence is caught.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 
@@ -44,11 +45,16 @@ from trafilatura.settings import (
 from trafilatura.utils import SPACING_PROTECTED, text_chars_test
 from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
+    _CONSENT_ID_CLASS_TOKENS,
+    _OVERALL_DISCARD_BOTH_TOKENS,
+    _OVERALL_DISCARD_CLASS_TOKENS,
+    _OVERALL_DISCARD_ID_TOKENS,
     BODY_XPATH,
     DISCARD_IMAGE_ELEMENTS,
     OVERALL_DISCARD_XPATH,
     PRECISION_DISCARD_XPATH,
     TEASER_DISCARD_XPATH,
+    _alt,
 )
 
 
@@ -79,10 +85,109 @@ def outermost(matches: Mapping[_Element, object]) -> list[_Element]:
     return outer
 
 
+# trafilatura's two section discard XPaths, as its source writes them (the tokens are its
+# own). Each ``re:test`` in them is a call from libxml2 into Python for every element; the
+# matchers below ask the same of each element's attributes in one Python loop. Where
+# trafilatura's expression is no longer this text (an upgrade), its XPath runs instead.
+_DISCARD_SECTIONS = f"""
+        .//*[self::div or self::item or self::list or self::p or self::section or self::span][
+        @data-lp-replacement-content or
+        contains(translate(@role, 'N', 'n'), 'nav') or
+        contains(@data-component, 'MostPopularStories') or
+        re:test(@id|@class, '{_alt(_CONSENT_ID_CLASS_TOKENS)}') or
+        re:test(@id, '{_alt(_OVERALL_DISCARD_BOTH_TOKENS + _OVERALL_DISCARD_ID_TOKENS)}') or
+        re:test(@class, '{_alt(_OVERALL_DISCARD_BOTH_TOKENS + _OVERALL_DISCARD_CLASS_TOKENS)}')]
+        """
+_DISCARD_HIDDEN = """
+        .//*[@class='comments-title' or
+        starts-with(@id|@class, 'reply-') or
+        re:test(@id|@style, 'hidden') or
+        contains(@style, 'display:none') or contains(@style, 'display: none') or
+        re:test(@id, 'reader-comments|akismet') or
+        re:test(@class, '^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print| hidden| hide|noprint|notloaded') or @aria-hidden='true']
+        """
+_SECTION_TAGS = frozenset({"div", "item", "list", "p", "section", "span"})
+_CONSENT = re.compile(_alt(_CONSENT_ID_CLASS_TOKENS))
+_DISCARD_ID = re.compile(_alt(_OVERALL_DISCARD_BOTH_TOKENS + _OVERALL_DISCARD_ID_TOKENS))
+_DISCARD_CLASS = re.compile(_alt(_OVERALL_DISCARD_BOTH_TOKENS + _OVERALL_DISCARD_CLASS_TOKENS))
+_HIDDEN = re.compile("hidden")
+_HIDDEN_ID = re.compile("reader-comments|akismet")
+_HIDDEN_CLASS = re.compile(
+    "^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print"
+    "| hidden| hide|noprint|notloaded"
+)
+
+
+def _first_of(attrib: Mapping[str, str], one: str, other: str) -> str:
+    """XPath's ``string(@one|@other)``: the value of whichever comes first in the element."""
+    for name, value in attrib.items():
+        if name in (one, other):
+            return value
+    return ""
+
+
+def _discards_section(elem: _Element) -> bool:
+    """``_DISCARD_SECTIONS``'s predicate on one element (its tag tested by the caller)."""
+    attrib = elem.attrib
+    if not attrib:
+        return False  # (no pattern finds anything in "": checked at import)
+    if "data-lp-replacement-content" in attrib:
+        return True
+    if "nav" in attrib.get("role", "").replace("N", "n"):
+        return True
+    if "MostPopularStories" in attrib.get("data-component", ""):
+        return True
+    if _CONSENT.search(_first_of(attrib, "id", "class")):
+        return True
+    if _DISCARD_ID.search(attrib.get("id", "")):
+        return True
+    return _DISCARD_CLASS.search(attrib.get("class", "")) is not None
+
+
+def _discards_hidden(elem: _Element) -> bool:
+    """``_DISCARD_HIDDEN``'s predicate on one element."""
+    attrib = elem.attrib
+    if not attrib:
+        return False
+    cls = attrib.get("class", "")
+    if cls == "comments-title":
+        return True
+    if _first_of(attrib, "id", "class").startswith("reply-"):
+        return True
+    if _HIDDEN.search(_first_of(attrib, "id", "style")):
+        return True
+    style = attrib.get("style", "")
+    if "display:none" in style or "display: none" in style:
+        return True
+    if _HIDDEN_ID.search(attrib.get("id", "")) or _HIDDEN_CLASS.search(cls):
+        return True
+    return bool(attrib.get("aria-hidden") == "true")
+
+
+def _discard_matches(tree: HtmlElement, nodelist: Iterable[XPath]) -> list[_Element]:
+    """What ``expression(tree)`` gives for each expression, one after the other."""
+    found: list[_Element] = []
+    for expression in nodelist:
+        if expression.path == _DISCARD_SECTIONS and _MATCHERS_HOLD:
+            found += [e for e in tree.iterdescendants(*_SECTION_TAGS) if _discards_section(e)]
+        elif expression.path == _DISCARD_HIDDEN and _MATCHERS_HOLD:
+            found += [e for e in tree.iterdescendants(Element) if _discards_hidden(e)]
+        else:
+            found += expression(tree)
+    return found
+
+
+# The matchers' shortcut for an element without attributes holds if no pattern finds "".
+_MATCHERS_HOLD = not any(
+    pattern.search("")
+    for pattern in (_CONSENT, _DISCARD_ID, _DISCARD_CLASS, _HIDDEN, _HIDDEN_ID, _HIDDEN_CLASS)
+)
+
+
 def prune_guarded(tree: HtmlElement, nodelist: Iterable[XPath]) -> HtmlElement:
     """``prune_unwanted_nodes(tree, nodelist, with_backup=True)``, the outermost matches
     found by ``outermost``."""
-    matches = dict.fromkeys(elem for expression in nodelist for elem in expression(tree))
+    matches = dict.fromkeys(_discard_matches(tree, nodelist))
     outer = outermost(matches)
     old_len = len(tree.text_content())
     if old_len - sum(len(elem.text_content()) for elem in outer) > old_len / 7:
