@@ -45,10 +45,16 @@ from trafilatura.settings import (
 from trafilatura.utils import SPACING_PROTECTED, text_chars_test
 from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
+    _ARTICLE_CONTENT_CLASS_TOKENS,
+    _ARTICLE_CONTENT_ID_TOKENS,
     _CONSENT_ID_CLASS_TOKENS,
+    _MAIN_CONTENT_CLASS_TOKENS,
+    _MAIN_CONTENT_ID_TOKENS,
     _OVERALL_DISCARD_BOTH_TOKENS,
     _OVERALL_DISCARD_CLASS_TOKENS,
     _OVERALL_DISCARD_ID_TOKENS,
+    _STORY_CLASS_TOKENS,
+    _STORY_ID_TOKENS,
     BODY_XPATH,
     DISCARD_IMAGE_ELEMENTS,
     OVERALL_DISCARD_XPATH,
@@ -184,6 +190,113 @@ _MATCHERS_HOLD = not any(
 )
 
 
+# trafilatura's first, third and fourth body XPaths, as its source writes them; each takes
+# the first element (document order) that passes its test, found below by one Python loop
+# that stops there, where the XPath calls from libxml2 into Python for every ``re:test`` on
+# every element of the page. Where trafilatura's expression is no longer this text, it runs.
+_BODY_ARTICLE = f"""
+        .//*[self::article or self::div or self::main or self::section][
+        @class='post' or @class='entry' or
+        @itemprop='articleBody' or @id='articleContent' or
+        re:test(@id, '{_alt(_ARTICLE_CONTENT_ID_TOKENS)}') or
+        re:test(@class, '{_alt(_ARTICLE_CONTENT_CLASS_TOKENS)}')
+        ][1]
+        """
+_BODY_STORY = f"""
+        (.//*[self::article or self::div or self::main or self::section][
+        @role='article' or
+        @id='article' or @id='story' or
+        @class='postarea' or @class='art-postcontent' or @class='text' or @class='cell' or @class='story' or
+        re:test(@id, '{_alt(_STORY_ID_TOKENS)}') or
+        re:test(@class, 'fulltext', 'i') or
+        re:test(@class, '{_alt(_STORY_CLASS_TOKENS)}')
+        ])[1]
+        """
+_BODY_MAIN = f"""
+        (.//*[self::article or self::div or self::main or self::section][
+        @id='content' or @class='content' or
+        re:test(@id, '{_alt(_MAIN_CONTENT_ID_TOKENS)}') or
+        re:test(@class, '{_alt(_MAIN_CONTENT_CLASS_TOKENS)}') or
+        contains(translate(@id, 'CM','cm'), 'main-content') or contains(translate(@class, 'CM','cm'), 'main-content') or
+        contains(translate(@class, 'CP','cp'), 'page-content')
+        ])[1]
+        """
+_BODY_TAGS = ("article", "div", "main", "section")
+_ARTICLE_ID = re.compile(_alt(_ARTICLE_CONTENT_ID_TOKENS))
+_ARTICLE_CLASS = re.compile(_alt(_ARTICLE_CONTENT_CLASS_TOKENS))
+_STORY_ID = re.compile(_alt(_STORY_ID_TOKENS))
+_FULLTEXT = re.compile("fulltext", re.IGNORECASE)
+_STORY_CLASS = re.compile(_alt(_STORY_CLASS_TOKENS))
+_MAIN_ID = re.compile(_alt(_MAIN_CONTENT_ID_TOKENS))
+_MAIN_CLASS = re.compile(_alt(_MAIN_CONTENT_CLASS_TOKENS))
+_CM = str.maketrans("CM", "cm")
+_CP = str.maketrans("CP", "cp")
+
+
+def _article_body(attrib: Mapping[str, str]) -> bool:
+    """``_BODY_ARTICLE``'s test of one element's attributes."""
+    cls, ident = attrib.get("class"), attrib.get("id", "")
+    return (
+        cls in ("post", "entry")
+        or attrib.get("itemprop") == "articleBody"
+        or ident == "articleContent"
+        or _ARTICLE_ID.search(ident) is not None
+        or _ARTICLE_CLASS.search(cls or "") is not None
+    )
+
+
+def _story_body(attrib: Mapping[str, str]) -> bool:
+    """``_BODY_STORY``'s test of one element's attributes."""
+    cls, ident = attrib.get("class", ""), attrib.get("id", "")
+    return (
+        attrib.get("role") == "article"
+        or ident in ("article", "story")
+        or cls in ("postarea", "art-postcontent", "text", "cell", "story")
+        or _STORY_ID.search(ident) is not None
+        or _FULLTEXT.search(cls) is not None
+        or _STORY_CLASS.search(cls) is not None
+    )
+
+
+def _main_body(attrib: Mapping[str, str]) -> bool:
+    """``_BODY_MAIN``'s test of one element's attributes."""
+    cls, ident = attrib.get("class", ""), attrib.get("id", "")
+    return (
+        ident == "content"
+        or cls == "content"
+        or _MAIN_ID.search(ident) is not None
+        or _MAIN_CLASS.search(cls) is not None
+        or "main-content" in ident.translate(_CM)
+        or "main-content" in cls.translate(_CM)
+        or "page-content" in cls.translate(_CP)
+    )
+
+
+_BODY_TESTS: dict[str, Callable[[Mapping[str, str]], bool]] = {
+    _BODY_ARTICLE: _article_body,
+    _BODY_STORY: _story_body,
+    _BODY_MAIN: _main_body,
+}
+# (A missing attribute is "" to re:test: the shortcuts hold if no pattern finds "".)
+_BODY_TESTS_HOLD = not any(
+    p.search("")
+    for p in (_ARTICLE_ID, _ARTICLE_CLASS, _STORY_ID, _STORY_CLASS, _MAIN_ID, _MAIN_CLASS)
+)
+
+
+def body_candidate(expression: XPath, tree: HtmlElement) -> HtmlElement | None:
+    """``next((s for s in expression(tree) if s is not None), None)``: the first element the
+    body expression selects, by the tests above where trafilatura's text is theirs."""
+    test = _BODY_TESTS.get(expression.path) if _BODY_TESTS_HOLD else None
+    if test is None:
+        return next((s for s in expression(tree) if s is not None), None)
+    for elem in tree.iterdescendants(*_BODY_TAGS):
+        attrib = elem.attrib
+        if attrib and test(attrib):
+            return elem
+    return None
+
+
 def prune_guarded(tree: HtmlElement, nodelist: Iterable[XPath]) -> HtmlElement:
     """``prune_unwanted_nodes(tree, nodelist, with_backup=True)``, the outermost matches
     found by ``outermost``."""
@@ -245,7 +358,7 @@ def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[
         potential_tags.add("ref")
     result_body = Element("body")
     for expr in BODY_XPATH:
-        subtree = next((s for s in expr(tree) if s is not None), None)
+        subtree = body_candidate(expr, tree)
         if subtree is None:
             continue
         subtree = prune_unwanted_sections(subtree, potential_tags, options)

@@ -20,9 +20,9 @@ from trafilatura.core import _prepare_tree
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.main_extractor import extract_content as trafilatura_extract_content
 from trafilatura.settings import Extractor
-from trafilatura.xpaths import OVERALL_DISCARD_XPATH
+from trafilatura.xpaths import BODY_XPATH, OVERALL_DISCARD_XPATH
 
-from reader.mainextract import _discard_matches, extract_content, outermost
+from reader.mainextract import _discard_matches, body_candidate, extract_content, outermost
 from reader.page import parse_html
 
 TESTS = Path(__file__).resolve().parent
@@ -123,3 +123,34 @@ def test_discard_matchers_select_what_the_xpaths_select(path: Path | None) -> No
             assert _discard_matches(top, OVERALL_DISCARD_XPATH) == [
                 e for x in OVERALL_DISCARD_XPATH for e in x(top)
             ]
+
+
+BODY_TRICKY = [
+    '<div><p class="post">not a body tag</p><div><section class="post x">not equal</section>'
+    '<main class="post">first</main></div><div class="post">second</div></div>',
+    '<div><div itemprop="articleBody">itemprop</div><div id="articleContent">id</div></div>',
+    '<div><span id="main-article-body">span</span><article id="x-article__body">id</article></div>',
+    '<div><div class="a"><div class="b"><div class="my-FullText">deep, case</div></div></div>'
+    '<div role="article">role</div></div>',
+    '<div><div class="article x">not at the start</div><div class="article x">x</div></div>',
+    '<div><section id="Main-Content">id case CM</section><div class="MAIN-CONTENT">no</div></div>',
+    '<div><div class="x Page-Content">class case CP</div><div id="content">id</div></div>',
+    '<div><div class="">empty</div><div id="">empty</div><div>none</div></div>',
+]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*SAVED, *range(len(BODY_TRICKY))],
+    ids=lambda p: str(p.parent.relative_to(TESTS)) if isinstance(p, Path) else f"tricky{p}",
+)
+def test_body_candidate_is_the_xpaths_first(path: Path | int) -> None:
+    if isinstance(path, int):
+        trees = [fromstring(f"<html><body>{BODY_TRICKY[path]}</body></html>")]
+    else:
+        trees = [cleaned(path)[0], parse_html(path.read_bytes().decode("utf-8", "replace"), 10**8)]
+    for tree in trees:
+        for top in (tree, *tree.iterdescendants("body", "div")):
+            for expression in BODY_XPATH:
+                expected = next((s for s in expression(top) if s is not None), None)
+                assert body_candidate(expression, top) is expected
