@@ -28,6 +28,7 @@ linear time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from contextlib import suppress
 from copy import copy
 
@@ -125,6 +126,38 @@ _SELECTS_ONLY_BY: dict[str, re.Pattern[str]] = {
         re.MULTILINE,
     ),
 }
+# The comment-section prune's test (its XPath text above), asked of each candidate's own
+# attributes with the same regular expressions (EXSLT's re:test is Python's re.search): a
+# Python loop stopping at the first match, where the XPath calls from libxml2 into Python
+# twice for every candidate element of the page.
+_COMMENT_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
+_COMMENT_LIST_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol)")
+_COMMENT_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
+
+
+def _selects_comment_section(page: HtmlElement) -> bool:
+    """Whether the comment-section prune's XPath selects anything in ``page``."""
+    for elem in page.iterdescendants("div", "list", "section", "details", "ol", "ul"):
+        attrib = elem.attrib
+        if not attrib:
+            continue  # ("" is found by none of the three)
+        ident, cls = attrib.get("id", ""), attrib.get("class", "")
+        if _COMMENT_CLASS.search(cls) or (
+            _COMMENT_ID.search(ident)
+            and (elem.tag not in ("ol", "ul") or _COMMENT_LIST_ID.search(ident))
+        ):
+            return True
+    return False
+
+
+# XPaths (by their text, spaces collapsed) answered "selects anything?" by a matcher.
+_SELECTS_ANY: dict[str, Callable[[HtmlElement], bool]] = {
+    ".//*[self::div or self::list or self::section or self::details or self::ol or self::ul]["
+    " re:test(@id, '^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)') or"
+    " re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]["
+    " not(self::ol or self::ul) or re:test(@id, '^(?:[Cc]omment(?!ary)|comol)') or"
+    " re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]": _selects_comment_section,
+}
 _CLASS_AND_ID = XPath("//@class|//@id")
 _COLLAPSED_LENGTH = XPath("string-length(normalize-space(.))")
 
@@ -135,13 +168,15 @@ def _pruned(page: HtmlElement, expressions: list[XPath]) -> HtmlElement:
     copies the tree before changing it, so the page is read, never written."""
     values: str | None = None
     for at, expression in enumerate(expressions):
-        pattern = _SELECTS_ONLY_BY.get(" ".join(expression.path.split()))
+        text = " ".join(expression.path.split())
+        pattern = _SELECTS_ONLY_BY.get(text)
         if pattern is not None:
             if values is None:
                 values = "\n".join(_CLASS_AND_ID(page))
             if pattern.search(values) is None:
                 continue
-        if expression(page):
+        selects = _SELECTS_ANY.get(text)
+        if selects(page) if selects is not None else expression(page):
             return prune_unwanted_nodes(copy(page), expressions[at:])
     return page
 

@@ -200,3 +200,36 @@ def test_page_text_bound_holds(html: str) -> None:
 
     tree = parse_html(html, 10_000_000)
     assert _page_text_bound(tree) >= len(html2txt(tree))
+
+
+_COMMENT_EDGES = [
+    "<div id='Comments'>x</div>",
+    "<div id='commentary'>not comments</div>",
+    "<ol id='comol'>list</ol>",
+    "<ul id='disqus_thread'>a list: id not enough</ul>",
+    "<ul id='dsq-comments' class='post-comments'>class enough</ul>",
+    "<section class='x article-comments'>anywhere in the class</section>",
+    "<details class=' comments'>not at the start</details>",
+    "<span id='comments'>not a candidate tag</span>",
+    "<div class='' id=''>empty</div><p>none</p>",
+]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [*(load_golden(folder)[1] for folder in PAGES), *_COMMENT_EDGES],
+)
+def test_comment_section_matcher_is_the_xpath(html: str) -> None:
+    """The matcher that answers for the comment-section prune says what its XPath says, on
+    every saved page and on each element of the edge cases alone."""
+    from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
+
+    from reader.fallback import _SELECTS_ANY
+
+    (expression,) = REMOVE_COMMENTS_AND_LISTS_XPATH
+    selects = _SELECTS_ANY[" ".join(expression.path.split())]
+    tree = parse_html(
+        f"<html><body>{html}</body></html>" if html in _COMMENT_EDGES else html, 10**7
+    )
+    for top in (tree, *tree.iterdescendants("body", "div")):
+        assert selects(top) == bool(expression(top))
