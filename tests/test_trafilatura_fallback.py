@@ -7,6 +7,7 @@ own sequence, so with the gate open the body is ``bare_extraction``'s, page for 
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 import lxml.html
@@ -220,16 +221,20 @@ _COMMENT_EDGES = [
     [*(load_golden(folder)[1] for folder in PAGES), *_COMMENT_EDGES],
 )
 def test_comment_section_matcher_is_the_xpath(html: str) -> None:
-    """The matcher that answers for the comment-section prune says what its XPath says, on
-    every saved page and on each element of the edge cases alone."""
+    """The matcher for the comment-section prune selects what its XPath selects, on every
+    saved page and on the edge cases; the page pruned by it is the page trafilatura prunes."""
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
     from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
 
-    from reader.fallback import _SELECTS_ANY
+    from reader.fallback import _prune_nodes, _selected
 
     (expression,) = REMOVE_COMMENTS_AND_LISTS_XPATH
-    selects = _SELECTS_ANY[" ".join(expression.path.split())]
     tree = parse_html(
         f"<html><body>{html}</body></html>" if html in _COMMENT_EDGES else html, 10**7
     )
     for top in (tree, *tree.iterdescendants("body", "div")):
-        assert selects(top) == bool(expression(top))
+        assert _selected(expression, top, first_only=False) == expression(top)
+        assert _selected(expression, top, first_only=True) == expression(top)[:1]
+    ours = _prune_nodes(copy(tree), [expression])
+    theirs = prune_unwanted_nodes(copy(tree), [expression])
+    assert lxml.html.tostring(ours) == lxml.html.tostring(theirs)
