@@ -137,17 +137,19 @@ def _discards_section(elem: _Element) -> bool:
     attrib = elem.attrib
     if not attrib:
         return False  # (no pattern finds anything in "": checked at import)
+    ident, cls = attrib.get("id", ""), attrib.get("class", "")
+    if _DISCARD_ID.search(ident) or _DISCARD_CLASS.search(cls):
+        return True
     if "data-lp-replacement-content" in attrib:
         return True
     if "nav" in attrib.get("role", "").replace("N", "n"):
         return True
     if "MostPopularStories" in attrib.get("data-component", ""):
         return True
-    if _CONSENT.search(_first_of(attrib, "id", "class")):
-        return True
-    if _DISCARD_ID.search(attrib.get("id", "")):
-        return True
-    return _DISCARD_CLASS.search(attrib.get("class", "")) is not None
+    # (the first of id and class can hold the token only if one of them does)
+    if _CONSENT.search(ident) or _CONSENT.search(cls):
+        return _CONSENT.search(_first_of(attrib, "id", "class")) is not None
+    return False
 
 
 def _discards_hidden(elem: _Element) -> bool:
@@ -155,19 +157,23 @@ def _discards_hidden(elem: _Element) -> bool:
     attrib = elem.attrib
     if not attrib:
         return False
-    cls = attrib.get("class", "")
-    if cls == "comments-title":
-        return True
-    if _first_of(attrib, "id", "class").startswith("reply-"):
-        return True
-    if _HIDDEN.search(_first_of(attrib, "id", "style")):
+    ident, cls = attrib.get("id", ""), attrib.get("class", "")
+    if cls == "comments-title" or _HIDDEN_ID.search(ident) or _HIDDEN_CLASS.search(cls):
         return True
     style = attrib.get("style", "")
     if "display:none" in style or "display: none" in style:
         return True
-    if _HIDDEN_ID.search(attrib.get("id", "")) or _HIDDEN_CLASS.search(cls):
+    if attrib.get("aria-hidden") == "true":
         return True
-    return bool(attrib.get("aria-hidden") == "true")
+    # (the first of two attributes can pass only if one of them does)
+    if (ident.startswith("reply-") or cls.startswith("reply-")) and _first_of(
+        attrib, "id", "class"
+    ).startswith("reply-"):
+        return True
+    return bool(
+        (_HIDDEN.search(ident) or _HIDDEN.search(style))
+        and _HIDDEN.search(_first_of(attrib, "id", "style"))
+    )
 
 
 def _discard_matches(tree: HtmlElement, nodelist: Iterable[XPath]) -> list[_Element]:
