@@ -7,7 +7,12 @@ go, ``prune_unwanted_nodes(..., with_backup=True)`` keeps the outermost matches,
 every match's ancestors up to the document's root, one by one: matches times depth
 (hundreds of matches on a busy page), about a twentieth of our reading of a page.
 ``outermost`` finds the same elements remembering each ancestor's answer, so no ancestor is
-asked twice. Everything else is trafilatura's own sequence, calling its own functions
+asked twice. Its XPaths with ``re:test`` (the two section discards, three of the body
+candidates) call from libxml2 into Python for every element they test; here the same
+regular expressions are asked of the elements' attributes in one Python loop (the body
+candidate's stopping at the first), where trafilatura's XPath text is the one written here.
+The whole cleaned tree is copied for the recovery of wild text only when that recovery
+runs (``rebuild``). Everything else is trafilatura's own sequence, calling its own functions
 (``extract_content``, ``_extract`` and ``prune_unwanted_sections`` of
 ``trafilatura.main_extractor``, with comments on what differs); the recovery of wild text
 runs trafilatura's own code. ``tests/test_mainextract.py`` holds the result to
