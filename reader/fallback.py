@@ -28,6 +28,7 @@ linear time.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from copy import copy
 
@@ -44,9 +45,9 @@ from trafilatura.core import (
     _recall_retry,
 )
 from trafilatura.external import SANITIZED_XPATH, compare_extraction, justext_rescue
-from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
+from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.settings import Document, Extractor
-from trafilatura.xml import xmltotxt
+from trafilatura.xml import delete_element, xmltotxt
 from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
 
 from reader.mainextract import extract_content
@@ -125,6 +126,60 @@ _SELECTS_ONLY_BY: dict[str, re.Pattern[str]] = {
         re.MULTILINE,
     ),
 }
+# The comment-section prune's test (its XPath text above), asked of each candidate's own
+# attributes with the same regular expressions (EXSLT's re:test is Python's re.search): a
+# Python loop stopping at the first match, where the XPath calls from libxml2 into Python
+# twice for every candidate element of the page.
+_COMMENT_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
+_COMMENT_LIST_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol)")
+_COMMENT_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
+
+
+def _comment_sections(page: HtmlElement) -> Iterator[HtmlElement]:
+    """What the comment-section prune's XPath selects in ``page``, in document order."""
+    for elem in page.iterdescendants("div", "list", "section", "details", "ol", "ul"):
+        attrib = elem.attrib
+        if not attrib:
+            continue  # ("" is found by none of the three)
+        ident, cls = attrib.get("id", ""), attrib.get("class", "")
+        if _COMMENT_CLASS.search(cls) or (
+            _COMMENT_ID.search(ident)
+            and (elem.tag not in ("ol", "ul") or _COMMENT_LIST_ID.search(ident))
+        ):
+            yield elem
+
+
+# XPaths (by their text, spaces collapsed) whose selection a matcher gives.
+_SELECTED_BY: dict[str, Callable[[HtmlElement], Iterator[HtmlElement]]] = {
+    ".//*[self::div or self::list or self::section or self::details or self::ol or self::ul]["
+    " re:test(@id, '^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)') or"
+    " re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]["
+    " not(self::ol or self::ul) or re:test(@id, '^(?:[Cc]omment(?!ary)|comol)') or"
+    " re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]": _comment_sections,
+}
+
+
+def _selected(expression: XPath, page: HtmlElement, first_only: bool) -> list[HtmlElement]:
+    """``expression(page)`` (only its first element if ``first_only``), by its matcher
+    where it has one."""
+    matcher = _SELECTED_BY.get(" ".join(expression.path.split()))
+    if matcher is None:
+        found: list[HtmlElement] = expression(page)
+        return found[:1] if first_only else found
+    if first_only:
+        first = next(matcher(page), None)
+        return [] if first is None else [first]
+    return list(matcher(page))
+
+
+def _prune_nodes(tree: HtmlElement, expressions: list[XPath]) -> HtmlElement:
+    """trafilatura's ``prune_unwanted_nodes(tree, expressions)``, selections by ``_selected``."""
+    for expression in expressions:
+        for subtree in _selected(expression, tree, first_only=False):
+            delete_element(subtree)  # the tail text is preserved
+    return tree
+
+
 _CLASS_AND_ID = XPath("//@class|//@id")
 _COLLAPSED_LENGTH = XPath("string-length(normalize-space(.))")
 
@@ -141,8 +196,8 @@ def _pruned(page: HtmlElement, expressions: list[XPath]) -> HtmlElement:
                 values = "\n".join(_CLASS_AND_ID(page))
             if pattern.search(values) is None:
                 continue
-        if expression(page):
-            return prune_unwanted_nodes(copy(page), expressions[at:])
+        if _selected(expression, page, first_only=True):
+            return _prune_nodes(copy(page), expressions[at:])
     return page
 
 
@@ -176,7 +231,12 @@ def _sequence(
     # the gate usually skips it; tree_cleaning on a fresh copy of ``tree`` makes the same.
     cleaned_tree = convert_tags(tree_cleaning(copy(tree), options), options, url)
     # (focus is balanced: the precision-only post-conversion prune does not apply)
-    postbody, temp_text = extract_content(cleaned_tree, options)
+    # The recovery's backup, made only when the recovery runs: the same cleaning again.
+    postbody, temp_text = extract_content(
+        cleaned_tree,
+        options,
+        lambda: convert_tags(tree_cleaning(copy(tree), options), options, url),
+    )
     if needs_comparison(postbody, temp_text, block_chars, options):
         cleaned_tree_backup = tree_cleaning(copy(tree), options)
         postbody, temp_text = compare_extraction(

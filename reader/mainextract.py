@@ -7,7 +7,12 @@ go, ``prune_unwanted_nodes(..., with_backup=True)`` keeps the outermost matches,
 every match's ancestors up to the document's root, one by one: matches times depth
 (hundreds of matches on a busy page), about a twentieth of our reading of a page.
 ``outermost`` finds the same elements remembering each ancestor's answer, so no ancestor is
-asked twice. Everything else is trafilatura's own sequence, calling its own functions
+asked twice. Its XPaths with ``re:test`` (the two section discards, three of the body
+candidates) call from libxml2 into Python for every element they test; here the same
+regular expressions are asked of the elements' attributes in one Python loop (the body
+candidate's stopping at the first), where trafilatura's XPath text is the one written here.
+The whole cleaned tree is copied for the recovery of wild text only when that recovery
+runs (``rebuild``). Everything else is trafilatura's own sequence, calling its own functions
 (``extract_content``, ``_extract`` and ``prune_unwanted_sections`` of
 ``trafilatura.main_extractor``, with comments on what differs); the recovery of wild text
 runs trafilatura's own code. ``tests/test_mainextract.py`` holds the result to
@@ -17,7 +22,8 @@ trafilatura that changes the sequence is caught.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 
 from lxml.etree import Element, XPath, _Element, strip_elements, strip_tags
@@ -44,11 +50,22 @@ from trafilatura.settings import (
 from trafilatura.utils import SPACING_PROTECTED, text_chars_test
 from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
+    _ARTICLE_CONTENT_CLASS_TOKENS,
+    _ARTICLE_CONTENT_ID_TOKENS,
+    _CONSENT_ID_CLASS_TOKENS,
+    _MAIN_CONTENT_CLASS_TOKENS,
+    _MAIN_CONTENT_ID_TOKENS,
+    _OVERALL_DISCARD_BOTH_TOKENS,
+    _OVERALL_DISCARD_CLASS_TOKENS,
+    _OVERALL_DISCARD_ID_TOKENS,
+    _STORY_CLASS_TOKENS,
+    _STORY_ID_TOKENS,
     BODY_XPATH,
     DISCARD_IMAGE_ELEMENTS,
     OVERALL_DISCARD_XPATH,
     PRECISION_DISCARD_XPATH,
     TEASER_DISCARD_XPATH,
+    _alt,
 )
 
 
@@ -79,10 +96,222 @@ def outermost(matches: Mapping[_Element, object]) -> list[_Element]:
     return outer
 
 
+# trafilatura's two section discard XPaths, as its source writes them (the tokens are its
+# own). Each ``re:test`` in them is a call from libxml2 into Python for every element; the
+# matchers below ask the same of each element's attributes in one Python loop. Where
+# trafilatura's expression is no longer this text (an upgrade), its XPath runs instead.
+_DISCARD_SECTIONS = f"""
+        .//*[self::div or self::item or self::list or self::p or self::section or self::span][
+        @data-lp-replacement-content or
+        contains(translate(@role, 'N', 'n'), 'nav') or
+        contains(@data-component, 'MostPopularStories') or
+        re:test(@id|@class, '{_alt(_CONSENT_ID_CLASS_TOKENS)}') or
+        re:test(@id, '{_alt(_OVERALL_DISCARD_BOTH_TOKENS + _OVERALL_DISCARD_ID_TOKENS)}') or
+        re:test(@class, '{_alt(_OVERALL_DISCARD_BOTH_TOKENS + _OVERALL_DISCARD_CLASS_TOKENS)}')]
+        """
+_DISCARD_HIDDEN = """
+        .//*[@class='comments-title' or
+        starts-with(@id|@class, 'reply-') or
+        re:test(@id|@style, 'hidden') or
+        contains(@style, 'display:none') or contains(@style, 'display: none') or
+        re:test(@id, 'reader-comments|akismet') or
+        re:test(@class, '^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print| hidden| hide|noprint|notloaded') or @aria-hidden='true']
+        """
+_SECTION_TAGS = frozenset({"div", "item", "list", "p", "section", "span"})
+_CONSENT = re.compile(_alt(_CONSENT_ID_CLASS_TOKENS))
+_DISCARD_ID = re.compile(_alt(_OVERALL_DISCARD_BOTH_TOKENS + _OVERALL_DISCARD_ID_TOKENS))
+_DISCARD_CLASS = re.compile(_alt(_OVERALL_DISCARD_BOTH_TOKENS + _OVERALL_DISCARD_CLASS_TOKENS))
+_HIDDEN = re.compile("hidden")
+_HIDDEN_ID = re.compile("reader-comments|akismet")
+_HIDDEN_CLASS = re.compile(
+    "^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print"
+    "| hidden| hide|noprint|notloaded"
+)
+
+
+def _first_of(attrib: Mapping[str, str], one: str, other: str) -> str:
+    """XPath's ``string(@one|@other)``: the value of whichever comes first in the element."""
+    for name, value in attrib.items():
+        if name in (one, other):
+            return value
+    return ""
+
+
+def _discards_section(elem: _Element) -> bool:
+    """``_DISCARD_SECTIONS``'s predicate on one element (its tag tested by the caller)."""
+    attrib = elem.attrib
+    if not attrib:
+        return False  # (no pattern finds anything in "": checked at import)
+    ident, cls = attrib.get("id", ""), attrib.get("class", "")
+    if _DISCARD_ID.search(ident) or _DISCARD_CLASS.search(cls):
+        return True
+    if "data-lp-replacement-content" in attrib:
+        return True
+    if "nav" in attrib.get("role", "").replace("N", "n"):
+        return True
+    if "MostPopularStories" in attrib.get("data-component", ""):
+        return True
+    # (the first of id and class can hold the token only if one of them does)
+    if _CONSENT.search(ident) or _CONSENT.search(cls):
+        return _CONSENT.search(_first_of(attrib, "id", "class")) is not None
+    return False
+
+
+def _discards_hidden(elem: _Element) -> bool:
+    """``_DISCARD_HIDDEN``'s predicate on one element."""
+    attrib = elem.attrib
+    if not attrib:
+        return False
+    ident, cls = attrib.get("id", ""), attrib.get("class", "")
+    if cls == "comments-title" or _HIDDEN_ID.search(ident) or _HIDDEN_CLASS.search(cls):
+        return True
+    style = attrib.get("style", "")
+    if "display:none" in style or "display: none" in style:
+        return True
+    if attrib.get("aria-hidden") == "true":
+        return True
+    # (the first of two attributes can pass only if one of them does)
+    if (ident.startswith("reply-") or cls.startswith("reply-")) and _first_of(
+        attrib, "id", "class"
+    ).startswith("reply-"):
+        return True
+    return bool(
+        (_HIDDEN.search(ident) or _HIDDEN.search(style))
+        and _HIDDEN.search(_first_of(attrib, "id", "style"))
+    )
+
+
+def _discard_matches(tree: HtmlElement, nodelist: Iterable[XPath]) -> list[_Element]:
+    """What ``expression(tree)`` gives for each expression, one after the other."""
+    found: list[_Element] = []
+    for expression in nodelist:
+        if expression.path == _DISCARD_SECTIONS and _MATCHERS_HOLD:
+            found += [e for e in tree.iterdescendants(*_SECTION_TAGS) if _discards_section(e)]
+        elif expression.path == _DISCARD_HIDDEN and _MATCHERS_HOLD:
+            found += [e for e in tree.iterdescendants(Element) if _discards_hidden(e)]
+        else:
+            found += expression(tree)
+    return found
+
+
+# The matchers' shortcut for an element without attributes holds if no pattern finds "".
+_MATCHERS_HOLD = not any(
+    pattern.search("")
+    for pattern in (_CONSENT, _DISCARD_ID, _DISCARD_CLASS, _HIDDEN, _HIDDEN_ID, _HIDDEN_CLASS)
+)
+
+
+# trafilatura's first, third and fourth body XPaths, as its source writes them; each takes
+# the first element (document order) that passes its test, found below by one Python loop
+# that stops there, where the XPath calls from libxml2 into Python for every ``re:test`` on
+# every element of the page. Where trafilatura's expression is no longer this text, it runs.
+_BODY_ARTICLE = f"""
+        .//*[self::article or self::div or self::main or self::section][
+        @class='post' or @class='entry' or
+        @itemprop='articleBody' or @id='articleContent' or
+        re:test(@id, '{_alt(_ARTICLE_CONTENT_ID_TOKENS)}') or
+        re:test(@class, '{_alt(_ARTICLE_CONTENT_CLASS_TOKENS)}')
+        ][1]
+        """
+_BODY_STORY = f"""
+        (.//*[self::article or self::div or self::main or self::section][
+        @role='article' or
+        @id='article' or @id='story' or
+        @class='postarea' or @class='art-postcontent' or @class='text' or @class='cell' or @class='story' or
+        re:test(@id, '{_alt(_STORY_ID_TOKENS)}') or
+        re:test(@class, 'fulltext', 'i') or
+        re:test(@class, '{_alt(_STORY_CLASS_TOKENS)}')
+        ])[1]
+        """
+_BODY_MAIN = f"""
+        (.//*[self::article or self::div or self::main or self::section][
+        @id='content' or @class='content' or
+        re:test(@id, '{_alt(_MAIN_CONTENT_ID_TOKENS)}') or
+        re:test(@class, '{_alt(_MAIN_CONTENT_CLASS_TOKENS)}') or
+        contains(translate(@id, 'CM','cm'), 'main-content') or contains(translate(@class, 'CM','cm'), 'main-content') or
+        contains(translate(@class, 'CP','cp'), 'page-content')
+        ])[1]
+        """
+_BODY_TAGS = ("article", "div", "main", "section")
+_ARTICLE_ID = re.compile(_alt(_ARTICLE_CONTENT_ID_TOKENS))
+_ARTICLE_CLASS = re.compile(_alt(_ARTICLE_CONTENT_CLASS_TOKENS))
+_STORY_ID = re.compile(_alt(_STORY_ID_TOKENS))
+_FULLTEXT = re.compile("fulltext", re.IGNORECASE)
+_STORY_CLASS = re.compile(_alt(_STORY_CLASS_TOKENS))
+_MAIN_ID = re.compile(_alt(_MAIN_CONTENT_ID_TOKENS))
+_MAIN_CLASS = re.compile(_alt(_MAIN_CONTENT_CLASS_TOKENS))
+_CM = str.maketrans("CM", "cm")
+_CP = str.maketrans("CP", "cp")
+
+
+def _article_body(attrib: Mapping[str, str]) -> bool:
+    """``_BODY_ARTICLE``'s test of one element's attributes."""
+    cls, ident = attrib.get("class"), attrib.get("id", "")
+    return (
+        cls in ("post", "entry")
+        or attrib.get("itemprop") == "articleBody"
+        or ident == "articleContent"
+        or _ARTICLE_ID.search(ident) is not None
+        or _ARTICLE_CLASS.search(cls or "") is not None
+    )
+
+
+def _story_body(attrib: Mapping[str, str]) -> bool:
+    """``_BODY_STORY``'s test of one element's attributes."""
+    cls, ident = attrib.get("class", ""), attrib.get("id", "")
+    return (
+        attrib.get("role") == "article"
+        or ident in ("article", "story")
+        or cls in ("postarea", "art-postcontent", "text", "cell", "story")
+        or _STORY_ID.search(ident) is not None
+        or _FULLTEXT.search(cls) is not None
+        or _STORY_CLASS.search(cls) is not None
+    )
+
+
+def _main_body(attrib: Mapping[str, str]) -> bool:
+    """``_BODY_MAIN``'s test of one element's attributes."""
+    cls, ident = attrib.get("class", ""), attrib.get("id", "")
+    return (
+        ident == "content"
+        or cls == "content"
+        or _MAIN_ID.search(ident) is not None
+        or _MAIN_CLASS.search(cls) is not None
+        or "main-content" in ident.translate(_CM)
+        or "main-content" in cls.translate(_CM)
+        or "page-content" in cls.translate(_CP)
+    )
+
+
+_BODY_TESTS: dict[str, Callable[[Mapping[str, str]], bool]] = {
+    _BODY_ARTICLE: _article_body,
+    _BODY_STORY: _story_body,
+    _BODY_MAIN: _main_body,
+}
+# (A missing attribute is "" to re:test: the shortcuts hold if no pattern finds "".)
+_BODY_TESTS_HOLD = not any(
+    p.search("")
+    for p in (_ARTICLE_ID, _ARTICLE_CLASS, _STORY_ID, _STORY_CLASS, _MAIN_ID, _MAIN_CLASS)
+)
+
+
+def body_candidate(expression: XPath, tree: HtmlElement) -> HtmlElement | None:
+    """``next((s for s in expression(tree) if s is not None), None)``: the first element the
+    body expression selects, by the tests above where trafilatura's text is theirs."""
+    test = _BODY_TESTS.get(expression.path) if _BODY_TESTS_HOLD else None
+    if test is None:
+        return next((s for s in expression(tree) if s is not None), None)
+    for elem in tree.iterdescendants(*_BODY_TAGS):
+        attrib = elem.attrib
+        if attrib and test(attrib):
+            return elem
+    return None
+
+
 def prune_guarded(tree: HtmlElement, nodelist: Iterable[XPath]) -> HtmlElement:
     """``prune_unwanted_nodes(tree, nodelist, with_backup=True)``, the outermost matches
     found by ``outermost``."""
-    matches = dict.fromkeys(elem for expression in nodelist for elem in expression(tree))
+    matches = dict.fromkeys(_discard_matches(tree, nodelist))
     outer = outermost(matches)
     old_len = len(tree.text_content())
     if old_len - sum(len(elem.text_content()) for elem in outer) > old_len / 7:
@@ -140,7 +369,7 @@ def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[
         potential_tags.add("ref")
     result_body = Element("body")
     for expr in BODY_XPATH:
-        subtree = next((s for s in expr(tree) if s is not None), None)
+        subtree = body_candidate(expr, tree)
         if subtree is None:
             continue
         subtree = prune_unwanted_sections(subtree, potential_tags, options)
@@ -189,12 +418,25 @@ def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[
     return result_body, temp_text, potential_tags
 
 
-def extract_content(cleaned_tree: HtmlElement, options: Extractor) -> tuple[_Element, str]:
-    """trafilatura's ``extract_content``, its main pass by ``_extract`` above."""
-    backup_tree = deepcopy(cleaned_tree)
+def extract_content(
+    cleaned_tree: HtmlElement,
+    options: Extractor,
+    rebuild: Callable[[], HtmlElement] | None = None,
+) -> tuple[_Element, str]:
+    """trafilatura's ``extract_content``, its main pass by ``_extract`` above.
+
+    trafilatura copies the whole cleaned tree on every page for the recovery of wild text,
+    which runs only when the main pass finds little. ``rebuild`` (optional) makes a tree
+    identical to ``cleaned_tree`` as given (the same cleaning of the same input again): the
+    backup is then made only when the recovery runs. Its elements pair with ``order`` by
+    position, as the copy's do."""
+    if rebuild is None:
+        backup = deepcopy(cleaned_tree)
+        rebuild = lambda: backup  # noqa: E731
     order = list(cleaned_tree.iter())
     result_body, temp_text, potential_tags = _extract(cleaned_tree, options)
     if len(result_body) == 0 or len(temp_text) < options.min_extracted_size:
+        backup_tree = rebuild()
         consumed: set[_Element] = {
             twin for elem, twin in zip(order, backup_tree.iter(), strict=True) if elem.tag == "done"
         }

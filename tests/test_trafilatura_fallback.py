@@ -7,6 +7,7 @@ own sequence, so with the gate open the body is ``bare_extraction``'s, page for 
 
 from __future__ import annotations
 
+from copy import copy
 from pathlib import Path
 
 import lxml.html
@@ -200,3 +201,40 @@ def test_page_text_bound_holds(html: str) -> None:
 
     tree = parse_html(html, 10_000_000)
     assert _page_text_bound(tree) >= len(html2txt(tree))
+
+
+_COMMENT_EDGES = [
+    "<div id='Comments'>x</div>",
+    "<div id='commentary'>not comments</div>",
+    "<ol id='comol'>list</ol>",
+    "<ul id='disqus_thread'>a list: id not enough</ul>",
+    "<ul id='dsq-comments' class='post-comments'>class enough</ul>",
+    "<section class='x article-comments'>anywhere in the class</section>",
+    "<details class=' comments'>not at the start</details>",
+    "<span id='comments'>not a candidate tag</span>",
+    "<div class='' id=''>empty</div><p>none</p>",
+]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [*(load_golden(folder)[1] for folder in PAGES), *_COMMENT_EDGES],
+)
+def test_comment_section_matcher_is_the_xpath(html: str) -> None:
+    """The matcher for the comment-section prune selects what its XPath selects, on every
+    saved page and on the edge cases; the page pruned by it is the page trafilatura prunes."""
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
+
+    from reader.fallback import _prune_nodes, _selected
+
+    (expression,) = REMOVE_COMMENTS_AND_LISTS_XPATH
+    tree = parse_html(
+        f"<html><body>{html}</body></html>" if html in _COMMENT_EDGES else html, 10**7
+    )
+    for top in (tree, *tree.iterdescendants("body", "div")):
+        assert _selected(expression, top, first_only=False) == expression(top)
+        assert _selected(expression, top, first_only=True) == expression(top)[:1]
+    ours = _prune_nodes(copy(tree), [expression])
+    theirs = prune_unwanted_nodes(copy(tree), [expression])
+    assert lxml.html.tostring(ours) == lxml.html.tostring(theirs)
