@@ -326,8 +326,14 @@ def measure(
             links[el] = sum(links[child] for child in el)
             controls[el] = sum(controls[child] for child in el)
             continue
-        cls, ident = el.get("class"), el.get("id")
-        if el.get("rel") == "author" or el.get("itemprop") == "author":
+        # Attribute names, listed once: most elements have a class or none at all, few have
+        # an id, and only a few the rarer names asked about below (each ``get`` costs more
+        # than a test on the list).
+        keys = el.keys()
+        cls = el.get("class") if "class" in keys else None
+        ident = el.get("id") if "id" in keys else None
+        rare = not _RARE_NAMES.isdisjoint(keys)
+        if rare and (el.get("rel") == "author" or el.get("itemprop") == "author"):
             marked.append(el)
         if cls or ident:
             byline, token_reason = _names(cls, ident)
@@ -369,7 +375,9 @@ def measure(
             clickable.add(el)
             continue
         links[el] = linked
-        if tag == "button" or el.get("onclick") or (tag != "img" and el.get("role") == "button"):
+        if tag == "button" or (
+            rare and (el.get("onclick") or (tag != "img" and el.get("role") == "button"))
+        ):
             controls[el] = 1
             clickable.add(el)
         else:
@@ -378,6 +386,8 @@ def measure(
 
 
 _INVISIBLE = {"script", "style", "noscript", "template"}
+# The attributes ``measure`` reads besides class and id (byline markup, controls).
+_RARE_NAMES = frozenset(("rel", "itemprop", "onclick", "role"))
 
 
 def _chars(el: HtmlElement, chars: dict[HtmlElement, int]) -> int:
