@@ -800,7 +800,8 @@ def _label_units(
 ) -> list[tuple[str, bool]] | None:
     """``el``'s text as (label, is-control) units: a link, button or clickable element is
     one control (its text, or its icon's alt/title/aria-label); other text is plain.
-    None as soon as a unit is too long for any bar (the walk stops there). Each element's
+    None as soon as a unit is too long for any bar, a control's label included (the walk
+    stops there). Each element's
     units are read once per page (``memo``); the lists are shared, never changed."""
     if el in memo:
         return memo[el]
@@ -818,7 +819,9 @@ def _label_units(
             if isinstance(tag, str) and tag not in _UNIT_SKIP:
                 if child in clickable:
                     label = _control_label(child)
-                    if len(label) > BAR_MAX_CHARS:
+                    # A control too long or wordy for a bar's label: no element holding it
+                    # is a bar (``_is_label_bar``) or one label (``_label_kind``).
+                    if _control_size(label) < 0:
                         units = None
                         break
                     units.append((label, True))
