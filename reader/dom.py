@@ -243,12 +243,17 @@ def _names(cls: str | None, ident: str | None) -> tuple[bool, str | None]:
     if low != raw and _ASCII_UPPER.search(raw):
         low = _CAMEL.sub(" ", raw).lower()
     tokens = low.replace("_", " ").replace("-", " ").split()
-    hits = _CHROME_TOKEN_SET.intersection(tokens)
     # Without a byline token among them no pair names a byline; with one, the rule decides.
-    return (
-        not BYLINE_TOKENS.isdisjoint(tokens) and names_byline(cls, ident),
-        CHROME_TOKENS[min(hits)] if hits else None,
-    )
+    # Most pairs name nothing: two disjointness tests tell, with no set built.
+    if BYLINE_TOKENS.isdisjoint(tokens):
+        if _CHROME_TOKEN_SET.isdisjoint(tokens):
+            return _NAMES_NOTHING
+        return False, CHROME_TOKENS[min(_CHROME_TOKEN_SET.intersection(tokens))]
+    hits = _CHROME_TOKEN_SET.intersection(tokens)
+    return names_byline(cls, ident), CHROME_TOKENS[min(hits)] if hits else None
+
+
+_NAMES_NOTHING = (False, None)
 
 
 @dataclass
