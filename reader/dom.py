@@ -40,7 +40,7 @@ def prune_chrome(
     # Every test below reads the unpruned tree: all text is measured once, not per element.
     chars, links, controls = scan.chars, scan.links, scan.controls
     total = chars[body] or 1
-    protected, main = _protected(tree, chars)
+    protected, main = _protected(tree, body, scan.h1s, chars)
     main_text = chars[main] - links[main] if main is not None and main in chars else 0
     # The main block's descendants, listed once (not each named element's ancestors).
     inside = frozenset(main.iterdescendants()) if main is not None else frozenset()
@@ -263,7 +263,7 @@ class PageScan:
 
     ``chars``, ``links``, ``controls`` and ``clickable`` are ``measure``'s, over the body; ``chrome`` lists
     the body's elements named chrome, by their tag (``by_tag``) or class/id, as (element,
-    reason, by_tag, class), children first; ``marked`` and ``bylines`` are
+    reason, by_tag, class), children first; ``h1s`` the body's h1 elements; ``marked`` and ``bylines`` are
     ``people.byline_markup``'s lists over the whole tree, in document order.
     """
 
@@ -273,6 +273,7 @@ class PageScan:
     controls: dict[HtmlElement, int] = field(default_factory=dict)
     clickable: set[HtmlElement] = field(default_factory=set)
     chrome: list[tuple[HtmlElement, str, bool, str | None]] = field(default_factory=list)
+    h1s: list[HtmlElement] = field(default_factory=list)
     marked: list[HtmlElement] = field(default_factory=list)
     bylines: list[HtmlElement] = field(default_factory=list)
 
@@ -287,7 +288,7 @@ def scan_page(tree: HtmlElement) -> PageScan:
     marked: list[HtmlElement] = []
     bylines: list[HtmlElement] = []
     scan.chars, scan.links, scan.controls, scan.clickable = measure(
-        body, scan.chrome, marked, bylines
+        body, scan.chrome, marked, bylines, scan.h1s
     )
     # Document order: the root, then its children, the body's lists (gathered children
     # first) in its place.
@@ -306,6 +307,7 @@ def measure(
     chrome: list[tuple[HtmlElement, str, bool, str | None]],
     marked: list[HtmlElement],
     bylines: list[HtmlElement],
+    h1s: list[HtmlElement],
 ) -> tuple[
     dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int], set[HtmlElement]
 ]:
@@ -313,7 +315,7 @@ def measure(
     (``len(_text(el))``, script and style left out), the length of its link text, and how
     many controls (links, buttons, clickable elements) it holds, a control inside a control
     counted once; and the controls themselves (``_is_control``). In the same pass, added to the lists: the elements named chrome
-    (``PageScan.chrome``) and the byline markup (``people.byline_markup``), children first.
+    (``PageScan.chrome``), the byline markup (``people.byline_markup``) and the h1 elements, children first.
 
     Keys run children before parents (reverse document order). Holding the proxies also
     keeps them identical for the caller's sets and dicts.
@@ -373,8 +375,10 @@ def measure(
             if tail and not tail.isspace():
                 n += len("".join(tail.split()))
         chars[el] = n
+        if tag == "h1":
+            h1s.append(el)
         # _is_control, inlined: it runs once per element of the page.
-        if tag == "a":
+        elif tag == "a":
             links[el] = n
             controls[el] = 1
             clickable.add(el)
@@ -531,12 +535,16 @@ def _squash(text: str) -> str:
 
 
 def _protected(
-    tree: HtmlElement, chars: dict[HtmlElement, int]
+    tree: HtmlElement, body: HtmlElement, h1s: list[HtmlElement], chars: dict[HtmlElement, int]
 ) -> tuple[set[HtmlElement], HtmlElement | None]:
     """The headline and the ancestors of the densest text block are never removed; the
-    second value is that block (the main block), or None."""
+    second value is that block (the main block), or None. ``h1s`` are the body's h1
+    elements (``PageScan.h1s``); those outside it are looked up here."""
     keep: set[HtmlElement] = set()
-    for h1 in tree.iter("h1"):
+    outside = [h1 for child in tree if child is not body for h1 in child.iter("h1")]
+    if tree.tag == "h1":
+        outside.append(tree)
+    for h1 in (*h1s, *outside):
         keep.add(h1)
         keep.update(h1.iterancestors())
     # Text in <p> children, tallied per parent from the paragraphs (fewer than the parents'
