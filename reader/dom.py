@@ -324,6 +324,7 @@ def measure(
     links: dict[HtmlElement, int] = {}
     controls: dict[HtmlElement, int] = {}
     clickable: set[HtmlElement] = set()
+    class_names: dict[str | None, tuple[bool, str | None]] = {}
     # Once per element of the page, so the counts are inlined: "".join(t.split()) drops all
     # space.
     for el in reversed(list(root.iter())):
@@ -343,7 +344,15 @@ def measure(
         if rare and (el.get("rel") == "author" or el.get("itemprop") == "author"):
             marked.append(el)
         if cls or ident:
-            byline, token_reason = _names(cls, ident)
+            # Most named elements have a class and no id, and a page repeats its classes: a
+            # dict of the page's classes answers before the cache's call.
+            if ident is None:
+                named = class_names.get(cls)
+                if named is None:
+                    named = class_names[cls] = _names(cls, None)
+                byline, token_reason = named
+            else:
+                byline, token_reason = _names(cls, ident)
             if byline:
                 bylines.append(el)
             reason = CHROME_TAGS.get(tag)
