@@ -376,13 +376,15 @@ def measure(
         # Most texts and tails are indentation: isspace() tells without splitting them.
         n = len("".join(text.split())) if text and not text.isspace() else 0
         linked = held = 0
-        for child in el:
-            n += chars[child]
-            linked += links[child]
-            held += controls[child]
-            tail = child.tail
-            if tail and not tail.isspace():
-                n += len("".join(tail.split()))
+        # About half the elements are leaves: len() tells without an iterator.
+        if len(el):
+            for child in el:
+                n += chars[child]
+                linked += links[child]
+                held += controls[child]
+                tail = child.tail
+                if tail and not tail.isspace():
+                    n += len("".join(tail.split()))
         chars[el] = n
         if tag == "h1":
             h1s.append(el)
