@@ -71,7 +71,10 @@ def prune_chrome(
         elif chars[el] <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
     # The order of ``doomed`` does not matter: an element goes unless an ancestor is doomed.
-    doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body, chars))
+    doomed.extend(
+        (el, TEASER_LINK_REASON)
+        for el in _link_only_paragraphs(body, chars, None if scan.nested_links else links)
+    )
     doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body, chars))
     doomed.extend((el, CAPTION_REASON) for el in _image_captions(body, chars))
     doomed.extend((el, FURNITURE_REASON) for el in _headline_furniture(body, chars))
@@ -261,7 +264,7 @@ class PageScan:
     """What chrome pruning and the byline markup read of every element, from one walk of the
     page before anything is pruned (it was three walks and an XPath over every element).
 
-    ``chars``, ``links``, ``controls`` and ``clickable`` are ``measure``'s, over the body; ``chrome`` lists
+    ``chars``, ``links``, ``controls``, ``clickable`` and ``nested_links`` are ``measure``'s, over the body; ``chrome`` lists
     the body's elements named chrome, by their tag (``by_tag``) or class/id, as (element,
     reason, by_tag, class), children first; ``h1s`` the body's h1 elements; ``marked`` and ``bylines`` are
     ``people.byline_markup``'s lists over the whole tree, in document order.
@@ -272,6 +275,7 @@ class PageScan:
     links: dict[HtmlElement, int] = field(default_factory=dict)
     controls: dict[HtmlElement, int] = field(default_factory=dict)
     clickable: set[HtmlElement] = field(default_factory=set)
+    nested_links: bool = False
     chrome: list[tuple[HtmlElement, str, bool, str | None]] = field(default_factory=list)
     h1s: list[HtmlElement] = field(default_factory=list)
     marked: list[HtmlElement] = field(default_factory=list)
@@ -287,7 +291,7 @@ def scan_page(tree: HtmlElement) -> PageScan:
         return scan
     marked: list[HtmlElement] = []
     bylines: list[HtmlElement] = []
-    scan.chars, scan.links, scan.controls, scan.clickable = measure(
+    scan.chars, scan.links, scan.controls, scan.clickable, scan.nested_links = measure(
         body, scan.chrome, marked, bylines, scan.h1s
     )
     # Document order: the root, then its children, the body's lists (gathered children
@@ -309,12 +313,13 @@ def measure(
     bylines: list[HtmlElement],
     h1s: list[HtmlElement],
 ) -> tuple[
-    dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int], set[HtmlElement]
+    dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int], set[HtmlElement], bool
 ]:
     """Per element of ``root`` (itself included), in one bottom-up pass: its text length
     (``len(_text(el))``, script and style left out), the length of its link text, and how
     many controls (links, buttons, clickable elements) it holds, a control inside a control
-    counted once; and the controls themselves (``_is_control``). In the same pass, added to the lists: the elements named chrome
+    counted once; the controls themselves (``_is_control``); and whether a link holds a
+    control (then a link text length holds the lengths of links inside it). In the same pass, added to the lists: the elements named chrome
     (``PageScan.chrome``), the byline markup (``people.byline_markup``) and the h1 elements, children first.
 
     Keys run children before parents (reverse document order). Holding the proxies also
@@ -324,6 +329,7 @@ def measure(
     links: dict[HtmlElement, int] = {}
     controls: dict[HtmlElement, int] = {}
     clickable: set[HtmlElement] = set()
+    nested_links = False
     class_names: dict[str | None, tuple[bool, str | None]] = {}
     # Once per element of the page, so the counts are inlined: "".join(t.split()) drops all
     # space.
@@ -390,6 +396,8 @@ def measure(
             h1s.append(el)
         # _is_control, inlined: it runs once per element of the page.
         elif tag == "a":
+            if held:
+                nested_links = True
             links[el] = n
             controls[el] = 1
             clickable.add(el)
@@ -402,7 +410,7 @@ def measure(
             clickable.add(el)
         else:
             controls[el] = held
-    return chars, links, controls, clickable
+    return chars, links, controls, clickable, nested_links
 
 
 _INVISIBLE = {"script", "style", "noscript", "template"}
@@ -422,15 +430,19 @@ TEASER_MIN_CHARS = 20
 TEASER_LINK_SHARE = 0.9
 
 
-def _link_only_paragraphs(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
-    """Paragraphs and list items whose whole text is a link: headlines of other stories."""
+def _link_only_paragraphs(
+    body: HtmlElement, chars: dict[HtmlElement, int], links: dict[HtmlElement, int] | None
+) -> list[HtmlElement]:
+    """Paragraphs and list items whose whole text is a link: headlines of other stories.
+    The text of each link inside them counts; ``links`` (``measure``'s) holds that sum when
+    no link holds another (else None)."""
     found = []
     for el in body.iter("p", "li"):
         text = chars[el]
         if text < TEASER_MIN_CHARS:
             continue
-        links = sum(chars[a] for a in el.iter("a"))
-        if links >= TEASER_LINK_SHARE * text:
+        linked = links[el] if links is not None else sum(chars[a] for a in el.iter("a"))
+        if linked >= TEASER_LINK_SHARE * text:
             found.append(el)
     return found
 
