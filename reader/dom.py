@@ -679,7 +679,7 @@ def label_bars(
     while stack:
         el = stack.pop()
         n = chars.get(el, 0)
-        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el, clickable, memo):
+        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el, chars, clickable, memo):
             found.append(el)
             continue
         run = _sibling_bar(el, chars, controls, clickable, memo)
@@ -753,7 +753,7 @@ def _label_kind(
     if el in clickable:
         units = [(_control_label(el), True)]
     else:
-        units = _label_units(el, clickable, memo)
+        units = _label_units(el, chars, clickable, memo)
         if units is None:
             return None
     if len(units) == 1:
@@ -774,10 +774,11 @@ def _label_kind(
 
 def _is_label_bar(
     el: HtmlElement,
+    chars: dict[HtmlElement, int],
     clickable: AbstractSet[HtmlElement],
     memo: dict[HtmlElement, list[tuple[str, bool]] | None],
 ) -> bool:
-    units = _label_units(el, clickable, memo)
+    units = _label_units(el, chars, clickable, memo)
     if units is None:
         return False
     controls = [label for label, control in units if control]
@@ -831,6 +832,7 @@ def _label_len(label: str) -> int:
 
 def _label_units(
     el: HtmlElement,
+    chars: dict[HtmlElement, int],
     clickable: AbstractSet[HtmlElement],
     memo: dict[HtmlElement, list[tuple[str, bool]] | None],
 ) -> list[tuple[str, bool]] | None:
@@ -854,9 +856,13 @@ def _label_units(
             tag = child.tag
             if isinstance(tag, str) and tag not in _UNIT_SKIP:
                 if child in clickable:
-                    label = _control_label(child)
                     # A control too long or wordy for a bar's label: no element holding it
-                    # is a bar (``_is_label_bar``) or one label (``_label_kind``).
+                    # is a bar (``_is_label_bar``) or one label (``_label_kind``). Its label
+                    # has at least its measured text, so a long one goes unread.
+                    if chars.get(child, 0) > LABEL_MAX_CHARS:
+                        units = None
+                        break
+                    label = _control_label(child)
                     if _control_size(label) < 0:
                         units = None
                         break
@@ -868,7 +874,7 @@ def _label_units(
                         units = None
                         break
                 else:
-                    inner = _label_units(child, clickable, memo)
+                    inner = _label_units(child, chars, clickable, memo)
                     if inner is None:
                         units = None
                         break
