@@ -40,7 +40,7 @@ def prune_chrome(
     # Every test below reads the unpruned tree: all text is measured once, not per element.
     chars, links, controls = scan.chars, scan.links, scan.controls
     total = chars[body] or 1
-    protected, main = _protected(tree, chars)
+    protected, main = _protected(tree, body, scan.h1s, chars)
     main_text = chars[main] - links[main] if main is not None and main in chars else 0
     # The main block's descendants, listed once (not each named element's ancestors).
     inside = frozenset(main.iterdescendants()) if main is not None else frozenset()
@@ -71,7 +71,10 @@ def prune_chrome(
         elif chars[el] <= total * MAX_SHARE_REMOVED:
             doomed.append((el, reason))
     # The order of ``doomed`` does not matter: an element goes unless an ancestor is doomed.
-    doomed.extend((el, TEASER_LINK_REASON) for el in _link_only_paragraphs(body, chars))
+    doomed.extend(
+        (el, TEASER_LINK_REASON)
+        for el in _link_only_paragraphs(body, chars, None if scan.nested_links else links)
+    )
     doomed.extend((el, TEASER_LIST_REASON) for el in _teaser_lists(body, chars))
     doomed.extend((el, CAPTION_REASON) for el in _image_captions(body, chars))
     doomed.extend((el, FURNITURE_REASON) for el in _headline_furniture(body, chars))
@@ -243,12 +246,17 @@ def _names(cls: str | None, ident: str | None) -> tuple[bool, str | None]:
     if low != raw and _ASCII_UPPER.search(raw):
         low = _CAMEL.sub(" ", raw).lower()
     tokens = low.replace("_", " ").replace("-", " ").split()
-    hits = _CHROME_TOKEN_SET.intersection(tokens)
     # Without a byline token among them no pair names a byline; with one, the rule decides.
-    return (
-        not BYLINE_TOKENS.isdisjoint(tokens) and names_byline(cls, ident),
-        CHROME_TOKENS[min(hits)] if hits else None,
-    )
+    # Most pairs name nothing: two disjointness tests tell, with no set built.
+    if BYLINE_TOKENS.isdisjoint(tokens):
+        if _CHROME_TOKEN_SET.isdisjoint(tokens):
+            return _NAMES_NOTHING
+        return False, CHROME_TOKENS[min(_CHROME_TOKEN_SET.intersection(tokens))]
+    hits = _CHROME_TOKEN_SET.intersection(tokens)
+    return names_byline(cls, ident), CHROME_TOKENS[min(hits)] if hits else None
+
+
+_NAMES_NOTHING = (False, None)
 
 
 @dataclass
@@ -256,9 +264,9 @@ class PageScan:
     """What chrome pruning and the byline markup read of every element, from one walk of the
     page before anything is pruned (it was three walks and an XPath over every element).
 
-    ``chars``, ``links``, ``controls`` and ``clickable`` are ``measure``'s, over the body; ``chrome`` lists
+    ``chars``, ``links``, ``controls``, ``clickable`` and ``nested_links`` are ``measure``'s, over the body; ``chrome`` lists
     the body's elements named chrome, by their tag (``by_tag``) or class/id, as (element,
-    reason, by_tag, class), children first; ``marked`` and ``bylines`` are
+    reason, by_tag, class), children first; ``h1s`` the body's h1 elements; ``marked`` and ``bylines`` are
     ``people.byline_markup``'s lists over the whole tree, in document order.
     """
 
@@ -267,7 +275,9 @@ class PageScan:
     links: dict[HtmlElement, int] = field(default_factory=dict)
     controls: dict[HtmlElement, int] = field(default_factory=dict)
     clickable: set[HtmlElement] = field(default_factory=set)
+    nested_links: bool = False
     chrome: list[tuple[HtmlElement, str, bool, str | None]] = field(default_factory=list)
+    h1s: list[HtmlElement] = field(default_factory=list)
     marked: list[HtmlElement] = field(default_factory=list)
     bylines: list[HtmlElement] = field(default_factory=list)
 
@@ -281,8 +291,8 @@ def scan_page(tree: HtmlElement) -> PageScan:
         return scan
     marked: list[HtmlElement] = []
     bylines: list[HtmlElement] = []
-    scan.chars, scan.links, scan.controls, scan.clickable = measure(
-        body, scan.chrome, marked, bylines
+    scan.chars, scan.links, scan.controls, scan.clickable, scan.nested_links = measure(
+        body, scan.chrome, marked, bylines, scan.h1s
     )
     # Document order: the root, then its children, the body's lists (gathered children
     # first) in its place.
@@ -301,14 +311,16 @@ def measure(
     chrome: list[tuple[HtmlElement, str, bool, str | None]],
     marked: list[HtmlElement],
     bylines: list[HtmlElement],
+    h1s: list[HtmlElement],
 ) -> tuple[
-    dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int], set[HtmlElement]
+    dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int], set[HtmlElement], bool
 ]:
     """Per element of ``root`` (itself included), in one bottom-up pass: its text length
     (``len(_text(el))``, script and style left out), the length of its link text, and how
     many controls (links, buttons, clickable elements) it holds, a control inside a control
-    counted once; and the controls themselves (``_is_control``). In the same pass, added to the lists: the elements named chrome
-    (``PageScan.chrome``) and the byline markup (``people.byline_markup``), children first.
+    counted once; the controls themselves (``_is_control``); and whether a link holds a
+    control (then a link text length holds the lengths of links inside it). In the same pass, added to the lists: the elements named chrome
+    (``PageScan.chrome``), the byline markup (``people.byline_markup``) and the h1 elements, children first.
 
     Keys run children before parents (reverse document order). Holding the proxies also
     keeps them identical for the caller's sets and dicts.
@@ -317,6 +329,8 @@ def measure(
     links: dict[HtmlElement, int] = {}
     controls: dict[HtmlElement, int] = {}
     clickable: set[HtmlElement] = set()
+    nested_links = False
+    class_names: dict[str | None, tuple[bool, str | None]] = {}
     # Once per element of the page, so the counts are inlined: "".join(t.split()) drops all
     # space.
     for el in reversed(list(root.iter())):
@@ -326,11 +340,25 @@ def measure(
             links[el] = sum(links[child] for child in el)
             controls[el] = sum(controls[child] for child in el)
             continue
-        cls, ident = el.get("class"), el.get("id")
-        if el.get("rel") == "author" or el.get("itemprop") == "author":
+        # Attribute names, listed once: most elements have a class or none at all, few have
+        # an id, and only a few the rarer names asked about below (each ``get`` costs more
+        # than a test on the list).
+        keys = el.keys()
+        cls = el.get("class") if "class" in keys else None
+        ident = el.get("id") if "id" in keys else None
+        rare = not _RARE_NAMES.isdisjoint(keys)
+        if rare and (el.get("rel") == "author" or el.get("itemprop") == "author"):
             marked.append(el)
         if cls or ident:
-            byline, token_reason = _names(cls, ident)
+            # Most named elements have a class and no id, and a page repeats its classes: a
+            # dict of the page's classes answers before the cache's call.
+            if ident is None:
+                named = class_names.get(cls)
+                if named is None:
+                    named = class_names[cls] = _names(cls, None)
+                byline, token_reason = named
+            else:
+                byline, token_reason = _names(cls, ident)
             if byline:
                 bylines.append(el)
             reason = CHROME_TAGS.get(tag)
@@ -354,30 +382,40 @@ def measure(
         # Most texts and tails are indentation: isspace() tells without splitting them.
         n = len("".join(text.split())) if text and not text.isspace() else 0
         linked = held = 0
-        for child in el:
-            n += chars[child]
-            linked += links[child]
-            held += controls[child]
-            tail = child.tail
-            if tail and not tail.isspace():
-                n += len("".join(tail.split()))
+        # About half the elements are leaves: len() tells without an iterator.
+        if len(el):
+            for child in el:
+                n += chars[child]
+                linked += links[child]
+                held += controls[child]
+                tail = child.tail
+                if tail and not tail.isspace():
+                    n += len("".join(tail.split()))
         chars[el] = n
+        if tag == "h1":
+            h1s.append(el)
         # _is_control, inlined: it runs once per element of the page.
-        if tag == "a":
+        elif tag == "a":
+            if held:
+                nested_links = True
             links[el] = n
             controls[el] = 1
             clickable.add(el)
             continue
         links[el] = linked
-        if tag == "button" or el.get("onclick") or (tag != "img" and el.get("role") == "button"):
+        if tag == "button" or (
+            rare and (el.get("onclick") or (tag != "img" and el.get("role") == "button"))
+        ):
             controls[el] = 1
             clickable.add(el)
         else:
             controls[el] = held
-    return chars, links, controls, clickable
+    return chars, links, controls, clickable, nested_links
 
 
 _INVISIBLE = {"script", "style", "noscript", "template"}
+# The attributes ``measure`` reads besides class and id (byline markup, controls).
+_RARE_NAMES = frozenset(("rel", "itemprop", "onclick", "role"))
 
 
 def _chars(el: HtmlElement, chars: dict[HtmlElement, int]) -> int:
@@ -392,15 +430,19 @@ TEASER_MIN_CHARS = 20
 TEASER_LINK_SHARE = 0.9
 
 
-def _link_only_paragraphs(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[HtmlElement]:
-    """Paragraphs and list items whose whole text is a link: headlines of other stories."""
+def _link_only_paragraphs(
+    body: HtmlElement, chars: dict[HtmlElement, int], links: dict[HtmlElement, int] | None
+) -> list[HtmlElement]:
+    """Paragraphs and list items whose whole text is a link: headlines of other stories.
+    The text of each link inside them counts; ``links`` (``measure``'s) holds that sum when
+    no link holds another (else None)."""
     found = []
     for el in body.iter("p", "li"):
         text = chars[el]
         if text < TEASER_MIN_CHARS:
             continue
-        links = sum(chars[a] for a in el.iter("a"))
-        if links >= TEASER_LINK_SHARE * text:
+        linked = links[el] if links is not None else sum(chars[a] for a in el.iter("a"))
+        if linked >= TEASER_LINK_SHARE * text:
             found.append(el)
     return found
 
@@ -516,12 +558,16 @@ def _squash(text: str) -> str:
 
 
 def _protected(
-    tree: HtmlElement, chars: dict[HtmlElement, int]
+    tree: HtmlElement, body: HtmlElement, h1s: list[HtmlElement], chars: dict[HtmlElement, int]
 ) -> tuple[set[HtmlElement], HtmlElement | None]:
     """The headline and the ancestors of the densest text block are never removed; the
-    second value is that block (the main block), or None."""
+    second value is that block (the main block), or None. ``h1s`` are the body's h1
+    elements (``PageScan.h1s``); those outside it are looked up here."""
     keep: set[HtmlElement] = set()
-    for h1 in tree.iter("h1"):
+    outside = [h1 for child in tree if child is not body for h1 in child.iter("h1")]
+    if tree.tag == "h1":
+        outside.append(tree)
+    for h1 in (*h1s, *outside):
         keep.add(h1)
         keep.update(h1.iterancestors())
     # Text in <p> children, tallied per parent from the paragraphs (fewer than the parents'
@@ -633,7 +679,7 @@ def label_bars(
     while stack:
         el = stack.pop()
         n = chars.get(el, 0)
-        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el, clickable, memo):
+        if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el, chars, clickable, memo):
             found.append(el)
             continue
         run = _sibling_bar(el, chars, controls, clickable, memo)
@@ -707,7 +753,7 @@ def _label_kind(
     if el in clickable:
         units = [(_control_label(el), True)]
     else:
-        units = _label_units(el, clickable, memo)
+        units = _label_units(el, chars, clickable, memo)
         if units is None:
             return None
     if len(units) == 1:
@@ -728,10 +774,11 @@ def _label_kind(
 
 def _is_label_bar(
     el: HtmlElement,
+    chars: dict[HtmlElement, int],
     clickable: AbstractSet[HtmlElement],
     memo: dict[HtmlElement, list[tuple[str, bool]] | None],
 ) -> bool:
-    units = _label_units(el, clickable, memo)
+    units = _label_units(el, chars, clickable, memo)
     if units is None:
         return False
     controls = [label for label, control in units if control]
@@ -785,12 +832,14 @@ def _label_len(label: str) -> int:
 
 def _label_units(
     el: HtmlElement,
+    chars: dict[HtmlElement, int],
     clickable: AbstractSet[HtmlElement],
     memo: dict[HtmlElement, list[tuple[str, bool]] | None],
 ) -> list[tuple[str, bool]] | None:
     """``el``'s text as (label, is-control) units: a link, button or clickable element is
     one control (its text, or its icon's alt/title/aria-label); other text is plain.
-    None as soon as a unit is too long for any bar (the walk stops there). Each element's
+    None as soon as a unit is too long for any bar, a control's label included (the walk
+    stops there). Each element's
     units are read once per page (``memo``); the lists are shared, never changed."""
     if el in memo:
         return memo[el]
@@ -807,8 +856,14 @@ def _label_units(
             tag = child.tag
             if isinstance(tag, str) and tag not in _UNIT_SKIP:
                 if child in clickable:
+                    # A control too long or wordy for a bar's label: no element holding it
+                    # is a bar (``_is_label_bar``) or one label (``_label_kind``). Its label
+                    # has at least its measured text, so a long one goes unread.
+                    if chars.get(child, 0) > LABEL_MAX_CHARS:
+                        units = None
+                        break
                     label = _control_label(child)
-                    if len(label) > BAR_MAX_CHARS:
+                    if _control_size(label) < 0:
                         units = None
                         break
                     units.append((label, True))
@@ -819,7 +874,7 @@ def _label_units(
                         units = None
                         break
                 else:
-                    inner = _label_units(child, clickable, memo)
+                    inner = _label_units(child, chars, clickable, memo)
                     if inner is None:
                         units = None
                         break

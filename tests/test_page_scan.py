@@ -13,7 +13,7 @@ import lxml.etree
 import pytest
 
 from reader.classnames import tokens_of
-from reader.dom import _names, _token_reason, scan_page
+from reader.dom import _link_only_paragraphs, _names, _token_reason, scan_page
 from reader.page import parse_html
 from reader.people import byline_markup, byline_names, names_byline
 from reader.rules import CHROME_TAGS, CHROME_TOKENS
@@ -141,3 +141,32 @@ def test_names_of_every_class_and_id_on_the_saved_pages() -> None:
         )
     assert len(pairs) > 200
     assert all(_names(cls, ident) == reference_names(cls, ident) for cls, ident in pairs)
+
+
+@pytest.mark.parametrize("path", SAVED, ids=lambda p: str(p.parent.relative_to(TESTS)))
+def test_the_scan_lists_h1s_and_per_element_link_text_as_the_walks_do(path: Path) -> None:
+    tree = parse_html(path.read_bytes().decode("utf-8", "replace"), 10**8)
+    scan = scan_page(tree)
+    assert scan.body is not None
+    assert scan.h1s == list(reversed(list(scan.body.iter("h1"))))
+    if not scan.nested_links:
+        for el in scan.body.iter("p", "li"):
+            assert scan.links[el] == sum(scan.chars[a] for a in el.iter("a"))
+
+
+# A link holding a control: its text holds the inner link's, so a paragraph's link text is
+# summed per link (the inner link's text counted again), as before the scan.
+NESTED = (
+    "<html><body><p><a href='/a'>Headline of another story <span role='button'>here"
+    "</span></a></p><p><a href='/b'>A plain link to a story</a> and its teaser</p></body></html>"
+)
+
+
+def test_a_link_holding_a_control_is_noted_and_paragraphs_sum_per_link() -> None:
+    tree = parse_html(NESTED, 10**8)
+    scan = scan_page(tree)
+    assert scan.nested_links
+    assert scan.body is not None
+    plain = parse_html(NESTED.replace("role='button'", ""), 10**8)
+    assert not scan_page(plain).nested_links
+    assert _link_only_paragraphs(scan.body, scan.chars, None) == [scan.body[0]]
