@@ -461,6 +461,10 @@ def choose(
     structured = _most_precise(plausible, explicit)
     if structured:
         structured = _same_moment_local(structured, plausible)
+        if len(structured) != 10 and not _UTC_END.search(structured):
+            # Neither a day the dateline may give a time (below), nor a UTC time the page
+            # may show as its own day or clock: what the page shows cannot change it.
+            return structured
     visible = _visible(evidence, body_lines, tz, language, now)
     if structured:
         if (
@@ -488,6 +492,10 @@ def choose(
     if _plausible(from_url, now, MIN_YEAR):
         return from_url
     return _htmldate(evidence.tree, now)
+
+
+# A UTC date-time's ending: the one kind of structured value the visible text may re-read.
+_UTC_END = re.compile(r"(?:\+00:00|Z)$")
 
 
 def _most_precise(values: list[str], explicit: list[str]) -> str | None:
