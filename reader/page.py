@@ -351,6 +351,8 @@ def _page_blocks(text_lines: list[str], page_lines: list[str]) -> list[str]:
     """
     keys: list[str] = []
     for line in text_lines:
+        if len(keys) >= MAX_PAGE_BLOCKS:
+            break
         if len(line.strip()) >= TEXT_BLOCK_MIN_CHARS:
             keys.append(block_key(line))
     for line in page_lines:
