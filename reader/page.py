@@ -464,11 +464,11 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     lines = [line for line in text.split("\n") if line.strip()]
     short = _short_body(tree, lines) if lines else None
     if short is not None:
-        return short, _dominant_words(block, block_text, nonspace), True
+        return short, _dominant_words(block, block_text, pieces, nonspace), True
     if not lines or _whole_page(lines, page_lines, block, dominant):
         fallback = render_lines(block.element) if block is not None else []
-        return fallback, _dominant_words(block, block_text, nonspace), True
-    return lines, _dominant_words(block, block_text, nonspace), False
+        return fallback, _dominant_words(block, block_text, pieces, nonspace), True
+    return lines, _dominant_words(block, block_text, pieces, nonspace), False
 
 
 def _short_body(tree: HtmlElement, lines: list[str]) -> list[str] | None:
@@ -564,13 +564,15 @@ def _whole_page(lines: list[str], page_lines: list[str], block: Any, dominant: i
     return short >= SHORT_LINES_SHARE * outside_chars
 
 
-def _dominant_words(block: Any, text: str, nonspace: int) -> int:
-    """Words of the main block (``text``: its text, read before trafilatura ran;
-    ``nonspace``: its characters less whitespace)."""
+def _dominant_words(block: Any, text: str, pieces: list[str], nonspace: int) -> int:
+    """Words of the main block (``text``: its text, read before trafilatura ran; ``pieces``:
+    ``text.split()``; ``nonspace``: its characters less whitespace)."""
     if block is None:
         return 0
     # own_chars counts characters; for Latin text about 6 characters make a word.
-    return count_words(text) if block.own_chars > 0.5 * nonspace else int(block.own_chars / 6)
+    if block.own_chars > 0.5 * nonspace:
+        return count_words(text, pieces)
+    return int(block.own_chars / 6)
 
 
 def _fields(

@@ -35,9 +35,19 @@ def word_count(text: str) -> int:
     return len(tokens(text))
 
 
-def count_words(text: str) -> int:
-    """``word_count`` without remembering the tokens: for a text no one splits again."""
-    return len((_TOKEN if _CJK.search(text) else _WORDS).findall(text)) if text else 0
+def count_words(text: str, pieces: list[str] | None = None) -> int:
+    """``word_count`` without remembering the tokens: for a text no one splits again.
+
+    ``pieces`` is ``text.split()`` where the caller has it: in a text without CJK, a piece of
+    letters and digits alone (\\w is ``isalnum()`` or "_") is one word, and only the other
+    pieces need the regex (no word runs across whitespace).
+    """
+    if _CJK.search(text):
+        return len(_TOKEN.findall(text))
+    if pieces is None:
+        return len(_WORDS.findall(text))
+    rest = [piece for piece in pieces if not piece.isalnum()]
+    return len(pieces) - len(rest) + len(_WORDS.findall(" ".join(rest)))
 
 
 # A word of Latin text takes about this many characters, its space included (English averages
