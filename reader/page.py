@@ -168,7 +168,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     # One walk of the unpruned page for the chrome tests and the byline markup.
     scan = scan_page(tree)
     markup_authors = md.byline_names(tree, (scan.marked, scan.bylines)) or md.dateline_authors(
-        _after_headline(page_lines, title)
+        _after_headline(page_lines, dated.headline_index)
     )
     owner = blog_owner(tree)  # before pruning: a blog's profile box is chrome
     # The page's headline as its own sources give it (not a subheading or a dek), and
@@ -649,8 +649,8 @@ def _canonical_href(tree: HtmlElement) -> str | None:
     return None
 
 
-def _after_headline(page_lines: list[str], title: str | None, count: int = 6) -> list[str]:
-    start = next((i for i, line in enumerate(page_lines) if title and title in line), None)
+def _after_headline(page_lines: list[str], start: int | None, count: int = 6) -> list[str]:
+    """The lines under the headline's (``start``: the first page line holding the title)."""
     return page_lines[start + 1 : start + 1 + count] if start is not None else []
 
 
