@@ -692,7 +692,10 @@ def _find(lines: list[str], squashed: list[str], key: str, after: int) -> int | 
 
 
 def _key(line: str) -> str:
-    return "".join(line.split())
+    """The line without whitespace. Every whitespace character but the space is unprintable:
+    a line whose spaces are its only whitespace (a rendered line) loses them by a replace()."""
+    squashed = line.replace(" ", "")
+    return squashed if squashed.isprintable() else "".join(line.split())
 
 
 _URL_DATE = re.compile(
