@@ -98,5 +98,12 @@ def block_key(text: str) -> str:
 
 def text_fingerprint(text: str) -> str:
     """Hash of the normalised text: equal for texts that differ only in spacing or width."""
-    squashed = " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+    normal = unicodedata.normalize("NFKC", text)
+    # A text whose whitespace is single spaces between words and line breaks (a normalised
+    # text, most often) is its split and join with its breaks as spaces: no other whitespace
+    # is printable, so isprintable() tells.
+    joined = normal.replace("\n", " ")
+    if not (joined.isprintable() and "  " not in joined and joined.strip(" ") == joined):
+        joined = " ".join(normal.split())
+    squashed = joined.lower()
     return hashlib.sha1(squashed.encode("utf-8")).hexdigest()
