@@ -235,7 +235,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     reading.signals = verdict.signals + (["body:main-block"] if main_block else [])
     if "text:teasers-beside-body" in verdict.signals and not (ruled and ruled.body_lines):
         text = _without_teaser_lists(cleaned.lines, marks, fields, removed)
-    if text_length(text) < options.min_text_chars:
+    # text_length is never below len: a text long enough is told without counting its CJK.
+    if len(text) < options.min_text_chars and text_length(text) < options.min_text_chars:
         reading.kind = "listing" if not verdict.is_article else "reject"
         reading.reason = "no usable body"
     else:
@@ -402,7 +403,10 @@ def _headline_lines(
     dropped: list[str] = []
     added: list[str] = []
     for line in lines:
-        cell = _RANK.sub("", line.lstrip("|-*•· "))
+        cell = line.lstrip("|-*•· ")
+        # Only a cell that starts with a digit (isdigit() holds every \d) or "top" has a rank.
+        if cell[:1].isdigit() or cell[:3].lower() == "top":
+            cell = _RANK.sub("", cell)
         teaser = True
         if len(cell) <= 240 and (_TRUNCATED.search(cell) or _starts_with_anchor(cell, anchors)):
             count += 1
