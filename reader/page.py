@@ -393,8 +393,8 @@ def _headline_lines(
     ``text`` is the body's text and ``text_words`` its word count: where the text is the
     lines joined, the prose's words are told from it and the few lines that differ."""
     anchors: dict[str, list[str]] = {}
-    for text in anchor_texts:
-        anchors.setdefault(text[:8], []).append(text)
+    for anchor in anchor_texts:
+        anchors.setdefault(anchor[:8], []).append(anchor)
     count, chars, follow = 0, 0, 0
     prose: list[str] = []
     marks: list[bool] = []
