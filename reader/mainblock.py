@@ -72,24 +72,32 @@ _MARKS = re.compile(r"[。！？.!?，,]")
 
 def own_text_chars(el: HtmlElement) -> tuple[int, int, int]:
     """(own text, link text, sentence marks) of ``el``: its text, tails and paragraph children."""
+    # Runs for every container of the page: ``_clean_len`` inlined, and a whitespace-only
+    # text or tail (most are indentation) neither counted nor searched for marks.
     text = el.text
-    own = _clean_len(text)
+    if text and not text.isspace():
+        own = len("".join(text.split()))
+        marks = len(_MARKS.findall(text))
+    else:
+        own = marks = 0
     links = 0
-    marks = len(_MARKS.findall(text)) if text else 0
     for child in el:
         tag = child.tag
         if not isinstance(tag, str):
             continue
         tail = child.tail
-        if tail:
-            own += _clean_len(tail)
+        if tail and not tail.isspace():
+            own += len("".join(tail.split()))
             marks += len(_MARKS.findall(tail))
         if tag == "a":
             links += _clean_len(child.text_content())
         elif tag in INLINE_TEXT_TAGS:
-            content = child.text_content()
-            anchor = sum(_clean_len(a.text_content()) for a in child.iter("a"))
-            own += _clean_len(content) - anchor
+            # A child without children of its own (most are) has its text as its content.
+            content = child.text_content() if len(child) else child.text
+            if not content or content.isspace():
+                continue  # its links' text is in it: nothing to count
+            anchor = sum(_clean_len(a.text_content()) for a in child.iter("a")) if len(child) else 0
+            own += len("".join(content.split())) - anchor
             links += anchor
             marks += len(_MARKS.findall(content))
     return own, links, marks

@@ -9,7 +9,9 @@ import unicodedata
 _BREAKS = re.compile("[\u2028\u2029\u0085\x0b\x0c\r]")
 # C0/C1 controls other than \n and \t, plus lone surrogates and non-characters.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
-_INLINE_SPACE = re.compile(r"[ \t\u00a0\u3000]+")
+# Inline space runs ([ \t\u00a0\u3000]+) that are not one plain space: those collapse to one
+# space (replacing " " by " " changes nothing, and most spaces in a text are single ones).
+_INLINE_RUNS = re.compile(" [ \t\u00a0\u3000]+|[\t\u00a0\u3000][ \t\u00a0\u3000]*")
 _ODD = re.compile(f"{_BREAKS.pattern}|{_CONTROLS.pattern}")
 
 
@@ -19,7 +21,11 @@ def normalise_text(text: str) -> str:
         text = _CONTROLS.sub("", _BREAKS.sub("\n", text))
     text = unicodedata.normalize("NFC", text)
     # The inline-space pattern holds no line break: one pass over the text does every line.
-    lines = (line.strip() for line in _INLINE_SPACE.sub(" ", text).split("\n"))
+    # A text with no run to collapse (no double space, tab, no-break or ideographic space;
+    # str's searches tell, faster than a regex) is left as it is.
+    if "  " in text or "\t" in text or "\xa0" in text or "\u3000" in text:
+        text = _INLINE_RUNS.sub(" ", text)
+    lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 

@@ -26,7 +26,7 @@ from reader.pagination import NONE, Pagination, drop_rendering, read_pagination
 from reader.people import blog_owner
 from reader.shape import body_shape, without_captions, without_table_rules
 from reader.siterules import SiteRules, take_rules
-from reader.text import block_key, text_fingerprint, text_length, word_count
+from reader.text import block_key, count_words, text_fingerprint, text_length, word_count
 
 # A page's lines hashed for site-template learning, at most this many.
 MAX_PAGE_BLOCKS = 400
@@ -168,7 +168,7 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     # One walk of the unpruned page for the chrome tests and the byline markup.
     scan = scan_page(tree)
     markup_authors = md.byline_names(tree, (scan.marked, scan.bylines)) or md.dateline_authors(
-        _after_headline(page_lines, title)
+        _after_headline(page_lines, dated.headline_index)
     )
     owner = blog_owner(tree)  # before pruning: a blog's profile box is chrome
     # The page's headline as its own sources give it (not a subheading or a dek), and
@@ -216,7 +216,9 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     reading.fields = fields
     if ruled is not None:
         ruled.apply(fields, reading.links, md.timezone_for(language, options.timezone_hint))
-    teasers, teaser_share, prose_words, marks = _headline_lines(cleaned.lines, anchors)
+    teasers, teaser_share, prose_words, marks = _headline_lines(
+        cleaned.lines, anchors, text, word_count(text)
+    )
     verdict = classify(
         url,
         md.first_meta(meta, "og:type"),
@@ -233,7 +235,8 @@ def read_page(html: str, url: str, options: ReadOptions | None = None) -> PageRe
     reading.signals = verdict.signals + (["body:main-block"] if main_block else [])
     if "text:teasers-beside-body" in verdict.signals and not (ruled and ruled.body_lines):
         text = _without_teaser_lists(cleaned.lines, marks, fields, removed)
-    if text_length(text) < options.min_text_chars:
+    # text_length is never below len: a text long enough is told without counting its CJK.
+    if len(text) < options.min_text_chars and text_length(text) < options.min_text_chars:
         reading.kind = "listing" if not verdict.is_article else "reject"
         reading.reason = "no usable body"
     else:
@@ -349,6 +352,8 @@ def _page_blocks(text_lines: list[str], page_lines: list[str]) -> list[str]:
     """
     keys: list[str] = []
     for line in text_lines:
+        if len(keys) >= MAX_PAGE_BLOCKS:
+            break
         if len(line.strip()) >= TEXT_BLOCK_MIN_CHARS:
             keys.append(block_key(line))
     for line in page_lines:
@@ -377,33 +382,55 @@ def _without_teaser_lists(
     return text
 
 
-def _headline_lines(lines: list[str], anchor_texts: set[str]) -> tuple[int, float, int, list[bool]]:
+def _headline_lines(
+    lines: list[str], anchor_texts: set[str], text: str, text_words: int
+) -> tuple[int, float, int, list[bool]]:
     """Teaser-list evidence: how many body lines begin with another page's headline (or are
     cut-short teasers), the share of the body's characters in those lines and the two
     short lines after each (the teaser sentence, its author or date), the words of the
-    other lines (the page's own prose), and which lines are teasers."""
+    other lines (the page's own prose), and which lines are teasers.
+
+    ``text`` is the body's text and ``text_words`` its word count: where the text is the
+    lines joined, the prose's words are told from it and the few lines that differ."""
     anchors: dict[str, list[str]] = {}
-    for text in anchor_texts:
-        anchors.setdefault(text[:8], []).append(text)
+    for anchor in anchor_texts:
+        anchors.setdefault(anchor[:8], []).append(anchor)
     count, chars, follow = 0, 0, 0
     prose: list[str] = []
     marks: list[bool] = []
+    # The lines that are not prose as they stand (teasers, lines whose cell differs) and
+    # the cells that are prose in their stead.
+    dropped: list[str] = []
+    added: list[str] = []
     for line in lines:
-        cell = _RANK.sub("", line.lstrip("|-*•· "))
+        cell = line.lstrip("|-*•· ")
+        # Only a cell that starts with a digit (isdigit() holds every \d) or "top" has a rank.
+        if cell[:1].isdigit() or cell[:3].lower() == "top":
+            cell = _RANK.sub("", cell)
         teaser = True
         if len(cell) <= 240 and (_TRUNCATED.search(cell) or _starts_with_anchor(cell, anchors)):
             count += 1
             chars += len(cell)
             follow = 2
+            dropped.append(line)
         elif follow and len(cell) <= 240:
             chars += len(cell)
             follow -= 1
+            dropped.append(line)
         else:
             follow, teaser = 0, False
             prose.append(cell)
+            if cell != line:
+                dropped.append(line)
+                added.append(cell)
         marks.append(teaser)
     total = sum(len(line) for line in lines) or 1
-    return count, chars / total, word_count("\n".join(prose)), marks
+    joined = "\n".join(lines)
+    if joined != text:
+        return count, chars / total, word_count("\n".join(prose)), marks
+    # No word runs across a line break: the words of lines joined are the sum of theirs.
+    words = text_words - count_words("\n".join(dropped)) + count_words("\n".join(added))
+    return count, chars / total, words, marks
 
 
 def _starts_with_anchor(line: str, anchors: dict[str, list[str]]) -> bool:
@@ -430,7 +457,10 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     block = best_block(tree)
     dominant = block.own_chars if block is not None else 0
     block_text = block.element.text_content() if block is not None else ""
-    block_chars = len(" ".join(block_text.split()))
+    pieces = block_text.split()
+    # The block's characters without whitespace, and with a space between its words.
+    nonspace = len("".join(pieces))
+    block_chars = nonspace + len(pieces) - 1 if pieces else 0
     try:
         text = read_body(tree, url, block_chars) or ""
     except Exception:  # noqa: BLE001 - trafilatura raises anything on odd markup; fall back
@@ -438,11 +468,11 @@ def _body_lines(tree: HtmlElement, url: str, page_lines: list[str]) -> tuple[lis
     lines = [line for line in text.split("\n") if line.strip()]
     short = _short_body(tree, lines) if lines else None
     if short is not None:
-        return short, _dominant_words(block, block_text), True
+        return short, _dominant_words(block, block_text, pieces, nonspace), True
     if not lines or _whole_page(lines, page_lines, block, dominant):
         fallback = render_lines(block.element) if block is not None else []
-        return fallback, _dominant_words(block, block_text), True
-    return lines, _dominant_words(block, block_text), False
+        return fallback, _dominant_words(block, block_text, pieces, nonspace), True
+    return lines, _dominant_words(block, block_text, pieces, nonspace), False
 
 
 def _short_body(tree: HtmlElement, lines: list[str]) -> list[str] | None:
@@ -538,16 +568,15 @@ def _whole_page(lines: list[str], page_lines: list[str], block: Any, dominant: i
     return short >= SHORT_LINES_SHARE * outside_chars
 
 
-def _dominant_words(block: Any, text: str) -> int:
-    """Words of the main block (``text``: its text, read before trafilatura ran)."""
+def _dominant_words(block: Any, text: str, pieces: list[str], nonspace: int) -> int:
+    """Words of the main block (``text``: its text, read before trafilatura ran; ``pieces``:
+    ``text.split()``; ``nonspace``: its characters less whitespace)."""
     if block is None:
         return 0
     # own_chars counts characters; for Latin text about 6 characters make a word.
-    return (
-        word_count(text)
-        if block.own_chars > 0.5 * len("".join(text.split()))
-        else int(block.own_chars / 6)
-    )
+    if block.own_chars > 0.5 * nonspace:
+        return count_words(text, pieces)
+    return int(block.own_chars / 6)
 
 
 def _fields(
@@ -624,8 +653,8 @@ def _canonical_href(tree: HtmlElement) -> str | None:
     return None
 
 
-def _after_headline(page_lines: list[str], title: str | None, count: int = 6) -> list[str]:
-    start = next((i for i, line in enumerate(page_lines) if title and title in line), None)
+def _after_headline(page_lines: list[str], start: int | None, count: int = 6) -> list[str]:
+    """The lines under the headline's (``start``: the first page line holding the title)."""
     return page_lines[start + 1 : start + 1 + count] if start is not None else []
 
 

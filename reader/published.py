@@ -461,6 +461,10 @@ def choose(
     structured = _most_precise(plausible, explicit)
     if structured:
         structured = _same_moment_local(structured, plausible)
+        if len(structured) != 10 and not _UTC_END.search(structured):
+            # Neither a day the dateline may give a time (below), nor a UTC time the page
+            # may show as its own day or clock: what the page shows cannot change it.
+            return structured
     visible = _visible(evidence, body_lines, tz, language, now)
     if structured:
         if (
@@ -488,6 +492,10 @@ def choose(
     if _plausible(from_url, now, MIN_YEAR):
         return from_url
     return _htmldate(evidence.tree, now)
+
+
+# A UTC date-time's ending: the one kind of structured value the visible text may re-read.
+_UTC_END = re.compile(r"(?:\+00:00|Z)$")
 
 
 def _most_precise(values: list[str], explicit: list[str]) -> str | None:
@@ -684,7 +692,10 @@ def _find(lines: list[str], squashed: list[str], key: str, after: int) -> int | 
 
 
 def _key(line: str) -> str:
-    return "".join(line.split())
+    """The line without whitespace. Every whitespace character but the space is unprintable:
+    a line whose spaces are its only whitespace (a rendered line) loses them by a replace()."""
+    squashed = line.replace(" ", "")
+    return squashed if squashed.isprintable() else "".join(line.split())
 
 
 _URL_DATE = re.compile(

@@ -35,6 +35,21 @@ def word_count(text: str) -> int:
     return len(tokens(text))
 
 
+def count_words(text: str, pieces: list[str] | None = None) -> int:
+    """``word_count`` without remembering the tokens: for a text no one splits again.
+
+    ``pieces`` is ``text.split()`` where the caller has it: in a text without CJK, a piece of
+    letters and digits alone (\\w is ``isalnum()`` or "_") is one word, and only the other
+    pieces need the regex (no word runs across whitespace).
+    """
+    if _CJK.search(text):
+        return len(_TOKEN.findall(text))
+    if pieces is None:
+        return len(_WORDS.findall(text))
+    rest = [piece for piece in pieces if not piece.isalnum()]
+    return len(pieces) - len(rest) + len(_WORDS.findall(" ".join(rest)))
+
+
 # A word of Latin text takes about this many characters, its space included (English averages
 # 4.7 letters a word). A CJK character is a word of its own: it counts this many characters
 # in a length measured in Latin characters.
@@ -83,5 +98,12 @@ def block_key(text: str) -> str:
 
 def text_fingerprint(text: str) -> str:
     """Hash of the normalised text: equal for texts that differ only in spacing or width."""
-    squashed = " ".join(unicodedata.normalize("NFKC", text).split()).lower()
+    normal = unicodedata.normalize("NFKC", text)
+    # A text whose whitespace is single spaces between words and line breaks (a normalised
+    # text, most often) is its split and join with its breaks as spaces: no other whitespace
+    # is printable, so isprintable() tells.
+    joined = normal.replace("\n", " ")
+    if not (joined.isprintable() and "  " not in joined and joined.strip(" ") == joined):
+        joined = " ".join(normal.split())
+    squashed = joined.lower()
     return hashlib.sha1(squashed.encode("utf-8")).hexdigest()
