@@ -119,7 +119,7 @@ def best_block(tree: HtmlElement) -> Block | None:
 
 
 def _line_breaks_stylesheet() -> lxml.etree.XSLT:
-    """``_render`` as XSLT, run in C: a block element's text between line breaks, skipped
+    """The page's line breaks as XSLT, run in C: a block element's text between line breaks, skipped
     elements (and comments, processing instructions) left out, every other text as is."""
     skip = "|".join(sorted(SKIP_TAGS))
     block = "|".join(sorted(BLOCK_TAGS))
@@ -143,8 +143,9 @@ _LINE_BREAKS = _line_breaks_stylesheet()
 def render_lines(el: HtmlElement) -> list[str]:
     """Visible text of ``el`` as lines: one per paragraph, list item or ``<br>`` break.
 
-    The page's text with its breaks comes from ``_LINE_BREAKS`` (the same rules as ``_render``,
-    which tests hold it to, at about half the cost on a whole page); ``el``'s tail is its own.
+    The page's text with its breaks comes from ``_LINE_BREAKS``, at about half a Python
+    walk's cost on a whole page (tests/test_render_lines.py holds it to the walk that spells
+    the rule out); ``el``'s tail is its own.
     """
     if not isinstance(el.tag, str) or el.tag in SKIP_TAGS:
         rendered = el.tail or ""
@@ -153,35 +154,3 @@ def render_lines(el: HtmlElement) -> list[str]:
     # " ".join(line.split()) is the line with whitespace runs collapsed and its ends stripped;
     # most pieces between block breaks are empty or indentation, and skipped without a split.
     return [" ".join(line.split()) for line in rendered.split("\n") if line and not line.isspace()]
-
-
-def render_lines_walked(el: HtmlElement) -> list[str]:
-    """``render_lines`` by a walk in Python: the reference the stylesheet is tested against."""
-    parts: list[str] = []
-    _render(el, parts)
-    return [
-        " ".join(line.split()) for line in "".join(parts).split("\n") if line and not line.isspace()
-    ]
-
-
-def _render(el: HtmlElement, parts: list[str]) -> None:
-    # Runs once per element of the page: text and tail are read once (each read makes a string).
-    tag = el.tag
-    if tag in SKIP_TAGS or not isinstance(tag, str):
-        tail = el.tail
-        if tail:
-            parts.append(tail)
-        return
-    block = tag in BLOCK_TAGS
-    if block:
-        parts.append("\n")
-    text = el.text
-    if text:
-        parts.append(text)
-    for child in el:
-        _render(child, parts)
-    if block:
-        parts.append("\n")
-    tail = el.tail
-    if tail:
-        parts.append(tail)

@@ -13,12 +13,42 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from lxml.html import HtmlElement
 
-from reader.mainblock import render_lines, render_lines_walked
+from reader.mainblock import BLOCK_TAGS, SKIP_TAGS, render_lines
 from reader.page import parse_html
 
 TESTS = Path(__file__).resolve().parent
 SAVED = sorted(TESTS.glob("**/page.html"))
+
+
+def render_lines_walked(el: HtmlElement) -> list[str]:
+    """The rule written out as a walk: a block element breaks the line before and after it,
+    a skipped element (and a comment or processing instruction) gives only its tail."""
+    parts: list[str] = []
+    _render(el, parts)
+    return [
+        " ".join(line.split()) for line in "".join(parts).split("\n") if line and not line.isspace()
+    ]
+
+
+def _render(el: HtmlElement, parts: list[str]) -> None:
+    tag = el.tag
+    if tag in SKIP_TAGS or not isinstance(tag, str):
+        if el.tail:
+            parts.append(el.tail)
+        return
+    block = tag in BLOCK_TAGS
+    if block:
+        parts.append("\n")
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        _render(child, parts)
+    if block:
+        parts.append("\n")
+    if el.tail:
+        parts.append(el.tail)
 
 
 def test_saved_pages_are_there() -> None:
