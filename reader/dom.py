@@ -718,8 +718,9 @@ def label_bars(
         if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el, chars, clickable, memo):
             found.append(el)
             continue
-        # The children and their control counts, read once for the runs and the walk.
-        children = list(el)
+        # The children and their control counts, read once for the runs and the walk (a
+        # slice lists them in C).
+        children = el[:]
         held = [controls.get(c, 0) for c in children]
         run = _sibling_bar(children, held, chars, clickable, memo)
         found.extend(run)
@@ -798,26 +799,29 @@ def _label_kind(
     lead-in ending in a colon, else None."""
     if not isinstance(el.tag, str) or chars.get(el, 0) > LABEL_MAX_CHARS * 2:
         return None
-    units: list[tuple[str, bool]] | None
     if el in clickable:
-        units = [(_control_label(el), True)]
-    else:
-        units = _label_units(el, chars, clickable, memo)
-        if units is None:
-            return None
-    if len(units) == 1:
-        label, control = units[0]
-        if _LABEL_MARKS.search(label) or len(label.split()) > LABEL_MAX_WORDS:
-            return None
-        if control and _label_len(label) <= LABEL_MAX_CHARS and _LETTER.search(label):
-            return "control"
-        if (
-            not control
-            and label.rstrip().endswith((":", "："))
-            and len(_squash(label)) <= LEAD_IN_MAX_CHARS
-            and not _DIGIT.search(label)
-        ):
-            return "lead"
+        return _unit_kind(_control_label(el), True)
+    units = _label_units(el, chars, clickable, memo)
+    if units is None or len(units) != 1:
+        return None
+    return _unit_kind(*units[0])
+
+
+@lru_cache(maxsize=4096)
+def _unit_kind(label: str, control: bool) -> str | None:
+    """``_label_kind`` of an element whose one unit is (``label``, ``control``); cached, as
+    pages repeat their labels ("Facebook", "分享到：") and sibling runs read each one."""
+    if _LABEL_MARKS.search(label) or len(label.split()) > LABEL_MAX_WORDS:
+        return None
+    if control and _label_len(label) <= LABEL_MAX_CHARS and _LETTER.search(label):
+        return "control"
+    if (
+        not control
+        and label.rstrip().endswith((":", "："))
+        and len(_squash(label)) <= LEAD_IN_MAX_CHARS
+        and not _DIGIT.search(label)
+    ):
+        return "lead"
     return None
 
 
@@ -901,7 +905,7 @@ def _label_units(
     if text and not text.isspace() and not _plain(text, units):
         units = None
     else:
-        for child in el:
+        for child in el[:]:
             tag = child.tag
             if isinstance(tag, str) and tag not in _UNIT_SKIP:
                 if child in clickable:
