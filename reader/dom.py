@@ -52,7 +52,10 @@ def prune_chrome(
         if el in protected:
             continue
         if not by_tag:
-            if _holds_article_text(el, reason, chars, links, main, main_text, inside):
+            # (an element without text holds none: most named ones, asked without a call)
+            if chars.get(el, 0) and _holds_article_text(
+                el, reason, chars, links, main, main_text, inside
+            ):
                 removed[KEPT_BY_EVIDENCE] += 1
                 kept_markup.add((el.tag, cls or ""))
                 continue
@@ -543,7 +546,12 @@ def _image_captions(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[Ht
             continue
         holder = img
         parent = block
-        while parent is not None and not _chars(parent, chars):
+        while parent is not None:
+            n = chars.get(parent)
+            if n is None:  # (outside the body: measured now)
+                n = len(_text(parent))
+            if n:
+                break
             holder, parent = parent, parent.getparent()
         if (holder.tail or "").strip():
             continue

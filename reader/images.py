@@ -265,8 +265,15 @@ def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
                 return text[: CAPTION_MAX * 2]
         break
     holder = img
-    while holder.getparent() is not None and not _has_text(holder.getparent(), texts):
-        holder = holder.getparent()
+    parent = img.getparent()
+    while parent is not None:
+        # The memo answers for a gallery's shared holders without a call.
+        shows = texts.get(parent)
+        if shows is None:
+            shows = _has_text(parent, texts)
+        if shows:
+            break
+        holder, parent = parent, parent.getparent()
     if holder.tag == "noscript" or (holder.tail or "").strip():
         return None
     caption = holder.getnext()
