@@ -52,7 +52,10 @@ def prune_chrome(
         if el in protected:
             continue
         if not by_tag:
-            if _holds_article_text(el, reason, chars, links, main, main_text, inside):
+            # (an element without text holds none: most named ones, asked without a call)
+            if chars.get(el, 0) and _holds_article_text(
+                el, reason, chars, links, main, main_text, inside
+            ):
                 removed[KEPT_BY_EVIDENCE] += 1
                 kept_markup.add((el.tag, cls or ""))
                 continue
@@ -89,7 +92,13 @@ def prune_chrome(
     covered: dict[HtmlElement, bool] = {}
     for el, reason in doomed:
         parent = el.getparent()
-        if parent is not None and not _covered(parent, doomed_set, covered):
+        if parent is None:
+            continue
+        # The memo answers most (siblings share a parent) without a call.
+        hit = covered.get(parent)
+        if hit is None:
+            hit = _covered(parent, doomed_set, covered)
+        if not hit:
             _drop(el)
             removed[reason] += 1
     return removed
@@ -197,7 +206,7 @@ def _short_paragraph(
     return (
         n > 0
         and links[el] < INSIDE_LINK_SHARE * n
-        and any(_SENTENCE_MARK.search(t) for t in _VISIBLE_TEXTS(el))
+        and any(_SENTENCE_MARK.search(t) for t in _visible_texts(el))
     )
 
 
@@ -205,7 +214,7 @@ def _is_prose(el: HtmlElement, own_chars: int) -> bool:
     """Non-link text long enough for a sentence (a CJK character counts twice), ending one."""
     if own_chars < PROSE_MIN_CHARS / 2:
         return False
-    texts = _VISIBLE_TEXTS(el)
+    texts = _visible_texts(el)
     if own_chars < PROSE_MIN_CHARS and own_chars + len(_CJK.findall("".join(texts))) < (
         PROSE_MIN_CHARS
     ):
@@ -213,11 +222,28 @@ def _is_prose(el: HtmlElement, own_chars: int) -> bool:
     return any(_SENTENCE_MARK.search(t) for t in texts)
 
 
+def _visible_texts(el: HtmlElement) -> list[str]:
+    """``el``'s text nodes outside script, style and noscript, in document order.
+
+    The XPath's test climbs every text node's ancestors to the root; most elements have no
+    such element in them or above them, and then all their text nodes are the answer (two
+    tag-filtered walks in C tell).
+    """
+    if (
+        next(el.iter(*_HIDDEN_TEXT), None) is None
+        and next(el.iterancestors(*_HIDDEN_TEXT), None) is None
+    ):
+        return _ALL_TEXTS(el)  # type: ignore[no-any-return]
+    return _VISIBLE_TEXTS(el)  # type: ignore[no-any-return]
+
+
+_HIDDEN_TEXT = ("script", "style", "noscript")
 # Plain strings (no smart strings: nothing asks a text for its parent).
 _VISIBLE_TEXTS = lxml.etree.XPath(
     ".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]",
     smart_strings=False,
 )
+_ALL_TEXTS = lxml.etree.XPath(".//text()", smart_strings=False)
 
 
 def _token_reason(cls: str | None, ident: str | None) -> str | None:
@@ -461,24 +487,36 @@ def _teaser_lists(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[Html
     """Lists whose items each lead with a headline link: other stories and their teasers."""
     found = []
     for lst in body.iter("ul", "ol"):
+        # (a list with fewer children has fewer items: its children go unlisted)
+        if len(lst) < TEASER_LIST_ITEMS:
+            continue
         items = [li for li in lst if li.tag == "li"]
         if len(items) < TEASER_LIST_ITEMS:
             continue
-        headed = 0
+        need = TEASER_LIST_SHARE * len(items)
+        headed = missed = 0
         for li in items:
             # The item's first link with text.
+            first = None
             for link in li.iter("a"):
                 if chars[link]:
+                    first = link
                     break
-            else:
-                continue
-            if chars[link] < TEASER_HEADLINE_CHARS:
-                continue
-            if chars[link] >= TEASER_ITEM_LINK_SHARE * chars[li] or _text(li).startswith(
-                _text(link)
+            if (
+                first is not None
+                and chars[first] >= TEASER_HEADLINE_CHARS
+                and (
+                    chars[first] >= TEASER_ITEM_LINK_SHARE * chars[li]
+                    or _text(li).startswith(_text(first))
+                )
             ):
                 headed += 1
-        if headed >= TEASER_LIST_SHARE * len(items):
+            else:
+                missed += 1
+                # The share is out of reach: the other items go unread.
+                if len(items) - missed < need:
+                    break
+        if headed >= need:
             found.append(lst)
     return found
 
@@ -507,8 +545,14 @@ def _image_captions(body: HtmlElement, chars: dict[HtmlElement, int]) -> list[Ht
             found.append(block)  # the block's only text repeats its picture's alt text
             continue
         holder = img
-        while holder.getparent() is not None and not _chars(holder.getparent(), chars):
-            holder = holder.getparent()
+        parent = block
+        while parent is not None:
+            n = chars.get(parent)
+            if n is None:  # (outside the body: measured now)
+                n = len(_text(parent))
+            if n:
+                break
+            holder, parent = parent, parent.getparent()
         if (holder.tail or "").strip():
             continue
         caption = holder.getnext()
@@ -682,45 +726,59 @@ def label_bars(
         if el is not body and 0 < n <= BAR_MAX_CHARS and _is_label_bar(el, chars, clickable, memo):
             found.append(el)
             continue
-        run = _sibling_bar(el, chars, controls, clickable, memo)
+        # The children and their control counts, read once for the runs and the walk (a
+        # slice lists them in C).
+        children = el[:]
+        held = [controls.get(c, 0) for c in children]
+        run = _sibling_bar(children, held, chars, clickable, memo)
         found.extend(run)
         # Only a subtree with two controls or more can hold a bar.
-        for c in reversed(el):
-            if controls.get(c, 0) >= BAR_MIN_CONTROLS - 1 and chars.get(c, 0) and c not in run:
+        for c, h in zip(reversed(children), reversed(held), strict=True):
+            if h >= BAR_MIN_CONTROLS - 1 and chars.get(c, 0) and c not in run:
                 stack.append(c)
     return found
 
 
 def _sibling_bar(
-    parent: HtmlElement,
+    children: list[HtmlElement],
+    held: list[int],
     chars: dict[HtmlElement, int],
-    controls: dict[HtmlElement, int],
     clickable: AbstractSet[HtmlElement],
     memo: dict[HtmlElement, list[tuple[str, bool]] | None],
 ) -> list[HtmlElement]:
-    """Runs of sibling elements that are each one short control (``<p><a>微信</a></p>``,
-    ``<div><a>Facebook</a></div>``...), after an optional lead-in sibling ("分享到：")."""
-    # Each control of a run holds one control: with fewer than two such siblings (most
-    # wrappers the walk passes through), no run can be long enough; the labels go unread.
-    singles = 0
-    for child in parent:
-        if controls.get(child, 0) == 1:
-            singles += 1
-            if singles == BAR_MIN_CONTROLS - 1:
-                break
-    else:
+    """Runs of sibling elements (``children``, holding ``held`` controls each) that are each
+    one short control (``<p><a>微信</a></p>``, ``<div><a>Facebook</a></div>``...), after an
+    optional lead-in sibling ("分享到：").
+
+    A run's controls each hold one control, and a run has two of them at least (after a
+    lead-in; three without): only a streak of two or more such siblings, and the sibling
+    just before it (a lead-in), can be part of one. The labels of the other siblings go
+    unread: whatever they are, each closes a run too short to count.
+    """
+    # Most wrappers the walk passes through have no two such siblings in a row.
+    if held.count(1) < BAR_MIN_CONTROLS - 1:
+        return []
+    # Which siblings may belong to a run: those in a streak, and the one before it.
+    may = [False] * (len(children) + 1)
+    streak = False
+    for i in range(1, len(held)):
+        if held[i] == 1 and held[i - 1] == 1:
+            streak = may[i] = may[i - 1] = True
+            if i >= 2:
+                may[i - 2] = True
+    if not streak:
         return []
     found: list[HtmlElement] = []
     run: list[HtmlElement] = []
     lead = False
-    for child in [*parent, None]:
+    for i, child in enumerate([*children, None]):
         kind = None
-        if child is not None and isinstance(child.tag, str):
-            held = controls.get(child, 0)
+        if may[i] and child is not None and isinstance(child.tag, str):
+            h = held[i]
             # Bare links in a row are a container's business (``_is_label_bar``): a footer
             # row of links beside other text is not a bar of its own, so a control joins a
             # run only after a lead-in.
-            if (held == 1 or (held == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS)) and (
+            if (h == 1 or (h == 0 and chars.get(child, 0) <= LEAD_IN_MAX_CHARS)) and (
                 lead or child not in clickable
             ):
                 tail = (child.tail or "").strip()
@@ -749,26 +807,29 @@ def _label_kind(
     lead-in ending in a colon, else None."""
     if not isinstance(el.tag, str) or chars.get(el, 0) > LABEL_MAX_CHARS * 2:
         return None
-    units: list[tuple[str, bool]] | None
     if el in clickable:
-        units = [(_control_label(el), True)]
-    else:
-        units = _label_units(el, chars, clickable, memo)
-        if units is None:
-            return None
-    if len(units) == 1:
-        label, control = units[0]
-        if _LABEL_MARKS.search(label) or len(label.split()) > LABEL_MAX_WORDS:
-            return None
-        if control and _label_len(label) <= LABEL_MAX_CHARS and _LETTER.search(label):
-            return "control"
-        if (
-            not control
-            and label.rstrip().endswith((":", "："))
-            and len(_squash(label)) <= LEAD_IN_MAX_CHARS
-            and not _DIGIT.search(label)
-        ):
-            return "lead"
+        return _unit_kind(_control_label(el), True)
+    units = _label_units(el, chars, clickable, memo)
+    if units is None or len(units) != 1:
+        return None
+    return _unit_kind(*units[0])
+
+
+@lru_cache(maxsize=4096)
+def _unit_kind(label: str, control: bool) -> str | None:
+    """``_label_kind`` of an element whose one unit is (``label``, ``control``); cached, as
+    pages repeat their labels ("Facebook", "分享到：") and sibling runs read each one."""
+    if _LABEL_MARKS.search(label) or len(label.split()) > LABEL_MAX_WORDS:
+        return None
+    if control and _label_len(label) <= LABEL_MAX_CHARS and _LETTER.search(label):
+        return "control"
+    if (
+        not control
+        and label.rstrip().endswith((":", "："))
+        and len(_squash(label)) <= LEAD_IN_MAX_CHARS
+        and not _DIGIT.search(label)
+    ):
+        return "lead"
     return None
 
 
@@ -852,7 +913,7 @@ def _label_units(
     if text and not text.isspace() and not _plain(text, units):
         units = None
     else:
-        for child in el:
+        for child in el[:]:
             tag = child.tag
             if isinstance(tag, str) and tag not in _UNIT_SKIP:
                 if child in clickable:
@@ -862,7 +923,14 @@ def _label_units(
                     if chars.get(child, 0) > LABEL_MAX_CHARS:
                         units = None
                         break
-                    label = _control_label(child)
+                    # Most controls are a link holding its label alone: read in place.
+                    label = ""
+                    if not len(child):
+                        label_text = child.text
+                        if label_text:
+                            label = " ".join(label_text.split())
+                    if not label:
+                        label = _control_label(child)
                     if _control_size(label) < 0:
                         units = None
                         break

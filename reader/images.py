@@ -11,12 +11,15 @@ none of them is ever a line of the text (``caption_keys``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from reader.structured import absolute
+from reader.urls import split_http
 
 # Attributes lazy loaders put the real source in, best first.
 LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "data-url", "src")
@@ -70,12 +73,15 @@ def find_pictures(tree: HtmlElement, base_url: str) -> list[Picture]:
     texts: dict[HtmlElement, bool] = {}
     joined: dict[str, str | None] = {}  # a source made absolute once (copies, thumbnails)
     for img in body.iter("img"):
-        if _furniture_marked(img):  # before the source: no URL to make for an icon
+        # Its attributes, read at once: a dict's lookups cost less than a dozen ``get``s.
+        attrs = dict(img.items())
+        if _furniture_marked(attrs):  # before the source: no URL to make for an icon
             continue
-        src = picture_source(img, base_url, joined)
-        if src is None or _furniture_source(img, src):
+        src = picture_source(img, base_url, joined, attrs)
+        raw_alt = attrs.get("alt")
+        if src is None or _furniture_source(src, raw_alt):
             continue
-        alt = " ".join((img.get("alt") or "").split()) or None
+        alt = " ".join((raw_alt or "").split()) or None
         earlier = seen.get(src)
         if earlier is not None:  # a <noscript> copy of a lazy picture, a repeated thumbnail
             earlier.caption = earlier.caption or _caption(img, texts)
@@ -88,31 +94,38 @@ def find_pictures(tree: HtmlElement, base_url: str) -> list[Picture]:
 
 
 def picture_source(
-    img: HtmlElement, base_url: str, joined: dict[str, str | None] | None = None
+    img: HtmlElement,
+    base_url: str,
+    joined: dict[str, str | None] | None = None,
+    attrs: Mapping[str, str] | None = None,
 ) -> str | None:
     """The picture's largest real source, absolute: ``srcset`` (and a ``<picture>``'s
     ``<source>``), then the lazy loaders' attributes, then ``src``. ``joined``: the page's
-    sources already made absolute."""
+    sources already made absolute; ``attrs``: the ``<img>``'s attributes, if read."""
     if joined is None:
         joined = {}
+    if attrs is None:
+        attrs = dict(img.items())
     candidates: list[tuple[float, str]] = []
-    holders = [img]
+    for name in LAZY_SRCSETS:
+        value = attrs.get(name)
+        if value:
+            candidates.extend(_srcset(value))
     # The <picture>'s <source>s (an HTML4 parser may nest the <img> inside a <source>).
     picture = next(img.iterancestors("picture"), None)
     if picture is not None:
-        holders.extend(picture.iter("source"))
-    for holder in holders:
-        for name in LAZY_SRCSETS:
-            value = holder.get(name)
-            if value:
-                candidates.extend(_srcset(value))
+        for holder in picture.iter("source"):
+            for name in LAZY_SRCSETS:
+                value = holder.get(name)
+                if value:
+                    candidates.extend(_srcset(value))
     if candidates:
         for _size, url in sorted(candidates, key=lambda c: -c[0]):
             src = _usable(url, base_url, joined)
             if src is not None:
                 return src
     for name in LAZY_SOURCES:
-        value = img.get(name)
+        value = attrs.get(name)
         if value:
             src = _usable(value, base_url, joined)
             if src is not None:
@@ -152,36 +165,44 @@ def _usable(url: str, base_url: str, joined: dict[str, str | None]) -> str | Non
 
 def _furniture(img: HtmlElement, src: str) -> bool:
     """A tracking pixel, an icon, a logo or a sprite rather than a picture of the article."""
-    return _furniture_marked(img) or _furniture_source(img, src)
+    return _furniture_marked(dict(img.items())) or _furniture_source(src, img.get("alt"))
 
 
 _FURNITURE_NAMES = {"logo", "icon", "avatar", "emoji", "sprite"}
 
 
-def _furniture_marked(img: HtmlElement) -> bool:
-    """Furniture by the ``<img>``'s own attributes: a small declared size, hidden from
-    screen readers, or named a logo or an icon by its class or id."""
+def _furniture_marked(attrs: Mapping[str, str]) -> bool:
+    """Furniture by the ``<img>``'s own attributes (``attrs``): a small declared size,
+    hidden from screen readers, or named a logo or an icon by its class or id."""
     for name in ("width", "height"):
-        value = img.get(name)
+        value = attrs.get(name)
         if value:
             value = value.strip().removesuffix("px")
             if value.isdigit() and int(value) < MIN_SIDE:
                 return True
-    if img.get("aria-hidden") == "true" or img.get("role") == "presentation":
+    if attrs.get("aria-hidden") == "true" or attrs.get("role") == "presentation":
         return True
-    names = f"{img.get('class') or ''} {img.get('id') or ''}"
+    return _furniture_named(attrs.get("class"), attrs.get("id"))
+
+
+@lru_cache(maxsize=4096)
+def _furniture_named(cls: str | None, ident: str | None) -> bool:
+    """A class/id pair naming furniture; cached, as a page's pictures repeat their classes."""
+    names = f"{cls or ''} {ident or ''}"
     return not names.isspace() and bool(set(_TOKENS.split(names.lower())) & _FURNITURE_NAMES)
 
 
-def _furniture_source(img: HtmlElement, src: str) -> bool:
-    """Furniture by its source's path: a size too small in it, an unnamed SVG or GIF, or a
-    furniture word in the file's or its folder's name."""
-    path = urlsplit(src).path
+def _furniture_source(src: str, alt: str | None) -> bool:
+    """Furniture by its source's path: a size too small in it, an unnamed SVG or GIF (no
+    ``alt``), or a furniture word in the file's or its folder's name."""
+    # The path as urlsplit reads it; a pattern tells it for most sources, without the split.
+    split = split_http(src)
+    path = split[1] if split is not None else urlsplit(src).path
     for match in _URL_SIZE.finditer(path):
         sides = [int(n) for n in match.groups() if n]
         if sides and max(sides) < MIN_SIDE:
             return True
-    if path.lower().endswith((".svg", ".gif")) and not img.get("alt"):
+    if path.lower().endswith((".svg", ".gif")) and not alt:
         return True
     tail = "/".join(path.rsplit("/", 2)[-2:])  # the file and its folder
     return bool(FURNITURE.search(tail))
@@ -244,8 +265,15 @@ def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
                 return text[: CAPTION_MAX * 2]
         break
     holder = img
-    while holder.getparent() is not None and not _has_text(holder.getparent(), texts):
-        holder = holder.getparent()
+    parent = img.getparent()
+    while parent is not None:
+        # The memo answers for a gallery's shared holders without a call.
+        shows = texts.get(parent)
+        if shows is None:
+            shows = _has_text(parent, texts)
+        if shows:
+            break
+        holder, parent = parent, parent.getparent()
     if holder.tag == "noscript" or (holder.tail or "").strip():
         return None
     caption = holder.getnext()
