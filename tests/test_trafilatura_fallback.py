@@ -175,6 +175,44 @@ def test_every_raw_tree_prune_has_its_prefilter() -> None:
         assert " ".join(expression.path.split()) in _SELECTS_ONLY_BY
 
 
+# A value for each way each prefilter pattern can match, and near misses.
+_PREFILTER_VALUES = [
+    "mvp-post-add-box",
+    "x mvp-post-add-wrap",
+    "infinitescroll",
+    "page infinite-scroll",
+    "elementor-share-buttons",
+    "Comment",
+    "comments",
+    "comol",
+    "disqus_thread",
+    "dsq-comments",
+    "main article-comments",
+    "post-comments",
+    "x\ncomment",
+    "commentary",
+    "infinite",
+    "mvp-post-add-",
+]
+
+
+def test_every_match_of_a_prefilter_holds_one_of_its_pieces() -> None:
+    """``_pruned`` skips a pattern's scan when none of its literal pieces is in the values:
+    that may only skip patterns that would find nothing there."""
+    from reader.fallback import _CLASS_AND_ID, _SELECTS_ONLY_BY
+
+    values = list(_PREFILTER_VALUES)
+    for folder in PAGES:
+        values += _CLASS_AND_ID(_tree(folder)[0])
+    found = 0
+    for pieces, pattern in _SELECTS_ONLY_BY.values():
+        for value in values:
+            if pattern.search(value):
+                found += 1
+                assert any(piece in value for piece in pieces), (pattern.pattern, value)
+    assert found >= 13  # (each crafted value that matches was tried)
+
+
 _ODD_TEXT = (
     "<html><body><script>var a = 'x y  z';</script><style>p { color: red }</style>"
     "<div>one\u00a0\u00a0two\u3000three</div><aside>side text</aside><p>a\u0007b</p>"
