@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from reader.cjk import HAN, cjk_regex
@@ -822,6 +823,14 @@ _BLOG_OF = re.compile(
 )
 
 
+# Whether the page's text holds 的, asked in C (no Python string of the page's text), and
+# the elements with a title attribute that holds it (a walk in C, not a Python proxy for every
+# link): without 的 in the text, only those can name a blog's owner.
+_TEXT_HOLDS_DE = XPath("contains(string(.), '的')")
+_TITLE_HOLDS_DE = XPath("descendant-or-self::*/@title[contains(., '的')]/..")
+_OWNER_TAGS = ("title", "h1", "h2", "a")
+
+
 def blog_owner(tree: HtmlElement) -> list[str]:
     """The owner of the blog a post stands on, where the page names one and only one.
 
@@ -831,8 +840,13 @@ def blog_owner(tree: HtmlElement) -> list[str]:
     """
     owners: list[str] = []
     # Every name is read off "X的": without 的 in the page's text, only titles can hold one.
-    in_text = "的" in tree.text_content()
-    for el in tree.iter("title", "h1", "h2", "a"):
+    in_text: bool = _TEXT_HOLDS_DE(tree)
+    elements = (
+        tree.iter(*_OWNER_TAGS)
+        if in_text
+        else (el for el in _TITLE_HOLDS_DE(tree) if el.tag in _OWNER_TAGS)
+    )
+    for el in elements:
         for text in (el.text_content() if in_text else "", el.get("title") or ""):
             if "的" not in text:
                 continue
