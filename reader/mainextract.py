@@ -12,12 +12,15 @@ candidates) call from libxml2 into Python for every element they test; here the 
 regular expressions are asked of the elements' attributes in one Python loop (the body
 candidate's stopping at the first), where trafilatura's XPath text is the one written here.
 The whole cleaned tree is copied for the recovery of wild text only when that recovery
-runs (``rebuild``). Everything else is trafilatura's own sequence, calling its own functions
-(``extract_content``, ``_extract`` and ``prune_unwanted_sections`` of
-``trafilatura.main_extractor``, with comments on what differs); the recovery of wild text
-runs trafilatura's own code. ``tests/test_mainextract.py`` holds the result to
-``trafilatura.main_extractor.extract_content`` on every saved page, so an upgrade of
-trafilatura that changes the sequence is caught.
+runs (``rebuild``). The link-density deletions run in two rounds (div, list, p); a pass that
+would read the tree its last run deleted nothing from, untouched since, is skipped (on most
+pages the whole second round). Everything else is trafilatura's own sequence, calling its
+own functions (``extract_content``, ``_extract``, ``prune_unwanted_sections``,
+``recover_wild_text`` of ``trafilatura.main_extractor`` and ``delete_by_link_density`` of
+``trafilatura.htmlprocessing``, copied with comments on what differs; the recovery prunes
+with the sections guard here). ``tests/test_mainextract.py`` holds the result to
+``trafilatura.main_extractor.extract_content`` on every saved page (the recovery forced on
+each), so an upgrade of trafilatura that changes the sequence is caught.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from copy import deepcopy
 from lxml.etree import Element, XPath, _Element, strip_elements, strip_tags
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import (
-    delete_by_link_density,
+    link_density_test,
     link_density_test_tables,
     process_node,
     prune_unwanted_nodes,
@@ -39,15 +42,15 @@ from trafilatura.main_extractor import (
     REBUILT_BLOCKS,
     _elem_text,
     handle_textelem,
-    recover_wild_text,
 )
 from trafilatura.settings import (
+    DEDUPE_SCAN_CAP,
     INLINE_FORMATTABLE,
     MIN_DUPLICATE_LENGTH,
     TAG_CATALOG,
     Extractor,
 )
-from trafilatura.utils import SPACING_PROTECTED, text_chars_test
+from trafilatura.utils import SPACING_PROTECTED, text_chars_test, trim
 from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
     _ARTICLE_CONTENT_CLASS_TOKENS,
@@ -320,29 +323,69 @@ def prune_guarded(tree: HtmlElement, nodelist: Iterable[XPath]) -> HtmlElement:
     return tree
 
 
+def delete_by_link_density(
+    subtree: HtmlElement,
+    tagname: str,
+    backtracking: bool = False,
+    favor_precision: bool = False,
+) -> bool:
+    """trafilatura's ``delete_by_link_density``, telling whether it deleted anything (the
+    caller skips a rerun on a tree it left as it was)."""
+    deletions = []
+    len_threshold = 200 if favor_precision else 100
+    depth_threshold = 1 if favor_precision else 3
+    for elem in subtree.iter(tagname):
+        result, short_with_links = link_density_test(elem, favor_precision)
+        if result or (
+            backtracking
+            and short_with_links
+            and len(elem) >= depth_threshold
+            and len(trim(elem.text_content())) < len_threshold
+        ):
+            # (a paragraph holding a list item's content is kept: trafilatura's GH #788)
+            parent = elem.getparent()
+            if tagname == "p" and parent is not None and parent.tag in ("item", "td", "th"):
+                continue
+            deletions.append(elem)
+    for elem in dict.fromkeys(deletions):
+        delete_element(elem)
+    return bool(deletions)
+
+
+# trafilatura's link-density passes: each tag twice, in this order.
+_LINK_DENSITY_PASSES = (("div", True), ("list", False), ("p", False)) * 2
+
+
+def delete_by_link_density_passes(tree: HtmlElement, favor_precision: bool) -> None:
+    """trafilatura's two rounds of ``delete_by_link_density`` (div, list, p), a pass skipped
+    where it would read the very tree its last run read and deleted nothing from (no pass has
+    deleted anything since): it would find nothing again. On most pages the first round
+    deletes nothing and the second is skipped whole."""
+    clean_since: dict[str, bool] = {}  # per tag: its last run deleted nothing, nor any since
+    for tagname, backtracking in _LINK_DENSITY_PASSES:
+        if clean_since.get(tagname):
+            continue
+        if delete_by_link_density(tree, tagname, backtracking, favor_precision):
+            clean_since.clear()
+        else:
+            clean_since[tagname] = True
+
+
 def prune_unwanted_sections(
-    tree: HtmlElement, potential_tags: set[str], options: Extractor
+    tree: HtmlElement, potential_tags: set[str], options: Extractor, keep_teasers: bool = False
 ) -> HtmlElement:
-    """trafilatura's ``prune_unwanted_sections`` on the main path (teasers pruned), the
-    guarded prune by ``prune_guarded``."""
+    """trafilatura's ``prune_unwanted_sections``, the guarded prune by ``prune_guarded`` and
+    the link-density passes by ``delete_by_link_density_passes``."""
     favor_precision = options.focus == "precision"
     tree = prune_guarded(tree, OVERALL_DISCARD_XPATH)
     if "graphic" not in potential_tags:
         tree = prune_unwanted_nodes(tree, DISCARD_IMAGE_ELEMENTS)
     if options.focus != "recall":
-        tree = prune_unwanted_nodes(tree, TEASER_DISCARD_XPATH)
+        if not keep_teasers:
+            tree = prune_unwanted_nodes(tree, TEASER_DISCARD_XPATH)
         if favor_precision:
             tree = prune_unwanted_nodes(tree, PRECISION_DISCARD_XPATH)
-    for _ in range(2):
-        tree = delete_by_link_density(
-            tree, "div", backtracking=True, favor_precision=favor_precision
-        )
-        tree = delete_by_link_density(
-            tree, "list", backtracking=False, favor_precision=favor_precision
-        )
-        tree = delete_by_link_density(
-            tree, "p", backtracking=False, favor_precision=favor_precision
-        )
+    delete_by_link_density_passes(tree, favor_precision)
     if "table" in potential_tags or favor_precision:
         boilerplate_tables = [
             elem for elem in tree.iter("table") if link_density_test_tables(elem) is True
@@ -352,8 +395,8 @@ def prune_unwanted_sections(
     if favor_precision:
         while len(tree) > 0 and (tree[-1].tag == "head"):
             delete_element(tree[-1], keep_tail=False)
-        tree = delete_by_link_density(tree, "head", backtracking=False, favor_precision=True)
-        tree = delete_by_link_density(tree, "quote", backtracking=False, favor_precision=True)
+        delete_by_link_density(tree, "head", backtracking=False, favor_precision=True)
+        delete_by_link_density(tree, "quote", backtracking=False, favor_precision=True)
     strip_tags(tree, "span", *(() if "ref" in potential_tags else ("ref",)))
     return tree
 
@@ -416,6 +459,59 @@ def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[
             break
     temp_text = " ".join(result_body.itertext()).strip()
     return result_body, temp_text, potential_tags
+
+
+def recover_wild_text(
+    tree: HtmlElement,
+    result_body: _Element,
+    options: Extractor,
+    potential_tags: set[str],
+    consumed: set[_Element],
+) -> _Element:
+    """trafilatura's ``recover_wild_text``, pruning with ``prune_unwanted_sections`` above
+    (trafilatura's own walks each discard match's ancestors and asks libxml2 to call into
+    Python for every ``re:test``: on the pages where the recovery runs, most of its time)."""
+    potential_tags = set(potential_tags)
+    search_expr = ".//code|.//p|.//quote|.//table|.//div[contains(@class, 'w3-code')]"
+    if options.focus == "recall":
+        potential_tags.update(["div", "lb"])
+        search_expr += "|.//div|.//lb|.//list"
+    search_tree = prune_unwanted_sections(tree, potential_tags, options, keep_teasers=options.fast)
+    subelems = search_tree.xpath(search_expr)
+    elem_texts = [_elem_text(el) for el in result_body]
+    existing = "\n".join(filter(None, elem_texts))
+    existing_elems = set(elem_texts)
+    handled: set[_Element] = set()
+    for subelem in subelems:
+        if (consumed and subelem in consumed) or any(a in handled for a in subelem.iterancestors()):
+            continue
+        processed = handle_textelem(subelem, potential_tags, options)
+        if processed is None:
+            continue
+        if processed is subelem:
+            handled.add(subelem)
+        text = _elem_text(processed)
+        images = {img.get("src") for img in processed.iter("graphic")}
+        if not text and images and images <= {g.get("src") for g in result_body.iter("graphic")}:
+            continue
+        under_cap = len(existing) <= DEDUPE_SCAN_CAP
+        fragment = trim(text + (processed.tail or "")) if text_chars_test(processed.tail) else ""
+        if text and (
+            text in existing_elems
+            or (
+                under_cap
+                and (
+                    (len(text) > MIN_DUPLICATE_LENGTH and text in existing)
+                    or (fragment and fragment in existing)
+                )
+            )
+        ):
+            continue
+        result_body.append(processed)
+        if under_cap:
+            existing += "\n" + (fragment or text)
+        existing_elems.add(text)
+    return result_body
 
 
 def extract_content(
