@@ -84,6 +84,12 @@ def plain_body(tree: HtmlElement, url: str | None) -> str | None:
     return doc.text if isinstance(doc, Document) else None
 
 
+# ``bool(body.xpath(".//p//text()"))`` and ``bool(body.xpath(SANITIZED_XPATH))`` asked as
+# XPath booleans: the same answers, without a Python string for every paragraph text.
+_HAS_PARAGRAPH_TEXT = XPath("boolean(.//p//text())")
+_HAS_SANITIZED = XPath(f"boolean({SANITIZED_XPATH})")
+
+
 def needs_comparison(
     body: _Element, text: str, block_chars: int | None, options: Extractor
 ) -> bool:
@@ -97,9 +103,9 @@ def needs_comparison(
     paragraphs = body.findall(".//p")
     if not paragraphs or len(body.findall(".//table")) > len(paragraphs):
         return True
-    if not body.xpath(".//p//text()"):
+    if not _HAS_PARAGRAPH_TEXT(body):
         return True
-    return bool(body.xpath(SANITIZED_XPATH))
+    return bool(_HAS_SANITIZED(body))
 
 
 # trafilatura's raw-tree prunes, by their XPath text (spaces collapsed), each with a pattern
