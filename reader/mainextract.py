@@ -32,7 +32,7 @@ from copy import deepcopy
 from lxml.etree import Element, XPath, _Element, strip_elements, strip_tags
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import (
-    link_density_test,
+    is_paragraph_listing,
     link_density_test_tables,
     process_node,
     prune_unwanted_nodes,
@@ -50,7 +50,7 @@ from trafilatura.settings import (
     TAG_CATALOG,
     Extractor,
 )
-from trafilatura.utils import SPACING_PROTECTED, text_chars_test, trim
+from trafilatura.utils import LINK_FARM_RATIO, SPACING_PROTECTED, text_chars_test, trim
 from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
     _ARTICLE_CONTENT_CLASS_TOKENS,
@@ -323,6 +323,63 @@ def prune_guarded(tree: HtmlElement, nodelist: Iterable[XPath]) -> HtmlElement:
     return tree
 
 
+def _link_text(link: _Element, link_texts: dict[_Element, str]) -> str:
+    """``trim(link.text_content())``, each link's read once in a pass: the containers around
+    a link (nested divs) each read all their links."""
+    text = link_texts.get(link)
+    if text is None:
+        text = link_texts[link] = trim(link.text_content())
+    return text
+
+
+def _link_info(links: list[_Element], link_texts: dict[_Element, str]) -> tuple[int, int, int]:
+    """trafilatura's ``collect_link_info``: the links' text length, how many have text, and
+    how many of those are short."""
+    lengths = [len(text) for text in (_link_text(link, link_texts) for link in links) if text]
+    return sum(lengths), len(lengths), sum(1 for length in lengths if length < 10)
+
+
+def link_density_test(
+    element: _Element, favor_precision: bool, link_texts: dict[_Element, str]
+) -> tuple[bool, bool, int]:
+    """trafilatura's ``link_density_test`` (its two answers), and the length of the element's
+    trimmed text (-1 where it was not read), which the backtracking test reads again. The
+    links and images found by iterators in C (trafilatura's ElementPath ``findall`` goes
+    through Python generators), each link's text read once a pass (``link_texts``)."""
+    links = list(element.iterdescendants("ref"))
+    if not links:
+        return False, False, -1
+    if next(element.iterdescendants("graphic"), None) is not None:
+        return False, False, -1
+    text_len = len(trim(element.text_content()))
+    if len(links) == 1:
+        len_threshold = 10 if favor_precision else 100
+        link_len = len(_link_text(links[0], link_texts))
+        if link_len > len_threshold and link_len > text_len * 0.9:
+            return True, False, text_len
+    if element.tag == "p":
+        limitlen = 60 if element.getnext() is None else 30
+    elif element.getnext() is None:
+        limitlen = 300
+    else:
+        limitlen = 100
+    if text_len < limitlen:
+        linklen, elemnum, shortelems = _link_info(links, link_texts)
+        if elemnum == 0:
+            return True, False, text_len
+        short = elemnum > 1 and shortelems / elemnum > 0.8
+        return linklen > text_len * 0.8 or short, True, text_len
+    if len(links) > 4:
+        linklen, elemnum, _ = _link_info(links, link_texts)
+        if (
+            linklen > text_len * LINK_FARM_RATIO
+            and linklen < 100 * elemnum
+            and not is_paragraph_listing(links)
+        ):
+            return True, False, text_len
+    return False, False, text_len
+
+
 _LINKED: dict[str, XPath] = {}
 
 
@@ -348,13 +405,14 @@ def delete_by_link_density(
     deletions = []
     len_threshold = 200 if favor_precision else 100
     depth_threshold = 1 if favor_precision else 3
+    link_texts: dict[_Element, str] = {}  # (the tree is not changed before the loop ends)
     for elem in _linked(tagname)(subtree):
-        result, short_with_links = link_density_test(elem, favor_precision)
+        result, short_with_links, text_len = link_density_test(elem, favor_precision, link_texts)
         if result or (
             backtracking
             and short_with_links
             and len(elem) >= depth_threshold
-            and len(trim(elem.text_content())) < len_threshold
+            and text_len < len_threshold
         ):
             # (a paragraph holding a list item's content is kept: trafilatura's GH #788)
             parent = elem.getparent()

@@ -19,8 +19,10 @@ from lxml.html import fromstring
 from trafilatura.core import _prepare_tree
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.htmlprocessing import delete_by_link_density as trafilatura_delete_by_link_density
+from trafilatura.htmlprocessing import link_density_test as trafilatura_link_density_test
 from trafilatura.main_extractor import extract_content as trafilatura_extract_content
 from trafilatura.settings import Extractor
+from trafilatura.utils import trim
 from trafilatura.xpaths import BODY_XPATH, OVERALL_DISCARD_XPATH
 
 from reader.mainextract import (
@@ -28,6 +30,7 @@ from reader.mainextract import (
     body_candidate,
     delete_by_link_density_passes,
     extract_content,
+    link_density_test,
     outermost,
 )
 from reader.page import parse_html
@@ -206,3 +209,19 @@ def test_the_crafted_page_needs_its_second_round() -> None:
     two_rounds = fromstring(LINK_ROUNDS)
     _trafilaturas_link_rounds(two_rounds, False)
     assert tostring(one_round) != tostring(two_rounds)
+
+
+@pytest.mark.parametrize(
+    "path", [*SAVED, None], ids=lambda p: str(p.parent.relative_to(TESTS)) if p else "rounds"
+)
+def test_link_density_test_is_trafilaturas(path: Path | None) -> None:
+    """Our link-density test answers as trafilatura's for every element it may be asked
+    about, the link texts read once for all of them, and gives the element's trimmed length."""
+    tree = fromstring(LINK_ROUNDS) if path is None else cleaned(path)[0]
+    for favor_precision in (False, True):
+        link_texts: dict = {}
+        for elem in tree.iter("div", "list", "p", "head", "quote", "item", "section"):
+            result, short, text_len = link_density_test(elem, favor_precision, link_texts)
+            assert (result, short) == trafilatura_link_density_test(elem, favor_precision)
+            if text_len >= 0:
+                assert text_len == len(trim(elem.text_content()))
