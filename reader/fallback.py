@@ -20,9 +20,10 @@ is trafilatura's own sequence (``trafilatura_sequence`` with comments off), step
 
 What the sequence copies is copied only when something will change it: the caller's tree is
 read in place unless a raw-tree prune deletes something (then a pruned copy), and the cleaned
-backup for the comparison is made only when the comparison runs. The main extractor is
-``reader.mainextract``'s, trafilatura's own step for step with its guarded section prune in
-linear time.
+backup for the comparison is made only when the comparison hands it to jusText (unclean or
+short text after readability's; ``compare_extraction`` here is trafilatura's step for step).
+The main extractor is ``reader.mainextract``'s, trafilatura's own step for step with its
+guarded section prune in linear time.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from copy import copy
 
-from lxml.etree import XPath, _Element, strip_tags
+from lxml.etree import XPath, _Element, strip_tags, tostring
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.baseline import _BLOCK_ELEMS, baseline, html2txt
@@ -44,11 +45,23 @@ from trafilatura.core import (
     _forum_thread_page,
     _recall_retry,
 )
-from trafilatura.external import SANITIZED_XPATH, compare_extraction, justext_rescue
-from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+from trafilatura.external import (
+    JUSTEXT_OVERRIDE_RATIO,
+    SANITIZED_XPATH,
+    _prefer_readability,
+    justext_rescue,
+    sanitize_tree,
+    try_readability,
+)
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.settings import Document, Extractor
+from trafilatura.utils import trim
 from trafilatura.xml import delete_element, xmltotxt
-from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+from trafilatura.xpaths import (
+    OVERALL_DISCARD_XPATH,
+    RAW_TREE_PRUNE_XPATH,
+    REMOVE_COMMENTS_AND_LISTS_XPATH,
+)
 
 from reader.mainextract import extract_content
 
@@ -236,6 +249,48 @@ def _page_text_bound(tree: HtmlElement) -> float:
     return chars + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
 
 
+def compare_extraction(
+    clean: Callable[[], HtmlElement],
+    raw_tree: HtmlElement,
+    body: _Element,
+    text: str,
+    options: Extractor,
+) -> tuple[_Element, str]:
+    """trafilatura's ``compare_extraction`` step for step, its cleaned tree (jusText's input,
+    ``tree_cleaning`` of a copy of the page) made by ``clean`` only when jusText runs: a copy
+    and cleaning of the whole page that trafilatura makes for every comparison, and jusText
+    reads on a few comparisons in a hundred (unclean or short text after readability's)."""
+    len_text = len(text)
+    if options.focus == "recall" and len_text > options.min_extracted_size * 10:
+        return body, text
+    if options.focus == "precision":
+        raw_tree = prune_unwanted_nodes(raw_tree, OVERALL_DISCARD_XPATH)
+    temppost_algo = try_readability(raw_tree)
+    algo_text = trim(tostring(temppost_algo, method="text", encoding="utf-8").decode("utf-8"))
+    len_algo = len(algo_text)
+    use_readability = _prefer_readability(
+        body, temppost_algo, algo_text, len_text, len_algo, options
+    )
+    if use_readability:
+        body, text, len_text = temppost_algo, algo_text, len_algo
+    unclean = bool(body.xpath(SANITIZED_XPATH))
+    if unclean or len_text < options.min_extracted_size:
+        body2, text2 = justext_rescue(clean(), options)
+        len_text2 = len(text2)
+        if unclean:
+            accept = len_text <= JUSTEXT_OVERRIDE_RATIO * len_text2 and (
+                len_text2 > len_text or not options.images or body.find(".//graphic") is None
+            )
+        else:
+            accept = len_text < len_text2
+        if text2 and accept:
+            body, text, len_text = body2, text2, len_text2
+            use_readability = False
+    if use_readability:
+        body, text = sanitize_tree(body, options)
+    return body, text
+
+
 def _sequence(
     page: HtmlElement, options: Extractor, url: str | None, block_chars: int | None
 ) -> tuple[_Element, str]:
@@ -257,9 +312,8 @@ def _sequence(
         lambda: convert_tags(tree_cleaning(copy(tree), options), options, url),
     )
     if needs_comparison(postbody, temp_text, block_chars, options):
-        cleaned_tree_backup = tree_cleaning(copy(tree), options)
         postbody, temp_text = compare_extraction(
-            cleaned_tree_backup, copy(tree), postbody, temp_text, options
+            lambda: tree_cleaning(copy(tree), options), copy(tree), postbody, temp_text, options
         )
     if len(temp_text) < options.min_extracted_size and options.focus != "precision":
         b_body, b_text, b_len = baseline(tree)

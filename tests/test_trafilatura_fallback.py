@@ -276,3 +276,47 @@ def test_comment_section_matcher_is_the_xpath(html: str) -> None:
     ours = _prune_nodes(copy(tree), [expression])
     theirs = prune_unwanted_nodes(copy(tree), [expression])
     assert lxml.html.tostring(ours) == lxml.html.tostring(theirs)
+
+
+@pytest.mark.parametrize("folder", PAGES, ids=[p.name for p in PAGES])
+def test_comparison_is_trafilaturas(folder: Path) -> None:
+    """Our ``compare_extraction`` (the cleaned tree made only when jusText runs) answers as
+    trafilatura's: with the main extractor's body and with an empty one, in each focus, and
+    with a minimum size no text reaches (jusText always runs)."""
+    from copy import deepcopy
+
+    from lxml.etree import Element, tostring
+    from trafilatura.external import compare_extraction as trafilaturas
+    from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+    from trafilatura.settings import Extractor
+
+    from reader.fallback import compare_extraction
+    from reader.mainextract import extract_content
+
+    tree, url = _tree(folder)
+    cleanings: list[str] = []
+    for focus, min_size in (("balanced", 0), ("precision", 0), ("recall", 0), ("balanced", 10**9)):
+        options = Extractor(output_format="python", comments=False, url=url)
+        options.focus = focus
+        if min_size:
+            options.min_extracted_size = min_size
+        body, text = extract_content(
+            convert_tags(tree_cleaning(copy(tree), options), options, url), options
+        )
+        for given_body, given_text in ((body, text), (Element("body"), "")):
+
+            def clean(options: Extractor = options, focus: str = focus) -> lxml.html.HtmlElement:
+                cleanings.append(focus)
+                return tree_cleaning(copy(tree), options)
+
+            ours = compare_extraction(clean, copy(tree), deepcopy(given_body), given_text, options)
+            theirs = trafilaturas(
+                tree_cleaning(copy(tree), options),
+                copy(tree),
+                deepcopy(given_body),
+                given_text,
+                options,
+            )
+            assert ours[1] == theirs[1]
+            assert tostring(ours[0], encoding="unicode") == tostring(theirs[0], encoding="unicode")
+    assert cleanings  # (jusText ran, at least where no text is long enough)
