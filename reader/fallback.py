@@ -43,7 +43,6 @@ from trafilatura.core import (
     ESCALATION_MAX_LENGTH,
     ESCALATION_PAGE_SHARE,
     _forum_thread_page,
-    _recall_retry,
 )
 from trafilatura.external import (
     JUSTEXT_OVERRIDE_RATIO,
@@ -289,6 +288,21 @@ def compare_extraction(
     if use_readability:
         body, text = sanitize_tree(body, options)
     return body, text
+
+
+def _recall_retry(tree: HtmlElement, r_options: Extractor, url: str | None) -> tuple[_Element, str]:
+    """trafilatura's ``_recall_retry`` (its stages 1 and 2 again, in recall mode) by our main
+    extractor and comparison: its cleaned trees made only when they are read."""
+
+    def prepared() -> HtmlElement:
+        return convert_tags(tree_cleaning(copy(tree), r_options), r_options, url)
+
+    postbody, temp_text = extract_content(prepared(), r_options, prepared)
+    if not r_options.fast:
+        postbody, temp_text = compare_extraction(
+            lambda: tree_cleaning(copy(tree), r_options), copy(tree), postbody, temp_text, r_options
+        )
+    return postbody, temp_text
 
 
 def _sequence(

@@ -225,3 +225,15 @@ def test_link_density_test_is_trafilaturas(path: Path | None) -> None:
             assert (result, short) == trafilatura_link_density_test(elem, favor_precision)
             if text_len >= 0:
                 assert text_len == len(trim(elem.text_content()))
+
+
+@pytest.mark.parametrize("path", SAVED, ids=lambda p: str(p.parent.relative_to(TESTS)))
+def test_the_same_body_as_trafilatura_in_each_focus(path: Path) -> None:
+    """The recall retry and precision runs read pages by the same extractor."""
+    for focus in ("precision", "recall"):
+        tree, options = cleaned(path)
+        options.focus = focus
+        theirs_body, theirs_text = trafilatura_extract_content(deepcopy(tree), options)
+        ours_body, ours_text = extract_content(tree, options)
+        assert ours_text == theirs_text
+        assert tostring(ours_body, encoding="unicode") == tostring(theirs_body, encoding="unicode")

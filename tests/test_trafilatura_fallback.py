@@ -320,3 +320,21 @@ def test_comparison_is_trafilaturas(folder: Path) -> None:
             assert ours[1] == theirs[1]
             assert tostring(ours[0], encoding="unicode") == tostring(theirs[0], encoding="unicode")
     assert cleanings  # (jusText ran, at least where no text is long enough)
+
+
+@pytest.mark.parametrize("folder", PAGES, ids=[p.name for p in PAGES])
+def test_recall_retry_is_trafilaturas(folder: Path) -> None:
+    """The escalation's recall retry, by our extractor and comparison, is trafilatura's."""
+    from lxml.etree import tostring
+    from trafilatura.core import _recall_retry as trafilaturas
+    from trafilatura.settings import Extractor
+
+    from reader.fallback import _recall_retry
+
+    tree, url = _tree(folder)
+    options = Extractor(output_format="python", comments=False, url=url)
+    options.focus = "recall"
+    ours = _recall_retry(copy(tree), options, url)
+    theirs = trafilaturas(copy(tree), options, url)
+    assert ours[1] == theirs[1]
+    assert tostring(ours[0], encoding="unicode") == tostring(theirs[0], encoding="unicode")
