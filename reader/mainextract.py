@@ -473,6 +473,11 @@ def prune_unwanted_sections(
     return tree
 
 
+# trafilatura's ``subtree.xpath("//p//text()")`` (the whole document's, as it writes it), as
+# plain strings: only their length is read, and a "smart" string per text costs as much again.
+_PARAGRAPH_TEXTS = XPath("//p//text()", smart_strings=False)
+
+
 def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[str]]:
     """trafilatura's ``_extract``, pruning with ``prune_unwanted_sections`` above."""
     potential_tags = set(TAG_CATALOG)
@@ -490,7 +495,7 @@ def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[
         subtree = prune_unwanted_sections(subtree, potential_tags, options)
         if len(subtree) == 0:
             continue
-        ptest = subtree.xpath("//p//text()")
+        ptest = _PARAGRAPH_TEXTS(subtree)
         factor = 1 if options.focus == "precision" else 3
         if not ptest or len("".join(ptest)) < options.min_extracted_size * factor:
             potential_tags.add("div")
