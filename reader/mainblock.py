@@ -105,17 +105,17 @@ def own_text_chars(el: HtmlElement) -> tuple[int, int, int]:
 
 def best_block(tree: HtmlElement) -> Block | None:
     """The container with the densest own text, or None for an empty page."""
-    best: Block | None = None
+    best: tuple[HtmlElement, int, int, int] | None = None
     best_score = 0.0
     for el in tree.iter("div", "article", "section", "td", "main", "center", "body"):
         own, links, marks = own_text_chars(el)
         if own == 0:
             continue
-        block = Block(el, own, links, marks)
-        score = block.score
+        # ``Block.score``, without a Block for every container (one is made for the best)
+        score = own * (1 - links / (own + links or 1)) * (1 + min(marks, 50) / 50)
         if best is None or score > best_score:
-            best, best_score = block, score
-    return best
+            best, best_score = (el, own, links, marks), score
+    return None if best is None else Block(*best)
 
 
 def _line_breaks_stylesheet() -> lxml.etree.XSLT:

@@ -652,11 +652,15 @@ def byline_names(
     return unique(found)
 
 
+# (texts as plain strings: a "smart" string, which knows its element, is not needed here)
+_TEXTS_AND_BREAKS = XPath(".//text()|.//br", smart_strings=False)
+
+
 def _first_line(el: HtmlElement) -> str:
     """The byline's text up to its first line break: a forum's author box goes on with the
     poster's rank and score on the next lines."""
     parts: list[str] = []
-    for node in el.xpath(".//text()|.//br"):
+    for node in _TEXTS_AND_BREAKS(el):
         if not isinstance(node, str):
             if _squash(" ".join(parts)):
                 break
@@ -673,7 +677,7 @@ def _in_form(el: HtmlElement) -> bool:
     """A comment form's "Name *" field is labelled author, and names no one."""
     if el.tag in ("label", "input", "textarea", "option", "button"):
         return True
-    return any(parent.tag == "form" for parent in el.iterancestors())
+    return next(el.iterancestors("form"), None) is not None
 
 
 def _in_card(el: HtmlElement) -> bool:
