@@ -66,6 +66,7 @@ def _clean_len(text: str | None) -> int:
     return len("".join(text.split())) if text and not text.isspace() else 0
 
 
+_LINK_OR_INLINE = frozenset({"a", *INLINE_TEXT_TAGS})
 # Sentence marks, counted as a sign of prose.
 _MARKS = re.compile(r"[。！？.!?，,]")
 
@@ -73,7 +74,9 @@ _MARKS = re.compile(r"[。！？.!?，,]")
 def own_text_chars(el: HtmlElement) -> tuple[int, int, int]:
     """(own text, link text, sentence marks) of ``el``: its text, tails and paragraph children."""
     # Runs for every container of the page: ``_clean_len`` inlined, and a whitespace-only
-    # text or tail (most are indentation) neither counted nor searched for marks.
+    # text or tail (most are indentation) neither counted nor searched for marks. An element
+    # without children (most links and paragraphs) has its text as its content: read without
+    # text_content()'s XPath (tests/test_best_block.py holds it to the plain reading).
     text = el.text
     if text and not text.isspace():
         own = len("".join(text.split()))
@@ -89,14 +92,19 @@ def own_text_chars(el: HtmlElement) -> tuple[int, int, int]:
         if tail and not tail.isspace():
             own += len("".join(tail.split()))
             marks += len(_MARKS.findall(tail))
-        if tag == "a":
-            links += _clean_len(child.text_content())
-        elif tag in INLINE_TEXT_TAGS:
+        if tag in _LINK_OR_INLINE:
             # A child without children of its own (most are) has its text as its content.
             content = child.text_content() if len(child) else child.text
+            if tag == "a":
+                links += _clean_len(content)
+                continue
             if not content or content.isspace():
                 continue  # its links' text is in it: nothing to count
-            anchor = sum(_clean_len(a.text_content()) for a in child.iter("a")) if len(child) else 0
+            anchor = (
+                sum(_clean_len(a.text_content() if len(a) else a.text) for a in child.iter("a"))
+                if len(child)
+                else 0
+            )
             own += len("".join(content.split())) - anchor
             links += anchor
             marks += len(_MARKS.findall(content))
