@@ -335,10 +335,48 @@ def clean_name(part: str) -> str | None:
     return part
 
 
+# Every match of ``_ROLE_TAIL`` ends the text with one of these titles, matched ignoring case:
+# the text's end lower-cased, with the letters re's IGNORECASE takes for an ASCII letter that
+# lower() does not give ("ı" and "İ" for "i", "ſ" for "s"; "K" lowers to "k") mapped first.
+# A name that ends otherwise (most) is not searched: the search tries every space in it.
+_ROLE_TITLES = (
+    "reporter",
+    "correspondent",
+    "writer",
+    "editor",
+    "columnist",
+    "contributor",
+    "reviewer",
+    "redakteur",
+    "redakteurin",
+    "korrespondent",
+    "korrespondentin",
+    "journalist",
+    "journalistin",
+    "reporterin",
+    "corresponsal",
+    "periodista",
+    "redactor",
+    "redactora",
+    "giornalista",
+    "inviato",
+    "inviata",
+    "correspondant",
+    "journaliste",
+)
+_AS_ASCII = str.maketrans({"ı": "i", "İ": "i", "ſ": "s"})
+
+
+def _may_end_in_role(part: str) -> bool:
+    """False where ``_ROLE_TAIL`` cannot match (its ``$`` also matches before a last "\n")."""
+    tail = part[:-1] if part.endswith("\n") else part
+    return tail[-16:].translate(_AS_ASCII).lower().endswith(_ROLE_TITLES)
+
+
 def _without_role(part: str) -> str:
     """The name without a trailing job title; up to two words before the title belong to it
     ("CBS Sports Writer", "News reporter") unless that would leave a single word."""
-    match = _ROLE_TAIL.search(part)
+    match = _ROLE_TAIL.search(part) if _may_end_in_role(part) else None
     if not match:
         return part
     head = part[: match.start()].strip(" .,")
