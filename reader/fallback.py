@@ -99,6 +99,9 @@ def plain_body(tree: HtmlElement, url: str | None) -> str | None:
 # ``bool(body.xpath(".//p//text()"))`` and ``bool(body.xpath(SANITIZED_XPATH))`` asked as
 # XPath booleans: the same answers, without a Python string for every paragraph text.
 _HAS_PARAGRAPH_TEXT = XPath("boolean(.//p//text())")
+# ``len(body.findall(".//p"))`` and ``.//table``'s, counted in C.
+_PARAGRAPHS = XPath("count(.//p)")
+_TABLES = XPath("count(.//table)")
 _HAS_SANITIZED = XPath(f"boolean({SANITIZED_XPATH})")
 
 
@@ -112,8 +115,8 @@ def needs_comparison(
         return True
     if block_chars > READABILITY_RATIO * len(text):
         return True
-    paragraphs = body.findall(".//p")
-    if not paragraphs or len(body.findall(".//table")) > len(paragraphs):
+    paragraphs = _PARAGRAPHS(body)
+    if not paragraphs or _TABLES(body) > paragraphs:
         return True
     if not _HAS_PARAGRAPH_TEXT(body):
         return True

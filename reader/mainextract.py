@@ -313,9 +313,12 @@ def body_candidate(expression: XPath, tree: HtmlElement) -> HtmlElement | None:
 
 def prune_guarded(tree: HtmlElement, nodelist: Iterable[XPath]) -> HtmlElement:
     """``prune_unwanted_nodes(tree, nodelist, with_backup=True)``, the outermost matches
-    found by ``outermost``."""
+    found by ``outermost``. Without a match there is nothing to delete, whatever the guard
+    says: the text's length is not read."""
     matches = dict.fromkeys(_discard_matches(tree, nodelist))
     outer = outermost(matches)
+    if not outer:
+        return tree
     old_len = len(tree.text_content())
     if old_len - sum(len(elem.text_content()) for elem in outer) > old_len / 7:
         for elem in outer:
@@ -560,7 +563,9 @@ def recover_wild_text(
     existing_elems = set(elem_texts)
     handled: set[_Element] = set()
     for subelem in subelems:
-        if (consumed and subelem in consumed) or any(a in handled for a in subelem.iterancestors()):
+        if (consumed and subelem in consumed) or (
+            handled and any(a in handled for a in subelem.iterancestors())
+        ):
             continue
         processed = handle_textelem(subelem, potential_tags, options)
         if processed is None:

@@ -731,7 +731,7 @@ def _in_card(el: HtmlElement) -> bool:
                 return True
         elif (
             parent.tag == "li"
-            and parent.find(".//h1") is None
+            and next(parent.iterdescendants("h1"), None) is None
             and any(len(_squash(a.text_content())) > 30 for a in parent.iter("a"))
         ):
             return True
