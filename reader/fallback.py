@@ -248,7 +248,7 @@ def _page_text_bound(tree: HtmlElement) -> float:
     for element in body.iter("script", "style"):
         if not len(element):  # (raw text; were one inside another, it would count twice)
             chars -= max(0.0, _COLLAPSED_LENGTH(element) - 1)
-    return chars + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
+    return chars + 2 * len(list(body.iter(*_BLOCK_ELEMS)))
 
 
 def compare_extraction(
