@@ -15,7 +15,7 @@ block holds over twice trafilatura's text; otherwise its result would be trafila
 ``fast=True`` is not that: it also keeps teaser sections in the main extractor and drops the
 escalation's jusText candidate (docs/reading.md). Here everything but the gated comparison
 is trafilatura's own sequence (``trafilatura_sequence`` with comments off), step for step;
-``tests/extraction/test_fallback.py`` checks that with the gate open the body is
+``tests/test_trafilatura_fallback.py`` checks that with the gate open the body is
 ``bare_extraction``'s on saved pages, so an upgrade that changes the sequence is caught.
 
 What the sequence copies is copied only when something will change it: the caller's tree is
@@ -23,7 +23,9 @@ read in place unless a raw-tree prune deletes something (then a pruned copy), an
 backup for the comparison is made only when the comparison hands it to jusText (unclean or
 short text after readability's; ``compare_extraction`` here is trafilatura's step for step).
 The main extractor is ``reader.mainextract``'s, trafilatura's own step for step with its
-guarded section prune in linear time.
+guarded section prune in linear time; the escalation's recall retry runs it and the
+comparison here (``_recall_retry``). Each of these copies is held to trafilatura's function
+on every saved page by the tests.
 """
 
 from __future__ import annotations

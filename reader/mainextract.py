@@ -14,11 +14,12 @@ candidate's stopping at the first), where trafilatura's XPath text is the one wr
 The whole cleaned tree is copied for the recovery of wild text only when that recovery
 runs (``rebuild``). The link-density deletions run in two rounds (div, list, p); a pass that
 would read the tree its last run deleted nothing from, untouched since, is skipped (on most
-pages the whole second round). Everything else is trafilatura's own sequence, calling its
-own functions (``extract_content``, ``_extract``, ``prune_unwanted_sections``,
-``recover_wild_text`` of ``trafilatura.main_extractor`` and ``delete_by_link_density`` of
-``trafilatura.htmlprocessing``, copied with comments on what differs; the recovery prunes
-with the sections guard here). ``tests/test_mainextract.py`` holds the result to
+pages the whole second round), a pass tests only the elements that hold a link (picked by
+libxml2), and each link's text is read once a pass. Everything else is trafilatura's own
+sequence, calling its own functions (``extract_content``, ``_extract``,
+``prune_unwanted_sections``, ``recover_wild_text`` of ``trafilatura.main_extractor``,
+``delete_by_link_density`` and ``link_density_test`` of ``trafilatura.htmlprocessing``,
+copied with comments on what differs; the recovery prunes with the sections guard here). ``tests/test_mainextract.py`` holds the result to
 ``trafilatura.main_extractor.extract_content`` on every saved page (the recovery forced on
 each), so an upgrade of trafilatura that changes the sequence is caught.
 """
