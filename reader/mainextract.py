@@ -185,14 +185,36 @@ def _discards_hidden(elem: _Element) -> bool:
     )
 
 
+def _passing(elements: Iterable[_Element], test: Callable[[_Element], bool]) -> list[_Element]:
+    """``[e for e in elements if test(e)]`` for a test of the element's attributes alone:
+    where the class is an element's one attribute (most elements with any), the answer is
+    the class's, asked once per class (a site's cards and rows repeat theirs)."""
+    verdicts: dict[str, bool] = {}
+    found = []
+    for elem in elements:
+        attrib = elem.attrib
+        if len(attrib) == 1:
+            cls = attrib.get("class")
+            if cls is not None:
+                verdict = verdicts.get(cls)
+                if verdict is None:
+                    verdict = verdicts[cls] = test(elem)
+                if verdict:
+                    found.append(elem)
+                continue
+        if test(elem):
+            found.append(elem)
+    return found
+
+
 def _discard_matches(tree: HtmlElement, nodelist: Iterable[XPath]) -> list[_Element]:
     """What ``expression(tree)`` gives for each expression, one after the other."""
     found: list[_Element] = []
     for expression in nodelist:
         if expression.path == _DISCARD_SECTIONS and _MATCHERS_HOLD:
-            found += [e for e in tree.iterdescendants(*_SECTION_TAGS) if _discards_section(e)]
+            found += _passing(tree.iterdescendants(*_SECTION_TAGS), _discards_section)
         elif expression.path == _DISCARD_HIDDEN and _MATCHERS_HOLD:
-            found += [e for e in tree.iterdescendants(Element) if _discards_hidden(e)]
+            found += _passing(tree.iterdescendants(Element), _discards_hidden)
         else:
             found += expression(tree)
     return found

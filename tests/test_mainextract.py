@@ -100,8 +100,11 @@ def test_the_recovery_on_a_rebuilt_backup(path: Path) -> None:
 
 
 # Elements whose attributes stand where the discard matchers could part from the XPaths:
-# which of id/class (id/style) comes first, a name in another case, empty and missing values.
+# which of id/class (id/style) comes first, a name in another case, empty and missing values,
+# one class alone and with other attributes (the answer is remembered per class alone).
 TRICKY = """<html><body><div>
+<div class="x">the class alone: its answer is not the answer with an id beside it</div>
+<span class="x">the same class on another tag</span><i class="x" style="display:none">x</i>
 <div class="x" id="cookie-bar">class first: id not read by the first-of test</div>
 <div id="x" class="cookie-bar">id first: class not read by it</div>
 <span id="share-box">id token</span><p class="sidebar">class token</p>
