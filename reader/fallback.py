@@ -15,14 +15,17 @@ block holds over twice trafilatura's text; otherwise its result would be trafila
 ``fast=True`` is not that: it also keeps teaser sections in the main extractor and drops the
 escalation's jusText candidate (docs/reading.md). Here everything but the gated comparison
 is trafilatura's own sequence (``trafilatura_sequence`` with comments off), step for step;
-``tests/extraction/test_fallback.py`` checks that with the gate open the body is
+``tests/test_trafilatura_fallback.py`` checks that with the gate open the body is
 ``bare_extraction``'s on saved pages, so an upgrade that changes the sequence is caught.
 
 What the sequence copies is copied only when something will change it: the caller's tree is
 read in place unless a raw-tree prune deletes something (then a pruned copy), and the cleaned
-backup for the comparison is made only when the comparison runs. The main extractor is
-``reader.mainextract``'s, trafilatura's own step for step with its guarded section prune in
-linear time.
+backup for the comparison is made only when the comparison hands it to jusText (unclean or
+short text after readability's; ``compare_extraction`` here is trafilatura's step for step).
+The main extractor is ``reader.mainextract``'s, trafilatura's own step for step with its
+guarded section prune in linear time; the escalation's recall retry runs it and the
+comparison here (``_recall_retry``). Each of these copies is held to trafilatura's function
+on every saved page by the tests.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from copy import copy
 
-from lxml.etree import XPath, _Element, strip_tags
+from lxml.etree import XPath, _Element, strip_tags, tostring
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.baseline import _BLOCK_ELEMS, baseline, html2txt
@@ -42,13 +45,24 @@ from trafilatura.core import (
     ESCALATION_MAX_LENGTH,
     ESCALATION_PAGE_SHARE,
     _forum_thread_page,
-    _recall_retry,
 )
-from trafilatura.external import SANITIZED_XPATH, compare_extraction, justext_rescue
-from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+from trafilatura.external import (
+    JUSTEXT_OVERRIDE_RATIO,
+    SANITIZED_XPATH,
+    _prefer_readability,
+    justext_rescue,
+    sanitize_tree,
+    try_readability,
+)
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.settings import Document, Extractor
+from trafilatura.utils import trim
 from trafilatura.xml import delete_element, xmltotxt
-from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+from trafilatura.xpaths import (
+    OVERALL_DISCARD_XPATH,
+    RAW_TREE_PRUNE_XPATH,
+    REMOVE_COMMENTS_AND_LISTS_XPATH,
+)
 
 from reader.mainextract import extract_content
 
@@ -84,6 +98,15 @@ def plain_body(tree: HtmlElement, url: str | None) -> str | None:
     return doc.text if isinstance(doc, Document) else None
 
 
+# ``bool(body.xpath(".//p//text()"))`` and ``bool(body.xpath(SANITIZED_XPATH))`` asked as
+# XPath booleans: the same answers, without a Python string for every paragraph text.
+_HAS_PARAGRAPH_TEXT = XPath("boolean(.//p//text())")
+# ``len(body.findall(".//p"))`` and ``.//table``'s, counted in C.
+_PARAGRAPHS = XPath("count(.//p)")
+_TABLES = XPath("count(.//table)")
+_HAS_SANITIZED = XPath(f"boolean({SANITIZED_XPATH})")
+
+
 def needs_comparison(
     body: _Element, text: str, block_chars: int | None, options: Extractor
 ) -> bool:
@@ -94,36 +117,47 @@ def needs_comparison(
         return True
     if block_chars > READABILITY_RATIO * len(text):
         return True
-    paragraphs = body.findall(".//p")
-    if not paragraphs or len(body.findall(".//table")) > len(paragraphs):
+    paragraphs = _PARAGRAPHS(body)
+    if not paragraphs or _TABLES(body) > paragraphs:
         return True
-    if not body.xpath(".//p//text()"):
+    if not _HAS_PARAGRAPH_TEXT(body):
         return True
-    return bool(body.xpath(SANITIZED_XPATH))
+    return bool(_HAS_SANITIZED(body))
 
 
 # trafilatura's raw-tree prunes, by their XPath text (spaces collapsed), each with a pattern
 # that finds, among the page's class and id values (one a line), every value its XPath can
 # select an element by, and more. Where the pattern finds none, the XPath selects nothing, and
 # its walk of the page (a Python regex call per element) is skipped. An XPath not listed here
-# (trafilatura changed it) is always run.
-_SELECTS_ONLY_BY: dict[str, re.Pattern[str]] = {
+# (trafilatura changed it) is always run. Beside each pattern, literal pieces one of which
+# every match of the pattern holds: ``in`` finds them in the values many times faster than the
+# pattern's scan (an unanchored alternative is tried at every character), and most pages hold
+# none of them.
+_SELECTS_ONLY_BY: dict[str, tuple[tuple[str, ...], re.Pattern[str]]] = {
     ".//*[self::div or self::section or self::aside]["
     " re:test(@id, 'mvp-post-add-(?:box|wrap)|infinite-?scroll') or"
     " re:test(@class, 'mvp-post-add-(?:box|wrap)|infinite-?scroll')]["
     " not(.//h1) or re:test(@id, 'mvp-post-add-(?:box|wrap)') or"
-    " re:test(@class, 'mvp-post-add-(?:box|wrap)')]": re.compile(
-        r"mvp-post-add-(?:box|wrap)|infinite-?scroll"
+    " re:test(@class, 'mvp-post-add-(?:box|wrap)')]": (
+        ("mvp-post-add-", "infinite"),
+        re.compile(r"mvp-post-add-(?:box|wrap)|infinite-?scroll"),
     ),
     ".//*[self::div or self::section or self::aside]"
-    "[contains(@class, 'elementor-share-buttons')]": re.compile("elementor-share-buttons"),
+    "[contains(@class, 'elementor-share-buttons')]": (
+        ("elementor-share-buttons",),
+        re.compile("elementor-share-buttons"),
+    ),
     ".//*[self::div or self::list or self::section or self::details or self::ol or self::ul]["
     " re:test(@id, '^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)') or"
     " re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]["
     " not(self::ol or self::ul) or re:test(@id, '^(?:[Cc]omment(?!ary)|comol)') or"
-    " re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]": re.compile(
-        r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)|(?:article|post)-comments",
-        re.MULTILINE,
+    " re:test(@class, '^[Cc]omment(?!ary)|(?:article|post)-comments')]": (
+        # ("omment" is in "Comment", "comment", "dsq-comments" and "-comments")
+        ("omment", "comol", "disqus_thread"),
+        re.compile(
+            r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)|(?:article|post)-comments",
+            re.MULTILINE,
+        ),
     ),
 }
 # The comment-section prune's test (its XPath text above), asked of each candidate's own
@@ -180,7 +214,8 @@ def _prune_nodes(tree: HtmlElement, expressions: list[XPath]) -> HtmlElement:
     return tree
 
 
-_CLASS_AND_ID = XPath("//@class|//@id")
+# (plain strings: a "smart" string per value, which knows its element, costs as much again)
+_CLASS_AND_ID = XPath("//@class|//@id", smart_strings=False)
 _COLLAPSED_LENGTH = XPath("string-length(normalize-space(.))")
 
 
@@ -190,11 +225,12 @@ def _pruned(page: HtmlElement, expressions: list[XPath]) -> HtmlElement:
     copies the tree before changing it, so the page is read, never written."""
     values: str | None = None
     for at, expression in enumerate(expressions):
-        pattern = _SELECTS_ONLY_BY.get(" ".join(expression.path.split()))
-        if pattern is not None:
+        prefilter = _SELECTS_ONLY_BY.get(" ".join(expression.path.split()))
+        if prefilter is not None:
             if values is None:
                 values = "\n".join(_CLASS_AND_ID(page))
-            if pattern.search(values) is None:
+            pieces, pattern = prefilter
+            if not any(piece in values for piece in pieces) or pattern.search(values) is None:
                 continue
         if _selected(expression, page, first_only=True):
             return _prune_nodes(copy(page), expressions[at:])
@@ -214,7 +250,64 @@ def _page_text_bound(tree: HtmlElement) -> float:
     for element in body.iter("script", "style"):
         if not len(element):  # (raw text; were one inside another, it would count twice)
             chars -= max(0.0, _COLLAPSED_LENGTH(element) - 1)
-    return chars + 2 * sum(1 for _ in body.iter(*_BLOCK_ELEMS))
+    return chars + 2 * len(list(body.iter(*_BLOCK_ELEMS)))
+
+
+def compare_extraction(
+    clean: Callable[[], HtmlElement],
+    raw_tree: HtmlElement,
+    body: _Element,
+    text: str,
+    options: Extractor,
+) -> tuple[_Element, str]:
+    """trafilatura's ``compare_extraction`` step for step, its cleaned tree (jusText's input,
+    ``tree_cleaning`` of a copy of the page) made by ``clean`` only when jusText runs: a copy
+    and cleaning of the whole page that trafilatura makes for every comparison, and jusText
+    reads on a few comparisons in a hundred (unclean or short text after readability's)."""
+    len_text = len(text)
+    if options.focus == "recall" and len_text > options.min_extracted_size * 10:
+        return body, text
+    if options.focus == "precision":
+        raw_tree = prune_unwanted_nodes(raw_tree, OVERALL_DISCARD_XPATH)
+    temppost_algo = try_readability(raw_tree)
+    algo_text = trim(tostring(temppost_algo, method="text", encoding="utf-8").decode("utf-8"))
+    len_algo = len(algo_text)
+    use_readability = _prefer_readability(
+        body, temppost_algo, algo_text, len_text, len_algo, options
+    )
+    if use_readability:
+        body, text, len_text = temppost_algo, algo_text, len_algo
+    unclean = bool(body.xpath(SANITIZED_XPATH))
+    if unclean or len_text < options.min_extracted_size:
+        body2, text2 = justext_rescue(clean(), options)
+        len_text2 = len(text2)
+        if unclean:
+            accept = len_text <= JUSTEXT_OVERRIDE_RATIO * len_text2 and (
+                len_text2 > len_text or not options.images or body.find(".//graphic") is None
+            )
+        else:
+            accept = len_text < len_text2
+        if text2 and accept:
+            body, text, len_text = body2, text2, len_text2
+            use_readability = False
+    if use_readability:
+        body, text = sanitize_tree(body, options)
+    return body, text
+
+
+def _recall_retry(tree: HtmlElement, r_options: Extractor, url: str | None) -> tuple[_Element, str]:
+    """trafilatura's ``_recall_retry`` (its stages 1 and 2 again, in recall mode) by our main
+    extractor and comparison: its cleaned trees made only when they are read."""
+
+    def prepared() -> HtmlElement:
+        return convert_tags(tree_cleaning(copy(tree), r_options), r_options, url)
+
+    postbody, temp_text = extract_content(prepared(), r_options, prepared)
+    if not r_options.fast:
+        postbody, temp_text = compare_extraction(
+            lambda: tree_cleaning(copy(tree), r_options), copy(tree), postbody, temp_text, r_options
+        )
+    return postbody, temp_text
 
 
 def _sequence(
@@ -238,9 +331,8 @@ def _sequence(
         lambda: convert_tags(tree_cleaning(copy(tree), options), options, url),
     )
     if needs_comparison(postbody, temp_text, block_chars, options):
-        cleaned_tree_backup = tree_cleaning(copy(tree), options)
         postbody, temp_text = compare_extraction(
-            cleaned_tree_backup, copy(tree), postbody, temp_text, options
+            lambda: tree_cleaning(copy(tree), options), copy(tree), postbody, temp_text, options
         )
     if len(temp_text) < options.min_extracted_size and options.focus != "precision":
         b_body, b_text, b_len = baseline(tree)

@@ -12,12 +12,16 @@ candidates) call from libxml2 into Python for every element they test; here the 
 regular expressions are asked of the elements' attributes in one Python loop (the body
 candidate's stopping at the first), where trafilatura's XPath text is the one written here.
 The whole cleaned tree is copied for the recovery of wild text only when that recovery
-runs (``rebuild``). Everything else is trafilatura's own sequence, calling its own functions
-(``extract_content``, ``_extract`` and ``prune_unwanted_sections`` of
-``trafilatura.main_extractor``, with comments on what differs); the recovery of wild text
-runs trafilatura's own code. ``tests/test_mainextract.py`` holds the result to
-``trafilatura.main_extractor.extract_content`` on every saved page, so an upgrade of
-trafilatura that changes the sequence is caught.
+runs (``rebuild``). The link-density deletions run in two rounds (div, list, p); a pass that
+would read the tree its last run deleted nothing from, untouched since, is skipped (on most
+pages the whole second round), a pass tests only the elements that hold a link (picked by
+libxml2), and each link's text is read once a pass. Everything else is trafilatura's own
+sequence, calling its own functions (``extract_content``, ``_extract``,
+``prune_unwanted_sections``, ``recover_wild_text`` of ``trafilatura.main_extractor``,
+``delete_by_link_density`` and ``link_density_test`` of ``trafilatura.htmlprocessing``,
+copied with comments on what differs; the recovery prunes with the sections guard here). ``tests/test_mainextract.py`` holds the result to
+``trafilatura.main_extractor.extract_content`` on every saved page (the recovery forced on
+each), so an upgrade of trafilatura that changes the sequence is caught.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from copy import deepcopy
 from lxml.etree import Element, XPath, _Element, strip_elements, strip_tags
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import (
-    delete_by_link_density,
+    is_paragraph_listing,
     link_density_test_tables,
     process_node,
     prune_unwanted_nodes,
@@ -39,15 +43,15 @@ from trafilatura.main_extractor import (
     REBUILT_BLOCKS,
     _elem_text,
     handle_textelem,
-    recover_wild_text,
 )
 from trafilatura.settings import (
+    DEDUPE_SCAN_CAP,
     INLINE_FORMATTABLE,
     MIN_DUPLICATE_LENGTH,
     TAG_CATALOG,
     Extractor,
 )
-from trafilatura.utils import SPACING_PROTECTED, text_chars_test
+from trafilatura.utils import LINK_FARM_RATIO, SPACING_PROTECTED, text_chars_test, trim
 from trafilatura.xml import delete_element
 from trafilatura.xpaths import (
     _ARTICLE_CONTENT_CLASS_TOKENS,
@@ -181,14 +185,36 @@ def _discards_hidden(elem: _Element) -> bool:
     )
 
 
+def _passing(elements: Iterable[_Element], test: Callable[[_Element], bool]) -> list[_Element]:
+    """``[e for e in elements if test(e)]`` for a test of the element's attributes alone:
+    where the class is an element's one attribute (most elements with any), the answer is
+    the class's, asked once per class (a site's cards and rows repeat theirs)."""
+    verdicts: dict[str, bool] = {}
+    found = []
+    for elem in elements:
+        attrib = elem.attrib
+        if len(attrib) == 1:
+            cls = attrib.get("class")
+            if cls is not None:
+                verdict = verdicts.get(cls)
+                if verdict is None:
+                    verdict = verdicts[cls] = test(elem)
+                if verdict:
+                    found.append(elem)
+                continue
+        if test(elem):
+            found.append(elem)
+    return found
+
+
 def _discard_matches(tree: HtmlElement, nodelist: Iterable[XPath]) -> list[_Element]:
     """What ``expression(tree)`` gives for each expression, one after the other."""
     found: list[_Element] = []
     for expression in nodelist:
         if expression.path == _DISCARD_SECTIONS and _MATCHERS_HOLD:
-            found += [e for e in tree.iterdescendants(*_SECTION_TAGS) if _discards_section(e)]
+            found += _passing(tree.iterdescendants(*_SECTION_TAGS), _discards_section)
         elif expression.path == _DISCARD_HIDDEN and _MATCHERS_HOLD:
-            found += [e for e in tree.iterdescendants(Element) if _discards_hidden(e)]
+            found += _passing(tree.iterdescendants(Element), _discards_hidden)
         else:
             found += expression(tree)
     return found
@@ -310,9 +336,12 @@ def body_candidate(expression: XPath, tree: HtmlElement) -> HtmlElement | None:
 
 def prune_guarded(tree: HtmlElement, nodelist: Iterable[XPath]) -> HtmlElement:
     """``prune_unwanted_nodes(tree, nodelist, with_backup=True)``, the outermost matches
-    found by ``outermost``."""
+    found by ``outermost``. Without a match there is nothing to delete, whatever the guard
+    says: the text's length is not read."""
     matches = dict.fromkeys(_discard_matches(tree, nodelist))
     outer = outermost(matches)
+    if not outer:
+        return tree
     old_len = len(tree.text_content())
     if old_len - sum(len(elem.text_content()) for elem in outer) > old_len / 7:
         for elem in outer:
@@ -320,29 +349,141 @@ def prune_guarded(tree: HtmlElement, nodelist: Iterable[XPath]) -> HtmlElement:
     return tree
 
 
+def _link_text(link: _Element, link_texts: dict[_Element, str]) -> str:
+    """``trim(link.text_content())``, each link's read once in a pass: the containers around
+    a link (nested divs) each read all their links."""
+    text = link_texts.get(link)
+    if text is None:
+        text = link_texts[link] = trim(link.text_content())
+    return text
+
+
+def _link_info(links: list[_Element], link_texts: dict[_Element, str]) -> tuple[int, int, int]:
+    """trafilatura's ``collect_link_info``: the links' text length, how many have text, and
+    how many of those are short."""
+    lengths = [len(text) for text in (_link_text(link, link_texts) for link in links) if text]
+    return sum(lengths), len(lengths), sum(1 for length in lengths if length < 10)
+
+
+def link_density_test(
+    element: _Element, favor_precision: bool, link_texts: dict[_Element, str]
+) -> tuple[bool, bool, int]:
+    """trafilatura's ``link_density_test`` (its two answers), and the length of the element's
+    trimmed text (-1 where it was not read), which the backtracking test reads again. The
+    links and images found by iterators in C (trafilatura's ElementPath ``findall`` goes
+    through Python generators), each link's text read once a pass (``link_texts``)."""
+    links = list(element.iterdescendants("ref"))
+    if not links:
+        return False, False, -1
+    if next(element.iterdescendants("graphic"), None) is not None:
+        return False, False, -1
+    text_len = len(trim(element.text_content()))
+    if len(links) == 1:
+        len_threshold = 10 if favor_precision else 100
+        link_len = len(_link_text(links[0], link_texts))
+        if link_len > len_threshold and link_len > text_len * 0.9:
+            return True, False, text_len
+    if element.tag == "p":
+        limitlen = 60 if element.getnext() is None else 30
+    elif element.getnext() is None:
+        limitlen = 300
+    else:
+        limitlen = 100
+    if text_len < limitlen:
+        linklen, elemnum, shortelems = _link_info(links, link_texts)
+        if elemnum == 0:
+            return True, False, text_len
+        short = elemnum > 1 and shortelems / elemnum > 0.8
+        return linklen > text_len * 0.8 or short, True, text_len
+    if len(links) > 4:
+        linklen, elemnum, _ = _link_info(links, link_texts)
+        if (
+            linklen > text_len * LINK_FARM_RATIO
+            and linklen < 100 * elemnum
+            and not is_paragraph_listing(links)
+        ):
+            return True, False, text_len
+    return False, False, text_len
+
+
+_LINKED: dict[str, XPath] = {}
+
+
+def _linked(tagname: str) -> XPath:
+    """An XPath giving ``subtree.iter(tagname)``'s elements (document order, the subtree
+    itself first if it is one) that hold a link (a ``ref`` below them)."""
+    expression = _LINKED.get(tagname)
+    if expression is None:
+        expression = _LINKED[tagname] = XPath(f"descendant-or-self::{tagname}[descendant::ref]")
+    return expression
+
+
+def delete_by_link_density(
+    subtree: HtmlElement,
+    tagname: str,
+    backtracking: bool = False,
+    favor_precision: bool = False,
+) -> bool:
+    """trafilatura's ``delete_by_link_density``, telling whether it deleted anything (the
+    caller skips a rerun on a tree it left as it was). Its test passes every element without
+    a link (``link_density_test`` answers (False, False) for it at once): libxml2 picks the
+    elements with one (``_linked``), where a Python loop asked each element for its links."""
+    deletions = []
+    len_threshold = 200 if favor_precision else 100
+    depth_threshold = 1 if favor_precision else 3
+    link_texts: dict[_Element, str] = {}  # (the tree is not changed before the loop ends)
+    for elem in _linked(tagname)(subtree):
+        result, short_with_links, text_len = link_density_test(elem, favor_precision, link_texts)
+        if result or (
+            backtracking
+            and short_with_links
+            and len(elem) >= depth_threshold
+            and text_len < len_threshold
+        ):
+            # (a paragraph holding a list item's content is kept: trafilatura's GH #788)
+            parent = elem.getparent()
+            if tagname == "p" and parent is not None and parent.tag in ("item", "td", "th"):
+                continue
+            deletions.append(elem)
+    for elem in dict.fromkeys(deletions):
+        delete_element(elem)
+    return bool(deletions)
+
+
+# trafilatura's link-density passes: each tag twice, in this order.
+_LINK_DENSITY_PASSES = (("div", True), ("list", False), ("p", False)) * 2
+
+
+def delete_by_link_density_passes(tree: HtmlElement, favor_precision: bool) -> None:
+    """trafilatura's two rounds of ``delete_by_link_density`` (div, list, p), a pass skipped
+    where it would read the very tree its last run read and deleted nothing from (no pass has
+    deleted anything since): it would find nothing again. On most pages the first round
+    deletes nothing and the second is skipped whole."""
+    clean_since: dict[str, bool] = {}  # per tag: its last run deleted nothing, nor any since
+    for tagname, backtracking in _LINK_DENSITY_PASSES:
+        if clean_since.get(tagname):
+            continue
+        if delete_by_link_density(tree, tagname, backtracking, favor_precision):
+            clean_since.clear()
+        else:
+            clean_since[tagname] = True
+
+
 def prune_unwanted_sections(
-    tree: HtmlElement, potential_tags: set[str], options: Extractor
+    tree: HtmlElement, potential_tags: set[str], options: Extractor, keep_teasers: bool = False
 ) -> HtmlElement:
-    """trafilatura's ``prune_unwanted_sections`` on the main path (teasers pruned), the
-    guarded prune by ``prune_guarded``."""
+    """trafilatura's ``prune_unwanted_sections``, the guarded prune by ``prune_guarded`` and
+    the link-density passes by ``delete_by_link_density_passes``."""
     favor_precision = options.focus == "precision"
     tree = prune_guarded(tree, OVERALL_DISCARD_XPATH)
     if "graphic" not in potential_tags:
         tree = prune_unwanted_nodes(tree, DISCARD_IMAGE_ELEMENTS)
     if options.focus != "recall":
-        tree = prune_unwanted_nodes(tree, TEASER_DISCARD_XPATH)
+        if not keep_teasers:
+            tree = prune_unwanted_nodes(tree, TEASER_DISCARD_XPATH)
         if favor_precision:
             tree = prune_unwanted_nodes(tree, PRECISION_DISCARD_XPATH)
-    for _ in range(2):
-        tree = delete_by_link_density(
-            tree, "div", backtracking=True, favor_precision=favor_precision
-        )
-        tree = delete_by_link_density(
-            tree, "list", backtracking=False, favor_precision=favor_precision
-        )
-        tree = delete_by_link_density(
-            tree, "p", backtracking=False, favor_precision=favor_precision
-        )
+    delete_by_link_density_passes(tree, favor_precision)
     if "table" in potential_tags or favor_precision:
         boilerplate_tables = [
             elem for elem in tree.iter("table") if link_density_test_tables(elem) is True
@@ -352,10 +493,15 @@ def prune_unwanted_sections(
     if favor_precision:
         while len(tree) > 0 and (tree[-1].tag == "head"):
             delete_element(tree[-1], keep_tail=False)
-        tree = delete_by_link_density(tree, "head", backtracking=False, favor_precision=True)
-        tree = delete_by_link_density(tree, "quote", backtracking=False, favor_precision=True)
+        delete_by_link_density(tree, "head", backtracking=False, favor_precision=True)
+        delete_by_link_density(tree, "quote", backtracking=False, favor_precision=True)
     strip_tags(tree, "span", *(() if "ref" in potential_tags else ("ref",)))
     return tree
+
+
+# trafilatura's ``subtree.xpath("//p//text()")`` (the whole document's, as it writes it), as
+# plain strings: only their length is read, and a "smart" string per text costs as much again.
+_PARAGRAPH_TEXTS = XPath("//p//text()", smart_strings=False)
 
 
 def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[str]]:
@@ -375,7 +521,7 @@ def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[
         subtree = prune_unwanted_sections(subtree, potential_tags, options)
         if len(subtree) == 0:
             continue
-        ptest = subtree.xpath("//p//text()")
+        ptest = _PARAGRAPH_TEXTS(subtree)
         factor = 1 if options.focus == "precision" else 3
         if not ptest or len("".join(ptest)) < options.min_extracted_size * factor:
             potential_tags.add("div")
@@ -416,6 +562,61 @@ def _extract(tree: HtmlElement, options: Extractor) -> tuple[_Element, str, set[
             break
     temp_text = " ".join(result_body.itertext()).strip()
     return result_body, temp_text, potential_tags
+
+
+def recover_wild_text(
+    tree: HtmlElement,
+    result_body: _Element,
+    options: Extractor,
+    potential_tags: set[str],
+    consumed: set[_Element],
+) -> _Element:
+    """trafilatura's ``recover_wild_text``, pruning with ``prune_unwanted_sections`` above
+    (trafilatura's own walks each discard match's ancestors and asks libxml2 to call into
+    Python for every ``re:test``: on the pages where the recovery runs, most of its time)."""
+    potential_tags = set(potential_tags)
+    search_expr = ".//code|.//p|.//quote|.//table|.//div[contains(@class, 'w3-code')]"
+    if options.focus == "recall":
+        potential_tags.update(["div", "lb"])
+        search_expr += "|.//div|.//lb|.//list"
+    search_tree = prune_unwanted_sections(tree, potential_tags, options, keep_teasers=options.fast)
+    subelems = search_tree.xpath(search_expr)
+    elem_texts = [_elem_text(el) for el in result_body]
+    existing = "\n".join(filter(None, elem_texts))
+    existing_elems = set(elem_texts)
+    handled: set[_Element] = set()
+    for subelem in subelems:
+        if (consumed and subelem in consumed) or (
+            handled and any(a in handled for a in subelem.iterancestors())
+        ):
+            continue
+        processed = handle_textelem(subelem, potential_tags, options)
+        if processed is None:
+            continue
+        if processed is subelem:
+            handled.add(subelem)
+        text = _elem_text(processed)
+        images = {img.get("src") for img in processed.iter("graphic")}
+        if not text and images and images <= {g.get("src") for g in result_body.iter("graphic")}:
+            continue
+        under_cap = len(existing) <= DEDUPE_SCAN_CAP
+        fragment = trim(text + (processed.tail or "")) if text_chars_test(processed.tail) else ""
+        if text and (
+            text in existing_elems
+            or (
+                under_cap
+                and (
+                    (len(text) > MIN_DUPLICATE_LENGTH and text in existing)
+                    or (fragment and fragment in existing)
+                )
+            )
+        ):
+            continue
+        result_body.append(processed)
+        if under_cap:
+            existing += "\n" + (fragment or text)
+        existing_elems.add(text)
+    return result_body
 
 
 def extract_content(

@@ -18,11 +18,21 @@ from lxml.etree import tostring
 from lxml.html import fromstring
 from trafilatura.core import _prepare_tree
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+from trafilatura.htmlprocessing import delete_by_link_density as trafilatura_delete_by_link_density
+from trafilatura.htmlprocessing import link_density_test as trafilatura_link_density_test
 from trafilatura.main_extractor import extract_content as trafilatura_extract_content
 from trafilatura.settings import Extractor
+from trafilatura.utils import trim
 from trafilatura.xpaths import BODY_XPATH, OVERALL_DISCARD_XPATH
 
-from reader.mainextract import _discard_matches, body_candidate, extract_content, outermost
+from reader.mainextract import (
+    _discard_matches,
+    body_candidate,
+    delete_by_link_density_passes,
+    extract_content,
+    link_density_test,
+    outermost,
+)
 from reader.page import parse_html
 
 TESTS = Path(__file__).resolve().parent
@@ -90,8 +100,11 @@ def test_the_recovery_on_a_rebuilt_backup(path: Path) -> None:
 
 
 # Elements whose attributes stand where the discard matchers could part from the XPaths:
-# which of id/class (id/style) comes first, a name in another case, empty and missing values.
+# which of id/class (id/style) comes first, a name in another case, empty and missing values,
+# one class alone and with other attributes (the answer is remembered per class alone).
 TRICKY = """<html><body><div>
+<div class="x">the class alone: its answer is not the answer with an id beside it</div>
+<span class="x">the same class on another tag</span><i class="x" style="display:none">x</i>
 <div class="x" id="cookie-bar">class first: id not read by the first-of test</div>
 <div id="x" class="cookie-bar">id first: class not read by it</div>
 <span id="share-box">id token</span><p class="sidebar">class token</p>
@@ -154,3 +167,76 @@ def test_body_candidate_is_the_xpaths_first(path: Path | int) -> None:
             for expression in BODY_XPATH:
                 expected = next((s for s in expression(top) if s is not None), None)
                 assert body_candidate(expression, top) is expected
+
+
+# A second round that deletes: the paragraph (one long link) goes in the first round's "p"
+# pass, and only then is the block above it short and all links, for the second round's "div"
+# pass. A skip of that pass because the first "div" pass deleted nothing would keep it.
+_LONG_LINK = (
+    "A headline of another story that runs on for quite a long time indeed, more than a "
+    "hundred characters, surely by now."
+)
+LINK_ROUNDS = (
+    "<html><body><div><div id='x'>Read <ref>a1</ref> <ref>a2</ref>"
+    f"<p><ref>{_LONG_LINK}</ref></p></div><div>Tail text that is prose, and more prose after"
+    " it, so that this outer block holds plenty of its own words.</div></div>"
+    "<list><item><ref>one</ref></item><item><ref>two</ref></item></list></body></html>"
+)
+
+
+def _trafilaturas_link_rounds(tree, favor_precision: bool) -> None:
+    for _ in range(2):
+        for tagname, backtracking in (("div", True), ("list", False), ("p", False)):
+            trafilatura_delete_by_link_density(tree, tagname, backtracking, favor_precision)
+
+
+@pytest.mark.parametrize(
+    "path", [*SAVED, None], ids=lambda p: str(p.parent.relative_to(TESTS)) if p else "rounds"
+)
+def test_link_density_passes_are_trafilaturas(path: Path | None) -> None:
+    """The passes skipped because they would read a tree they found nothing in delete what
+    trafilatura's two full rounds delete."""
+    tree = fromstring(LINK_ROUNDS) if path is None else cleaned(path)[0]
+    for top in (tree, *tree.iterdescendants("body", "article")):
+        for favor_precision in (False, True):
+            ours, theirs = deepcopy(top), deepcopy(top)
+            delete_by_link_density_passes(ours, favor_precision)
+            _trafilaturas_link_rounds(theirs, favor_precision)
+            assert tostring(ours, encoding="unicode") == tostring(theirs, encoding="unicode")
+
+
+def test_the_crafted_page_needs_its_second_round() -> None:
+    one_round = fromstring(LINK_ROUNDS)
+    for tagname, backtracking in (("div", True), ("list", False), ("p", False)):
+        trafilatura_delete_by_link_density(one_round, tagname, backtracking, False)
+    two_rounds = fromstring(LINK_ROUNDS)
+    _trafilaturas_link_rounds(two_rounds, False)
+    assert tostring(one_round) != tostring(two_rounds)
+
+
+@pytest.mark.parametrize(
+    "path", [*SAVED, None], ids=lambda p: str(p.parent.relative_to(TESTS)) if p else "rounds"
+)
+def test_link_density_test_is_trafilaturas(path: Path | None) -> None:
+    """Our link-density test answers as trafilatura's for every element it may be asked
+    about, the link texts read once for all of them, and gives the element's trimmed length."""
+    tree = fromstring(LINK_ROUNDS) if path is None else cleaned(path)[0]
+    for favor_precision in (False, True):
+        link_texts: dict = {}
+        for elem in tree.iter("div", "list", "p", "head", "quote", "item", "section"):
+            result, short, text_len = link_density_test(elem, favor_precision, link_texts)
+            assert (result, short) == trafilatura_link_density_test(elem, favor_precision)
+            if text_len >= 0:
+                assert text_len == len(trim(elem.text_content()))
+
+
+@pytest.mark.parametrize("path", SAVED, ids=lambda p: str(p.parent.relative_to(TESTS)))
+def test_the_same_body_as_trafilatura_in_each_focus(path: Path) -> None:
+    """The recall retry and precision runs read pages by the same extractor."""
+    for focus in ("precision", "recall"):
+        tree, options = cleaned(path)
+        options.focus = focus
+        theirs_body, theirs_text = trafilatura_extract_content(deepcopy(tree), options)
+        ours_body, ours_text = extract_content(tree, options)
+        assert ours_text == theirs_text
+        assert tostring(ours_body, encoding="unicode") == tostring(theirs_body, encoding="unicode")

@@ -175,6 +175,44 @@ def test_every_raw_tree_prune_has_its_prefilter() -> None:
         assert " ".join(expression.path.split()) in _SELECTS_ONLY_BY
 
 
+# A value for each way each prefilter pattern can match, and near misses.
+_PREFILTER_VALUES = [
+    "mvp-post-add-box",
+    "x mvp-post-add-wrap",
+    "infinitescroll",
+    "page infinite-scroll",
+    "elementor-share-buttons",
+    "Comment",
+    "comments",
+    "comol",
+    "disqus_thread",
+    "dsq-comments",
+    "main article-comments",
+    "post-comments",
+    "x\ncomment",
+    "commentary",
+    "infinite",
+    "mvp-post-add-",
+]
+
+
+def test_every_match_of_a_prefilter_holds_one_of_its_pieces() -> None:
+    """``_pruned`` skips a pattern's scan when none of its literal pieces is in the values:
+    that may only skip patterns that would find nothing there."""
+    from reader.fallback import _CLASS_AND_ID, _SELECTS_ONLY_BY
+
+    values = list(_PREFILTER_VALUES)
+    for folder in PAGES:
+        values += _CLASS_AND_ID(_tree(folder)[0])
+    found = 0
+    for pieces, pattern in _SELECTS_ONLY_BY.values():
+        for value in values:
+            if pattern.search(value):
+                found += 1
+                assert any(piece in value for piece in pieces), (pattern.pattern, value)
+    assert found >= 13  # (each crafted value that matches was tried)
+
+
 _ODD_TEXT = (
     "<html><body><script>var a = 'x y  z';</script><style>p { color: red }</style>"
     "<div>one\u00a0\u00a0two\u3000three</div><aside>side text</aside><p>a\u0007b</p>"
@@ -238,3 +276,65 @@ def test_comment_section_matcher_is_the_xpath(html: str) -> None:
     ours = _prune_nodes(copy(tree), [expression])
     theirs = prune_unwanted_nodes(copy(tree), [expression])
     assert lxml.html.tostring(ours) == lxml.html.tostring(theirs)
+
+
+@pytest.mark.parametrize("folder", PAGES, ids=[p.name for p in PAGES])
+def test_comparison_is_trafilaturas(folder: Path) -> None:
+    """Our ``compare_extraction`` (the cleaned tree made only when jusText runs) answers as
+    trafilatura's: with the main extractor's body and with an empty one, in each focus, and
+    with a minimum size no text reaches (jusText always runs)."""
+    from copy import deepcopy
+
+    from lxml.etree import Element, tostring
+    from trafilatura.external import compare_extraction as trafilaturas
+    from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+    from trafilatura.settings import Extractor
+
+    from reader.fallback import compare_extraction
+    from reader.mainextract import extract_content
+
+    tree, url = _tree(folder)
+    cleanings: list[str] = []
+    for focus, min_size in (("balanced", 0), ("precision", 0), ("recall", 0), ("balanced", 10**9)):
+        options = Extractor(output_format="python", comments=False, url=url)
+        options.focus = focus
+        if min_size:
+            options.min_extracted_size = min_size
+        body, text = extract_content(
+            convert_tags(tree_cleaning(copy(tree), options), options, url), options
+        )
+        for given_body, given_text in ((body, text), (Element("body"), "")):
+
+            def clean(options: Extractor = options, focus: str = focus) -> lxml.html.HtmlElement:
+                cleanings.append(focus)
+                return tree_cleaning(copy(tree), options)
+
+            ours = compare_extraction(clean, copy(tree), deepcopy(given_body), given_text, options)
+            theirs = trafilaturas(
+                tree_cleaning(copy(tree), options),
+                copy(tree),
+                deepcopy(given_body),
+                given_text,
+                options,
+            )
+            assert ours[1] == theirs[1]
+            assert tostring(ours[0], encoding="unicode") == tostring(theirs[0], encoding="unicode")
+    assert cleanings  # (jusText ran, at least where no text is long enough)
+
+
+@pytest.mark.parametrize("folder", PAGES, ids=[p.name for p in PAGES])
+def test_recall_retry_is_trafilaturas(folder: Path) -> None:
+    """The escalation's recall retry, by our extractor and comparison, is trafilatura's."""
+    from lxml.etree import tostring
+    from trafilatura.core import _recall_retry as trafilaturas
+    from trafilatura.settings import Extractor
+
+    from reader.fallback import _recall_retry
+
+    tree, url = _tree(folder)
+    options = Extractor(output_format="python", comments=False, url=url)
+    options.focus = "recall"
+    ours = _recall_retry(copy(tree), options, url)
+    theirs = trafilaturas(copy(tree), options, url)
+    assert ours[1] == theirs[1]
+    assert tostring(ours[0], encoding="unicode") == tostring(theirs[0], encoding="unicode")
