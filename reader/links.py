@@ -77,12 +77,13 @@ def _read_links(
     kept = 0
     for a in tree.iter("a", "area", "base"):
         href = a.get("href")
-        tag = a.tag
-        if tag == "base":
-            if watch and href is not None:
-                return None
-            continue
         if not href or not (href := href.strip()):
+            # (A blank <base href> matters only before another <base>: that one is watched.)
+            continue
+        tag = a.tag  # read only for an element with an href
+        if tag == "base":
+            if watch:
+                return None
             continue
         if tag == "a":
             # A leaf anchor's text is its text_content(), without an XPath evaluation.
