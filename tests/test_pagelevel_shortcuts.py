@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from lxml.html import HtmlElement
 
+from reader import bylines
 from reader import links as links_module
 from reader.links import PageLinks, read_links
+from reader.markdown import line_key, read_structure
 from reader.page import _canonical_href, parse_html
 from reader.pagination import read_pagination
 from reader.structured import first_link, head_first
@@ -182,3 +184,61 @@ def test_saved_pages_read_as_the_plain_searches() -> None:
             None if (link := plain_canonical(tree, True)) is None else link.get("href")
         )
         assert headings(tree) == list(title_sources(tree, {}, None, url).headings)
+
+
+POSTER_LINES = (
+    "老张的茶 发表于 2005-9-15 10:21",
+    "楼主：老张的茶 发布于 2005-9-15",
+    "river_fan posted on 2024-05-03",
+    "Posted by Jane Doe on 3 May 2024",
+    "POSTED BY Jane Doe AT 10:21",
+    "Poſted by Jane Doe on 3 May 2024",  # re.IGNORECASE reads "ſ" as "s"; lower() does not
+    "A line about the weather, posted nowhere 2024",
+    "本文发表于 2024-05-03",
+)
+
+
+def test_a_poster_line_is_searched_whenever_the_pattern_can_match() -> None:
+    lines = list(POSTER_LINES)
+    for path in SAVED:
+        text = path.read_bytes().decode("utf-8", "replace")
+        lines.extend(line.strip() for line in text.split("\n") if line.strip())
+    matched = 0
+    for line in lines:
+        if bylines._POSTER.search(line) is not None:
+            matched += 1
+            assert bylines._may_post(line), line
+    assert matched >= 5
+    assert [bylines._poster(line) for line in POSTER_LINES[:6]] == [
+        ["老张的茶"],
+        ["老张的茶"],
+        ["river_fan"],
+        ["Jane Doe"],
+        ["Jane Doe"],
+        ["Jane Doe"],
+    ]
+
+
+def test_a_structure_of_wanted_lines_gives_the_units_the_whole_one_does() -> None:
+    checked = 0
+    for path, tree in saved_trees():
+        body = tree.find("body")
+        if body is None:
+            continue
+        url = f"https://{path.parent.name}.example.com/a/b.html"
+        whole = read_structure(body, url)
+        plains = [unit.plain for units in whole.units.values() for unit in units]
+        # Every other line, one line twice (a repeated line takes the next unit) and a
+        # line the page does not render.
+        lines = plains[::2] + plains[:1] + ["a line the page does not render"]
+        keys = [line_key(line) for line in lines]
+        wanted = read_structure(body, url, set(keys))
+        assert set(wanted.units) <= set(keys)
+        plain = read_structure(body, url)
+        for key in keys:
+            got, want = wanted.take_key(key), plain.take_key(key)
+            assert (got and (got.element, got.plain, got.kind, got.markdown)) == (
+                want and (want.element, want.plain, want.kind, want.markdown)
+            )
+            checked += 1
+    assert checked > 500
