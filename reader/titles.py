@@ -86,10 +86,16 @@ def page_title(sources: TitleSources, site_names: Iterable[str]) -> str | None:
     best: tuple[float, int, str] | None = None
     # Each source's keys (whole, and without the site's name), read once: every candidate
     # asks every source whether it backs it.
-    keyed = [(n, _keys(title_key(t), title_key(_strip_site(t, sites)))) for n, t in offered]
+    stripped = [_strip_site(t, sites) for _, t in offered]
+    keyed = [
+        (n, _keys(title_key(t), title_key(s))) for (n, t), s in zip(offered, stripped, strict=True)
+    ]
     for rank, (name, text) in enumerate(offered):
-        candidate = _strip_site(text, sites, drop_short_tail=name == "document")
-        key = title_key(candidate)
+        if name == "document":
+            candidate = _strip_site(text, sites, drop_short_tail=True)
+            key = title_key(candidate)
+        else:  # the source without the site's name, and its key: read above
+            candidate, key = stripped[rank], keyed[rank][1][1]
         if len(key) < 4 or key in sites:
             continue
         bare = _NOT_WORD.sub("", key)
@@ -102,8 +108,10 @@ def page_title(sources: TitleSources, site_names: Iterable[str]) -> str | None:
                 (
                     said
                     for w in TITLE_WORDING
-                    for n, t in offered
-                    if n == w and (said := _as_said(t, key, sites)) is not None
+                    for i, (n, t) in enumerate(offered)
+                    if n == w
+                    and (said := _as_said(t, key, sites, (stripped[i], *keyed[i][1][:2])))
+                    is not None
                 ),
                 candidate,
             )
@@ -280,12 +288,18 @@ def title_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _as_said(text: str, key: str, sites: set[str]) -> str | None:
-    """``text``'s own wording of the headline ``key``: it whole, or cut before its tail."""
-    if title_key(text) == key or _same_words(title_key(text), key):
+def _as_said(
+    text: str, key: str, sites: set[str], read: tuple[str, str, str] | None = None
+) -> str | None:
+    """``text``'s own wording of the headline ``key``: it whole, or cut before its tail.
+    ``read``: ``text`` without the site's name (``_strip_site``), ``text``'s key and that
+    one's, where the caller has them."""
+    stripped, whole_key, stripped_key = read or (_strip_site(text, sites), "", "")
+    if read is None:
+        whole_key, stripped_key = title_key(text), title_key(stripped)
+    if whole_key == key or _same_words(whole_key, key):
         return text
-    stripped = _strip_site(text, sites)
-    if title_key(stripped) == key or _same_words(title_key(stripped), key):
+    if stripped_key == key or _same_words(stripped_key, key):
         return stripped
     for match in _TRAILING_SEP.finditer(text):
         head = text[: match.start()].rstrip()
