@@ -430,18 +430,20 @@ def to_markdown(lines: list[str], units: list[Unit | None]) -> str:
 def _unit_line(line: str, unit: Unit | None) -> tuple[str, str]:
     """(kind, Markdown line) of one text line; the line itself where the markup would not
     give it back (the text was cut inside the element, or cleaned)."""
-    bare = _BULLET.sub("", line) if unit is not None and unit.kind in ("li", "ol") else line
     if unit is None:
         return PARAGRAPH, _escape_start(escape(line))
-    if unit.kind == "row":
-        row = "| " + " | ".join(_cell(m) for m in unit.markdown) + " |"
+    kind = unit.kind  # (a property: read once)
+    markdown = unit.markdown
+    if kind == "row":
+        row = "| " + " | ".join(_cell(m) for m in markdown) + " |"
         if line_key(plain_inline(row)) == line_key(line):
             return "row", row
         return PARAGRAPH, _escape_start(escape(line))
-    inline = unit.markdown[0] if unit.markdown else ""
+    bare = _BULLET.sub("", line) if kind in ("li", "ol") else line
+    inline = markdown[0] if markdown else ""
     if plain_inline(inline) != bare:
         inline = escape(bare)
-    return unit.kind, _escape_start(inline) if unit.kind in (PARAGRAPH, "quote") else inline
+    return kind, _escape_start(inline) if kind in (PARAGRAPH, "quote") else inline
 
 
 def _cell(markdown: str) -> str:

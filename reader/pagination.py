@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -222,7 +223,7 @@ def _article_links(
     found: list[_Link] = []
     for el in tree.iter("a", "link"):
         rel_value = el.get("rel")
-        rel = {r.lower() for r in rel_value.split()} if rel_value else set()
+        rel: AbstractSet[str] = {r.lower() for r in rel_value.split()} if rel_value else _NO_REL
         # What the anchor says first: most links of a page (headlines, menus) say nothing
         # about pages, and cost no URL work then (not even reading the href).
         if el.tag == "link":
@@ -269,6 +270,8 @@ def _article_links(
 
 
 _NOT_PAGES = ("#", "javascript:", "mailto:")
+# The rel of most links: none (one set shared, never changed).
+_NO_REL: frozenset[str] = frozenset()
 
 
 def _base_url(tree: HtmlElement, url: str) -> str:
@@ -282,7 +285,7 @@ def _base_url(tree: HtmlElement, url: str) -> str:
     return url
 
 
-def _anchor_role(text: str, rel: set[str]) -> tuple[str | None, int | None, bool]:
+def _anchor_role(text: str, rel: AbstractSet[str]) -> tuple[str | None, int | None, bool]:
     """What an anchor says about its target (next, previous, a page number, the first page),
     and whether that alone is enough (rel, a page number, a word that names a page)."""
     if "next" in rel:
