@@ -368,31 +368,36 @@ def measure(
             continue
         # Attribute names, listed once: most elements have a class or none at all, few have
         # an id, and only a few the rarer names asked about below (each ``get`` costs more
-        # than a test on the list).
+        # than a test on the list). An element without attributes (one in six) names
+        # nothing: only its tag is asked.
         keys = el.keys()
-        cls = el.get("class") if "class" in keys else None
-        ident = el.get("id") if "id" in keys else None
-        rare = not _RARE_NAMES.isdisjoint(keys)
-        if rare and (el.get("rel") == "author" or el.get("itemprop") == "author"):
-            marked.append(el)
-        if cls or ident:
-            # Most named elements have a class and no id, and a page repeats its classes: a
-            # dict of the page's classes answers before the cache's call.
-            if ident is None:
-                named = class_names.get(cls)
-                if named is None:
-                    named = class_names[cls] = _names(cls, None)
-                byline, token_reason = named
-            else:
-                byline, token_reason = _names(cls, ident)
-            if byline:
-                bylines.append(el)
-            reason = CHROME_TAGS.get(tag)
-            if reason is not None:
-                chrome.append((el, reason, True, cls))
-            elif token_reason:
-                chrome.append((el, token_reason, False, cls))
-        elif tag in CHROME_TAGS:
+        if keys:
+            cls = el.get("class") if "class" in keys else None
+            ident = el.get("id") if "id" in keys else None
+            rare = not _RARE_NAMES.isdisjoint(keys)
+            if rare and (el.get("rel") == "author" or el.get("itemprop") == "author"):
+                marked.append(el)
+            if cls or ident:
+                # Most named elements have a class and no id, and a page repeats its
+                # classes: a dict of the page's classes answers before the cache's call.
+                if ident is None:
+                    named = class_names.get(cls)
+                    if named is None:
+                        named = class_names[cls] = _names(cls, None)
+                else:
+                    named = _names(cls, ident)
+                # (most names name nothing: one identity test tells)
+                if named is not _NAMES_NOTHING:
+                    byline, token_reason = named
+                    if byline:
+                        bylines.append(el)
+                    # A chrome tag outranks the name's reason (added below).
+                    if token_reason and tag not in CHROME_TAGS:
+                        chrome.append((el, token_reason, False, cls))
+        else:
+            cls = None
+            rare = False
+        if tag in CHROME_TAGS:
             chrome.append((el, CHROME_TAGS[tag], True, cls))
         if tag in _INVISIBLE:
             # script and style text is not page text; the tail is the parent's
@@ -410,7 +415,8 @@ def measure(
         linked = held = 0
         # About half the elements are leaves: len() tells without an iterator.
         if len(el):
-            for child in el:
+            # (a slice lists the children in C, cheaper than the iterator)
+            for child in el[:]:
                 n += chars[child]
                 linked += links[child]
                 held += controls[child]
