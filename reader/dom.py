@@ -255,6 +255,7 @@ _ASCII_UPPER = re.compile("[A-Z]")
 # A camelCase boundary (a space put there splits it; a literal replacement, no template).
 _CAMEL = re.compile("(?<=[a-z])(?=[A-Z])")
 _CHROME_TOKEN_SET = frozenset(CHROME_TOKENS)
+_NAMED_TOKENS = _CHROME_TOKEN_SET.union(BYLINE_TOKENS)
 
 
 @lru_cache(maxsize=8192)
@@ -272,11 +273,12 @@ def _names(cls: str | None, ident: str | None) -> tuple[bool, str | None]:
     if low != raw and _ASCII_UPPER.search(raw):
         low = _CAMEL.sub(" ", raw).lower()
     tokens = low.replace("_", " ").replace("-", " ").split()
+    # Most pairs name nothing: one disjointness test (with the union of the byline and
+    # chrome tokens) tells, with no set built.
+    if _NAMED_TOKENS.isdisjoint(tokens):
+        return _NAMES_NOTHING
     # Without a byline token among them no pair names a byline; with one, the rule decides.
-    # Most pairs name nothing: two disjointness tests tell, with no set built.
     if BYLINE_TOKENS.isdisjoint(tokens):
-        if _CHROME_TOKEN_SET.isdisjoint(tokens):
-            return _NAMES_NOTHING
         return False, CHROME_TOKENS[min(_CHROME_TOKEN_SET.intersection(tokens))]
     hits = _CHROME_TOKEN_SET.intersection(tokens)
     return names_byline(cls, ident), CHROME_TOKENS[min(hits)] if hits else None
