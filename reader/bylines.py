@@ -322,8 +322,15 @@ _POSTER_LABEL = re.compile(
 )
 
 
+def _may_post(line: str) -> bool:
+    """Whether ``_POSTER`` can match: its words are "发…" or "posted" in any case (of which
+    re.IGNORECASE matches "ſ" to "s", lower() does not). Its search tries a name at every
+    position of a line: most lines hold neither and are not searched."""
+    return "发" in line or "posted" in line.lower() or "ſ" in line
+
+
 def _poster(line: str) -> list[str]:
-    match = _POSTER.search(line) or _POSTER_LABEL.match(line)
+    match = (_POSTER.search(line) if _may_post(line) else None) or _POSTER_LABEL.match(line)
     if not match:
         return []
     value = (match.group("v") or match.groupdict().get("en") or "").strip(" .-")

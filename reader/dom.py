@@ -40,7 +40,7 @@ def prune_chrome(
     # Every test below reads the unpruned tree: all text is measured once, not per element.
     chars, links, controls = scan.chars, scan.links, scan.controls
     total = chars[body] or 1
-    protected, main = _protected(tree, body, scan.h1s, chars)
+    protected, main = _protected(tree, scan)
     main_text = chars[main] - links[main] if main is not None and main in chars else 0
     # The main block's descendants, listed once (not each named element's ancestors).
     inside = frozenset(main.iterdescendants()) if main is not None else frozenset()
@@ -255,6 +255,7 @@ _ASCII_UPPER = re.compile("[A-Z]")
 # A camelCase boundary (a space put there splits it; a literal replacement, no template).
 _CAMEL = re.compile("(?<=[a-z])(?=[A-Z])")
 _CHROME_TOKEN_SET = frozenset(CHROME_TOKENS)
+_NAMED_TOKENS = _CHROME_TOKEN_SET.union(BYLINE_TOKENS)
 
 
 @lru_cache(maxsize=8192)
@@ -272,11 +273,12 @@ def _names(cls: str | None, ident: str | None) -> tuple[bool, str | None]:
     if low != raw and _ASCII_UPPER.search(raw):
         low = _CAMEL.sub(" ", raw).lower()
     tokens = low.replace("_", " ").replace("-", " ").split()
+    # Most pairs name nothing: one disjointness test (with the union of the byline and
+    # chrome tokens) tells, with no set built.
+    if _NAMED_TOKENS.isdisjoint(tokens):
+        return _NAMES_NOTHING
     # Without a byline token among them no pair names a byline; with one, the rule decides.
-    # Most pairs name nothing: two disjointness tests tell, with no set built.
     if BYLINE_TOKENS.isdisjoint(tokens):
-        if _CHROME_TOKEN_SET.isdisjoint(tokens):
-            return _NAMES_NOTHING
         return False, CHROME_TOKENS[min(_CHROME_TOKEN_SET.intersection(tokens))]
     hits = _CHROME_TOKEN_SET.intersection(tokens)
     return names_byline(cls, ident), CHROME_TOKENS[min(hits)] if hits else None
@@ -293,7 +295,10 @@ class PageScan:
     ``chars``, ``links``, ``controls``, ``clickable`` and ``nested_links`` are ``measure``'s, over the body; ``chrome`` lists
     the body's elements named chrome, by their tag (``by_tag``) or class/id, as (element,
     reason, by_tag, class), children first; ``h1s`` the body's h1 elements; ``marked`` and ``bylines`` are
-    ``people.byline_markup``'s lists over the whole tree, in document order.
+    ``people.byline_markup``'s lists over the whole tree, in document order. ``densest`` is
+    the body's densest text block (``_protected``'s test: the most text of its own and in
+    its ``<p>`` children, the first in document order of the longest), ``densest_len`` that
+    length; None and 0 when no block has text.
     """
 
     body: HtmlElement | None
@@ -306,6 +311,8 @@ class PageScan:
     h1s: list[HtmlElement] = field(default_factory=list)
     marked: list[HtmlElement] = field(default_factory=list)
     bylines: list[HtmlElement] = field(default_factory=list)
+    densest: HtmlElement | None = None
+    densest_len: int = 0
 
 
 def scan_page(tree: HtmlElement) -> PageScan:
@@ -317,9 +324,15 @@ def scan_page(tree: HtmlElement) -> PageScan:
         return scan
     marked: list[HtmlElement] = []
     bylines: list[HtmlElement] = []
-    scan.chars, scan.links, scan.controls, scan.clickable, scan.nested_links = measure(
-        body, scan.chrome, marked, bylines, scan.h1s
-    )
+    (
+        scan.chars,
+        scan.links,
+        scan.controls,
+        scan.clickable,
+        scan.nested_links,
+        scan.densest,
+        scan.densest_len,
+    ) = measure(body, scan.chrome, marked, bylines, scan.h1s)
     # Document order: the root, then its children, the body's lists (gathered children
     # first) in its place.
     byline_markup((tree,), scan.marked, scan.bylines)
@@ -339,7 +352,13 @@ def measure(
     bylines: list[HtmlElement],
     h1s: list[HtmlElement],
 ) -> tuple[
-    dict[HtmlElement, int], dict[HtmlElement, int], dict[HtmlElement, int], set[HtmlElement], bool
+    dict[HtmlElement, int],
+    dict[HtmlElement, int],
+    dict[HtmlElement, int],
+    set[HtmlElement],
+    bool,
+    HtmlElement | None,
+    int,
 ]:
     """Per element of ``root`` (itself included), in one bottom-up pass: its text length
     (``len(_text(el))``, script and style left out), the length of its link text, and how
@@ -347,6 +366,7 @@ def measure(
     counted once; the controls themselves (``_is_control``); and whether a link holds a
     control (then a link text length holds the lengths of links inside it). In the same pass, added to the lists: the elements named chrome
     (``PageScan.chrome``), the byline markup (``people.byline_markup``) and the h1 elements, children first.
+    Last, the densest text block under ``root`` and its length (``PageScan.densest``).
 
     Keys run children before parents (reverse document order). Holding the proxies also
     keeps them identical for the caller's sets and dicts.
@@ -357,6 +377,10 @@ def measure(
     clickable: set[HtmlElement] = set()
     nested_links = False
     class_names: dict[str | None, tuple[bool, str | None]] = {}
+    # The densest text block (``_protected``'s test): its own text and its paragraphs'.
+    in_paragraphs: dict[HtmlElement, int] = {}
+    densest: HtmlElement | None = None
+    densest_len = 0
     # Once per element of the page, so the counts are inlined: "".join(t.split()) drops all
     # space.
     for el in reversed(list(root.iter())):
@@ -368,31 +392,36 @@ def measure(
             continue
         # Attribute names, listed once: most elements have a class or none at all, few have
         # an id, and only a few the rarer names asked about below (each ``get`` costs more
-        # than a test on the list).
+        # than a test on the list). An element without attributes (one in six) names
+        # nothing: only its tag is asked.
         keys = el.keys()
-        cls = el.get("class") if "class" in keys else None
-        ident = el.get("id") if "id" in keys else None
-        rare = not _RARE_NAMES.isdisjoint(keys)
-        if rare and (el.get("rel") == "author" or el.get("itemprop") == "author"):
-            marked.append(el)
-        if cls or ident:
-            # Most named elements have a class and no id, and a page repeats its classes: a
-            # dict of the page's classes answers before the cache's call.
-            if ident is None:
-                named = class_names.get(cls)
-                if named is None:
-                    named = class_names[cls] = _names(cls, None)
-                byline, token_reason = named
-            else:
-                byline, token_reason = _names(cls, ident)
-            if byline:
-                bylines.append(el)
-            reason = CHROME_TAGS.get(tag)
-            if reason is not None:
-                chrome.append((el, reason, True, cls))
-            elif token_reason:
-                chrome.append((el, token_reason, False, cls))
-        elif tag in CHROME_TAGS:
+        if keys:
+            cls = el.get("class") if "class" in keys else None
+            ident = el.get("id") if "id" in keys else None
+            rare = not _RARE_NAMES.isdisjoint(keys)
+            if rare and (el.get("rel") == "author" or el.get("itemprop") == "author"):
+                marked.append(el)
+            if cls or ident:
+                # Most named elements have a class and no id, and a page repeats its
+                # classes: a dict of the page's classes answers before the cache's call.
+                if ident is None:
+                    named = class_names.get(cls)
+                    if named is None:
+                        named = class_names[cls] = _names(cls, None)
+                else:
+                    named = _names(cls, ident)
+                # (most names name nothing: one identity test tells)
+                if named is not _NAMES_NOTHING:
+                    byline, token_reason = named
+                    if byline:
+                        bylines.append(el)
+                    # A chrome tag outranks the name's reason (added below).
+                    if token_reason and tag not in CHROME_TAGS:
+                        chrome.append((el, token_reason, False, cls))
+        else:
+            cls = None
+            rare = False
+        if tag in CHROME_TAGS:
             chrome.append((el, CHROME_TAGS[tag], True, cls))
         if tag in _INVISIBLE:
             # script and style text is not page text; the tail is the parent's
@@ -410,7 +439,8 @@ def measure(
         linked = held = 0
         # About half the elements are leaves: len() tells without an iterator.
         if len(el):
-            for child in el:
+            # (a slice lists the children in C, cheaper than the iterator)
+            for child in el[:]:
                 n += chars[child]
                 linked += links[child]
                 held += controls[child]
@@ -418,7 +448,17 @@ def measure(
                 if tail and not tail.isspace():
                     n += len("".join(tail.split()))
         chars[el] = n
-        if tag == "h1":
+        if tag in _BLOCKS:
+            # Its paragraph children came before it; in reverse document order the last of
+            # the longest is the first in document order, as ``_protected`` asks.
+            own = in_paragraphs.get(el, 0) + (len(text.strip()) if text else 0)
+            if own and own >= densest_len:
+                densest, densest_len = el, own
+            if tag == "p":
+                parent = el.getparent()
+                if parent is not None:
+                    in_paragraphs[parent] = in_paragraphs.get(parent, 0) + n
+        elif tag == "h1":
             h1s.append(el)
         # _is_control, inlined: it runs once per element of the page.
         elif tag == "a":
@@ -436,10 +476,12 @@ def measure(
             clickable.add(el)
         else:
             controls[el] = held
-    return chars, links, controls, clickable, nested_links
+    return chars, links, controls, clickable, nested_links, densest, densest_len
 
 
 _INVISIBLE = {"script", "style", "noscript", "template"}
+# The tags a text block (``_protected``) may have.
+_BLOCKS = frozenset(("p", "div", "article", "section", "td"))
 # The attributes ``measure`` reads besides class and id (byline markup, controls).
 _RARE_NAMES = frozenset(("rel", "itemprop", "onclick", "role"))
 
@@ -601,35 +643,47 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def _protected(
-    tree: HtmlElement, body: HtmlElement, h1s: list[HtmlElement], chars: dict[HtmlElement, int]
-) -> tuple[set[HtmlElement], HtmlElement | None]:
+def _protected(tree: HtmlElement, scan: PageScan) -> tuple[set[HtmlElement], HtmlElement | None]:
     """The headline and the ancestors of the densest text block are never removed; the
-    second value is that block (the main block), or None. ``h1s`` are the body's h1
-    elements (``PageScan.h1s``); those outside it are looked up here."""
+    second value is that block (the main block), or None.
+
+    The densest block is the first in document order of those with the most text of their
+    own and in their ``<p>`` children. ``scan`` found the body's h1 elements and its densest
+    block in its walk; the few elements outside the body (the head, rarely more) are read
+    here, in document order around the body's answer.
+    """
+    body = scan.body
     keep: set[HtmlElement] = set()
-    outside = [h1 for child in tree if child is not body for h1 in child.iter("h1")]
+    others = [child for child in tree if child is not body]
+    outside = [h1 for child in others for h1 in child.iter("h1")]
     if tree.tag == "h1":
         outside.append(tree)
-    for h1 in (*h1s, *outside):
+    for h1 in (*scan.h1s, *outside):
         keep.add(h1)
         keep.update(h1.iterancestors())
-    # Text in <p> children, tallied per parent from the paragraphs (fewer than the parents'
-    # children altogether).
+    # Text in <p> children outside the body, tallied per parent (a <p> in the body has its
+    # parent there).
     in_paragraphs: dict[HtmlElement, int] = {}
-    for p in tree.iter("p"):
-        parent = p.getparent()
-        if parent is not None:
-            n = chars.get(p)
-            in_paragraphs[parent] = in_paragraphs.get(parent, 0) + (
-                len(_text(p)) if n is None else n
-            )
+    for child in others:
+        for p in child.iter("p"):
+            parent = p.getparent()
+            if parent is not None:
+                in_paragraphs[parent] = in_paragraphs.get(parent, 0) + len(_text(p))
     best, best_len = None, 0
-    for el in tree.iter("p", "div", "article", "section", "td"):
-        text = el.text
-        own = in_paragraphs.get(el, 0) + (len(text.strip()) if text else 0)
-        if own > best_len:
-            best, best_len = el, own
+    for part in (tree, *tree):
+        if part is body:
+            if scan.densest_len > best_len:
+                best, best_len = scan.densest, scan.densest_len
+            continue
+        # (the root alone: its children are parts of their own)
+        blocks = [part] if part is tree else part.iter(*_BLOCKS)
+        for el in blocks:
+            if el.tag not in _BLOCKS:
+                continue
+            text = el.text
+            own = in_paragraphs.get(el, 0) + (len(text.strip()) if text else 0)
+            if own > best_len:
+                best, best_len = el, own
     if best is not None:
         keep.add(best)
         keep.update(best.iterancestors())

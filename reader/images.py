@@ -281,6 +281,22 @@ def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
         caption = caption.getnext()
     if caption is None or not isinstance(caption.tag, str) or caption.tag in ("br", "img"):
         return None
+    # How the page sets the element apart, asked before its text is read: most elements
+    # after a picture are none of the three kinds below (a card's title, the next block),
+    # and then no text makes them a caption.
+    tag = caption.tag
+    named = tag == "figcaption" or _caption_named(caption.get("class"), caption.get("id"))
+    styled = (
+        tag in CAPTION_STYLED_TAGS
+        or caption.get("align") == "center"
+        or "text-align:center" in (caption.get("style") or "").replace(" ", "").lower()
+    )
+    # An image-only paragraph (or block) followed by a short line that is not a sentence
+    # ("Light a Wish by OGE Group"): the line is its caption. A sentence there is the
+    # body's own (a blog's "Really, have you ever seen anything so gorgeous?").
+    short_line = holder is not img and holder.tag in ("p", "div", "center") and tag in ("p", "div")
+    if not (named or styled or short_line):
+        return None
     # Checked before the text is read: the element after a picture may be a long block.
     if next(caption.iter("img", "a", "h1", "h2", "h3", "h4"), None) is not None:
         return None
@@ -288,34 +304,30 @@ def _caption(img: HtmlElement, texts: dict[HtmlElement, bool]) -> str | None:
     if not text:
         return None
     length = len(text) - text.count(" ")  # characters without spaces (text is collapsed)
-    tokens = set(_TOKENS.split(f"{caption.get('class') or ''} {caption.get('id') or ''}".lower()))
-    named = caption.tag == "figcaption" or bool(tokens & CAPTION_WORDS)
-    styled = (
-        caption.tag in CAPTION_STYLED_TAGS
-        or caption.get("align") == "center"
-        or "text-align:center" in (caption.get("style") or "").replace(" ", "").lower()
-    )
-    after = _next_block(caption)
     if named and length <= CAPTION_MAX:
         return text
+    after = _next_block(caption)
     # A page that centres its whole body centres the paragraph after the caption too.
     if styled and length <= CAPTION_STYLED_MAX and not _same_style(caption, after):
         return text
-    # An image-only paragraph (or block) followed by a short line that is not a sentence
-    # ("Light a Wish by OGE Group"): the line is its caption. A sentence there is the
-    # body's own (a blog's "Really, have you ever seen anything so gorgeous?").
-    image_only = holder is not img and holder.tag in ("p", "div", "center")
     # A tutorial alternates pictures and short steps: a step followed by the next picture
     # is text, not a caption.
     if (
-        image_only
-        and caption.tag in ("p", "div")
+        short_line
         and length <= CAPTION_SHORT
         and not _SENTENCE_END.search(text)
         and not (after is not None and _image_only(after))
     ):
         return text
     return None
+
+
+@lru_cache(maxsize=4096)
+def _caption_named(cls: str | None, ident: str | None) -> bool:
+    """A class/id pair with a caption word among its tokens; cached, as a page's captions
+    repeat their classes."""
+    tokens = set(_TOKENS.split(f"{cls or ''} {ident or ''}".lower()))
+    return bool(tokens & CAPTION_WORDS)
 
 
 def _next_block(el: HtmlElement) -> HtmlElement | None:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from reader.structured import head_first
 from reader.urls import fetchable, join, split_http
 
 # Anchor text at least this long (whitespace collapsed) reads like a headline: a teaser.
@@ -45,7 +46,25 @@ def read_links(
     ``prefixes`` (any link, without prefixes): the hrefs left are counted in ``cut``, so a
     page with a flood of links costs a bounded amount of work.
     """
-    base = _base_href(tree, url)
+    head = head_first(tree)
+    if head is None:
+        return _read_links(tree, url, _base_href(tree, url), prefixes, limit, False) or PageLinks()
+    found = head.find(".//base[@href]")
+    if found is not None:
+        return _read_links(tree, url, _base_of(found, url), prefixes, limit, False) or PageLinks()
+    # No <base> in the head (most pages): the walk of the links watches for one in the
+    # body, and a page that has one is read again with it (it applies to every link).
+    links = _read_links(tree, url, url, prefixes, limit, True)
+    if links is None:
+        links = _read_links(tree, url, _base_href(tree, url), prefixes, limit, False)
+    return links or PageLinks()
+
+
+def _read_links(
+    tree: HtmlElement, url: str, base: str, prefixes: tuple[str, ...], limit: int, watch: bool
+) -> PageLinks | None:
+    """``read_links`` with the base URL known; with ``watch``, None as soon as a ``<base
+    href>`` turns up (the base was assumed to be the page's URL)."""
     origin = _origin(base)
     host = _netloc(url)
     links = PageLinks()
@@ -56,11 +75,17 @@ def read_links(
     resolved: set[str] = set()
     hosts: dict[str, bool] = {}
     kept = 0
-    for a in tree.iter("a", "area"):
+    for a in tree.iter("a", "area", "base"):
         href = a.get("href")
         if not href or not (href := href.strip()):
+            # (A blank <base href> matters only before another <base>: that one is watched.)
             continue
-        if a.tag == "a":
+        tag = a.tag  # read only for an element with an href
+        if tag == "base":
+            if watch:
+                return None
+            continue
+        if tag == "a":
             # A leaf anchor's text is its text_content(), without an XPath evaluation.
             text = " ".join((a.text_content() if len(a) else a.text or "").split())
             texts[a] = text
@@ -131,8 +156,11 @@ def _fetchable_host(target: str, hosts: dict[str, bool]) -> bool:
 def _base_href(tree: HtmlElement, url: str) -> str:
     """The URL relative links resolve against: ``<base href>``, unless it is unusable."""
     base = tree.find(".//base[@href]")
-    if base is None:
-        return url
+    return url if base is None else _base_of(base, url)
+
+
+def _base_of(base: HtmlElement, url: str) -> str:
+    """The URL a ``<base href>`` element makes, unless it is unusable (then ``url``)."""
     try:
         joined = join(url, base.get("href").strip())
     except ValueError:

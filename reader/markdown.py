@@ -13,6 +13,7 @@ pipes aside); the cleaning stage drops lines from both with ``keep_lines``.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
@@ -115,7 +116,11 @@ class Structure:
 
     def take(self, line: str) -> Unit | None:
         """The first unseen unit whose line is ``line`` (a repeated line takes the next)."""
-        found = self.units.get(line_key(line))
+        return self.take_key(line_key(line))
+
+    def take_key(self, key: str) -> Unit | None:
+        """``take`` of a line whose ``line_key`` is ``key``."""
+        found = self.units.get(key)
         return found.pop(0) if found else None
 
 
@@ -144,9 +149,13 @@ def _spaced_key(line: str) -> str:
     return rest.replace(" ", "").replace("|", "") or line.replace(" ", "")
 
 
-def read_structure(root: HtmlElement, base_url: str) -> Structure:
-    """Walk ``root`` once, the way ``render_lines`` breaks it into lines."""
-    walker = _Walker(base_url)
+def read_structure(
+    root: HtmlElement, base_url: str, wanted: AbstractSet[str] | None = None
+) -> Structure:
+    """Walk ``root`` once, the way ``render_lines`` breaks it into lines. ``wanted``: the
+    ``line_key`` of every line the caller will ``take``, where it knows them; the other
+    lines are not kept (a page renders about twice the lines its text keeps)."""
+    walker = _Walker(base_url, wanted)
     walker.block(root, PARAGRAPH)
     walker.flush()
     return walker.structure
@@ -157,8 +166,9 @@ _BREAKING = frozenset(BLOCK_TAGS - {"br"} | {"td", "th", "figcaption"})
 
 
 class _Walker:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, wanted: AbstractSet[str] | None = None) -> None:
         self.base_url = base_url
+        self.wanted = wanted
         self.structure = Structure()
         self.kind = PARAGRAPH
         self.element: HtmlElement | None = None
@@ -176,18 +186,21 @@ class _Walker:
             if kept and self.element is not None:
                 parts: list[str | HtmlElement] = [cell for _, cell in kept]
                 plain = " | ".join(p for p, _ in kept)
-                self._add(Unit(ROW, self.element, plain, parts, self.base_url))
+                key = _spaced_key(plain)
+                if self.wanted is None or key in self.wanted:
+                    unit = Unit(ROW, self.element, plain, parts, self.base_url)
+                    self.structure.units.setdefault(key, []).append(unit)
             self.cells = None
         elif self.plain and self.element is not None:
             plain = " ".join("".join(self.plain).split())
             if plain:
-                pieces = self.parts if self.inline else None
-                self._add(Unit(self.kind, self.element, plain, pieces, self.base_url))
+                key = _spaced_key(plain)
+                if self.wanted is None or key in self.wanted:
+                    pieces = self.parts if self.inline else None
+                    unit = Unit(self.kind, self.element, plain, pieces, self.base_url)
+                    self.structure.units.setdefault(key, []).append(unit)
         if self.plain:
             self.plain, self.parts, self.inline = [], [], False
-
-    def _add(self, unit: Unit) -> None:
-        self.structure.units.setdefault(_spaced_key(unit.plain), []).append(unit)
 
     def block(self, el: HtmlElement, kind: str, text: str | None = None) -> None:
         """A block element: the lines before it end, its own lines take ``kind``
@@ -200,14 +213,17 @@ class _Walker:
             kind = "ol" if parent is not None and parent.tag == "ol" else "li"
         elif tag == "blockquote":
             kind = "quote"
-        self.flush()
+        # (flush() is asked only with a line pending: most blocks start and end none.)
+        if self.plain or self.cells is not None:
+            self.flush()
         outer, outer_el = self.kind, self.element
         self.kind, self.element = kind, el
         if tag == "tr":
             self.cells = [(_inline_plain(cell), cell) for cell in el if cell.tag in ("td", "th")]
         else:
             self._children(el, text)
-        self.flush()
+        if self.plain or self.cells is not None:
+            self.flush()
         self.kind, self.element = outer, outer_el
         # Text after a block belongs to the enclosing block.
         tail = el.tail
@@ -228,13 +244,15 @@ class _Walker:
                 elif _shows(inner := child.text):
                     self.block(child, self.kind, inner)
                 else:  # an empty block (a rule, a spacer): it only ends the line before it
-                    self.flush()
+                    if self.plain or self.cells is not None:
+                        self.flush()
                     tail = child.tail
                     if tail and tail.strip():
                         self.element = el
                         self._text(tail)
             elif tag == "br":
-                self.flush()
+                if self.plain or self.cells is not None:
+                    self.flush()
                 self.element = el
                 tail = child.tail
                 if tail:
@@ -412,18 +430,20 @@ def to_markdown(lines: list[str], units: list[Unit | None]) -> str:
 def _unit_line(line: str, unit: Unit | None) -> tuple[str, str]:
     """(kind, Markdown line) of one text line; the line itself where the markup would not
     give it back (the text was cut inside the element, or cleaned)."""
-    bare = _BULLET.sub("", line) if unit is not None and unit.kind in ("li", "ol") else line
     if unit is None:
         return PARAGRAPH, _escape_start(escape(line))
-    if unit.kind == "row":
-        row = "| " + " | ".join(_cell(m) for m in unit.markdown) + " |"
+    kind = unit.kind  # (a property: read once)
+    markdown = unit.markdown
+    if kind == "row":
+        row = "| " + " | ".join(_cell(m) for m in markdown) + " |"
         if line_key(plain_inline(row)) == line_key(line):
             return "row", row
         return PARAGRAPH, _escape_start(escape(line))
-    inline = unit.markdown[0] if unit.markdown else ""
+    bare = _BULLET.sub("", line) if kind in ("li", "ol") else line
+    inline = markdown[0] if markdown else ""
     if plain_inline(inline) != bare:
         inline = escape(bare)
-    return unit.kind, _escape_start(inline) if unit.kind in (PARAGRAPH, "quote") else inline
+    return kind, _escape_start(inline) if kind in (PARAGRAPH, "quote") else inline
 
 
 def _cell(markdown: str) -> str:

@@ -26,6 +26,7 @@ from reader.pagination import NONE, Pagination, drop_rendering, read_pagination
 from reader.people import blog_owner
 from reader.shape import body_shape, without_captions, without_table_rules
 from reader.siterules import SiteRules, take_rules
+from reader.structured import first_link
 from reader.text import block_key, count_words, text_fingerprint, text_length, word_count
 
 # A page's lines hashed for site-template learning, at most this many.
@@ -650,12 +651,9 @@ def _fields(
 
 
 def _canonical_href(tree: HtmlElement) -> str | None:
-    """``//link[@rel="canonical"]/@href``, first match; iter("link") filters in C."""
-    for el in tree.iter("link"):
-        href: str | None = el.get("href")
-        if href is not None and el.get("rel") == "canonical":
-            return href
-    return None
+    """``//link[@rel="canonical"]/@href``, first match; the head looked in first."""
+    link = first_link(tree, "canonical", with_href=True)
+    return None if link is None else str(link.get("href"))
 
 
 def _after_headline(page_lines: list[str], start: int | None, count: int = 6) -> list[str]:

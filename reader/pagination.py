@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -184,10 +185,11 @@ def read_pagination(
 ) -> tuple[Pagination, list[HtmlElement]]:
     """The page's own pagination, and the elements that render it (the bar, the next/previous
     links) for the caller to keep out of the body. Call before chrome is pruned. ``texts``:
-    anchors' texts, spaces collapsed, where the caller read them already (``PageLinks``)."""
+    anchors' texts, spaces collapsed, where the caller read them already (``PageLinks``:
+    every ``<a>`` with an href; an anchor left out of it is no page link)."""
     try:
         stem, _ = page_stem(url)
-        links = _article_links(tree, url, stem, texts or {})
+        links = _article_links(tree, url, stem, texts)
     except ValueError:  # the page's own URL is not one urllib can split
         return NONE, []
     if not links:
@@ -209,21 +211,19 @@ def read_pagination(
 
 
 def _article_links(
-    tree: HtmlElement, url: str, stem: str, texts: Mapping[HtmlElement, str]
+    tree: HtmlElement, url: str, stem: str, texts: Mapping[HtmlElement, str] | None
 ) -> list[_Link]:
-    """Links to other pages of the same article (same stem), with what their anchors say."""
-    base = url
-    for el in tree.iter("base"):
-        if el.get("href"):
-            with contextlib.suppress(ValueError):
-                base = join(url, el.get("href").strip())
-            break
+    """Links to other pages of the same article (same stem), with what their anchors say.
+    ``texts``, when given (``PageLinks.texts``), holds every ``<a>`` with an href."""
+    given = texts is not None
+    texts = texts or {}
+    base: str | None = None  # looked for when a link first needs it: most pages need none
     own = url.split("#", 1)[0]
     own_marker = _marker(own)
     found: list[_Link] = []
     for el in tree.iter("a", "link"):
         rel_value = el.get("rel")
-        rel = {r.lower() for r in rel_value.split()} if rel_value else set()
+        rel: AbstractSet[str] = {r.lower() for r in rel_value.split()} if rel_value else _NO_REL
         # What the anchor says first: most links of a page (headlines, menus) say nothing
         # about pages, and cost no URL work then (not even reading the href).
         if el.tag == "link":
@@ -232,6 +232,8 @@ def _article_links(
         else:
             text = texts.get(el)
             if text is None:
+                if given:  # an <a> that PageLinks left out has no href: no page link
+                    continue
                 text = " ".join(el.text_content().split())
             if len(text) > MAX_ANCHOR_CHARS and not rel:
                 continue
@@ -243,7 +245,12 @@ def _article_links(
         if not href or not (href := href.strip()) or href.startswith(_NOT_PAGES):
             continue
         try:  # hostile hrefs ("http://[::1", a bad port) make no URL: not a page link
-            target = join(base if el.tag == "a" else url, href).split("#", 1)[0]
+            if el.tag == "a":
+                if base is None:
+                    base = _base_url(tree, url)
+                target = join(base, href).split("#", 1)[0]
+            else:
+                target = join(url, href).split("#", 1)[0]
             if not target.startswith(("http://", "https://")) or target == own:
                 continue
             target_stem, target_number = page_stem(target)
@@ -263,9 +270,22 @@ def _article_links(
 
 
 _NOT_PAGES = ("#", "javascript:", "mailto:")
+# The rel of most links: none (one set shared, never changed).
+_NO_REL: frozenset[str] = frozenset()
 
 
-def _anchor_role(text: str, rel: set[str]) -> tuple[str | None, int | None, bool]:
+def _base_url(tree: HtmlElement, url: str) -> str:
+    """What an anchor's href resolves against: the first ``<base>`` with an href (``url``
+    when there is none, or it makes no URL)."""
+    for el in tree.iter("base"):
+        if el.get("href"):
+            with contextlib.suppress(ValueError):
+                return join(url, el.get("href").strip())
+            break
+    return url
+
+
+def _anchor_role(text: str, rel: AbstractSet[str]) -> tuple[str | None, int | None, bool]:
     """What an anchor says about its target (next, previous, a page number, the first page),
     and whether that alone is enough (rel, a page number, a word that names a page)."""
     if "next" in rel:

@@ -13,7 +13,7 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from reader.images import Picture, caption_keys, in_body, with_lead
-from reader.markdown import Unit, keep_lines, read_structure, to_markdown
+from reader.markdown import Unit, keep_lines, line_key, read_structure, to_markdown
 
 CAPTION_REASON = "a picture's caption is in images, not in the text"
 RULE_REASON = "a table's rule line (|---|---|) has no words"
@@ -56,9 +56,11 @@ def body_shape(
     if not (markdown or images):
         return {}
     body = tree.find("body")
-    structure = read_structure(body, url) if body is not None else None
     lines = text.split("\n") if text else []
-    units = [structure.take(line) if structure is not None else None for line in lines]
+    keys = [line_key(line) for line in lines]
+    # Only the text's lines are asked for: the walk keeps no other line's unit.
+    structure = read_structure(body, url, set(keys)) if body is not None else None
+    units = [structure.take_key(key) if structure is not None else None for key in keys]
     fields: dict[str, Any] = {}
     if markdown:
         fields["markdown"] = to_markdown(lines, units)

@@ -33,6 +33,34 @@ ARTICLE_TYPES = {
 LISTING_TYPES = {"collectionpage", "itemlist", "website", "searchresultspage", "profilepage"}
 
 
+# --- The head first ----------------------------------------------------------------------
+
+
+def head_first(tree: HtmlElement) -> HtmlElement | None:
+    """The ``<head>`` of an ``<html>`` tree when it is the tree's first child, else None.
+
+    Its subtree then comes first in document order, so the first match of a search inside
+    it is the first in the whole tree: a head element (``<title>``, a canonical ``<link>``)
+    is found without walking the body, which costs far more than its handful of elements.
+    Only where the head holds none must the whole tree be searched."""
+    if tree.tag == "html" and len(tree):
+        first = tree[0]
+        if first.tag == "head":
+            return first
+    return None
+
+
+def first_link(tree: HtmlElement, rel: str, with_href: bool = False) -> HtmlElement | None:
+    """The first ``<link rel="{rel}">`` of the tree (with an href when ``with_href``), in
+    document order; looked for in the head first (``head_first``)."""
+    head = head_first(tree)
+    for root in (tree,) if head is None else (head, tree):
+        for el in root.iter("link"):
+            if el.get("rel") == rel and (not with_href or el.get("href") is not None):
+                return el
+    return None
+
+
 # --- JSON-LD ------------------------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
-from reader.structured import first_meta, ld_text
+from reader.structured import first_link, first_meta, head_first, ld_text
 from reader.structured import squash as _squash
 
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:»]\s+|\s*[_｜|]\s*|\s+::\s+|\s*--\s*")
@@ -47,19 +47,24 @@ def title_sources(
     tree: HtmlElement, meta: dict[str, list[str]], ld: dict[str, Any] | None, url: str = ""
 ) -> TitleSources:
     """The page's title sources, read once; ``url`` is the page's address (for its slug)."""
-    doc = tree.find(".//title")
-    canonical = next(
-        (el.get("href") for el in tree.iter("link") if el.get("rel") == "canonical"), None
-    )
-    slug = url_slug(url) or url_slug(canonical or first_meta(meta, "og:url") or "")
+    head = head_first(tree)
+    doc = head.find(".//title") if head is not None else None
+    if doc is None:
+        doc = tree.find(".//title")
+    slug = url_slug(url)
+    if not slug:
+        link = first_link(tree, "canonical")
+        canonical = link.get("href") if link is not None else None
+        slug = url_slug(canonical or first_meta(meta, "og:url") or "")
+    h1s = [_squash(el.text_content()) for el in islice(tree.iter("h1"), 5)]
     return TitleSources(
         slug=frozenset(slug),
         structured=ld_text((ld or {}).get("headline")),
         og=first_meta(meta, "og:title"),
         twitter=first_meta(meta, "twitter:title"),
-        h1=tuple(_squash(el.text_content()) for el in islice(tree.iter("h1"), 5)),
+        h1=tuple(h1s),
         document=doc.text_content() if doc is not None else None,
-        headings=tuple(headings(tree)),
+        headings=tuple(headings(tree, h1s[:3])),
     )
 
 
@@ -81,10 +86,16 @@ def page_title(sources: TitleSources, site_names: Iterable[str]) -> str | None:
     best: tuple[float, int, str] | None = None
     # Each source's keys (whole, and without the site's name), read once: every candidate
     # asks every source whether it backs it.
-    keyed = [(n, _keys(title_key(t), title_key(_strip_site(t, sites)))) for n, t in offered]
+    stripped = [_strip_site(t, sites) for _, t in offered]
+    keyed = [
+        (n, _keys(title_key(t), title_key(s))) for (n, t), s in zip(offered, stripped, strict=True)
+    ]
     for rank, (name, text) in enumerate(offered):
-        candidate = _strip_site(text, sites, drop_short_tail=name == "document")
-        key = title_key(candidate)
+        if name == "document":
+            candidate = _strip_site(text, sites, drop_short_tail=True)
+            key = title_key(candidate)
+        else:  # the source without the site's name, and its key: read above
+            candidate, key = stripped[rank], keyed[rank][1][1]
         if len(key) < 4 or key in sites:
             continue
         bare = _NOT_WORD.sub("", key)
@@ -97,8 +108,10 @@ def page_title(sources: TitleSources, site_names: Iterable[str]) -> str | None:
                 (
                     said
                     for w in TITLE_WORDING
-                    for n, t in offered
-                    if n == w and (said := _as_said(t, key, sites)) is not None
+                    for i, (n, t) in enumerate(offered)
+                    if n == w
+                    and (said := _as_said(t, key, sites, (stripped[i], *keyed[i][1][:2])))
+                    is not None
                 ),
                 candidate,
             )
@@ -275,12 +288,18 @@ def title_key(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _as_said(text: str, key: str, sites: set[str]) -> str | None:
-    """``text``'s own wording of the headline ``key``: it whole, or cut before its tail."""
-    if title_key(text) == key or _same_words(title_key(text), key):
+def _as_said(
+    text: str, key: str, sites: set[str], read: tuple[str, str, str] | None = None
+) -> str | None:
+    """``text``'s own wording of the headline ``key``: it whole, or cut before its tail.
+    ``read``: ``text`` without the site's name (``_strip_site``), ``text``'s key and that
+    one's, where the caller has them."""
+    stripped, whole_key, stripped_key = read or (_strip_site(text, sites), "", "")
+    if read is None:
+        whole_key, stripped_key = title_key(text), title_key(stripped)
+    if whole_key == key or _same_words(whole_key, key):
         return text
-    stripped = _strip_site(text, sites)
-    if title_key(stripped) == key or _same_words(title_key(stripped), key):
+    if stripped_key == key or _same_words(stripped_key, key):
         return stripped
     for match in _TRAILING_SEP.finditer(text):
         head = text[: match.start()].rstrip()
@@ -374,11 +393,14 @@ def _is_site_part(part: str, sites: set[str]) -> bool:
     return any(low and (low in s or s in low) and len(low) <= len(s) + 4 for s in sites)
 
 
-def headings(tree: HtmlElement) -> list[str]:
-    """Visible top headings, most likely headline first."""
-    found = []
+def headings(tree: HtmlElement, h1s: list[str] | None = None) -> list[str]:
+    """Visible top headings, most likely headline first (``h1s``: the first three h1s'
+    texts, squashed, where the caller read them: the tree is not walked for them again)."""
+    if h1s is None:
+        h1s = [_squash(el.text_content()) for el in islice(tree.iter("h1"), 3)]
+    found = [text for text in h1s if 4 <= len(text) <= 300]
     # tree.iter(tag) filters in C; the same XPath predicates were evaluated on every element.
-    for elements in (tree.iter("h1"), _titled_blocks(tree), tree.iter("h2")):
+    for elements in (_titled_blocks(tree), tree.iter("h2")):
         for el in islice(elements, 3):
             text = _squash(el.text_content())
             if 4 <= len(text) <= 300:
