@@ -17,13 +17,19 @@ import pytest
 from lxml.etree import tostring
 from lxml.html import fromstring
 from trafilatura.core import _prepare_tree
-from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+from trafilatura.htmlprocessing import convert_tags, prune_unwanted_nodes, tree_cleaning
 from trafilatura.htmlprocessing import delete_by_link_density as trafilatura_delete_by_link_density
 from trafilatura.htmlprocessing import link_density_test as trafilatura_link_density_test
 from trafilatura.main_extractor import extract_content as trafilatura_extract_content
 from trafilatura.settings import Extractor
 from trafilatura.utils import trim
-from trafilatura.xpaths import BODY_XPATH, OVERALL_DISCARD_XPATH
+from trafilatura.xpaths import (
+    BODY_XPATH,
+    DISCARD_IMAGE_ELEMENTS,
+    OVERALL_DISCARD_XPATH,
+    PRECISION_DISCARD_XPATH,
+    TEASER_DISCARD_XPATH,
+)
 
 from reader.mainextract import (
     _discard_matches,
@@ -32,6 +38,7 @@ from reader.mainextract import (
     extract_content,
     link_density_test,
     outermost,
+    prune_nodes,
 )
 from reader.page import parse_html
 
@@ -136,6 +143,49 @@ def test_discard_matchers_select_what_the_xpaths_select(path: Path | None) -> No
             assert _discard_matches(top, OVERALL_DISCARD_XPATH) == [
                 e for x in OVERALL_DISCARD_XPATH for e in x(top)
             ]
+
+
+# Where the teaser and caption matchers could part from the XPaths: "T" read as "t" (and no
+# other letter), the word in id or class, tags outside the XPaths' list, nested matches (the
+# outer deleted first, the inner then inside it), tails kept.
+NAMED_TRICKY = """<html><body><div>
+<div class="Teaser">T read as t</div><p id="story-TEASER">only T is read as t</p>
+<span class="teaSer">an S is not read</span><section id="x-teaser-y">id</section>
+<article class="teaser">not a tag of theirs</article><li class="caption">nor this</li>
+<div class="image-caption">caption <span id="caption-2">inner</span> after</div>tail
+<p class="Caption">case counts</p><div class="" id="">empty</div><div>bare</div>
+<list class="teaser">converted tag</list><item id="caption">converted tag</item>
+</div></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "path", [*SAVED, None], ids=lambda p: str(p.parent.relative_to(TESTS)) if p else "tricky"
+)
+def test_prune_nodes_is_trafilaturas(path: Path | None) -> None:
+    trees = (
+        [fromstring(NAMED_TRICKY)]
+        if path is None
+        else [cleaned(path)[0], parse_html(path.read_bytes().decode("utf-8", "replace"), 10**8)]
+    )
+    for tree in trees:
+        for nodelist in (
+            TEASER_DISCARD_XPATH,
+            DISCARD_IMAGE_ELEMENTS,
+            OVERALL_DISCARD_XPATH,
+            PRECISION_DISCARD_XPATH,
+            [*DISCARD_IMAGE_ELEMENTS, *TEASER_DISCARD_XPATH],
+        ):
+            ours, theirs = deepcopy(tree), deepcopy(tree)
+            assert tostring(prune_nodes(ours, nodelist)) == tostring(
+                prune_unwanted_nodes(theirs, nodelist)
+            )
+
+
+def test_the_tricky_page_has_teasers_and_captions_to_prune() -> None:
+    tree = fromstring(NAMED_TRICKY)
+    before = tostring(tree)
+    assert tostring(prune_nodes(deepcopy(tree), TEASER_DISCARD_XPATH)) != before
+    assert tostring(prune_nodes(deepcopy(tree), DISCARD_IMAGE_ELEMENTS)) != before
 
 
 BODY_TRICKY = [
