@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from functools import lru_cache
 
 from reader.cjk import CJK
+from reader.nfkc import nfkc
 
 # CJK ideographs, kana and hangul count as one word each; Latin words and digits stay whole.
 CJK_CHAR = f"[{CJK}]"
@@ -78,7 +78,7 @@ def cjk_ratio(text: str) -> float:
 
 def normalise_line(text: str) -> str:
     """Whitespace collapsed, NFKC: the form two copies of one block share."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+    return " ".join(nfkc(text).split())
 
 
 @lru_cache(maxsize=8192)
@@ -87,7 +87,7 @@ def block_key(text: str) -> str:
 
     Remembered: a site's template lines (menus, footers) come back on every page it serves.
     """
-    normal = unicodedata.normalize("NFKC", text)
+    normal = nfkc(text)
     # Without its spaces, a line with no other whitespace left (each is unprintable) is the
     # line without whitespace: one replace() instead of a split() and a join().
     squashed = normal.replace(" ", "")
@@ -98,7 +98,7 @@ def block_key(text: str) -> str:
 
 def text_fingerprint(text: str) -> str:
     """Hash of the normalised text: equal for texts that differ only in spacing or width."""
-    normal = unicodedata.normalize("NFKC", text)
+    normal = nfkc(text)
     # A text whose whitespace is single spaces between words and line breaks (a normalised
     # text, most often) is its split and join with its breaks as spaces: no other whitespace
     # is printable, so isprintable() tells.

@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
+from reader.nfkc import nfkc
 from reader.structured import first_link, first_meta, head_first, ld_text
 from reader.structured import squash as _squash
 
@@ -284,7 +285,7 @@ _KEY_CHARS = str.maketrans(
 
 def title_key(text: str) -> str:
     """A title reduced for comparison: case, quote style, entities, invisible marks ignored."""
-    text = unicodedata.normalize("NFKC", html.unescape(text)).translate(_KEY_CHARS)
+    text = nfkc(html.unescape(text)).translate(_KEY_CHARS)
     return " ".join(text.split()).casefold()
 
 
