@@ -31,9 +31,13 @@ system-deps:
 TEST_CACHE ?= $(or $(TMPDIR),/tmp)/newscrawler-test-cache-$(shell printf %s "$(CURDIR)" | cksum | cut -d" " -f1)
 PYTEST := PYTHONPYCACHEPREFIX=$(TEST_CACHE)/pycache $(BIN)/python -m pytest -p no:cacheprovider
 
-# The whole suite, after the type check: what CI runs.
+# The whole suite, after the type check: what CI runs. In TEST_WORKERS parallel pytest-xdist
+# processes (most slow tests wait on crawls, servers and sleeps, so more workers than cores pay);
+# tests that share a backbone crawl or a module fixture run on one worker (`--dist loadscope`,
+# scopes in tests/conftest.py). TEST_WORKERS=0 runs it serially in this process.
+TEST_WORKERS ?= 4
 test: venv system-deps typecheck
-	$(PYTEST) -q
+	$(PYTEST) -q $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder)
 
 # mypy over the product, the reader package strictly ([tool.mypy] in pyproject.toml).
 typecheck: venv

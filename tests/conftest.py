@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -149,8 +150,11 @@ def _starts_processes(path: str) -> bool:
     return any(sign in source for sign in SLOW_SOURCE_SIGNS)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark crawl, Redis and subprocess tests `slow` (a test can also mark itself)."""
+    """Mark crawl, Redis and subprocess tests `slow` (a test can also mark itself). In an xdist
+    worker, hand the modules with slow tests out first (each module's own order kept), so the
+    parallel run does not end on one worker busy with a long test while the others idle."""
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
         if (
@@ -159,6 +163,50 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             or (item.module is not None and _starts_processes(str(item.module.__file__)))
         ):
             item.add_marker(pytest.mark.slow)
+    if hasattr(config, "workerinput"):
+        slow_modules = {item.module for item in items if item.get_closest_marker("slow")}
+        items.sort(key=lambda item: item.module not in slow_modules)
+
+
+# --- `make test` runs the suite in parallel (pytest-xdist, `--dist loadscope`) ----------------
+
+
+@functools.cache
+def _shares_a_module_fixture(path: Path) -> bool:
+    try:
+        return 'scope="module"' in path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+
+
+def shared_scope(nodeid: str, rootpath: Path) -> str:
+    """The unit a worker takes whole: the tests of one backbone crawl (a session fixture per
+    pair) share a worker, and so do a module's tests when the module has a module-scoped
+    fixture (a redis-server, a portal, a crawl run once for the module); any other test is a
+    unit by itself. Each shared fixture is so set up once per run, as in a serial run."""
+    for pair in PAIRS:
+        if f"[{'+'.join(pair)}]" in nodeid:
+            return "backbone:" + "+".join(pair)
+    path = nodeid.split("::", 1)[0]
+    if _shares_a_module_fixture(rootpath / path):
+        return path
+    return nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadscope` with the scopes of `shared_scope` (not xdist's one scope per module:
+    most modules' tests can run side by side). xdist's `--dist loadgroup` would do it with
+    marks, but under pytest 9.2 it ignores them (pytest-xdist issue 1386)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return shared_scope(nodeid, config.rootpath)
+
+    return SharedFixtureScheduling(config, log)
 
 
 # --- Tests write only under temporary folders: the checkout must not gain a file -------------
@@ -178,6 +226,8 @@ def checkout_files(root: Path = ROOT) -> set[str]:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # under xdist the controller checks the checkout, once, around the whole run
     session.config.stash[_BEFORE] = checkout_files()
 
 

@@ -100,7 +100,15 @@ def crawl(
         f'[sites.flood]\nstart_urls = ["{flood.base}/"]\nmax_pages = {BUDGET}\n\n'
         f'[sites.plain]\nstart_urls = ["{plain.base}/"]\n'
     )
-    settings = {"NEWS_MAX_LINKS_PER_PAGE": str(CAP), "NEWS_DISCOVER_ROBOTS_SITEMAPS": "False"}
+    settings = {
+        "NEWS_MAX_LINKS_PER_PAGE": str(CAP),
+        "NEWS_DISCOVER_ROBOTS_SITEMAPS": "False",
+        # A hang guard, not the limit under test (tests/test_worker_pool.py tests that): a
+        # flood page is the heaviest page of the suite, and on a busy machine (the suite runs in
+        # parallel) its read can outlast the default 20 s; rejected for the time, it would hide
+        # the link cuts this module checks.
+        "NEWS_EXTRACT_TIMEOUT": "300",
+    }
     command = [sys.executable, "-m", "scrapy", "crawl", "news", "-O", str(tmp / "out.jsonl")]
     command += ["-a", f"sites={sites}"]
     for name, value in {**FAST, **settings}.items():

@@ -128,14 +128,20 @@ def test_a_lock_per_sites_file(tmp_path: Path) -> None:
         slow_sites.write_text(f'[sites.slow]\nstart_urls = ["{slow.base}/"]\n')
         quick_sites = tmp_path / "quick.toml"
         quick_sites.write_text(f'[sites.quick]\nstart_urls = ["{quick.base}/"]\n')
-        first = cron(tmp_path, slow_sites, "-s", "DOWNLOAD_DELAY=2", background=True)
+        # The slow run's portal answers nothing until the two other runs are over: it is
+        # mid-crawl, holding its lock, all along, however long they take on a busy machine
+        # (the timeout only guards against a hang).
+        slow.release.clear()
+        slow_run = ("-s", "DOWNLOAD_DELAY=0", "-s", "DOWNLOAD_TIMEOUT=300")
+        first = cron(tmp_path, slow_sites, *slow_run, background=True)
         assert isinstance(first, subprocess.Popen)
-        deadline = time.monotonic() + 60
-        while not slow.log and time.monotonic() < deadline:
-            time.sleep(0.2)
-        same = cron(tmp_path, slow_sites, "-s", "DOWNLOAD_DELAY=0")
-        other = cron(tmp_path, quick_sites, "-s", "DOWNLOAD_DELAY=0")
-        overlapped = first.poll() is None  # the slow run was still going all along
+        try:
+            assert slow.arrived.wait(60), "the slow run sent no request"
+            same = cron(tmp_path, slow_sites, "-s", "DOWNLOAD_DELAY=0")
+            other = cron(tmp_path, quick_sites, "-s", "DOWNLOAD_DELAY=0")
+            overlapped = first.poll() is None  # the slow run was still going all along
+        finally:
+            slow.release.set()
         assert first.wait(timeout=180) == 0, first.stderr.read() if first.stderr else ""
     assert isinstance(other, subprocess.CompletedProcess)
     assert isinstance(same, subprocess.CompletedProcess)
