@@ -181,6 +181,7 @@ READER_LAYERS = [
     {
         "cjk",
         "classnames",
+        "nfkc",
         "normalise",
         "rules",
         "simhash",
